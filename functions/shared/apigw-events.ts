@@ -63,7 +63,10 @@ export interface WebSocketResult {
   headers?: Record<string, string>;
 }
 
-export type WebSocketHandler = (event: WebSocketEvent, context: Context) => Promise<WebSocketResult>;
+export type WebSocketHandler = (
+  event: WebSocketEvent,
+  context: Context,
+) => Promise<WebSocketResult>;
 
 export type RequestAuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEvent,

@@ -1,0 +1,67 @@
+/**
+ * Verifies a client's JWT. HS256 with `JWT_SECRET` by default; RS256 (or any asymmetric
+ * algorithm the issuer uses) from an OIDC issuer's JWKS when `JWT_JWKS_URL` is set.
+ * `sub` and `exp` are required.
+ */
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+
+export interface VerifiedUser {
+  userId: string;
+  name?: string;
+}
+
+export interface TokenVerifierConfig {
+  secret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+}
+
+export type TokenVerifier = (token: string | undefined) => Promise<VerifiedUser>;
+
+export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (config.jwksUrl) {
+    key = createRemoteJWKSet(new URL(config.jwksUrl));
+    algorithms = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384'];
+  } else if (config.secret) {
+    key = new TextEncoder().encode(config.secret);
+    algorithms = ['HS256'];
+  } else {
+    throw new Error('Set JWT_SECRET (HS256) or JWT_JWKS_URL (OIDC issuer) to verify tokens');
+  }
+  return async (token) => {
+    if (!token) throw new InvalidTokenError('missing token');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms,
+        requiredClaims: ['sub', 'exp'],
+        ...(config.issuer ? { issuer: config.issuer } : {}),
+        ...(config.audience ? { audience: config.audience } : {}),
+      }));
+    } catch (error) {
+      throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
+    }
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+      throw new InvalidTokenError('sub must be a non-empty string');
+    }
+    const user: VerifiedUser = { userId: payload.sub };
+    if (typeof payload.name === 'string') user.name = payload.name;
+    return user;
+  };
+}
+
+export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env): TokenVerifier {
+  return createTokenVerifier({
+    secret: env.JWT_SECRET,
+    jwksUrl: env.JWT_JWKS_URL,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+  });
+}

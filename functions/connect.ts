@@ -1,0 +1,24 @@
+/**
+ * Route `$connect`: runs after the authorizer allowed the handshake, and records the
+ * connection and its user. A store that is down refuses the handshake with 503.
+ */
+import { toClientError } from './core/errors.js';
+import { callbackUrlOf } from './runtime/caller.js';
+import { getRuntime } from './runtime/deps.js';
+import { logger } from './runtime/logger.js';
+import type { WebSocketHandler } from './shared/apigw-events.js';
+
+export const handler: WebSocketHandler = async (event) => {
+  const { connectionId, connectedAt, authorizer } = event.requestContext;
+  const userId = authorizer?.userId;
+  if (typeof userId !== 'string' || !userId) return { statusCode: 401 };
+  try {
+    const deps = getRuntime().deps(callbackUrlOf(event));
+    await deps.connections.putConnection({ connectionId, userId, connectedAt });
+    return { statusCode: 200 };
+  } catch (error) {
+    const code = toClientError(error).code;
+    logger.error('could not record a connection', { connectionId, error: String(error) });
+    return { statusCode: code === 'unavailable' ? 503 : 500 };
+  }
+};

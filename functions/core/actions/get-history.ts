@@ -1,0 +1,24 @@
+import { ChatError } from '../errors.js';
+import type { GetHistoryRequest } from '../frames.js';
+import { readHistory } from '../history.js';
+import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { hasJoined } from '../room-connections.js';
+import type { ActionHandler } from './types.js';
+
+export const getHistory: ActionHandler<GetHistoryRequest> = async (
+  deps,
+  caller,
+  request,
+  reply,
+) => {
+  const { roomId } = request;
+  if (!(await hasJoined(deps, roomId, caller.connectionId))) {
+    throw new ChatError('forbidden', `Join room ${roomId} before reading its history`);
+  }
+  const page = await readHistory(deps, roomId, {
+    before: request.before,
+    after: request.after,
+    limit: request.limit ?? HISTORY_DEFAULT_LIMIT,
+  });
+  await reply({ type: 'room_history', roomId, messages: page.messages, hasMore: page.hasMore });
+};

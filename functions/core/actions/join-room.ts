@@ -1,0 +1,47 @@
+import { deliver } from '../fanout.js';
+import type { JoinRoomRequest } from '../frames.js';
+import { readHistory } from '../history.js';
+import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { onlineUsers, type RoomConnection } from '../message.js';
+import { readRoomConnections } from '../room-connections.js';
+import type { ActionHandler } from './types.js';
+
+/**
+ * Joins a room: membership in PostgreSQL (creating a public room on first join), the
+ * connection in DynamoDB, then the cache. Replies with history and who is online, and
+ * announces the user to the room if this is their first connection there.
+ */
+export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, request, reply) => {
+  const { roomId } = request;
+  const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
+  await deps.connections.addToRoom(roomId, caller);
+  const before: RoomConnection[] =
+    (await deps.cache.addRoomConnection(roomId, caller)) ??
+    (await readRoomConnections(deps, roomId)).filter((c) => c.connectionId !== caller.connectionId);
+  const others = before.filter((c) => c.connectionId !== caller.connectionId);
+
+  const page = await readHistory(
+    deps,
+    roomId,
+    { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT },
+    lastSeq,
+  );
+  await reply({
+    type: 'room_history',
+    roomId,
+    messages: page.messages,
+    hasMore: page.hasMore,
+    online: onlineUsers([...others, caller]),
+    lastSeq,
+  });
+
+  const wasOnline = before.some((c) => c.userId === caller.userId);
+  if (!wasOnline) {
+    await deliver(deps, others, {
+      type: 'presence',
+      roomId,
+      userId: caller.userId,
+      status: 'online',
+    });
+  }
+};

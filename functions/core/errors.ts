@@ -1,0 +1,52 @@
+/**
+ * The error codes a client can receive, exactly as `protocol.md` lists them.
+ * Code against `code`; `message` is for people.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'unknown_action',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'payload_too_large',
+  'rate_limited',
+  'conflict',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error that reaches a client as an `error` frame. */
+export class ChatError extends Error {
+  override readonly name = 'ChatError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/**
+ * A backing store could not be reached or refused to serve. Adapters throw this so the
+ * client gets `unavailable` (retry later) and never a vendor message or stack trace.
+ */
+export class StoreUnavailableError extends ChatError {
+  readonly store: string;
+
+  constructor(store: string, options?: { cause?: unknown }) {
+    super('unavailable', `The ${store} store is unavailable; retry later`, options);
+    this.store = store;
+  }
+}
+
+/** Turns anything thrown into the code and message a client may see. */
+export function toClientError(error: unknown): ChatError {
+  if (error instanceof ChatError) return error;
+  return new ChatError('internal', 'Internal error', { cause: error });
+}

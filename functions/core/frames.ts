@@ -1,0 +1,123 @@
+/**
+ * Client frames: parsing and validation. Every way a frame can be wrong ends in a
+ * `ChatError` with `bad_request`, `unknown_action` or `payload_too_large`, never a throw of
+ * anything else, so a bad frame can only ever earn an `error` reply.
+ */
+import { z } from 'zod';
+import { ChatError } from './errors.js';
+import { type ChatLimits, HISTORY_MAX_LIMIT, ID_MAX_CHARS, ROOM_ID_PATTERN } from './limits.js';
+
+export const ACTIONS = ['join_room', 'leave_room', 'send_message', 'get_history'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const roomId = z
+  .string({ error: 'roomId must be a string' })
+  .regex(ROOM_ID_PATTERN, 'roomId must match ^[A-Za-z0-9_-]{1,64}$');
+const seq = z.number().int().min(0);
+const limit = z.number().int().min(1).max(HISTORY_MAX_LIMIT);
+
+export const joinRoomSchema = z.object({ roomId, since: seq.optional(), limit: limit.optional() });
+export const leaveRoomSchema = z.object({ roomId });
+export const getHistorySchema = z
+  .object({ roomId, before: seq.optional(), after: seq.optional(), limit: limit.optional() })
+  .refine((f) => f.before === undefined || f.after === undefined, {
+    message: 'before and after cannot both be set',
+  });
+export const sendMessageSchema = z.object({
+  roomId,
+  content: z.string().min(1, 'content must not be empty'),
+  clientMsgId: z.string().min(1).max(ID_MAX_CHARS).optional(),
+});
+
+export type JoinRoomRequest = z.infer<typeof joinRoomSchema>;
+export type LeaveRoomRequest = z.infer<typeof leaveRoomSchema>;
+export type GetHistoryRequest = z.infer<typeof getHistorySchema>;
+export type SendMessageRequest = z.infer<typeof sendMessageSchema>;
+
+export interface RequestSchemas {
+  join_room: typeof joinRoomSchema;
+  leave_room: typeof leaveRoomSchema;
+  get_history: typeof getHistorySchema;
+  send_message: typeof sendMessageSchema;
+}
+
+export const REQUEST_SCHEMAS: RequestSchemas = {
+  join_room: joinRoomSchema,
+  leave_room: leaveRoomSchema,
+  get_history: getHistorySchema,
+  send_message: sendMessageSchema,
+};
+
+/** A frame that parsed as a JSON object, with its correlation id if it had a valid one. */
+export interface RawFrame {
+  fields: Record<string, unknown>;
+  requestId?: string;
+}
+
+/**
+ * Parses a frame's text into a JSON object. The `requestId` is picked out first, so even
+ * a frame rejected for another reason gets its error correlated.
+ */
+export function parseFrame(body: string | undefined): RawFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(body ?? '');
+  } catch {
+    throw new ChatError('bad_request', 'Frame is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ChatError('bad_request', 'Frame must be a JSON object');
+  }
+  const fields = value as Record<string, unknown>;
+  const requestId = fields.requestId;
+  if (requestId === undefined) return { fields };
+  if (typeof requestId !== 'string' || requestId.length > ID_MAX_CHARS) {
+    throw new ChatError(
+      'bad_request',
+      `requestId must be a string of at most ${ID_MAX_CHARS} characters`,
+    );
+  }
+  return { fields, requestId };
+}
+
+/** The requestId of a frame, when it has a valid one; used to correlate error replies. */
+export function peekRequestId(body: string | undefined): string | undefined {
+  try {
+    return parseFrame(body).requestId;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validates a parsed frame against its action's schema and the message length limit. */
+export function validateRequest<A extends Action>(
+  action: A,
+  frame: RawFrame,
+  limits: ChatLimits,
+): z.infer<RequestSchemas[A]> {
+  const result = REQUEST_SCHEMAS[action].safeParse(frame.fields);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    const detail = issue?.message ?? 'invalid frame';
+    throw new ChatError('bad_request', path ? `${path}: ${detail}` : detail);
+  }
+  const request = result.data as z.infer<RequestSchemas[A]>;
+  if (action === 'send_message') {
+    const { content } = request as SendMessageRequest;
+    if (countCharacters(content) > limits.maxMessageChars) {
+      throw new ChatError(
+        'payload_too_large',
+        `content is longer than ${limits.maxMessageChars} characters`,
+      );
+    }
+  }
+  return request;
+}
+
+/** Counts Unicode code points, so an emoji is one character, not two UTF-16 units. */
+export function countCharacters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

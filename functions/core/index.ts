@@ -1,0 +1,19 @@
+/** The chat core: pure logic over ports. Handlers and the local gateway wrap it. */
+export { getHistory } from './actions/get-history.js';
+export { joinRoom } from './actions/join-room.js';
+export { leaveRoom } from './actions/leave-room.js';
+export { sendMessage } from './actions/send-message.js';
+export type { ActionHandler, Reply } from './actions/types.js';
+export {
+  ChatError,
+  ERROR_CODES,
+  type ErrorCode,
+  StoreUnavailableError,
+  toClientError,
+} from './errors.js';
+export { dropConnection } from './fanout.js';
+export * from './frames.js';
+export * from './limits.js';
+export type { Caller, Message, RoomConnection } from './message.js';
+export type * from './ports.js';
+export * from './server-frames.js';

@@ -1,0 +1,30 @@
+/** A stored chat message, as it travels on the wire (`protocol.md`). */
+export interface Message {
+  /** UUID assigned by PostgreSQL. */
+  id: string;
+  roomId: string;
+  /** The room's sequence number: starts at 1, grows by exactly 1, no gaps. */
+  seq: number;
+  userId: string;
+  content: string;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  clientMsgId?: string;
+}
+
+/** One connection that has joined a room, and whose it is. */
+export interface RoomConnection {
+  connectionId: string;
+  userId: string;
+}
+
+/** Who is calling: bound at $connect, never read from a frame. */
+export interface Caller {
+  connectionId: string;
+  userId: string;
+}
+
+/** Unique user ids among a room's connections, in first-seen order. */
+export function onlineUsers(connections: readonly RoomConnection[]): string[] {
+  return [...new Set(connections.map((c) => c.userId))];
+}

@@ -1,0 +1,144 @@
+/**
+ * The chat core's ports: small structural interfaces that the adapters in `stores/` fill
+ * (PostgreSQL, DynamoDB, Redis or its in-memory stand-in, the Management API), and that
+ * tests fill with fakes. The core never imports an adapter.
+ */
+import type { Message, RoomConnection } from './message.js';
+
+export interface NewMessage {
+  roomId: string;
+  userId: string;
+  content: string;
+  clientMsgId?: string;
+}
+
+export interface HistoryQuery {
+  before?: number;
+  after?: number;
+  limit: number;
+}
+
+export interface HistoryPage {
+  /** Ascending seq. */
+  messages: Message[];
+  hasMore: boolean;
+}
+
+/** The record: rooms, membership, messages (PostgreSQL). */
+export interface MessageStore {
+  /**
+   * Makes `userId` a member of `roomId`, creating the room (public) if it does not exist.
+   * Throws `forbidden` when the user is banned or the room is private and they are not a
+   * member. Returns the room's last seq.
+   */
+  joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }>;
+  /**
+   * Stores a message with the room's next seq in one statement. A repeated
+   * `clientMsgId` from the same user in the same room returns the stored message with
+   * `duplicate: true` and stores nothing. Throws `not_found` if the room does not exist.
+   */
+  appendMessage(message: NewMessage): Promise<{ message: Message; duplicate: boolean }>;
+  /** A page of history, served by the (room_id, seq) index: O(limit), not O(offset). */
+  history(roomId: string, query: HistoryQuery): Promise<HistoryPage>;
+  /** The newest `limit` messages, ascending, and the room's last seq. */
+  latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }>;
+}
+
+export interface ConnectionRecord {
+  connectionId: string;
+  userId: string;
+  connectedAt: number;
+}
+
+/** Connections and the rooms each has joined (DynamoDB): the durable home of "who is here". */
+export interface ConnectionStore {
+  putConnection(connection: ConnectionRecord): Promise<void>;
+  getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
+  addToRoom(roomId: string, connection: RoomConnection): Promise<void>;
+  /** Resolves true when the connection had joined the room. */
+  removeFromRoom(roomId: string, connectionId: string): Promise<boolean>;
+  isInRoom(roomId: string, connectionId: string): Promise<boolean>;
+  /** One room's connections, read by key: never a scan. */
+  roomConnections(roomId: string): Promise<RoomConnection[]>;
+  /** Deletes the connection and its room joins; says whose it was and which rooms it had. */
+  deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }>;
+}
+
+/** The newest messages of a room as cached: complete from `floor` up to the newest. */
+export interface RecentWindow {
+  /** The lowest seq from which the cached messages have no gaps. */
+  floor: number;
+  /** Ascending seq. */
+  messages: Message[];
+}
+
+export interface CachedConnections {
+  connections?: RoomConnection[];
+  version: string;
+}
+
+/**
+ * The cache (Redis, or the dev server's in-memory stand-in). Every read answers
+ * `undefined` on a miss; the core then reads through from the durable store and refills.
+ * Writes to a room that is not cached are no-ops, so a partial cache is never created.
+ */
+export interface RoomCache {
+  /**
+   * The room's connections, or undefined when not cached; `version` changes on every
+   * join or leave, so a fill read before one of those can be refused (see below).
+   */
+  roomConnections(roomId: string): Promise<CachedConnections>;
+  isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined>;
+  /**
+   * Caches connections read from the durable store, unless a join or leave changed the
+   * room since `version` was read: a stale fill would resurrect a connection that left.
+   */
+  fillRoomConnections(
+    roomId: string,
+    connections: readonly RoomConnection[],
+    version: string,
+  ): Promise<void>;
+  /** Adds a connection; returns the connections there were before, or undefined on a miss. */
+  addRoomConnection(
+    roomId: string,
+    connection: RoomConnection,
+  ): Promise<RoomConnection[] | undefined>;
+  /** Removes a connection; returns the connections that remain, or undefined on a miss. */
+  removeRoomConnection(roomId: string, connectionId: string): Promise<RoomConnection[] | undefined>;
+
+  recentMessages(roomId: string): Promise<RecentWindow | undefined>;
+  /** Replaces the room's recent window with messages read from the record. */
+  fillRecentMessages(roomId: string, window: RecentWindow): Promise<void>;
+  /** Adds a just-committed message, trims to the window size, keeps `floor` true. */
+  appendRecentMessage(roomId: string, message: Message): Promise<void>;
+}
+
+export interface BroadcastResult {
+  /** Connections that answered 410: gone, to be removed everywhere. */
+  gone: string[];
+  /** Posts that failed for another reason (logged by the adapter). */
+  failed: number;
+}
+
+/** Sends frames to connections (the API Gateway Management API). */
+export interface ConnectionSender {
+  /** Sends one frame; resolves false if the connection is gone (410). */
+  send(connectionId: string, data: string): Promise<boolean>;
+  /** Sends the same frame to many connections in parallel through a bounded pool. */
+  broadcast(connectionIds: readonly string[], data: string): Promise<BroadcastResult>;
+}
+
+export interface ChatLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ChatDeps {
+  messages: MessageStore;
+  connections: ConnectionStore;
+  cache: RoomCache;
+  sender: ConnectionSender;
+  limits: import('./limits.js').ChatLimits;
+  log: ChatLogger;
+}

@@ -1,0 +1,19 @@
+/**
+ * Route `$disconnect`: best-effort on AWS (it can be missed, hence TTLs on every
+ * connection record). Removes the connection from every room and announces its user
+ * offline where this was their last connection.
+ */
+import { dropConnection } from './core/fanout.js';
+import { logger } from './runtime/logger.js';
+import { depsFor } from './runtime/message-route.js';
+import type { WebSocketHandler } from './shared/apigw-events.js';
+
+export const handler: WebSocketHandler = async (event) => {
+  const { connectionId } = event.requestContext;
+  try {
+    await dropConnection(depsFor(event), connectionId);
+  } catch (error) {
+    logger.error('disconnect clean-up failed', { connectionId, error: String(error) });
+  }
+  return { statusCode: 200 };
+};

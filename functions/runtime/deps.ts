@@ -1,0 +1,138 @@
+/**
+ * The chat core's dependencies, built once per container (outside the handler) and reused
+ * by every invocation: one pg pool, one Redis client, one DynamoDB client, and one
+ * Management API client per callback endpoint.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Cluster, Redis } from 'ioredis';
+import pg from 'pg';
+import { DEFAULT_LIMITS } from '../core/limits.js';
+import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
+import { DynamoConnectionStore } from '../stores/dynamodb/connection-store.js';
+import { ManagementApiSender } from '../stores/management-api/sender.js';
+import { MemoryRoomCache } from '../stores/memory/room-cache.js';
+import { PostgresMessageStore } from '../stores/postgres/message-store.js';
+import { RedisRoomCache } from '../stores/redis/room-cache.js';
+import { type HandlerConfig, readConfig } from './config.js';
+import { chatLogger } from './logger.js';
+
+/** Local endpoints (the dev gateway, dynalite) take any credentials; AWS uses the role's. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function localCredentials(endpoint: string | undefined) {
+  if (!endpoint || process.env.AWS_ACCESS_KEY_ID) return {};
+  return /^http:\/\/(127\.|localhost|\[::1\])/.test(endpoint)
+    ? { credentials: LOCAL_CREDENTIALS }
+    : {};
+}
+
+export function createRedis(config: HandlerConfig): Redis | Cluster {
+  const options = {
+    // Fail fast instead of queueing forever while Redis is down: the core falls back to
+    // the durable stores or answers `unavailable`.
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2_000,
+    connectTimeout: 2_000,
+  };
+  const url = config.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (config.REDIS_CLUSTER) {
+    const parsed = new URL(url);
+    const tls = parsed.protocol === 'rediss:' ? { tls: {} } : {};
+    return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+      dnsLookup: (address, callback) => callback(null, address),
+      redisOptions: { ...options, ...tls },
+      slotsRefreshTimeout: 2_000,
+    });
+  }
+  return new Redis(url, options);
+}
+
+export interface Runtime {
+  config: HandlerConfig;
+  deps(callbackUrl: string): ChatDeps;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+let memoryCache: MemoryRoomCache | undefined;
+
+/** The dev server's shared in-memory cache (every handler runs in its one process). */
+export function sharedMemoryCache(): MemoryRoomCache {
+  memoryCache ??= new MemoryRoomCache(DEFAULT_LIMITS.recentWindow);
+  return memoryCache;
+}
+
+export function createRuntime(config: HandlerConfig = readConfig()): Runtime {
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.PG_POOL_MAX,
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 60_000,
+  });
+  // An idle client's error (the server restarted) must not crash the process.
+  pool.on('error', (error) =>
+    chatLogger.warn('idle PostgreSQL client failed', { error: String(error) }),
+  );
+  let redis: Redis | Cluster | undefined;
+  let cache: RoomCache;
+  if (config.PARLEY_CACHE === 'memory') {
+    cache = sharedMemoryCache();
+  } else {
+    redis = createRedis(config);
+    redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
+    cache = new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX });
+  }
+  const dynamo = new DynamoDBClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+    ...localCredentials(config.DYNAMODB_ENDPOINT),
+  });
+  const base = {
+    messages: new PostgresMessageStore(pool),
+    connections: new DynamoConnectionStore(dynamo, config.CONNECTIONS_TABLE),
+    cache,
+    limits: { ...DEFAULT_LIMITS, maxMessageChars: config.MAX_MESSAGE_CHARS },
+    log: chatLogger,
+  };
+  const senders = new Map<string, ConnectionSender>();
+  return {
+    config,
+    pool,
+    deps(callbackUrl: string): ChatDeps {
+      const endpoint = config.CALLBACK_URL ?? callbackUrl;
+      let sender = senders.get(endpoint);
+      if (!sender) {
+        sender = new ManagementApiSender({
+          endpoint,
+          region: config.AWS_REGION,
+          concurrency: config.POST_CONCURRENCY,
+          requestTimeoutMs: config.POST_TIMEOUT_MS,
+          log: chatLogger,
+          ...localCredentials(endpoint),
+        });
+        senders.set(endpoint, sender);
+      }
+      return { ...base, sender };
+    },
+    async close() {
+      await pool.end();
+      redis?.disconnect();
+      dynamo.destroy();
+    },
+  };
+}
+
+let runtime: Runtime | undefined;
+
+/** The container's runtime, created on first use. */
+export function getRuntime(): Runtime {
+  runtime ??= createRuntime();
+  return runtime;
+}
+
+/** Replaces the container's runtime (tests, the dev runner's shutdown). */
+export async function resetRuntime(next?: Runtime): Promise<void> {
+  const previous = runtime;
+  runtime = next;
+  if (previous && previous !== next) await previous.close();
+}

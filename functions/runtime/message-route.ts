@@ -1,0 +1,72 @@
+/**
+ * The shell around a core action for one route: parse and validate the frame, find the
+ * caller, run the action, and turn any failure into an `error` frame for the caller.
+ * Replies go through the Management API (no route responses), so an `ack` can go out
+ * before the fan-out, within the same invocation.
+ */
+
+import type { z } from 'zod';
+import type { ActionHandler } from '../core/actions/types.js';
+import type { ChatError } from '../core/errors.js';
+import { toClientError } from '../core/errors.js';
+import {
+  type Action,
+  parseFrame,
+  peekRequestId,
+  type RequestSchemas,
+  validateRequest,
+} from '../core/frames.js';
+import type { ChatDeps } from '../core/ports.js';
+import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
+import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
+import { callbackUrlOf, resolveCaller } from './caller.js';
+import { getRuntime } from './deps.js';
+import { logger } from './logger.js';
+
+const OK = { statusCode: 200 };
+
+export function depsFor(event: WebSocketEvent): ChatDeps {
+  return getRuntime().deps(callbackUrlOf(event));
+}
+
+/** Sends a frame to the event's own connection; a gone connection is not an error. */
+export async function replyTo(deps: ChatDeps, event: WebSocketEvent, frame: ReplyFrame) {
+  await deps.sender.send(event.requestContext.connectionId, JSON.stringify(frame));
+}
+
+export async function replyError(
+  deps: ChatDeps,
+  event: WebSocketEvent,
+  error: unknown,
+  requestId: string | undefined,
+): Promise<void> {
+  const clientError: ChatError = toClientError(error);
+  if (clientError.code === 'internal') {
+    logger.error('request failed', { error: error instanceof Error ? error : String(error) });
+  }
+  const frame = withRequestId({ type: 'error' as const, ...clientError.toJSON() }, requestId);
+  await replyTo(deps, event, frame).catch((e: unknown) =>
+    logger.warn('could not send an error reply', { error: String(e) }),
+  );
+}
+
+export function messageRoute<A extends Action>(
+  action: A,
+  run: ActionHandler<z.infer<RequestSchemas[A]>>,
+): WebSocketHandler {
+  return async (event) => {
+    const deps = depsFor(event);
+    let requestId: string | undefined;
+    try {
+      const frame = parseFrame(event.body);
+      requestId = frame.requestId;
+      const request = validateRequest(action, frame, deps.limits);
+      const caller = await resolveCaller(deps, event);
+      const reply = (f: ReplyFrame) => replyTo(deps, event, withRequestId(f, requestId));
+      await run(deps, caller, request, reply);
+    } catch (error) {
+      await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
+    }
+    return OK;
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * Connections and their room joins in one DynamoDB table (pk, sk), written so that both
+ * questions are a Query on one partition, never a Scan:
+ *   pk `conn#{id}`  sk `meta`          whose connection, when it connected
+ *   pk `conn#{id}`  sk `room#{roomId}` the rooms it joined ($disconnect clean-up)
+ *   pk `room#{id}`  sk `conn#{connId}` who is in the room (fan-out, presence)
+ * Every item carries `expiresAt` (TTL) just past API Gateway's 2-hour connection limit,
+ * since $disconnect is best-effort and a missed one must not leave members forever.
+ */
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { StoreUnavailableError } from '../../core/errors.js';
+import type { RoomConnection } from '../../core/message.js';
+import type { ConnectionRecord, ConnectionStore } from '../../core/ports.js';
+import { guarded } from './errors.js';
+
+/** API Gateway closes every connection at 2 hours; keep records 10 minutes longer. */
+export const CONNECTION_TTL_SECONDS = 2 * 3600 + 600;
+const BATCH_SIZE = 25;
+const BATCH_ATTEMPTS = 5;
+
+const connKey = (connectionId: string) => `conn#${connectionId}`;
+const roomKey = (roomId: string) => `room#${roomId}`;
+
+export class DynamoConnectionStore implements ConnectionStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private expiresAt(): string {
+    return String(Math.floor(this.now() / 1000) + CONNECTION_TTL_SECONDS);
+  }
+
+  async putConnection(connection: ConnectionRecord): Promise<void> {
+    await guarded(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: { S: connKey(connection.connectionId) },
+            sk: { S: 'meta' },
+            userId: { S: connection.userId },
+            connectedAt: { N: String(connection.connectedAt) },
+            expiresAt: { N: this.expiresAt() },
+          },
+        }),
+      ),
+    );
+  }
+
+  async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const { Item } = await guarded(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: connKey(connectionId) }, sk: { S: 'meta' } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item?.userId?.S) return undefined;
+    return { connectionId, userId: Item.userId.S, connectedAt: Number(Item.connectedAt?.N ?? 0) };
+  }
+
+  async addToRoom(roomId: string, connection: RoomConnection): Promise<void> {
+    const expiresAt = { N: this.expiresAt() };
+    await this.batchWrite([
+      {
+        PutRequest: {
+          Item: {
+            pk: { S: roomKey(roomId) },
+            sk: { S: connKey(connection.connectionId) },
+            userId: { S: connection.userId },
+            expiresAt,
+          },
+        },
+      },
+      {
+        PutRequest: {
+          Item: {
+            pk: { S: connKey(connection.connectionId) },
+            sk: { S: roomKey(roomId) },
+            userId: { S: connection.userId },
+            expiresAt,
+          },
+        },
+      },
+    ]);
+  }
+
+  async removeFromRoom(roomId: string, connectionId: string): Promise<boolean> {
+    const { Attributes } = await guarded(() =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: roomKey(roomId) }, sk: { S: connKey(connectionId) } },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    await guarded(() =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: connKey(connectionId) }, sk: { S: roomKey(roomId) } },
+        }),
+      ),
+    );
+    return Attributes !== undefined;
+  }
+
+  async isInRoom(roomId: string, connectionId: string): Promise<boolean> {
+    const { Item } = await guarded(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: roomKey(roomId) }, sk: { S: connKey(connectionId) } },
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        }),
+      ),
+    );
+    return Item !== undefined;
+  }
+
+  async roomConnections(roomId: string): Promise<RoomConnection[]> {
+    const items = await this.queryPartition(roomKey(roomId));
+    const connections: RoomConnection[] = [];
+    for (const item of items) {
+      const sk = item.sk?.S;
+      const userId = item.userId?.S;
+      if (sk?.startsWith('conn#') && userId) {
+        connections.push({ connectionId: sk.slice('conn#'.length), userId });
+      }
+    }
+    return connections;
+  }
+
+  async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
+    const items = await this.queryPartition(connKey(connectionId));
+    let userId: string | undefined;
+    const rooms: string[] = [];
+    const deletes: WriteRequest[] = [];
+    for (const item of items) {
+      const sk = item.sk?.S ?? '';
+      userId ??= item.userId?.S;
+      deletes.push({ DeleteRequest: { Key: { pk: { S: connKey(connectionId) }, sk: { S: sk } } } });
+      if (sk.startsWith('room#')) {
+        const roomId = sk.slice('room#'.length);
+        rooms.push(roomId);
+        deletes.push({
+          DeleteRequest: { Key: { pk: { S: roomKey(roomId) }, sk: { S: connKey(connectionId) } } },
+        });
+      }
+    }
+    await this.batchWrite(deletes);
+    return userId === undefined ? { rooms } : { userId, rooms };
+  }
+
+  private async queryPartition(pk: string): Promise<Record<string, AttributeValue>[]> {
+    const all: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await guarded(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: pk } },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      all.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return all;
+  }
+
+  /** BatchWriteItem in chunks of 25, retrying what DynamoDB leaves unprocessed. */
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH_SIZE) {
+      let pending: WriteRequest[] = requests.slice(i, i + BATCH_SIZE);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === BATCH_ATTEMPTS) throw new StoreUnavailableError('DynamoDB');
+        const { UnprocessedItems } = await guarded(() =>
+          this.client.send(
+            new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }),
+          ),
+        );
+        pending = UnprocessedItems?.[this.tableName] ?? [];
+        if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Sends frames through the API Gateway Management API (PostToConnection), against AWS or
+ * the local gateway alike. Posts run in parallel through a bounded pool; the HTTP agent
+ * keeps connections alive and has room for the pool (the SDK's default of 50 sockets
+ * would quietly queue a larger Promise.all); every request has a timeout, since a
+ * PostToConnection can otherwise hang.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import pLimit from 'p-limit';
+import type { BroadcastResult, ChatLogger, ConnectionSender } from '../../core/ports.js';
+
+export interface ManagementApiSenderOptions {
+  /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, or the local gateway. */
+  endpoint: string;
+  region?: string;
+  /** Posts in flight at once per broadcast. */
+  concurrency?: number;
+  requestTimeoutMs?: number;
+  log: ChatLogger;
+  /** Dev and tests: the local gateway accepts any credentials. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** SDK v3 reports a gone connection as GoneException with HTTP 410 in `$metadata`. */
+export function isGone(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+  return e?.name === 'GoneException' || e?.$metadata?.httpStatusCode === 410;
+}
+
+export function createManagementApiClient(
+  options: ManagementApiSenderOptions,
+): ApiGatewayManagementApiClient {
+  const concurrency = options.concurrency ?? 64;
+  const agentOptions = { keepAlive: true, maxSockets: concurrency };
+  return new ApiGatewayManagementApiClient({
+    endpoint: options.endpoint,
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      connectionTimeout: 2_000,
+      requestTimeout: options.requestTimeoutMs ?? 3_000,
+    }),
+  });
+}
+
+export class ManagementApiSender implements ConnectionSender {
+  private readonly client: ApiGatewayManagementApiClient;
+  private readonly concurrency: number;
+  private readonly log: ChatLogger;
+
+  constructor(options: ManagementApiSenderOptions, client?: ApiGatewayManagementApiClient) {
+    this.client = client ?? createManagementApiClient(options);
+    this.concurrency = options.concurrency ?? 64;
+    this.log = options.log;
+  }
+
+  async send(connectionId: string, data: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data) }),
+      );
+      return true;
+    } catch (error) {
+      if (isGone(error)) return false;
+      throw error;
+    }
+  }
+
+  async broadcast(connectionIds: readonly string[], data: string): Promise<BroadcastResult> {
+    const limit = pLimit(this.concurrency);
+    const payload = Buffer.from(data);
+    const gone: string[] = [];
+    let failed = 0;
+    await Promise.all(
+      connectionIds.map((connectionId) =>
+        limit(async () => {
+          try {
+            await this.client.send(
+              new PostToConnectionCommand({ ConnectionId: connectionId, Data: payload }),
+            );
+          } catch (error) {
+            if (isGone(error)) {
+              gone.push(connectionId);
+              return;
+            }
+            failed++;
+            this.log.warn('post to connection failed', { connectionId, error: String(error) });
+          }
+        }),
+      ),
+    );
+    return { gone, failed };
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * An in-process stand-in for the Redis room cache, for the dev server only, so a laptop
+ * needs no Redis. Same semantics as `RedisRoomCache` (the contract suite runs against
+ * both); it lives in one process, so it only works where every handler shares that process.
+ */
+import type { Message, RoomConnection } from '../../core/message.js';
+import type { CachedConnections, RecentWindow, RoomCache } from '../../core/ports.js';
+
+interface RoomEntry {
+  connections?: Map<string, string>;
+  version: number;
+  recent: Map<number, Message>;
+  floor?: number;
+}
+
+export class MemoryRoomCache implements RoomCache {
+  private readonly rooms = new Map<string, RoomEntry>();
+
+  constructor(private readonly window = 100) {}
+
+  private room(roomId: string): RoomEntry {
+    let entry = this.rooms.get(roomId);
+    if (!entry) {
+      entry = { version: 0, recent: new Map() };
+      this.rooms.set(roomId, entry);
+    }
+    return entry;
+  }
+
+  /** Drops everything, as FLUSHALL would. */
+  flush(): void {
+    this.rooms.clear();
+  }
+
+  async roomConnections(roomId: string): Promise<CachedConnections> {
+    const entry = this.rooms.get(roomId);
+    const version = entry?.version ? String(entry.version) : '';
+    if (!entry?.connections) return { version };
+    return { connections: toList(entry.connections), version };
+  }
+
+  async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
+    return this.rooms.get(roomId)?.connections?.has(connectionId);
+  }
+
+  async fillRoomConnections(
+    roomId: string,
+    connections: readonly RoomConnection[],
+    version: string,
+  ): Promise<void> {
+    const entry = this.room(roomId);
+    if ((entry.version ? String(entry.version) : '') !== version) return;
+    entry.connections = new Map(connections.map((c) => [c.connectionId, c.userId]));
+  }
+
+  async addRoomConnection(
+    roomId: string,
+    connection: RoomConnection,
+  ): Promise<RoomConnection[] | undefined> {
+    const entry = this.room(roomId);
+    entry.version++;
+    if (!entry.connections) return undefined;
+    const before = toList(entry.connections);
+    entry.connections.set(connection.connectionId, connection.userId);
+    return before;
+  }
+
+  async removeRoomConnection(
+    roomId: string,
+    connectionId: string,
+  ): Promise<RoomConnection[] | undefined> {
+    const entry = this.room(roomId);
+    entry.version++;
+    if (!entry.connections) return undefined;
+    entry.connections.delete(connectionId);
+    return toList(entry.connections);
+  }
+
+  async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
+    const entry = this.rooms.get(roomId);
+    if (entry?.floor === undefined) return undefined;
+    const floor = entry.floor;
+    const messages = [...entry.recent.values()]
+      .filter((m) => m.seq >= floor)
+      .sort((a, b) => a.seq - b.seq);
+    return { floor, messages };
+  }
+
+  async fillRecentMessages(roomId: string, window: RecentWindow): Promise<void> {
+    const entry = this.room(roomId);
+    for (const m of window.messages) entry.recent.set(m.seq, m);
+    entry.floor = window.floor;
+    this.trim(entry);
+  }
+
+  async appendRecentMessage(roomId: string, message: Message): Promise<void> {
+    const entry = this.room(roomId);
+    entry.recent.set(message.seq, message);
+    this.trim(entry);
+  }
+
+  private trim(entry: RoomEntry): void {
+    const seqs = [...entry.recent.keys()].sort((a, b) => a - b);
+    for (const seq of seqs.slice(0, Math.max(0, seqs.length - this.window))) {
+      entry.recent.delete(seq);
+    }
+    const lowest = seqs[Math.max(0, seqs.length - this.window)];
+    if (entry.floor !== undefined && lowest !== undefined && lowest > entry.floor) {
+      entry.floor = lowest;
+    }
+  }
+}
+
+function toList(connections: Map<string, string>): RoomConnection[] {
+  return [...connections].map(([connectionId, userId]) => ({ connectionId, userId }));
+}

@@ -1,0 +1,47 @@
+/** Translates `pg` errors into the core's errors; anything unrecognised is rethrown. */
+import { StoreUnavailableError } from '../../core/errors.js';
+
+/** SQLSTATE classes that mean "the server cannot serve now", not "your query is wrong". */
+const UNAVAILABLE_SQLSTATE = [
+  '08', // connection exception
+  '53', // insufficient resources
+  '57', // operator intervention (admin shutdown, cannot connect now)
+  '58', // system error
+];
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
+
+export const UNIQUE_VIOLATION = '23505';
+
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code && UNAVAILABLE_NODE_CODES.has(code)) return true;
+  if (code && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.includes(code.slice(0, 2));
+  const message = error instanceof Error ? error.message : '';
+  // pg raises these without a code when the pool cannot get or keep a connection.
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+    message,
+  );
+}
+
+/** Runs a query, turning "PostgreSQL is down" into `unavailable`. */
+export async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isUnavailable(error)) throw new StoreUnavailableError('PostgreSQL', { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,171 @@
+/** The record: rooms, membership and messages in PostgreSQL. */
+import type { Pool } from 'pg';
+import { ChatError } from '../../core/errors.js';
+import type { Message } from '../../core/message.js';
+import type { HistoryPage, HistoryQuery, MessageStore, NewMessage } from '../../core/ports.js';
+import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
+
+interface MessageRow {
+  id: string;
+  room_id: string;
+  seq: string;
+  user_id: string;
+  content: string;
+  client_msg_id: string | null;
+  created_at: Date;
+}
+
+const MESSAGE_COLUMNS = 'id, room_id, seq, user_id, content, client_msg_id, created_at';
+
+export function toMessage(row: MessageRow): Message {
+  const message: Message = {
+    id: row.id,
+    roomId: row.room_id,
+    seq: Number(row.seq),
+    userId: row.user_id,
+    content: row.content,
+    createdAt: row.created_at.toISOString(),
+  };
+  if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
+  return message;
+}
+
+/**
+ * One statement: reuse the message a retried send already stored, else bump the room's
+ * last_seq and insert with it. The row lock on the room orders concurrent senders and
+ * the whole statement commits or fails as one, so seqs have no gaps.
+ */
+const APPEND_SQL = `
+  WITH existing AS (
+    SELECT ${MESSAGE_COLUMNS} FROM messages
+    WHERE room_id = $1 AND user_id = $2 AND client_msg_id = $4
+  ), next AS (
+    UPDATE rooms SET last_seq = last_seq + 1
+    WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM existing)
+    RETURNING last_seq
+  ), inserted AS (
+    INSERT INTO messages (room_id, seq, user_id, content, client_msg_id)
+    SELECT $1, last_seq, $2, $3, $4 FROM next
+    RETURNING ${MESSAGE_COLUMNS}
+  )
+  SELECT *, false AS duplicate FROM inserted
+  UNION ALL
+  SELECT *, true AS duplicate FROM existing`;
+
+/**
+ * One statement: create the room (public, the creator its owner) if it is new, add the
+ * user as a member of a public room, and report what stops them (a ban, a private room).
+ */
+const JOIN_SQL = `
+  WITH new_room AS (
+    INSERT INTO rooms (id, created_by) VALUES ($1, $2)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, visibility, last_seq
+  ), room AS (
+    SELECT id, visibility, last_seq, true AS created FROM new_room
+    UNION ALL
+    SELECT id, visibility, last_seq, false AS created FROM rooms WHERE id = $1
+  ), member AS (
+    SELECT role, banned_at FROM room_members WHERE room_id = $1 AND user_id = $2
+  ), joined AS (
+    INSERT INTO room_members (room_id, user_id, role)
+    SELECT $1, $2, CASE WHEN room.created THEN 'owner' ELSE 'member' END FROM room
+    WHERE (room.visibility = 'public' OR room.created) AND NOT EXISTS (SELECT 1 FROM member)
+    ON CONFLICT DO NOTHING
+    RETURNING role
+  )
+  SELECT room.visibility, room.last_seq, member.role, member.banned_at,
+         (SELECT count(*) FROM joined)::int AS joined
+  FROM room LEFT JOIN member ON true
+  LIMIT 1`;
+
+interface JoinRow {
+  visibility: string;
+  last_seq: string;
+  role: string | null;
+  banned_at: Date | null;
+  joined: number;
+}
+
+export class PostgresMessageStore implements MessageStore {
+  constructor(private readonly pool: Pool) {}
+
+  async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
+    // A room created by a concurrent first join is invisible to this statement's
+    // snapshot; the second attempt sees it.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { rows } = await guarded(() => this.pool.query<JoinRow>(JOIN_SQL, [roomId, userId]));
+      const row = rows[0];
+      if (!row) continue;
+      if (row.banned_at !== null) throw new ChatError('forbidden', `You are banned from ${roomId}`);
+      if (row.role === null && row.joined === 0) {
+        throw new ChatError('forbidden', `Room ${roomId} is private`);
+      }
+      return { lastSeq: Number(row.last_seq) };
+    }
+    throw new ChatError('conflict', `Room ${roomId} is being created; retry`);
+  }
+
+  async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
+    const params = [input.roomId, input.userId, input.content, input.clientMsgId ?? null];
+    // Two concurrent sends with one clientMsgId: the loser hits the unique key, its whole
+    // statement (seq bump included) rolls back, and the retry finds the winner's row.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const { rows } = await guarded(() =>
+          this.pool.query<MessageRow & { duplicate: boolean }>(APPEND_SQL, params),
+        );
+        const row = rows[0];
+        if (!row) throw new ChatError('not_found', `Room ${input.roomId} does not exist`);
+        return { message: toMessage(row), duplicate: row.duplicate };
+      } catch (error) {
+        if (sqlState(error) !== UNIQUE_VIOLATION || attempt > 0) throw error;
+      }
+    }
+    throw new ChatError('conflict', 'Concurrent duplicate send; retry');
+  }
+
+  async history(roomId: string, query: HistoryQuery): Promise<HistoryPage> {
+    const take = query.limit + 1;
+    let rows: MessageRow[];
+    if (query.after !== undefined) {
+      ({ rows } = await guarded(() =>
+        this.pool.query<MessageRow>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND seq > $2
+           ORDER BY seq ASC LIMIT $3`,
+          [roomId, query.after, take],
+        ),
+      ));
+      const hasMore = rows.length > query.limit;
+      return { messages: rows.slice(0, query.limit).map(toMessage), hasMore };
+    }
+    ({ rows } = await guarded(() =>
+      this.pool.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND seq < $2
+         ORDER BY seq DESC LIMIT $3`,
+        [roomId, query.before ?? Number.MAX_SAFE_INTEGER, take],
+      ),
+    ));
+    const hasMore = rows.length > query.limit;
+    return { messages: rows.slice(0, query.limit).reverse().map(toMessage), hasMore };
+  }
+
+  async latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }> {
+    const { rows } = await guarded(() =>
+      this.pool.query<Partial<MessageRow> & { last_seq: string }>(
+        `SELECT r.last_seq, m.* FROM rooms r
+         LEFT JOIN LATERAL (
+           SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = r.id ORDER BY seq DESC LIMIT $2
+         ) m ON true
+         WHERE r.id = $1`,
+        [roomId, limit],
+      ),
+    );
+    const lastSeq = Number(rows[0]?.last_seq ?? 0);
+    const messages = rows
+      .filter((r): r is MessageRow & { last_seq: string } => r.id != null)
+      .map(toMessage)
+      .reverse();
+    return { messages, lastSeq };
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Versioned schema migrations, in order. Never edit one that has shipped: add the next.
+ * They live in TypeScript rather than .sql files so every bundle (the dev runner, the
+ * tests, a deploy-time migration Lambda) carries them without file-system lookups.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'rooms, members, messages',
+    sql: `
+      CREATE TABLE rooms (
+        id          text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9_-]{1,64}$'),
+        visibility  text NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'private')),
+        -- The last seq handed out; a message takes last_seq + 1 in the statement that stores it.
+        last_seq    bigint NOT NULL DEFAULT 0,
+        created_by  text,
+        created_at  timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE room_members (
+        room_id    text NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+        user_id    text NOT NULL,
+        role       text NOT NULL DEFAULT 'member' CHECK (role IN ('owner', 'admin', 'member')),
+        banned_at  timestamptz,
+        joined_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX room_members_user ON room_members (user_id);
+
+      CREATE TABLE messages (
+        room_id        text NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+        seq            bigint NOT NULL,
+        id             uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE,
+        user_id        text NOT NULL,
+        content        text NOT NULL,
+        client_msg_id  text,
+        created_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (room_id, seq),
+        -- A retried send with the same key stores once (NULL keys never collide).
+        UNIQUE (room_id, user_id, client_msg_id)
+      );
+    `,
+  },
+];

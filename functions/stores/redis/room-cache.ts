@@ -1,0 +1,201 @@
+/**
+ * The room cache in Redis: who is in each room and its newest messages. Redis is only a
+ * cache: every key can be rebuilt from DynamoDB and PostgreSQL, so FLUSHALL loses nothing.
+ *
+ * Keys of one room share the hash tag `{r:roomId}` so they live in one cluster slot:
+ *   {r:id}:conns   hash connectionId -> userId, plus the sentinel field `~` that tells
+ *                  "cached and empty" apart from "not cached"
+ *   {r:id}:ver     bumped by every join and leave; a fill read before one is refused
+ *   {r:id}:recent  sorted set seq -> message JSON, the newest `window` messages
+ *   {r:id}:floor   the lowest seq from which :recent has no gaps; absent = not cached
+ */
+import { ReplyError } from 'ioredis';
+import { StoreUnavailableError } from '../../core/errors.js';
+import type { Message, RoomConnection } from '../../core/message.js';
+import type { CachedConnections, RecentWindow, RoomCache } from '../../core/ports.js';
+import {
+  ADD_CONNECTION,
+  APPEND_RECENT,
+  FILL_CONNECTIONS,
+  FILL_RECENT,
+  REMOVE_CONNECTION,
+  type RedisClient,
+} from './scripts.js';
+
+const SENTINEL = '~';
+
+export interface RedisRoomCacheOptions {
+  /** Prepended to every key, before the hash tag. */
+  keyPrefix?: string;
+  /** Messages kept per room. */
+  window?: number;
+  /** Idle rooms fall out of the cache after this long. */
+  ttlSeconds?: number;
+}
+
+function pairsToConnections(flat: unknown): RoomConnection[] {
+  const values = flat as string[];
+  const connections: RoomConnection[] = [];
+  for (let i = 0; i + 1 < values.length; i += 2) {
+    const connectionId = values[i]!;
+    if (connectionId !== SENTINEL) connections.push({ connectionId, userId: values[i + 1]! });
+  }
+  return connections;
+}
+
+function hashToConnections(hash: Record<string, string>): RoomConnection[] {
+  return Object.entries(hash)
+    .filter(([connectionId]) => connectionId !== SENTINEL)
+    .map(([connectionId, userId]) => ({ connectionId, userId }));
+}
+
+/** Key order is fixed so that the same message always serialises to the same member. */
+export function serializeMessage(m: Message): string {
+  return JSON.stringify({
+    id: m.id,
+    roomId: m.roomId,
+    seq: m.seq,
+    userId: m.userId,
+    content: m.content,
+    createdAt: m.createdAt,
+    ...(m.clientMsgId === undefined ? {} : { clientMsgId: m.clientMsgId }),
+  });
+}
+
+/** Anything but a reply error (a bug in a command) means Redis cannot serve now. */
+async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ReplyError) throw error;
+    throw new StoreUnavailableError('Redis', { cause: error });
+  }
+}
+
+export class RedisRoomCache implements RoomCache {
+  private readonly prefix: string;
+  private readonly window: number;
+  private readonly ttl: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    options: RedisRoomCacheOptions = {},
+  ) {
+    this.prefix = options.keyPrefix ?? '';
+    this.window = options.window ?? 100;
+    this.ttl = options.ttlSeconds ?? 24 * 3600;
+  }
+
+  private key(roomId: string, part: 'conns' | 'ver' | 'recent' | 'floor'): string {
+    return `${this.prefix}{r:${roomId}}:${part}`;
+  }
+
+  async roomConnections(roomId: string): Promise<CachedConnections> {
+    const results = await guarded(() =>
+      this.redis.pipeline().hgetall(this.key(roomId, 'conns')).get(this.key(roomId, 'ver')).exec(),
+    );
+    const [hashResult, versionResult] = results ?? [];
+    if (hashResult?.[0]) throw hashResult[0];
+    const hash = (hashResult?.[1] ?? {}) as Record<string, string>;
+    const version = (versionResult?.[1] as string | null) ?? '';
+    if (hash[SENTINEL] === undefined) return { version };
+    return { connections: hashToConnections(hash), version };
+  }
+
+  async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
+    const [sentinel, userId] = await guarded(() =>
+      this.redis.hmget(this.key(roomId, 'conns'), SENTINEL, connectionId),
+    );
+    if (sentinel === null || sentinel === undefined) return undefined;
+    return userId !== null && userId !== undefined;
+  }
+
+  async fillRoomConnections(
+    roomId: string,
+    connections: readonly RoomConnection[],
+    version: string,
+  ): Promise<void> {
+    const pairs = connections.flatMap((c) => [c.connectionId, c.userId]);
+    await guarded(() =>
+      FILL_CONNECTIONS.run(
+        this.redis,
+        [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
+        [version, this.ttl, ...pairs],
+      ),
+    );
+  }
+
+  async addRoomConnection(
+    roomId: string,
+    connection: RoomConnection,
+  ): Promise<RoomConnection[] | undefined> {
+    const before = await guarded(() =>
+      ADD_CONNECTION.run(
+        this.redis,
+        [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
+        [connection.connectionId, connection.userId, this.ttl],
+      ),
+    );
+    return before === null ? undefined : pairsToConnections(before);
+  }
+
+  async removeRoomConnection(
+    roomId: string,
+    connectionId: string,
+  ): Promise<RoomConnection[] | undefined> {
+    const after = await guarded(() =>
+      REMOVE_CONNECTION.run(
+        this.redis,
+        [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
+        [connectionId, this.ttl],
+      ),
+    );
+    return after === null ? undefined : pairsToConnections(after);
+  }
+
+  async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
+    const results = await guarded(() =>
+      this.redis
+        .pipeline()
+        .get(this.key(roomId, 'floor'))
+        .zrange(this.key(roomId, 'recent'), 0, -1)
+        .exec(),
+    );
+    const [floorResult, membersResult] = results ?? [];
+    if (floorResult?.[0]) throw floorResult[0];
+    const floorText = floorResult?.[1] as string | null | undefined;
+    if (floorText === null || floorText === undefined) return undefined;
+    const floor = Number(floorText);
+    const members = (membersResult?.[1] ?? []) as string[];
+    // A floor above 1 over an empty set can only be a half-expired entry: not a window.
+    if (members.length === 0 && floor > 1) return undefined;
+    const messages = members.map((json) => JSON.parse(json) as Message);
+    return { floor, messages: messages.filter((m) => m.seq >= floor) };
+  }
+
+  async fillRecentMessages(roomId: string, window: RecentWindow): Promise<void> {
+    const pairs = window.messages.flatMap((m) => [m.seq, serializeMessage(m)]);
+    await guarded(() =>
+      FILL_RECENT.run(
+        this.redis,
+        [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
+        [this.window, this.ttl, window.floor, ...pairs],
+      ),
+    );
+  }
+
+  /**
+   * Adds the message even when the room's window is not cached: a fill that read
+   * PostgreSQL just before this message committed then merges with it instead of
+   * leaving it out.
+   */
+  async appendRecentMessage(roomId: string, message: Message): Promise<void> {
+    await guarded(() =>
+      APPEND_RECENT.run(
+        this.redis,
+        [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
+        [this.window, this.ttl, message.seq, serializeMessage(message)],
+      ),
+    );
+  }
+}
