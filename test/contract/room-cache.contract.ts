@@ -1,0 +1,124 @@
+/**
+ * The RoomCache contract, run against every implementation (Redis, the dev stand-in):
+ * each factory returns `[cache, cleanup]`, as socket.io-redis-adapter's runner does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../functions/core/message.js';
+import type { RoomCache } from '../../functions/core/ports.js';
+import { uid } from '../support/services.js';
+
+export type CacheFactory = (window: number) => Promise<[RoomCache, () => Promise<void>]>;
+
+const message = (roomId: string, seq: number, extra: Partial<Message> = {}): Message => ({
+  id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+  roomId,
+  seq,
+  userId: 'alice',
+  content: `m${seq}`,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+  ...extra,
+});
+
+export function roomCacheContract(name: string, factory: CacheFactory) {
+  describe(`RoomCache contract: ${name}`, () => {
+    let cache: RoomCache;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      [cache, cleanup] = await factory(5);
+    });
+    afterAll(() => cleanup());
+
+    it('reports a miss for a room it has never seen', async () => {
+      const room = uid();
+      expect((await cache.roomConnections(room)).connections).toBeUndefined();
+      expect(await cache.isInRoom(room, 'c1')).toBeUndefined();
+      expect(await cache.recentMessages(room)).toBeUndefined();
+    });
+
+    it('caches an empty room as empty, not as a miss', async () => {
+      const room = uid();
+      const { version } = await cache.roomConnections(room);
+      await cache.fillRoomConnections(room, [], version);
+      expect((await cache.roomConnections(room)).connections).toEqual([]);
+      expect(await cache.isInRoom(room, 'c1')).toBe(false);
+    });
+
+    it('fills, adds and removes connections, answering before/after lists', async () => {
+      const room = uid();
+      const { version } = await cache.roomConnections(room);
+      await cache.fillRoomConnections(room, [{ connectionId: 'c1', userId: 'alice' }], version);
+      const before = await cache.addRoomConnection(room, { connectionId: 'c2', userId: 'bob' });
+      expect(before).toEqual([{ connectionId: 'c1', userId: 'alice' }]);
+      expect(await cache.isInRoom(room, 'c2')).toBe(true);
+      const after = await cache.removeRoomConnection(room, 'c1');
+      expect(after).toEqual([{ connectionId: 'c2', userId: 'bob' }]);
+      const { connections } = await cache.roomConnections(room);
+      expect(connections).toEqual([{ connectionId: 'c2', userId: 'bob' }]);
+    });
+
+    it('leaves an uncached room uncached on add and remove', async () => {
+      const room = uid();
+      expect(
+        await cache.addRoomConnection(room, { connectionId: 'c1', userId: 'a' }),
+      ).toBeUndefined();
+      expect(await cache.removeRoomConnection(room, 'c1')).toBeUndefined();
+      expect((await cache.roomConnections(room)).connections).toBeUndefined();
+    });
+
+    it('refuses a fill read before a join or leave changed the room', async () => {
+      const room = uid();
+      const { version } = await cache.roomConnections(room);
+      // A leave lands between the fill's read of the durable store and its write.
+      await cache.removeRoomConnection(room, 'c-left');
+      await cache.fillRoomConnections(room, [{ connectionId: 'c-left', userId: 'x' }], version);
+      expect((await cache.roomConnections(room)).connections).toBeUndefined();
+    });
+
+    it('serves a filled window and extends it with appends', async () => {
+      const room = uid();
+      await cache.fillRecentMessages(room, {
+        floor: 1,
+        messages: [message(room, 1), message(room, 2)],
+      });
+      await cache.appendRecentMessage(room, message(room, 3, { clientMsgId: 'k3' }));
+      const window = await cache.recentMessages(room);
+      expect(window?.floor).toBe(1);
+      expect(window?.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(window?.messages[2]).toEqual(message(room, 3, { clientMsgId: 'k3' }));
+    });
+
+    it('keeps only the newest messages and moves the floor past what it trims', async () => {
+      const room = uid();
+      await cache.fillRecentMessages(room, { floor: 1, messages: [message(room, 1)] });
+      for (let seq = 2; seq <= 8; seq++) await cache.appendRecentMessage(room, message(room, seq));
+      const window = await cache.recentMessages(room);
+      expect(window?.messages.map((m) => m.seq)).toEqual([4, 5, 6, 7, 8]);
+      expect(window?.floor).toBe(4);
+    });
+
+    it('does not make a window out of appends alone, and merges them into a later fill', async () => {
+      const room = uid();
+      await cache.appendRecentMessage(room, message(room, 3));
+      expect(await cache.recentMessages(room)).toBeUndefined();
+      // The fill read PostgreSQL before message 3 committed.
+      await cache.fillRecentMessages(room, {
+        floor: 1,
+        messages: [message(room, 1), message(room, 2)],
+      });
+      expect((await cache.recentMessages(room))?.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    });
+
+    it('stores a message once when the same seq is written twice', async () => {
+      const room = uid();
+      await cache.fillRecentMessages(room, { floor: 1, messages: [message(room, 1)] });
+      await cache.appendRecentMessage(room, message(room, 1));
+      expect((await cache.recentMessages(room))?.messages).toHaveLength(1);
+    });
+
+    it('caches an empty history as an empty window', async () => {
+      const room = uid();
+      await cache.fillRecentMessages(room, { floor: 1, messages: [] });
+      expect(await cache.recentMessages(room)).toEqual({ floor: 1, messages: [] });
+    });
+  });
+}

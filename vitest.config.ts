@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Files run one at a time: the Redis-flush test empties the whole Redis, which the
+    // cache contract suite running beside it would notice.
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
