@@ -1,0 +1,110 @@
+/**
+ * `npm run dev`: all of Parley on one machine with nothing else installed.
+ * PostgreSQL from DATABASE_URL or embedded; DynamoDB from DYNAMODB_ENDPOINT or embedded
+ * (dynalite); Redis from REDIS_URL or an in-process stand-in; data under DATA_DIR.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import pg from 'pg';
+import { signDevToken } from '../functions/auth/sign-token.js';
+import { ensureConnectionsTable } from '../functions/stores/dynamodb/table.js';
+import { migrate } from '../functions/stores/postgres/migrate.js';
+import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
+import { startEmbeddedDynamo } from './embedded/dynamodb.js';
+import { startEmbeddedPostgres } from './embedded/postgres.js';
+import { startParleyServer } from './parley-server.js';
+
+const started = Date.now();
+const say = (message: string) => console.log(`[parley] ${message}`);
+const stops: (() => Promise<void>)[] = [];
+
+async function main() {
+  const dataDir = dataDirFromEnv();
+  await mkdir(dataDir, { recursive: true });
+  const port = Number(process.env.PORT ?? 3001);
+  say(`data directory ${dataDir}`);
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.JWT_SECRET = await devJwtSecret(dataDir);
+
+  if (process.env.DATABASE_URL) {
+    say('PostgreSQL: DATABASE_URL');
+  } else {
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      log: say,
+    });
+    stops.push(() => postgres.stop());
+    process.env.DATABASE_URL = postgres.url;
+    process.env.PG_POOL_MAX ??= '10';
+  }
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  try {
+    say('PostgreSQL: applying migrations');
+    await migrate(pool, say);
+  } finally {
+    await pool.end();
+  }
+
+  if (process.env.DYNAMODB_ENDPOINT) {
+    say(`DynamoDB: ${process.env.DYNAMODB_ENDPOINT}`);
+  } else {
+    const dynamo = await startEmbeddedDynamo({ dataDir: path.join(dataDir, 'dynamodb'), log: say });
+    stops.push(() => dynamo.stop());
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  }
+  const dynamo = new DynamoDBClient({
+    endpoint: process.env.DYNAMODB_ENDPOINT,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureConnectionsTable(dynamo, process.env.CONNECTIONS_TABLE ?? 'parley-connections');
+  dynamo.destroy();
+
+  if (process.env.REDIS_URL) {
+    say(`Redis: ${process.env.REDIS_URL}`);
+  } else {
+    process.env.PARLEY_CACHE = 'memory';
+    say(
+      'Redis: REDIS_URL not set, using the IN-PROCESS STAND-IN cache (dev only; set REDIS_URL for a real Redis)',
+    );
+  }
+
+  const server = await startParleyServer({
+    port,
+    log: (message, fields) =>
+      process.env.PARLEY_GATEWAY_LOG === '1'
+        ? console.log(`[gateway] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`)
+        : undefined,
+  });
+  stops.push(() => server.close());
+
+  const token = await signDevToken(process.env.JWT_SECRET, 'alice', { name: 'Alice' });
+  say(
+    `ready in ${Date.now() - started} ms: ${server.gateway.url}  (management API ${server.gateway.callbackUrl}/@connections)`,
+  );
+  say('connect as alice (another user: npm run token -- bob):');
+  console.log(`\n  npx wscat -c "${server.gateway.url}/?token=${token}"\n`);
+  say('then send: {"action":"join_room","roomId":"general"}');
+  say('      and: {"action":"send_message","roomId":"general","content":"hello"}');
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: closing connections and stopping the stores`);
+  for (const stop of stops.reverse()) {
+    await stop().catch((error: unknown) => console.error('[parley] stop failed:', error));
+  }
+  say('stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+main().catch(async (error: unknown) => {
+  console.error('[parley] failed to start:', error);
+  await shutdown('startup failure');
+  process.exit(1);
+});
