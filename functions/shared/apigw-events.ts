@@ -48,7 +48,7 @@ export interface WebSocketEvent {
   /** MESSAGE events: the frame as text (or base64 when `isBase64Encoded`). */
   body?: string;
   isBase64Encoded: boolean;
-  /** $connect only. */
+  /** $connect (the handshake's headers) and $disconnect (AWS's few fixed headers). */
   headers?: Record<string, string>;
   multiValueHeaders?: Record<string, string[]>;
   queryStringParameters?: Record<string, string>;

@@ -1,0 +1,89 @@
+/**
+ * The $connect REQUEST authorizer: identity sources, invocation, and the policy evaluation
+ * that turns its answer into "connect" or an HTTP status for the refused handshake.
+ */
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import type {
+  AuthorizerContext,
+  RequestAuthorizerHandler,
+} from '../../functions/shared/apigw-events.js';
+import type { HandshakeRequest } from './events.js';
+
+export type AuthorizerOutcome =
+  | { allowed: true; context: AuthorizerContext }
+  | { allowed: false; status: 401 | 403 | 500; error?: unknown };
+
+/**
+ * True when every identity source is present and non-empty. AWS answers 401 without invoking
+ * the authorizer when one is missing. Supported: `route.request.querystring.NAME` and
+ * `route.request.header.NAME` (header names compare case-insensitively).
+ */
+export function hasIdentitySources(sources: readonly string[], request: HandshakeRequest): boolean {
+  return sources.every((source) => {
+    const query = /^route\.request\.querystring\.(.+)$/.exec(source)?.[1];
+    if (query !== undefined) return Boolean(request.queryStringParameters?.[query]);
+    const header = /^route\.request\.header\.(.+)$/.exec(source)?.[1]?.toLowerCase();
+    if (header !== undefined) {
+      return Object.entries(request.headers).some(
+        ([name, value]) => name.toLowerCase() === header && value !== '',
+      );
+    }
+    return true; // stage variables and context sources are always present locally
+  });
+}
+
+export async function runAuthorizer(
+  authorizer: RequestAuthorizerHandler,
+  event: Parameters<RequestAuthorizerHandler>[0],
+  context: Parameters<RequestAuthorizerHandler>[1],
+): Promise<AuthorizerOutcome> {
+  let result: APIGatewayAuthorizerResult;
+  try {
+    result = await authorizer(event, context);
+  } catch (error) {
+    // The Lambda authorizer convention: throwing exactly 'Unauthorized' means 401.
+    if (error instanceof Error && error.message === 'Unauthorized') {
+      return { allowed: false, status: 401 };
+    }
+    return { allowed: false, status: 500, error };
+  }
+  if (!isWellFormed(result)) {
+    return { allowed: false, status: 500, error: new Error('Malformed authorizer response') };
+  }
+  if (!allows(result, event.methodArn)) return { allowed: false, status: 403 };
+  return { allowed: true, context: { ...(result.context ?? {}), principalId: result.principalId } };
+}
+
+function isWellFormed(result: unknown): result is APIGatewayAuthorizerResult {
+  if (typeof result !== 'object' || result === null) return false;
+  const { principalId, policyDocument } = result as Partial<APIGatewayAuthorizerResult>;
+  return (
+    typeof principalId === 'string' &&
+    typeof policyDocument === 'object' &&
+    policyDocument !== null &&
+    Array.isArray(policyDocument.Statement)
+  );
+}
+
+/**
+ * IAM evaluation reduced to what an authorizer policy uses: an explicit Deny on the method
+ * ARN wins, otherwise an Allow on it is needed. Resources may use `*` and `?` wildcards.
+ * Actions are not checked (authorizer policies grant `execute-api:Invoke`).
+ */
+function allows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
+  let allowed = false;
+  for (const statement of result.policyDocument.Statement) {
+    const resource: unknown = 'Resource' in statement ? statement.Resource : undefined;
+    const resources = Array.isArray(resource) ? resource : [resource];
+    const matches = resources.some((r) => typeof r === 'string' && arnMatches(r, methodArn));
+    if (!matches) continue;
+    if (statement.Effect === 'Deny') return false;
+    if (statement.Effect === 'Allow') allowed = true;
+  }
+  return allowed;
+}
+
+function arnMatches(pattern: string, arn: string): boolean {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replaceAll('*', '.*').replaceAll('?', '.')}$`).test(arn);
+}

@@ -1,0 +1,45 @@
+/**
+ * A Lambda `Context` for in-process invocations, with the fields handlers and loggers (for
+ * example Powertools Logger) read on AWS.
+ */
+import type { Context } from '../../functions/shared/apigw-events.js';
+import { newAwsRequestId } from './ids.js';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT_ID = '123456789012';
+/**
+ * The deadline `getRemainingTimeInMillis` counts down to. API Gateway stops waiting for an
+ * integration after 29 s, so no handler behind it usefully runs longer. It is not enforced.
+ */
+export const INVOCATION_TIMEOUT_MS = 29_000;
+
+/**
+ * Lambda function names allow letters, digits, `-` and `_`; route keys like `$connect` do
+ * not, so the name keeps the route key readable but drops what Lambda would refuse.
+ */
+function functionNameFor(routeKey: string): string {
+  return routeKey.replace(/[^A-Za-z0-9_-]/g, '') || 'handler';
+}
+
+export function createLambdaContext(routeKey: string, now = Date.now()): Context {
+  const deadline = now + INVOCATION_TIMEOUT_MS;
+  const functionName = routeKey;
+  const logName = functionNameFor(routeKey);
+  const day = new Date(now).toISOString().slice(0, 10).replaceAll('-', '/');
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${logName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: newAwsRequestId(),
+    logGroupName: `/aws/lambda/${logName}`,
+    logStreamName: `${day}/[$LATEST]local`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    // The callback-era methods are deprecated and unused by async handlers; they exist so the
+    // object satisfies `Context` and a stray call does not throw.
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,424 @@
+/**
+ * The gateway: one HTTP server whose upgrades become WebSocket connections (authorizer and
+ * $connect first, then route selection for every frame, then $disconnect) and whose plain
+ * requests are the `@connections` management API.
+ *
+ * Handlers run in-process. Frames from one connection are dispatched as they arrive, without
+ * waiting for the previous invocation, because API Gateway does not serialize them either.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type RawData, type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocketEvent, WebSocketHandler } from '../../functions/shared/apigw-events.js';
+import { hasIdentitySources, runAuthorizer } from './authorizer.js';
+import type { CloseIntent, Connection } from './connection-registry.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import {
+  type ApiInfo,
+  buildAuthorizerEvent,
+  buildConnectEvent,
+  buildDisconnectEvent,
+  buildMessageEvent,
+  connectMethodArn,
+  type HandshakeRequest,
+} from './events.js';
+import { isValidUpgrade, parseHandshake, refuseHandshake, sourceIpOf } from './handshake.js';
+import { newConnectionId, newGatewayId } from './ids.js';
+import { createLambdaContext, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './lambda-context.js';
+import {
+  CLOSE,
+  CLOSE_HANDSHAKE_TIMEOUT_MS,
+  FrameMeter,
+  type FrameViolation,
+  MAX_MESSAGE_BYTES,
+} from './limits.js';
+import { connectionIdFromPath, handleManagementRequest } from './management-api.js';
+import type { Gateway, GatewayOptions, ResolvedOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import { selectRoute } from './route-selection.js';
+
+const VIOLATION_CLOSE: Record<FrameViolation, CloseIntent> = {
+  'frame-too-big': CLOSE.frameTooBig,
+  'message-too-big': CLOSE.messageTooBig,
+  binary: CLOSE.binary,
+};
+
+/** `$disconnect` reasons for client-side closes that carry none, as AWS words them. */
+const DEFAULT_CLOSE_REASONS: Record<number, string> = {
+  1000: 'Connection Closed Normally',
+  1001: 'Going away',
+  1005: 'Client-side close frame status not set',
+  1006: 'Connection closed abnormally',
+};
+
+/** The frame API Gateway sends for a message no route takes, or whose integration failed. */
+function gatewayErrorFrame(message: string, connectionId: string, requestId: string): string {
+  // AWS's exact spacing: a space after the first colon only.
+  return (
+    `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, ` +
+    `"requestId":${JSON.stringify(requestId)}}`
+  );
+}
+
+function rawDataToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function errorFields(error: unknown): Record<string, unknown> {
+  return error instanceof Error
+    ? { error: error.message, stack: error.stack }
+    : { error: String(error) };
+}
+
+type ConnectDecision =
+  | { accept: true; protocol: string | undefined }
+  | { accept: false; status: number };
+
+class LocalGateway {
+  private readonly options: ResolvedOptions;
+  private readonly api: ApiInfo;
+  private readonly routeKeys: ReadonlySet<string>;
+  private readonly registry = new ConnectionRegistry();
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  /** One promise per connection attempt, settled once its $disconnect (if any) has run. */
+  private readonly lifecycles = new Set<Promise<void>>();
+  /** The sub-protocol $connect chose, per upgrade request, for `handleProtocols`. */
+  private readonly chosenProtocols = new WeakMap<IncomingMessage, string>();
+  private closing = false;
+
+  constructor(options: GatewayOptions) {
+    this.options = resolveOptions(options);
+    this.api = { apiId: this.options.apiId, stage: this.options.stage };
+    this.routeKeys = new Set(Object.keys(this.options.routes));
+    // ws 8.23 reads `closeTimeout` (how long a server-initiated close waits for the client's
+    // close frame) but @types/ws does not declare it yet, hence the widened options object.
+    const wsOptions: ServerOptions & { closeTimeout: number } = {
+      noServer: true,
+      // The message limit; FrameMeter enforces it first with AWS's code, this is the backstop.
+      maxPayload: MAX_MESSAGE_BYTES,
+      perMessageDeflate: false, // API Gateway does not negotiate compression
+      closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
+      // API Gateway echoes only the sub-protocol $connect returned in Sec-WebSocket-Protocol.
+      handleProtocols: (protocols, req) => {
+        const chosen = this.chosenProtocols.get(req);
+        return chosen !== undefined && protocols.has(chosen) ? chosen : false;
+      },
+    };
+    this.wss = new WebSocketServer(wsOptions);
+    this.server = createServer((req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.track((done) => this.onUpgrade(req, socket, head, done));
+    });
+  }
+
+  async listen(): Promise<Gateway> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = this.server.address() as AddressInfo;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    this.options.log('gateway listening', { url: `ws://${host}:${port}` });
+    return {
+      url: `ws://${host}:${port}`,
+      callbackUrl: `http://${host}:${port}`,
+      port,
+      close: () => this.close(),
+    };
+  }
+
+  private async close(): Promise<void> {
+    this.closing = true;
+    for (const connection of this.registry.all()) {
+      this.closeConnection(connection, CLOSE.goingAway);
+    }
+    // Connections still in $connect finish it, see `closing`, and end too; loop until quiet.
+    while (this.lifecycles.size > 0) await Promise.allSettled([...this.lifecycles]);
+    this.wss.close();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections(); // idle keep-alive sockets from management API clients
+    });
+  }
+
+  /** Runs `body` as a connection lifecycle that `close()` waits for. */
+  private track(body: (done: () => void) => Promise<void>): void {
+    let finish = () => {};
+    const lifecycle = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    this.lifecycles.add(lifecycle);
+    void lifecycle.then(() => this.lifecycles.delete(lifecycle));
+    body(finish).catch((error: unknown) => {
+      this.options.log('connection lifecycle failed', errorFields(error));
+      finish();
+    });
+  }
+
+  // ---- HTTP: the management API, else the fallback -------------------------------------
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const connectionId = connectionIdFromPath(req.url);
+    if (connectionId === undefined) {
+      if (this.options.httpFallback) {
+        this.options.httpFallback(req, res);
+      } else {
+        req.resume();
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Not Found' }));
+      }
+      return;
+    }
+    handleManagementRequest(req, res, connectionId, this.registry, {
+      post: (connection, data) => this.post(connection, data),
+      delete: (connection) => this.closeConnection(connection, CLOSE.deleted),
+    }).catch((error: unknown) => {
+      this.options.log('management API request failed', errorFields(error));
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Internal server error' }));
+    });
+  }
+
+  private post(connection: Connection, data: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = connection.socket;
+      if (!socket || connection.state !== 'open') return reject(new Error('gone'));
+      socket.send(data, { binary: false }, (error) => {
+        if (error) return reject(error);
+        connection.lastActiveAt = Date.now();
+        resolve();
+      });
+    });
+  }
+
+  // ---- Handshake: authorizer, $connect, upgrade ----------------------------------------
+
+  private async onUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    done: () => void,
+  ): Promise<void> {
+    // Until ws owns the socket nothing else listens for its errors; an unhandled one (a
+    // client resetting mid-$connect) would take the process down.
+    socket.on('error', (error) => this.options.log('socket error', errorFields(error)));
+    if (this.closing) return finishRefused(socket, 503, done);
+    if (!isValidUpgrade(req)) return finishRefused(socket, 400, done);
+
+    const now = Date.now();
+    const sourceIp = sourceIpOf(req);
+    const request = parseHandshake(req, sourceIp, now);
+    const connection: Connection = {
+      id: (this.options.connectionIdFactory ?? newConnectionId)(),
+      connectedAt: now,
+      sourceIp,
+      userAgent: req.headers['user-agent'],
+      domainName: req.headers.host ?? `${this.options.host}:${String(this.options.port)}`,
+      state: 'connecting',
+      lastActiveAt: now,
+      authorizer: undefined,
+      socket: undefined,
+      closeIntent: undefined,
+    };
+    this.registry.add(connection);
+
+    const decision = await this.decideConnect(connection, request, now);
+    if (!decision.accept) {
+      this.registry.remove(connection.id);
+      return finishRefused(socket, decision.status, done);
+    }
+    if (this.closing || socket.destroyed) {
+      // $connect accepted it but it can no longer open: it still gets its $disconnect.
+      refuseHandshake(socket, 503);
+      return this.end(
+        connection,
+        this.closing ? CLOSE.goingAway : { code: 1006, reason: '' },
+        done,
+      );
+    }
+    if (decision.protocol !== undefined) this.chosenProtocols.set(req, decision.protocol);
+    let upgraded = false;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded = true;
+      this.onOpen(connection, ws, socket, done);
+    });
+    // ws completes synchronously or not at all (the client already hung up).
+    if (!upgraded) await this.end(connection, { code: 1006, reason: '' }, done);
+  }
+
+  private async decideConnect(
+    connection: Connection,
+    request: HandshakeRequest,
+    now: number,
+  ): Promise<ConnectDecision> {
+    const requestId = newGatewayId();
+    const { authorizer, identitySource, log } = this.options;
+    if (authorizer) {
+      if (!hasIdentitySources(identitySource, request)) {
+        log('authorizer identity source missing: 401', { connectionId: connection.id });
+        return { accept: false, status: 401 };
+      }
+      const methodArn = connectMethodArn(this.api, LOCAL_REGION, LOCAL_ACCOUNT_ID);
+      const event = buildAuthorizerEvent(this.api, connection, request, requestId, now, methodArn);
+      const outcome = await runAuthorizer(authorizer, event, createLambdaContext('authorizer'));
+      if (!outcome.allowed) {
+        const fields = { connectionId: connection.id, status: outcome.status };
+        log('authorizer refused the connection', {
+          ...fields,
+          ...(outcome.error === undefined ? {} : errorFields(outcome.error)),
+        });
+        return { accept: false, status: outcome.status };
+      }
+      connection.authorizer = outcome.context;
+    }
+
+    const handler = this.options.routes.$connect;
+    if (!handler) return { accept: true, protocol: undefined };
+    const event = buildConnectEvent(this.api, connection, request, requestId, now);
+    try {
+      const result = await handler(event, createLambdaContext('$connect'));
+      const status = result?.statusCode;
+      if (typeof status !== 'number' || status < 200 || status > 299) {
+        log('$connect refused the connection', { connectionId: connection.id, status });
+        return { accept: false, status: typeof status === 'number' ? status : 500 };
+      }
+      return { accept: true, protocol: headerValue(result.headers, 'sec-websocket-protocol') };
+    } catch (error) {
+      log('$connect threw: 500', { connectionId: connection.id, ...errorFields(error) });
+      return { accept: false, status: 500 };
+    }
+  }
+
+  // ---- An open connection ---------------------------------------------------------------
+
+  private onOpen(connection: Connection, ws: WebSocket, socket: Duplex, done: () => void): void {
+    connection.socket = ws;
+    connection.state = 'open';
+    const { idleTimeoutMs, maxConnectionMs } = this.options;
+    const idle = setTimeout(() => this.closeConnection(connection, CLOSE.goingAway), idleTimeoutMs);
+    const max = setTimeout(
+      () => this.closeConnection(connection, CLOSE.goingAway),
+      maxConnectionMs,
+    );
+
+    // Read raw bytes ahead of ws (prepend) so a frame over the limit is caught at its header,
+    // before ws has assembled and delivered it.
+    const meter = new FrameMeter();
+    socket.prependListener('data', (chunk: Buffer) => {
+      if (connection.state !== 'open') return;
+      connection.lastActiveAt = Date.now();
+      idle.refresh(); // any client frame, control frames included, counts as activity
+      const violation = meter.push(chunk);
+      if (violation) this.closeConnection(connection, VIOLATION_CLOSE[violation]);
+    });
+
+    ws.on('message', (data, isBinary) => {
+      if (connection.state !== 'open') return; // closing: drop what is still in flight
+      if (isBinary) return this.closeConnection(connection, CLOSE.binary);
+      this.dispatch(connection, rawDataToString(data));
+    });
+    ws.on('error', (error) => {
+      this.options.log('websocket error', { connectionId: connection.id, ...errorFields(error) });
+    });
+    ws.on('close', (code, reason) => {
+      clearTimeout(idle);
+      clearTimeout(max);
+      const text = reason.toString('utf8');
+      const intent = connection.closeIntent ?? {
+        code,
+        reason: text || (DEFAULT_CLOSE_REASONS[code] ?? ''),
+      };
+      void this.end(connection, intent, done);
+    });
+  }
+
+  /** Starts a server-side close; the first reason given is the one $disconnect reports. */
+  private closeConnection(connection: Connection, intent: CloseIntent): void {
+    if (connection.state !== 'open' || !connection.socket) return;
+    connection.state = 'closing';
+    connection.closeIntent = intent;
+    connection.socket.close(intent.code, intent.reason);
+  }
+
+  private dispatch(connection: Connection, body: string): void {
+    const routeKey = selectRoute(body, this.routeKeys);
+    const handler: WebSocketHandler | undefined =
+      routeKey === undefined ? undefined : this.options.routes[routeKey];
+    if (routeKey === undefined || !handler) {
+      this.sendFrame(connection, gatewayErrorFrame('Forbidden', connection.id, newGatewayId()));
+      return;
+    }
+    const event = buildMessageEvent(this.api, connection, routeKey, body, Date.now());
+    // No route responses are configured, so what a MESSAGE handler returns goes nowhere, as
+    // on AWS; only a failure is visible to the client.
+    this.invoke(handler, event, routeKey).catch((error: unknown) => {
+      this.options.log(`${routeKey} threw`, { connectionId: connection.id, ...errorFields(error) });
+      const frame = gatewayErrorFrame(
+        'Internal server error',
+        connection.id,
+        event.requestContext.requestId,
+      );
+      this.sendFrame(connection, frame);
+    });
+  }
+
+  private async invoke(
+    handler: WebSocketHandler,
+    event: WebSocketEvent,
+    routeKey: string,
+  ): Promise<void> {
+    await handler(event, createLambdaContext(routeKey));
+  }
+
+  private sendFrame(connection: Connection, frame: string): void {
+    if (connection.state !== 'open') return;
+    connection.socket?.send(frame, (error) => {
+      if (error)
+        this.options.log('send failed', { connectionId: connection.id, error: error.message });
+    });
+  }
+
+  /** The connection is gone: forget it, run $disconnect (best effort), end its lifecycle. */
+  private async end(connection: Connection, intent: CloseIntent, done: () => void): Promise<void> {
+    connection.state = 'closed';
+    this.registry.remove(connection.id);
+    const handler = this.options.routes.$disconnect;
+    try {
+      if (handler) {
+        const event = buildDisconnectEvent(this.api, connection, intent, Date.now());
+        await handler(event, createLambdaContext('$disconnect'));
+      }
+    } catch (error) {
+      this.options.log('$disconnect threw', { connectionId: connection.id, ...errorFields(error) });
+    } finally {
+      done();
+    }
+  }
+}
+
+function finishRefused(socket: Duplex, status: number, done: () => void): void {
+  refuseHandshake(socket, status);
+  done();
+}
+
+function headerValue(
+  headers: Record<string, string> | undefined,
+  name: string,
+): string | undefined {
+  if (!headers) return undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  return new LocalGateway(options).listen();
+}
