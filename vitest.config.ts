@@ -10,5 +10,7 @@ export default defineConfig({
     // cache contract suite running beside it would notice.
     fileParallelism: false,
     reporters: ['default'],
+    // Handlers log through Powertools; tests want only errors on the console.
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
   },
 });

@@ -1,0 +1,41 @@
+/** Redis is only a cache: flushing it between two sends loses nothing. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Message } from '../../functions/core/message.js';
+import { startTestParley, type TestParley } from '../support/parley.js';
+import { testRedis, uid } from '../support/services.js';
+
+let parley: TestParley;
+beforeAll(async () => {
+  parley = await startTestParley();
+});
+afterAll(() => parley.close());
+
+it('delivers, orders and serves history across a FLUSHALL', async () => {
+  const room = uid();
+  const [alice, bob] = await Promise.all([parley.connect('alice'), parley.connect('bob')]);
+  await alice.join(room);
+  await bob.join(room);
+  const first = await alice.send(room, 'before the flush');
+  await bob.nextMessage(room, 'before the flush');
+
+  const redis = testRedis();
+  await redis.flushall();
+  redis.disconnect();
+
+  // Membership comes back from DynamoDB, the seq from PostgreSQL.
+  const second = await alice.send(room, 'after the flush');
+  expect(second.seq).toBe(first.seq + 1);
+  const delivered = await bob.nextMessage(room, 'after the flush');
+  expect((delivered.message as Message).seq).toBe(2);
+
+  const history = await bob.request({ action: 'get_history', roomId: room });
+  expect((history.messages as Message[]).map((m) => m.content)).toEqual([
+    'before the flush',
+    'after the flush',
+  ]);
+  const carol = await parley.connect('carol');
+  const joined = await carol.join(room);
+  expect((joined.online as string[]).sort()).toEqual(['alice', 'bob', 'carol']);
+  expect(joined.lastSeq).toBe(2);
+  for (const c of [alice, bob, carol]) await c.close();
+});
