@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pg from 'pg';
 import { signDevToken } from '../functions/auth/sign-token.js';
+import { logger } from '../functions/runtime/logger.js';
 import { ensureConnectionsTable } from '../functions/stores/dynamodb/table.js';
 import { migrate } from '../functions/stores/postgres/migrate.js';
 import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
@@ -24,7 +25,8 @@ async function main() {
   await mkdir(dataDir, { recursive: true });
   const port = Number(process.env.PORT ?? 3001);
   say(`data directory ${dataDir}`);
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // Handler logs are JSON for CloudWatch; on a terminal only warnings are worth the noise.
+  if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   process.env.JWT_SECRET = await devJwtSecret(dataDir);
 
   if (process.env.DATABASE_URL) {
@@ -80,13 +82,13 @@ async function main() {
   stops.push(() => server.close());
 
   const token = await signDevToken(process.env.JWT_SECRET, 'alice', { name: 'Alice' });
-  say(
-    `ready in ${Date.now() - started} ms: ${server.gateway.url}  (management API ${server.gateway.callbackUrl}/@connections)`,
-  );
-  say('connect as alice (another user: npm run token -- bob):');
+  const readyMs = Date.now() - started;
+  say(`management API: ${server.gateway.callbackUrl}/@connections/{connectionId}`);
+  say('connect as alice (a token for anyone else: npm run token -- bob):');
   console.log(`\n  npx wscat -c "${server.gateway.url}/?token=${token}"\n`);
   say('then send: {"action":"join_room","roomId":"general"}');
   say('      and: {"action":"send_message","roomId":"general","content":"hello"}');
+  say(`ready in ${readyMs} ms: ${server.gateway.url}  (Ctrl-C stops)`);
 }
 
 let stopping = false;

@@ -26,7 +26,11 @@ export const getHistorySchema = z
 export const sendMessageSchema = z.object({
   roomId,
   content: z.string().min(1, 'content must not be empty'),
-  clientMsgId: z.string().min(1).max(ID_MAX_CHARS).optional(),
+  clientMsgId: z
+    .string()
+    .min(1)
+    .refine((id) => countCharacters(id) <= ID_MAX_CHARS, `at most ${ID_MAX_CHARS} characters`)
+    .optional(),
 });
 
 export type JoinRoomRequest = z.infer<typeof joinRoomSchema>;
@@ -71,7 +75,7 @@ export function parseFrame(body: string | undefined): RawFrame {
   const fields = value as Record<string, unknown>;
   const requestId = fields.requestId;
   if (requestId === undefined) return { fields };
-  if (typeof requestId !== 'string' || requestId.length > ID_MAX_CHARS) {
+  if (typeof requestId !== 'string' || countCharacters(requestId) > ID_MAX_CHARS) {
     throw new ChatError(
       'bad_request',
       `requestId must be a string of at most ${ID_MAX_CHARS} characters`,

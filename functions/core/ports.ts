@@ -54,7 +54,8 @@ export interface ConnectionRecord {
 export interface ConnectionStore {
   putConnection(connection: ConnectionRecord): Promise<void>;
   getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
-  addToRoom(roomId: string, connection: RoomConnection): Promise<void>;
+  /** Resolves true when the connection had already joined the room. */
+  addToRoom(roomId: string, connection: RoomConnection): Promise<boolean>;
   /** Resolves true when the connection had joined the room. */
   removeFromRoom(roomId: string, connectionId: string): Promise<boolean>;
   isInRoom(roomId: string, connectionId: string): Promise<boolean>;
@@ -80,7 +81,8 @@ export interface CachedConnections {
 /**
  * The cache (Redis, or the dev server's in-memory stand-in). Every read answers
  * `undefined` on a miss; the core then reads through from the durable store and refills.
- * Writes to a room that is not cached are no-ops, so a partial cache is never created.
+ * Membership writes to a room that is not cached are no-ops, so a partial list is never
+ * mistaken for the whole room.
  */
 export interface RoomCache {
   /**
@@ -109,8 +111,14 @@ export interface RoomCache {
   recentMessages(roomId: string): Promise<RecentWindow | undefined>;
   /** Replaces the room's recent window with messages read from the record. */
   fillRecentMessages(roomId: string, window: RecentWindow): Promise<void>;
-  /** Adds a just-committed message, trims to the window size, keeps `floor` true. */
+  /**
+   * Adds a just-committed message, trims to the window size, keeps `floor` true. Unlike
+   * the other writes it also stores the message for a room with no window yet, so that a
+   * fill which read the record just before this commit merges with it.
+   */
   appendRecentMessage(roomId: string, message: Message): Promise<void>;
+  /** Drops the room's window, so the next read rebuilds it from the record. */
+  forgetRecentMessages(roomId: string): Promise<void>;
 }
 
 export interface BroadcastResult {

@@ -14,10 +14,10 @@ import type { ActionHandler } from './types.js';
 export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, request, reply) => {
   const { roomId } = request;
   const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
-  await deps.connections.addToRoom(roomId, caller);
+  const rejoin = await deps.connections.addToRoom(roomId, caller);
   const before: RoomConnection[] =
     (await deps.cache.addRoomConnection(roomId, caller)) ??
-    (await readRoomConnections(deps, roomId)).filter((c) => c.connectionId !== caller.connectionId);
+    (await readRoomConnections(deps, roomId));
   const others = before.filter((c) => c.connectionId !== caller.connectionId);
 
   const page = await readHistory(
@@ -35,7 +35,9 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
     lastSeq,
   });
 
-  const wasOnline = before.some((c) => c.userId === caller.userId);
+  // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after
+  // the join was written and so already lists the joining connection.
+  const wasOnline = rejoin || others.some((c) => c.userId === caller.userId);
   if (!wasOnline) {
     await deliver(deps, others, {
       type: 'presence',

@@ -27,10 +27,17 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
     clientMsgId: request.clientMsgId,
   });
   if (!duplicate) {
-    // The message is durable; a cache that cannot take it only loses a shortcut. Readers
-    // detect the gap it leaves (the window is checked for contiguity) and read through.
-    await deps.cache.appendRecentMessage(roomId, message).catch((error: unknown) => {
-      deps.log.warn('cache append failed', { roomId, seq: message.seq, error: String(error) });
+    // The message is durable; a cache that cannot take it must not serve a window that
+    // silently ends before it, so the window is dropped and rebuilt on the next read.
+    await deps.cache.appendRecentMessage(roomId, message).catch(async (error: unknown) => {
+      deps.log.warn('cache append failed; dropping the window', {
+        roomId,
+        seq: message.seq,
+        error: String(error),
+      });
+      await deps.cache.forgetRecentMessages(roomId).catch((e: unknown) => {
+        deps.log.error('could not drop the cached window', { roomId, error: String(e) });
+      });
     });
   }
   await reply({ type: 'ack', message });

@@ -72,30 +72,43 @@ export class DynamoConnectionStore implements ConnectionStore {
     return { connectionId, userId: Item.userId.S, connectedAt: Number(Item.connectedAt?.N ?? 0) };
   }
 
-  async addToRoom(roomId: string, connection: RoomConnection): Promise<void> {
+  /**
+   * Two puts, both idempotent: a failure between them leaves a join the client's retry
+   * completes, and either item alone is cleaned up by $disconnect or by its TTL.
+   */
+  async addToRoom(roomId: string, connection: RoomConnection): Promise<boolean> {
     const expiresAt = { N: this.expiresAt() };
-    await this.batchWrite([
-      {
-        PutRequest: {
-          Item: {
-            pk: { S: roomKey(roomId) },
-            sk: { S: connKey(connection.connectionId) },
-            userId: { S: connection.userId },
-            expiresAt,
-          },
-        },
-      },
-      {
-        PutRequest: {
-          Item: {
-            pk: { S: connKey(connection.connectionId) },
-            sk: { S: roomKey(roomId) },
-            userId: { S: connection.userId },
-            expiresAt,
-          },
-        },
-      },
+    const userId = { S: connection.userId };
+    const [roomItem] = await Promise.all([
+      guarded(() =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: { S: roomKey(roomId) },
+              sk: { S: connKey(connection.connectionId) },
+              userId,
+              expiresAt,
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      ),
+      guarded(() =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: { S: connKey(connection.connectionId) },
+              sk: { S: roomKey(roomId) },
+              userId,
+              expiresAt,
+            },
+          }),
+        ),
+      ),
     ]);
+    return roomItem.Attributes !== undefined;
   }
 
   async removeFromRoom(roomId: string, connectionId: string): Promise<boolean> {

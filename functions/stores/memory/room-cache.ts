@@ -99,6 +99,13 @@ export class MemoryRoomCache implements RoomCache {
     this.trim(entry);
   }
 
+  async forgetRecentMessages(roomId: string): Promise<void> {
+    const entry = this.rooms.get(roomId);
+    if (!entry) return;
+    entry.recent.clear();
+    entry.floor = undefined;
+  }
+
   private trim(entry: RoomEntry): void {
     const seqs = [...entry.recent.keys()].sort((a, b) => a - b);
     for (const seq of seqs.slice(0, Math.max(0, seqs.length - this.window))) {

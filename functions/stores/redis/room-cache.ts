@@ -184,6 +184,10 @@ export class RedisRoomCache implements RoomCache {
     );
   }
 
+  async forgetRecentMessages(roomId: string): Promise<void> {
+    await guarded(() => this.redis.del(this.key(roomId, 'floor'), this.key(roomId, 'recent')));
+  }
+
   /**
    * Adds the message even when the room's window is not cached: a fill that read
    * PostgreSQL just before this message committed then merges with it instead of

@@ -1,0 +1,296 @@
+/**
+ * In-memory fakes of the chat core's ports, for unit and handler tests. They follow the
+ * contracts in `functions/core/ports.ts` (and the PostgreSQL/DynamoDB adapters' behaviour)
+ * closely enough for the core to be exercised without any network. The cache is the real
+ * `MemoryRoomCache`.
+ */
+import { ChatError } from '../../functions/core/errors.js';
+import { DEFAULT_LIMITS } from '../../functions/core/limits.js';
+import type { Message, RoomConnection } from '../../functions/core/message.js';
+import type {
+  BroadcastResult,
+  ChatDeps,
+  ChatLogger,
+  ConnectionRecord,
+  ConnectionSender,
+  ConnectionStore,
+  HistoryPage,
+  HistoryQuery,
+  MessageStore,
+  NewMessage,
+} from '../../functions/core/ports.js';
+import type { ServerFrame } from '../../functions/core/server-frames.js';
+import { readConfig } from '../../functions/runtime/config.js';
+import { type Runtime, resetRuntime } from '../../functions/runtime/deps.js';
+import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
+
+interface FakeRoom {
+  members: Set<string>;
+  banned: Set<string>;
+  messages: Message[];
+}
+
+/** Rooms, membership and messages, as PostgreSQL keeps them. */
+export class FakeMessageStore implements MessageStore {
+  readonly rooms = new Map<string, FakeRoom>();
+  private nextId = 1;
+  /** A fixed clock, so `createdAt` is deterministic. */
+  private readonly epoch = Date.UTC(2026, 0, 1);
+
+  async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
+    const room = this.ensureRoom(roomId);
+    if (room.banned.has(userId)) throw new ChatError('forbidden', `You are banned from ${roomId}`);
+    room.members.add(userId);
+    return { lastSeq: room.messages.length };
+  }
+
+  async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
+    const room = this.rooms.get(input.roomId);
+    if (!room) throw new ChatError('not_found', `Room ${input.roomId} does not exist`);
+    if (input.clientMsgId !== undefined) {
+      const existing = room.messages.find(
+        (m) => m.userId === input.userId && m.clientMsgId === input.clientMsgId,
+      );
+      if (existing) return { message: existing, duplicate: true };
+    }
+    const seq = room.messages.length + 1;
+    const message: Message = {
+      id: `00000000-0000-4000-8000-${String(this.nextId++).padStart(12, '0')}`,
+      roomId: input.roomId,
+      seq,
+      userId: input.userId,
+      content: input.content,
+      createdAt: new Date(this.epoch + seq * 1000).toISOString(),
+      ...(input.clientMsgId !== undefined ? { clientMsgId: input.clientMsgId } : {}),
+    };
+    room.messages.push(message);
+    return { message, duplicate: false };
+  }
+
+  async history(roomId: string, query: HistoryQuery): Promise<HistoryPage> {
+    const all = this.rooms.get(roomId)?.messages ?? [];
+    if (query.after !== undefined) {
+      const after = query.after;
+      const newer = all.filter((m) => m.seq > after);
+      return { messages: newer.slice(0, query.limit), hasMore: newer.length > query.limit };
+    }
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const older = all.filter((m) => m.seq < before);
+    return {
+      messages: older.slice(Math.max(0, older.length - query.limit)),
+      hasMore: older.length > query.limit,
+    };
+  }
+
+  async latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }> {
+    const all = this.rooms.get(roomId)?.messages ?? [];
+    return { messages: all.slice(Math.max(0, all.length - limit)), lastSeq: all.length };
+  }
+
+  /** Test helper: creates the room (if needed) and stores `count` messages by `userId`. */
+  async seed(roomId: string, count: number, userId = 'seeder'): Promise<Message[]> {
+    this.ensureRoom(roomId);
+    const out: Message[] = [];
+    for (let i = 0; i < count; i++) {
+      out.push((await this.appendMessage({ roomId, userId, content: `m${i + 1}` })).message);
+    }
+    return out;
+  }
+
+  ban(roomId: string, userId: string): void {
+    this.ensureRoom(roomId).banned.add(userId);
+  }
+
+  private ensureRoom(roomId: string): FakeRoom {
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = { members: new Set(), banned: new Set(), messages: [] };
+      this.rooms.set(roomId, room);
+    }
+    return room;
+  }
+}
+
+/** Connections and room joins, as DynamoDB keeps them. */
+export class FakeConnectionStore implements ConnectionStore {
+  readonly connections = new Map<string, ConnectionRecord>();
+  /** roomId => connectionId => userId */
+  readonly rooms = new Map<string, Map<string, string>>();
+
+  async putConnection(connection: ConnectionRecord): Promise<void> {
+    this.connections.set(connection.connectionId, { ...connection });
+  }
+
+  async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const record = this.connections.get(connectionId);
+    return record ? { ...record } : undefined;
+  }
+
+  async addToRoom(roomId: string, connection: RoomConnection): Promise<boolean> {
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = new Map();
+      this.rooms.set(roomId, room);
+    }
+    const wasThere = room.has(connection.connectionId);
+    room.set(connection.connectionId, connection.userId);
+    return wasThere;
+  }
+
+  async removeFromRoom(roomId: string, connectionId: string): Promise<boolean> {
+    return this.rooms.get(roomId)?.delete(connectionId) ?? false;
+  }
+
+  async isInRoom(roomId: string, connectionId: string): Promise<boolean> {
+    return this.rooms.get(roomId)?.has(connectionId) ?? false;
+  }
+
+  async roomConnections(roomId: string): Promise<RoomConnection[]> {
+    return [...(this.rooms.get(roomId) ?? [])].map(([connectionId, userId]) => ({
+      connectionId,
+      userId,
+    }));
+  }
+
+  async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
+    const record = this.connections.get(connectionId);
+    this.connections.delete(connectionId);
+    const rooms: string[] = [];
+    let userId = record?.userId;
+    for (const [roomId, members] of this.rooms) {
+      const member = members.get(connectionId);
+      if (member !== undefined) {
+        userId ??= member;
+        members.delete(connectionId);
+        rooms.push(roomId);
+      }
+    }
+    return userId === undefined ? { rooms } : { userId, rooms };
+  }
+}
+
+/** Records every frame sent, per connection. Connections in `gone` answer as 410 would. */
+export class RecordingSender implements ConnectionSender {
+  /** connectionId => raw frames, in send order. */
+  readonly sent = new Map<string, string[]>();
+  readonly gone = new Set<string>();
+  /** Connections whose posts fail for a reason other than 410. */
+  readonly failing = new Set<string>();
+
+  async send(connectionId: string, data: string): Promise<boolean> {
+    if (this.gone.has(connectionId)) return false;
+    if (this.failing.has(connectionId)) throw new Error('post failed');
+    this.record(connectionId, data);
+    return true;
+  }
+
+  async broadcast(connectionIds: readonly string[], data: string): Promise<BroadcastResult> {
+    const result: BroadcastResult = { gone: [], failed: 0 };
+    for (const connectionId of connectionIds) {
+      if (this.gone.has(connectionId)) result.gone.push(connectionId);
+      else if (this.failing.has(connectionId)) result.failed++;
+      else this.record(connectionId, data);
+    }
+    return result;
+  }
+
+  /** The frames a connection received, parsed. */
+  framesTo(connectionId: string): ServerFrame[] {
+    return (this.sent.get(connectionId) ?? []).map((f) => JSON.parse(f) as ServerFrame);
+  }
+
+  /** The frames of one type a connection received. */
+  framesOfType<T extends ServerFrame['type']>(
+    connectionId: string,
+    type: T,
+  ): Extract<ServerFrame, { type: T }>[] {
+    return this.framesTo(connectionId).filter(
+      (f): f is Extract<ServerFrame, { type: T }> => f.type === type,
+    );
+  }
+
+  /** The last frame a connection received, parsed. */
+  lastTo(connectionId: string): ServerFrame | undefined {
+    return this.framesTo(connectionId).at(-1);
+  }
+
+  /** Every connection that received at least one frame. */
+  recipients(): string[] {
+    return [...this.sent.keys()].filter((id) => (this.sent.get(id) ?? []).length > 0);
+  }
+
+  clear(): void {
+    this.sent.clear();
+  }
+
+  private record(connectionId: string, data: string): void {
+    let frames = this.sent.get(connectionId);
+    if (!frames) {
+      frames = [];
+      this.sent.set(connectionId, frames);
+    }
+    frames.push(data);
+  }
+}
+
+export interface LogEntry {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** A logger that keeps its entries instead of printing them. */
+export class RecordingLogger implements ChatLogger {
+  readonly entries: LogEntry[] = [];
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.entries.push({ level: 'info', message, ...(fields ? { fields } : {}) });
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.entries.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.entries.push({ level: 'error', message, ...(fields ? { fields } : {}) });
+  }
+}
+
+export interface FakeWorld {
+  deps: ChatDeps;
+  messages: FakeMessageStore;
+  connections: FakeConnectionStore;
+  cache: MemoryRoomCache;
+  sender: RecordingSender;
+  log: RecordingLogger;
+}
+
+/** A fresh set of fakes wired together as the core's dependencies. */
+export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
+  const merged = { ...DEFAULT_LIMITS, ...limits };
+  const messages = new FakeMessageStore();
+  const connections = new FakeConnectionStore();
+  const cache = new MemoryRoomCache(merged.recentWindow);
+  const sender = new RecordingSender();
+  const log = new RecordingLogger();
+  return {
+    deps: { messages, connections, cache, sender, limits: merged, log },
+    messages,
+    connections,
+    cache,
+    sender,
+    log,
+  };
+}
+
+/**
+ * Makes the Lambda entries use `world`'s fakes: `resetRuntime` with a config read from a
+ * fake environment, a pool that is never queried, and `deps` returning the fakes.
+ */
+export async function installRuntime(world: FakeWorld): Promise<void> {
+  const config = readConfig({ DATABASE_URL: 'postgres://x', PARLEY_CACHE: 'memory' });
+  const pool = { end: async () => undefined } as unknown as Runtime['pool'];
+  await resetRuntime({ config, pool, deps: () => world.deps, close: async () => undefined });
+}
+
+/** Restores the container's runtime to "not created yet". */
+export async function uninstallRuntime(): Promise<void> {
+  await resetRuntime(undefined);
+}

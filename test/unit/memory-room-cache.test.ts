@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../functions/core/message.js';
+import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
+
+function msg(seq: number, roomId = 'r'): Message {
+  return {
+    id: `id-${seq}`,
+    roomId,
+    seq,
+    userId: 'u',
+    content: `m${seq}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+  };
+}
+
+const a1 = { connectionId: 'a1', userId: 'alice' };
+const a2 = { connectionId: 'a2', userId: 'alice' };
+const b1 = { connectionId: 'b1', userId: 'bob' };
+
+describe('MemoryRoomCache: room connections', () => {
+  it('misses on a room it never saw', async () => {
+    const cache = new MemoryRoomCache();
+    const cached = await cache.roomConnections('r');
+    expect(cached.connections).toBeUndefined();
+    expect(typeof cached.version).toBe('string');
+    expect(await cache.isInRoom('r', 'a1')).toBeUndefined();
+  });
+
+  it('serves connections after a fill with the version read on the miss', async () => {
+    const cache = new MemoryRoomCache();
+    const { version } = await cache.roomConnections('r');
+    await cache.fillRoomConnections('r', [a1, b1], version);
+    expect((await cache.roomConnections('r')).connections).toEqual([a1, b1]);
+    expect(await cache.isInRoom('r', 'a1')).toBe(true);
+    expect(await cache.isInRoom('r', 'zz')).toBe(false);
+  });
+
+  it('refuses a stale fill after a join changed the room', async () => {
+    const cache = new MemoryRoomCache();
+    const { version } = await cache.roomConnections('r');
+    // A join lands on the uncached room between the read and the fill.
+    expect(await cache.addRoomConnection('r', b1)).toBeUndefined();
+    await cache.fillRoomConnections('r', [a1], version);
+    expect((await cache.roomConnections('r')).connections).toBeUndefined();
+  });
+
+  it('refuses a stale fill after a leave changed the room (no resurrection)', async () => {
+    const cache = new MemoryRoomCache();
+    const { version } = await cache.roomConnections('r');
+    expect(await cache.removeRoomConnection('r', 'a1')).toBeUndefined();
+    await cache.fillRoomConnections('r', [a1, b1], version);
+    expect((await cache.roomConnections('r')).connections).toBeUndefined();
+    expect(await cache.isInRoom('r', 'a1')).toBeUndefined();
+  });
+
+  it('changes the version on every join and leave', async () => {
+    const cache = new MemoryRoomCache();
+    const v0 = (await cache.roomConnections('r')).version;
+    await cache.addRoomConnection('r', a1);
+    const v1 = (await cache.roomConnections('r')).version;
+    await cache.removeRoomConnection('r', 'a1');
+    const v2 = (await cache.roomConnections('r')).version;
+    expect(new Set([v0, v1, v2]).size).toBe(3);
+    await cache.fillRoomConnections('r', [b1], v2);
+    expect((await cache.roomConnections('r')).connections).toEqual([b1]);
+  });
+
+  it('add returns the connections there were before; undefined on a miss', async () => {
+    const cache = new MemoryRoomCache();
+    expect(await cache.addRoomConnection('r', a1)).toBeUndefined();
+    await cache.fillRoomConnections('r', [], (await cache.roomConnections('r')).version);
+    expect(await cache.addRoomConnection('r', a1)).toEqual([]);
+    expect(await cache.addRoomConnection('r', b1)).toEqual([a1]);
+    expect(await cache.addRoomConnection('r', a2)).toEqual([a1, b1]);
+    expect((await cache.roomConnections('r')).connections).toEqual([a1, b1, a2]);
+  });
+
+  it('remove returns the connections that remain; undefined on a miss', async () => {
+    const cache = new MemoryRoomCache();
+    expect(await cache.removeRoomConnection('r', 'a1')).toBeUndefined();
+    await cache.fillRoomConnections('r', [a1, b1], (await cache.roomConnections('r')).version);
+    expect(await cache.removeRoomConnection('r', 'a1')).toEqual([b1]);
+    expect(await cache.removeRoomConnection('r', 'a1')).toEqual([b1]);
+    expect(await cache.removeRoomConnection('r', 'b1')).toEqual([]);
+    expect(await cache.isInRoom('r', 'b1')).toBe(false);
+  });
+
+  it('keeps rooms apart', async () => {
+    const cache = new MemoryRoomCache();
+    await cache.fillRoomConnections('r', [a1], (await cache.roomConnections('r')).version);
+    expect((await cache.roomConnections('other')).connections).toBeUndefined();
+  });
+
+  it('flush drops everything', async () => {
+    const cache = new MemoryRoomCache();
+    await cache.fillRoomConnections('r', [a1], (await cache.roomConnections('r')).version);
+    await cache.fillRecentMessages('r', { floor: 1, messages: [msg(1)] });
+    cache.flush();
+    expect((await cache.roomConnections('r')).connections).toBeUndefined();
+    expect(await cache.recentMessages('r')).toBeUndefined();
+  });
+});
+
+describe('MemoryRoomCache: recent messages', () => {
+  it('misses until filled', async () => {
+    const cache = new MemoryRoomCache();
+    expect(await cache.recentMessages('r')).toBeUndefined();
+  });
+
+  it('does not create a window from appends alone', async () => {
+    const cache = new MemoryRoomCache();
+    await cache.appendRecentMessage('r', msg(1));
+    expect(await cache.recentMessages('r')).toBeUndefined();
+  });
+
+  it('serves a filled window, and appends after it', async () => {
+    const cache = new MemoryRoomCache(10);
+    await cache.fillRecentMessages('r', { floor: 1, messages: [msg(1), msg(2)] });
+    await cache.appendRecentMessage('r', msg(3));
+    expect(await cache.recentMessages('r')).toEqual({
+      floor: 1,
+      messages: [msg(1), msg(2), msg(3)],
+    });
+  });
+
+  it('caches an empty room as an empty window', async () => {
+    const cache = new MemoryRoomCache(10);
+    await cache.fillRecentMessages('r', { floor: 1, messages: [] });
+    expect(await cache.recentMessages('r')).toEqual({ floor: 1, messages: [] });
+    await cache.appendRecentMessage('r', msg(1));
+    expect(await cache.recentMessages('r')).toEqual({ floor: 1, messages: [msg(1)] });
+  });
+
+  it('trims to the window size and moves the floor up with it', async () => {
+    const cache = new MemoryRoomCache(3);
+    await cache.fillRecentMessages('r', { floor: 1, messages: [msg(1), msg(2), msg(3)] });
+    await cache.appendRecentMessage('r', msg(4));
+    expect(await cache.recentMessages('r')).toEqual({
+      floor: 2,
+      messages: [msg(2), msg(3), msg(4)],
+    });
+    await cache.appendRecentMessage('r', msg(5));
+    await cache.appendRecentMessage('r', msg(6));
+    expect(await cache.recentMessages('r')).toEqual({
+      floor: 4,
+      messages: [msg(4), msg(5), msg(6)],
+    });
+  });
+
+  it('trims a fill larger than the window', async () => {
+    const cache = new MemoryRoomCache(2);
+    await cache.fillRecentMessages('r', { floor: 1, messages: [msg(1), msg(2), msg(3)] });
+    expect(await cache.recentMessages('r')).toEqual({ floor: 2, messages: [msg(2), msg(3)] });
+  });
+
+  it('keeps a gap visible (a lost append) until it falls below the floor', async () => {
+    const cache = new MemoryRoomCache(3);
+    await cache.fillRecentMessages('r', { floor: 1, messages: [msg(1), msg(2)] });
+    await cache.appendRecentMessage('r', msg(4)); // seq 3 never reached the cache
+    const gappy = await cache.recentMessages('r');
+    expect(gappy?.floor).toBe(1);
+    expect(gappy?.messages.map((m) => m.seq)).toEqual([1, 2, 4]);
+    await cache.appendRecentMessage('r', msg(5));
+    await cache.appendRecentMessage('r', msg(6));
+    expect(await cache.recentMessages('r')).toEqual({
+      floor: 4,
+      messages: [msg(4), msg(5), msg(6)],
+    });
+  });
+
+  it('an append that repeats a seq replaces it, not duplicates it', async () => {
+    const cache = new MemoryRoomCache(10);
+    await cache.fillRecentMessages('r', { floor: 1, messages: [msg(1)] });
+    await cache.appendRecentMessage('r', msg(1));
+    expect((await cache.recentMessages('r'))?.messages).toEqual([msg(1)]);
+  });
+});
