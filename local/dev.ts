@@ -72,8 +72,15 @@ async function main() {
     );
   }
 
+  const durations = {
+    ...(process.env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: Number(process.env.IDLE_TIMEOUT_MS) } : {}),
+    ...(process.env.MAX_CONNECTION_MS
+      ? { maxConnectionMs: Number(process.env.MAX_CONNECTION_MS) }
+      : {}),
+  };
   const server = await startParleyServer({
     port,
+    ...durations,
     log: (message, fields) =>
       process.env.PARLEY_GATEWAY_LOG === '1'
         ? console.log(`[gateway] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`)

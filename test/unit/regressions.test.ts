@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getHistory } from '../../functions/core/actions/get-history.js';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
+import { leaveRoom } from '../../functions/core/actions/leave-room.js';
 import { sendMessage } from '../../functions/core/actions/send-message.js';
 import type { Caller } from '../../functions/core/message.js';
 import type { ReplyFrame } from '../../functions/core/server-frames.js';
@@ -63,5 +64,24 @@ describe('regressions', () => {
     world.cache.flush();
     await joinRoom(world.deps, bob, { roomId: 'lobby' }, noReply); // cold cache
     expect(world.sender.framesOfType('a1', 'presence')).toEqual([]);
+  });
+});
+
+describe('a cache that fails a membership write leaves no half-written join or leave', () => {
+  it('undoes the DynamoDB join when the cache cannot take it', async () => {
+    vi.spyOn(world.cache, 'addRoomConnection').mockRejectedValueOnce(new Error('redis down'));
+    await expect(joinRoom(world.deps, alice, { roomId: 'lobby' }, replyTo(alice))).rejects.toThrow(
+      'redis down',
+    );
+    expect(await world.connections.isInRoom('lobby', alice.connectionId)).toBe(false);
+  });
+
+  it('puts the DynamoDB join back when the cache cannot forget it', async () => {
+    await joinRoom(world.deps, alice, { roomId: 'lobby' }, replyTo(alice));
+    vi.spyOn(world.cache, 'removeRoomConnection').mockRejectedValueOnce(new Error('redis down'));
+    await expect(leaveRoom(world.deps, alice, { roomId: 'lobby' }, replyTo(alice))).rejects.toThrow(
+      'redis down',
+    );
+    expect(await world.connections.isInRoom('lobby', alice.connectionId)).toBe(true);
   });
 });

@@ -15,9 +15,16 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
   const { roomId } = request;
   const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
   const rejoin = await deps.connections.addToRoom(roomId, caller);
-  const before: RoomConnection[] =
-    (await deps.cache.addRoomConnection(roomId, caller)) ??
-    (await readRoomConnections(deps, roomId));
+  const cached = await deps.cache
+    .addRoomConnection(roomId, caller)
+    .catch(async (error: unknown) => {
+      // The cache must learn of every join or fan-out would miss this connection; if it
+      // cannot, undo the DynamoDB half so the client's retry starts from a clean state.
+      if (!rejoin)
+        await deps.connections.removeFromRoom(roomId, caller.connectionId).catch(() => {});
+      throw error;
+    });
+  const before: RoomConnection[] = cached ?? (await readRoomConnections(deps, roomId));
   const others = before.filter((c) => c.connectionId !== caller.connectionId);
 
   const page = await readHistory(
