@@ -4,16 +4,18 @@
  * connections with $disconnect; starting it again on the same DATA_DIR keeps every room
  * and message, and seqs continue.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signDevToken } from '../../functions/auth/sign-token.js';
 import type { Message } from '../../functions/core/message.js';
 import { ChatClient } from '../support/chat-client.js';
 
+const execFileAsync = promisify(execFile);
 let dataDir: string;
 let port: number;
 let running: ChildProcess | undefined;
@@ -57,6 +59,18 @@ function startDev(): Promise<{ child: ChildProcess; output: () => string }> {
   });
 }
 
+/** Runs the token command as `npm run token -- USER` does and returns what it prints. */
+async function tokenFromCli(userId: string): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  delete env.JWT_SECRET;
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['--import', 'tsx', 'local/token-cli.ts', userId],
+    { env },
+  );
+  return stdout.trim();
+}
+
 function stopDev(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
@@ -82,7 +96,8 @@ it('runs with nothing configured and keeps rooms, messages and seqs across a res
   expect(first.output()).toMatch(/wscat -c "ws:\/\/127\.0\.0\.1:\d+\/\?token=/);
   const secret = (await readFile(path.join(dataDir, 'jwt-secret'), 'utf8')).trim();
   const url = `ws://127.0.0.1:${port}`;
-  const alice = await ChatClient.connect(url, await signDevToken(secret, 'alice'));
+  // `npm run token -- alice` mints a token from the same DATA_DIR secret.
+  const alice = await ChatClient.connect(url, await tokenFromCli('alice'));
   const bob = await ChatClient.connect(url, await signDevToken(secret, 'bob'));
   await alice.join('general');
   await bob.join('general');
