@@ -1,4 +1,4 @@
-/** Delivery to many connections, and the clean-up of those that turned out to be gone. */
+/** Delivery to a room's connections, and the clean-up of those that turned out to be gone. */
 import type { RoomConnection } from './message.js';
 import type { ChatDeps } from './ports.js';
 import type { ServerFrame } from './server-frames.js';
@@ -8,26 +8,45 @@ export interface DeliverOptions {
   cleanUpGone?: boolean;
 }
 
+/** Sends one frame to connections of `roomId`; any found gone are removed everywhere. */
 export async function deliver(
   deps: ChatDeps,
+  roomId: string,
   to: readonly RoomConnection[],
   frame: ServerFrame,
   options: DeliverOptions = {},
 ): Promise<void> {
   if (to.length === 0) return;
-  const ids = to.map((c) => c.connectionId);
-  const { gone } = await deps.sender.broadcast(ids, JSON.stringify(frame));
-  if (gone.length === 0 || options.cleanUpGone === false) return;
-  await Promise.all(
-    gone.map((connectionId) =>
-      dropConnection(deps, connectionId, { cleanUpGone: false }).catch((error: unknown) => {
-        deps.log.warn('could not clean up a gone connection', {
-          connectionId,
-          error: String(error),
-        });
-      }),
-    ),
+  const { gone } = await deps.sender.broadcast(
+    to.map((c) => c.connectionId),
+    JSON.stringify(frame),
   );
+  if (gone.length === 0 || options.cleanUpGone === false) return;
+  const goneSet = new Set(gone);
+  await Promise.all(
+    to
+      .filter((c) => goneSet.has(c.connectionId))
+      .map((c) =>
+        dropConnection(deps, c.connectionId, {
+          cleanUpGone: false,
+          seenIn: { roomId, ...c },
+        }).catch((error: unknown) => {
+          deps.log.warn('could not clean up a gone connection', {
+            connectionId: c.connectionId,
+            error: String(error),
+          });
+        }),
+      ),
+  );
+}
+
+export interface DropOptions extends DeliverOptions {
+  /**
+   * Where the connection was found, when a post to it answered 410. It is removed from
+   * that room even if its own records are already gone (a $disconnect that reached
+   * DynamoDB but not the cache, an expired item), or the room would post to it forever.
+   */
+  seenIn?: RoomConnection & { roomId: string };
 }
 
 /**
@@ -38,17 +57,25 @@ export async function deliver(
 export async function dropConnection(
   deps: ChatDeps,
   connectionId: string,
-  options: DeliverOptions = {},
+  options: DropOptions = {},
 ): Promise<void> {
-  const { userId, rooms } = await deps.connections.deleteConnection(connectionId);
+  const dropped = await deps.connections.deleteConnection(connectionId);
+  const userId = dropped.userId ?? options.seenIn?.userId;
+  const rooms = new Set(dropped.rooms);
+  const seenIn = options.seenIn?.roomId;
+  if (seenIn !== undefined && !rooms.has(seenIn)) {
+    await deps.connections.removeFromRoom(seenIn, connectionId);
+    rooms.add(seenIn);
+  }
   await Promise.all(
-    rooms.map(async (roomId) => {
+    [...rooms].map(async (roomId) => {
       const remaining =
         (await deps.cache.removeRoomConnection(roomId, connectionId)) ??
         (await deps.connections.roomConnections(roomId));
       if (userId !== undefined && !remaining.some((c) => c.userId === userId)) {
         await deliver(
           deps,
+          roomId,
           remaining,
           { type: 'presence', roomId, userId, status: 'offline' },
           options,

@@ -16,6 +16,10 @@ const roomId = z
 const seq = z.number().int().min(0);
 const limit = z.number().int().min(1).max(HISTORY_MAX_LIMIT);
 
+/** PostgreSQL text cannot hold U+0000, so it is refused at the door rather than by SQL. */
+const noNul = (text: string) => !text.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+
 export const joinRoomSchema = z.object({ roomId, since: seq.optional(), limit: limit.optional() });
 export const leaveRoomSchema = z.object({ roomId });
 export const getHistorySchema = z
@@ -25,11 +29,12 @@ export const getHistorySchema = z
   });
 export const sendMessageSchema = z.object({
   roomId,
-  content: z.string().min(1, 'content must not be empty'),
+  content: z.string().min(1, 'content must not be empty').refine(noNul, NUL_MESSAGE),
   clientMsgId: z
     .string()
     .min(1)
     .refine((id) => countCharacters(id) <= ID_MAX_CHARS, `at most ${ID_MAX_CHARS} characters`)
+    .refine(noNul, NUL_MESSAGE)
     .optional(),
 });
 

@@ -38,9 +38,14 @@ export function createRedis(config: HandlerConfig): Redis | Cluster {
   if (config.REDIS_CLUSTER) {
     const parsed = new URL(url);
     const tls = parsed.protocol === 'rediss:' ? { tls: {} } : {};
+    const auth = {
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    };
     return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+      // ElastiCache's TLS certificates name the configuration endpoint, not node IPs.
       dnsLookup: (address, callback) => callback(null, address),
-      redisOptions: { ...options, ...tls },
+      redisOptions: { ...options, ...tls, ...auth },
       slotsRefreshTimeout: 2_000,
     });
   }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { ActionHandler } from '../core/actions/types.js';
 import type { ChatError } from '../core/errors.js';
 import { toClientError } from '../core/errors.js';
+import { dropConnection } from '../core/fanout.js';
 import {
   type Action,
   parseFrame,
@@ -29,9 +30,13 @@ export function depsFor(event: WebSocketEvent): ChatDeps {
   return getRuntime().deps(callbackUrlOf(event));
 }
 
-/** Sends a frame to the event's own connection; a gone connection is not an error. */
-export async function replyTo(deps: ChatDeps, event: WebSocketEvent, frame: ReplyFrame) {
-  await deps.sender.send(event.requestContext.connectionId, JSON.stringify(frame));
+/** Sends a frame to the event's own connection; false when it is gone (not an error). */
+export function replyTo(
+  deps: ChatDeps,
+  event: WebSocketEvent,
+  frame: ReplyFrame,
+): Promise<boolean> {
+  return deps.sender.send(event.requestContext.connectionId, JSON.stringify(frame));
 }
 
 export async function replyError(
@@ -57,15 +62,25 @@ export function messageRoute<A extends Action>(
   return async (event) => {
     const deps = depsFor(event);
     let requestId: string | undefined;
+    let callerGone = false;
     try {
       const frame = parseFrame(event.body);
       requestId = frame.requestId;
       const request = validateRequest(action, frame, deps.limits);
       const caller = await resolveCaller(deps, event);
-      const reply = (f: ReplyFrame) => replyTo(deps, event, withRequestId(f, requestId));
+      const reply = async (f: ReplyFrame) => {
+        if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
+      };
       await run(deps, caller, request, reply);
     } catch (error) {
       await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
+    }
+    if (callerGone) {
+      // The connection closed while its request ran, and its $disconnect may have come
+      // and gone before this request wrote it into a room: clean up after both.
+      await dropConnection(deps, event.requestContext.connectionId).catch((error: unknown) =>
+        logger.warn('clean-up of a connection gone mid-request failed', { error: String(error) }),
+      );
     }
     return OK;
   };

@@ -9,6 +9,9 @@ import { uid } from '../support/services.js';
 
 export type CacheFactory = (window: number) => Promise<[RoomCache, () => Promise<void>]>;
 
+/** Forgets everything the cache holds about one room, as a FLUSHALL or eviction would. */
+export type RoomFlush = (cache: RoomCache, roomId: string) => Promise<void>;
+
 const message = (roomId: string, seq: number, extra: Partial<Message> = {}): Message => ({
   id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
   roomId,
@@ -19,7 +22,7 @@ const message = (roomId: string, seq: number, extra: Partial<Message> = {}): Mes
   ...extra,
 });
 
-export function roomCacheContract(name: string, factory: CacheFactory) {
+export function roomCacheContract(name: string, factory: CacheFactory, flush: RoomFlush) {
   describe(`RoomCache contract: ${name}`, () => {
     let cache: RoomCache;
     let cleanup: () => Promise<void>;
@@ -115,10 +118,22 @@ export function roomCacheContract(name: string, factory: CacheFactory) {
       expect((await cache.recentMessages(room))?.messages).toHaveLength(1);
     });
 
-    it('caches an empty history as an empty window', async () => {
+    it('treats a window with no messages as a miss (its keys may expire apart)', async () => {
       const room = uid();
       await cache.fillRecentMessages(room, { floor: 1, messages: [] });
-      expect(await cache.recentMessages(room)).toEqual({ floor: 1, messages: [] });
+      expect(await cache.recentMessages(room)).toBeUndefined();
+      await cache.appendRecentMessage(room, message(room, 1));
+      expect((await cache.recentMessages(room))?.messages.map((m) => m.seq)).toEqual([1]);
+    });
+
+    it('refuses a fill whose version was read before a flush and a join', async () => {
+      const room = uid();
+      await cache.addRoomConnection(room, { connectionId: 'c-a', userId: 'a' });
+      const { version } = await cache.roomConnections(room);
+      await flush(cache, room);
+      await cache.addRoomConnection(room, { connectionId: 'c-b', userId: 'b' });
+      await cache.fillRoomConnections(room, [{ connectionId: 'c-a', userId: 'a' }], version);
+      expect((await cache.roomConnections(room)).connections).toBeUndefined();
     });
   });
 }

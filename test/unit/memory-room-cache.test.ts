@@ -123,10 +123,10 @@ describe('MemoryRoomCache: recent messages', () => {
     });
   });
 
-  it('caches an empty room as an empty window', async () => {
+  it('serves no window for an empty room, and one once its first message lands', async () => {
     const cache = new MemoryRoomCache(10);
     await cache.fillRecentMessages('r', { floor: 1, messages: [] });
-    expect(await cache.recentMessages('r')).toEqual({ floor: 1, messages: [] });
+    expect(await cache.recentMessages('r')).toBeUndefined();
     await cache.appendRecentMessage('r', msg(1));
     expect(await cache.recentMessages('r')).toEqual({ floor: 1, messages: [msg(1)] });
   });

@@ -46,7 +46,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
   // the join was written and so already lists the joining connection.
   const wasOnline = rejoin || others.some((c) => c.userId === caller.userId);
   if (!wasOnline) {
-    await deliver(deps, others, {
+    await deliver(deps, roomId, others, {
       type: 'presence',
       roomId,
       userId: caller.userId,

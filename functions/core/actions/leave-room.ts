@@ -20,7 +20,7 @@ export const leaveRoom: ActionHandler<LeaveRoomRequest> = async (deps, caller, r
   const remaining = cached ?? (await deps.connections.roomConnections(roomId));
   await reply({ type: 'left', roomId });
   if (wasJoined && !remaining.some((c) => c.userId === caller.userId)) {
-    await deliver(deps, remaining, {
+    await deliver(deps, roomId, remaining, {
       type: 'presence',
       roomId,
       userId: caller.userId,

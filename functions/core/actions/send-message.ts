@@ -40,11 +40,19 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
       });
     });
   }
-  await reply({ type: 'ack', message });
-  if (duplicate) return;
-  await deliver(
-    deps,
-    connections.filter((c) => c.connectionId !== caller.connectionId),
-    { type: 'new_message', message },
+  // A failed ack must not cost the room its delivery: the client's retry will be a
+  // duplicate, which is (rightly) not fanned out again.
+  const ackError = await reply({ type: 'ack', message }).then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('ack failed'),
   );
+  if (!duplicate) {
+    await deliver(
+      deps,
+      roomId,
+      connections.filter((c) => c.connectionId !== caller.connectionId),
+      { type: 'new_message', message },
+    );
+  }
+  if (ackError !== undefined) throw ackError;
 };

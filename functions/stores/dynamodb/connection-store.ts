@@ -68,7 +68,7 @@ export class DynamoConnectionStore implements ConnectionStore {
         }),
       ),
     );
-    if (!Item?.userId?.S) return undefined;
+    if (!Item?.userId?.S || !this.isLive(Item)) return undefined;
     return { connectionId, userId: Item.userId.S, connectedAt: Number(Item.connectedAt?.N ?? 0) };
   }
 
@@ -139,15 +139,24 @@ export class DynamoConnectionStore implements ConnectionStore {
           TableName: this.tableName,
           Key: { pk: { S: roomKey(roomId) }, sk: { S: connKey(connectionId) } },
           ConsistentRead: true,
-          ProjectionExpression: 'pk',
+          ProjectionExpression: 'expiresAt',
         }),
       ),
     );
-    return Item !== undefined;
+    return Item !== undefined && this.isLive(Item);
+  }
+
+  /**
+   * DynamoDB deletes expired items lazily (often days late), so reads skip them
+   * themselves: a connection whose $disconnect was missed stops counting at its TTL.
+   */
+  private isLive(item: Record<string, AttributeValue>): boolean {
+    const expiresAt = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY);
+    return expiresAt > this.now() / 1000;
   }
 
   async roomConnections(roomId: string): Promise<RoomConnection[]> {
-    const items = await this.queryPartition(roomKey(roomId));
+    const items = (await this.queryPartition(roomKey(roomId))).filter((item) => this.isLive(item));
     const connections: RoomConnection[] = [];
     for (const item of items) {
       const sk = item.sk?.S;

@@ -15,6 +15,8 @@ interface RoomEntry {
 
 export class MemoryRoomCache implements RoomCache {
   private readonly rooms = new Map<string, RoomEntry>();
+  /** Never reset, not even by flush(), so no version is ever handed out twice. */
+  private lastVersion = 0;
 
   constructor(private readonly window = 100) {}
 
@@ -58,7 +60,7 @@ export class MemoryRoomCache implements RoomCache {
     connection: RoomConnection,
   ): Promise<RoomConnection[] | undefined> {
     const entry = this.room(roomId);
-    entry.version++;
+    entry.version = ++this.lastVersion;
     if (!entry.connections) return undefined;
     const before = toList(entry.connections);
     entry.connections.set(connection.connectionId, connection.userId);
@@ -70,7 +72,7 @@ export class MemoryRoomCache implements RoomCache {
     connectionId: string,
   ): Promise<RoomConnection[] | undefined> {
     const entry = this.room(roomId);
-    entry.version++;
+    entry.version = ++this.lastVersion;
     if (!entry.connections) return undefined;
     entry.connections.delete(connectionId);
     return toList(entry.connections);
@@ -78,7 +80,8 @@ export class MemoryRoomCache implements RoomCache {
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
     const entry = this.rooms.get(roomId);
-    if (entry?.floor === undefined) return undefined;
+    // As in Redis, an empty window is a miss: only rooms with messages are cached.
+    if (entry?.floor === undefined || entry.recent.size === 0) return undefined;
     const floor = entry.floor;
     const messages = [...entry.recent.values()]
       .filter((m) => m.seq >= floor)

@@ -91,19 +91,22 @@ export class PostgresMessageStore implements MessageStore {
   constructor(private readonly pool: Pool) {}
 
   async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
-    // A room created by a concurrent first join is invisible to this statement's
-    // snapshot; the second attempt sees it.
+    // A room or member row created by a concurrent join is invisible to this statement's
+    // snapshot (ON CONFLICT waited for it to commit); the second attempt sees it.
     for (let attempt = 0; attempt < 2; attempt++) {
       const { rows } = await guarded(() => this.pool.query<JoinRow>(JOIN_SQL, [roomId, userId]));
       const row = rows[0];
       if (!row) continue;
       if (row.banned_at !== null) throw new ChatError('forbidden', `You are banned from ${roomId}`);
       if (row.role === null && row.joined === 0) {
+        // A public room that did not take the member row: the same user's concurrent join
+        // inserted it after this statement's snapshot. The retry sees it.
+        if (row.visibility === 'public') continue;
         throw new ChatError('forbidden', `Room ${roomId} is private`);
       }
       return { lastSeq: Number(row.last_seq) };
     }
-    throw new ChatError('conflict', `Room ${roomId} is being created; retry`);
+    throw new ChatError('conflict', `Joining ${roomId} raced another join; retry`);
   }
 
   async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {

@@ -9,6 +9,7 @@
  *   {r:id}:recent  sorted set seq -> message JSON, the newest `window` messages
  *   {r:id}:floor   the lowest seq from which :recent has no gaps; absent = not cached
  */
+import { randomUUID } from 'node:crypto';
 import { ReplyError } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.js';
 import type { Message, RoomConnection } from '../../core/message.js';
@@ -62,12 +63,21 @@ export function serializeMessage(m: Message): string {
   });
 }
 
-/** Anything but a reply error (a bug in a command) means Redis cannot serve now. */
+/**
+ * Replies that mean "this server cannot serve now" (failover, loading, memory, cluster
+ * resharding, auth) rather than "this command is wrong".
+ */
+const UNAVAILABLE_REPLIES =
+  /^(READONLY|LOADING|OOM|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|NOAUTH|WRONGPASS|NOPERM|MOVED|ASK)\b/;
+
+/** Connection failures and unavailable replies become `unavailable`; other replies are bugs. */
 async function guarded<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof ReplyError) throw error;
+    if (error instanceof ReplyError && !UNAVAILABLE_REPLIES.test((error as Error).message)) {
+      throw error;
+    }
     throw new StoreUnavailableError('Redis', { cause: error });
   }
 }
@@ -133,7 +143,7 @@ export class RedisRoomCache implements RoomCache {
       ADD_CONNECTION.run(
         this.redis,
         [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
-        [connection.connectionId, connection.userId, this.ttl],
+        [connection.connectionId, connection.userId, this.ttl, randomUUID()],
       ),
     );
     return before === null ? undefined : pairsToConnections(before);
@@ -147,7 +157,7 @@ export class RedisRoomCache implements RoomCache {
       REMOVE_CONNECTION.run(
         this.redis,
         [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
-        [connectionId, this.ttl],
+        [connectionId, this.ttl, randomUUID()],
       ),
     );
     return after === null ? undefined : pairsToConnections(after);
@@ -167,8 +177,9 @@ export class RedisRoomCache implements RoomCache {
     if (floorText === null || floorText === undefined) return undefined;
     const floor = Number(floorText);
     const members = (membersResult?.[1] ?? []) as string[];
-    // A floor above 1 over an empty set can only be a half-expired entry: not a window.
-    if (members.length === 0 && floor > 1) return undefined;
+    // The floor and the set are separate keys that can expire or be evicted apart; a floor
+    // over no set is not a window (an empty room is simply never cached).
+    if (members.length === 0) return undefined;
     const messages = members.map((json) => JSON.parse(json) as Message);
     return { floor, messages: messages.filter((m) => m.seq >= floor) };
   }

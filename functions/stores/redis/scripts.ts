@@ -35,20 +35,22 @@ for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`);
 
-/** KEYS conns, version; ARGV connectionId, userId, ttl. Returns the hash before, or nil. */
+/**
+ * KEYS conns, version; ARGV connectionId, userId, ttl, new version. Returns the hash
+ * before, or nil. The version is a fresh random token, not a counter: a counter restarts
+ * after a flush or failover and could match a version a stale fill read before it.
+ */
 export const ADD_CONNECTION = new Script(`
-redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[3])
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local before = redis.call('HGETALL', KEYS[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return before`);
 
-/** KEYS conns, version; ARGV connectionId, ttl. Returns the hash after, or nil. */
+/** KEYS conns, version; ARGV connectionId, ttl, new version. Returns the hash after, or nil. */
 export const REMOVE_CONNECTION = new Script(`
-redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HDEL', KEYS[1], ARGV[1])
 return redis.call('HGETALL', KEYS[1])`);
