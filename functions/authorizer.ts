@@ -2,19 +2,75 @@
  * The REQUEST authorizer on `$connect` (identity source: `route.request.querystring.token`).
  * API Gateway answers 401 to the handshake when an authorizer throws "Unauthorized";
  * nothing is stored. Allowed connections carry `userId` (and `name`) as context on
- * `$connect` and on every later event of the connection.
+ * `$connect` and on every later event of the connection. Any other failure (no key
+ * configured, Secrets Manager unreachable) throws, and API Gateway answers 500.
  */
 import { InvalidTokenError, type TokenVerifier, verifierFromEnv } from './auth/verify-token.js';
 import { logger } from './runtime/logger.js';
+import { readSecretString } from './runtime/secrets.js';
 import type { RequestAuthorizerHandler } from './shared/apigw-events.js';
 
-let verifier: TokenVerifier | undefined;
+/**
+ * The HS256 key in a secret: its SecretString is either the key itself or JSON
+ * `{ "secret": "..." }` (what a generated Secrets Manager secret with a key name holds).
+ */
+export async function jwtSecretFrom(arn: string): Promise<string> {
+  const text = await readSecretString(arn);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return text;
+  const secret = (parsed as { secret?: unknown }).secret;
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw new Error(`secret ${arn} is JSON without a "secret" string`);
+  }
+  return secret;
+}
+
+/**
+ * The verifier the environment asks for: `JWT_JWKS_URL` (an OIDC issuer), else the
+ * HS256 key in `JWT_SECRET`, else the one in the secret `JWT_SECRET_ARN` names.
+ */
+export async function loadVerifier(env: NodeJS.ProcessEnv = process.env): Promise<TokenVerifier> {
+  if (!env.JWT_JWKS_URL && !env.JWT_SECRET && env.JWT_SECRET_ARN) {
+    return verifierFromEnv({ ...env, JWT_SECRET: await jwtSecretFrom(env.JWT_SECRET_ARN) });
+  }
+  return verifierFromEnv(env);
+}
+
+let verifier: Promise<TokenVerifier> | undefined;
+
+/** Once per container; a failed load is forgotten so the next handshake tries again. */
+function getVerifier(): Promise<TokenVerifier> {
+  if (!verifier) {
+    const loading = loadVerifier();
+    verifier = loading;
+    loading.catch(() => {
+      if (verifier === loading) verifier = undefined;
+    });
+  }
+  return verifier;
+}
+
+/** Forgets the container's verifier, so the next call reads the environment again (tests). */
+export function resetVerifier(): void {
+  verifier = undefined;
+}
 
 export const handler: RequestAuthorizerHandler = async (event) => {
-  verifier ??= verifierFromEnv();
+  let verify: TokenVerifier;
+  try {
+    verify = await getVerifier();
+  } catch (error) {
+    logger.error('no token verifier', { error: error instanceof Error ? error : String(error) });
+    throw error;
+  }
   const token = event.queryStringParameters?.token;
   try {
-    const user = await verifier(token);
+    const user = await verify(token);
     return {
       principalId: user.userId,
       policyDocument: {

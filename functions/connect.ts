@@ -1,6 +1,7 @@
 /**
  * Route `$connect`: runs after the authorizer allowed the handshake, and records the
- * connection and its user. A store that is down refuses the handshake with 503.
+ * connection and its user. A store (or Secrets Manager, on the first invocation) that is
+ * down refuses the handshake with 503; a configuration mistake with 500.
  */
 import { toClientError } from './core/errors.js';
 import { callbackUrlOf } from './runtime/caller.js';
@@ -13,7 +14,7 @@ export const handler: WebSocketHandler = async (event) => {
   const userId = authorizer?.userId;
   if (typeof userId !== 'string' || !userId) return { statusCode: 401 };
   try {
-    const deps = getRuntime().deps(callbackUrlOf(event));
+    const deps = (await getRuntime()).deps(callbackUrlOf(event));
     await deps.connections.putConnection({ connectionId, userId, connectedAt });
     return { statusCode: 200 };
   } catch (error) {

@@ -1,15 +1,17 @@
 /**
  * Route `$default`: every frame whose `action` matched no route. An object with a string
  * `action` gets `unknown_action`; anything else (not JSON, not an object, no action)
- * gets `bad_request`.
+ * gets `bad_request`. The answer needs no store, so it goes out even when the runtime
+ * could not be created.
  */
 import { ChatError } from './core/errors.js';
 import { parseFrame, peekRequestId } from './core/frames.js';
-import { depsFor, replyError } from './runtime/message-route.js';
+import { depsOrFailure, replyError } from './runtime/message-route.js';
 import type { WebSocketHandler } from './shared/apigw-events.js';
 
 export const handler: WebSocketHandler = async (event) => {
-  const deps = depsFor(event);
+  const resolved = await depsOrFailure(event);
+  const replier = 'deps' in resolved ? resolved.deps : resolved.replier;
   let error: ChatError;
   try {
     const { fields } = parseFrame(event.body);
@@ -20,6 +22,6 @@ export const handler: WebSocketHandler = async (event) => {
   } catch (parseError) {
     error = parseError as ChatError;
   }
-  await replyError(deps, event, error, peekRequestId(event.body));
+  await replyError(replier, event, error, peekRequestId(event.body));
   return { statusCode: 200 };
 };

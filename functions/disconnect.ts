@@ -11,7 +11,7 @@ import type { WebSocketHandler } from './shared/apigw-events.js';
 export const handler: WebSocketHandler = async (event) => {
   const { connectionId } = event.requestContext;
   try {
-    await dropConnection(depsFor(event), connectionId);
+    await dropConnection(await depsFor(event), connectionId);
   } catch (error) {
     logger.error('disconnect clean-up failed', { connectionId, error: String(error) });
   }

@@ -1,84 +1,191 @@
 /**
- * The Parley stack as far as the spine needs it: the connections table, one function
- * per route from the shared route table, the WebSocket API with the JWT authorizer on
- * $connect, and a stage. Networking, RDS, ElastiCache and operations are the deployment
- * issue's; the handlers read their addresses from the environment set here.
+ * All of Parley in one stack: network, PostgreSQL behind RDS Proxy, ElastiCache
+ * Serverless, the connections table, one function per route, the WebSocket API with the
+ * JWT authorizer, schema migrations on deploy, alarms and a dashboard.
+ *
+ * Fan-out choice: the route functions run in the VPC's private subnets with NAT egress,
+ * because the Management API (PostToConnection) is public-only; see the README for the
+ * trade-off against a fan-out function outside the VPC.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_ENTRY, ROUTE_ENTRIES } from '../functions/route-table.js';
-import { RouteFunction } from './route-function.js';
+import { AUTHORIZER_ENTRY, ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
+import { Operations } from './alarms.js';
+import { Cache } from './cache.js';
+import { isProduction, type ParleyConfig } from './config.js';
+import { ConnectionsTable } from './connections-table.js';
+import { DATABASE_NAME, Database, PROXY_PORT } from './database.js';
+import { applyNagSuppressions } from './nag-suppressions.js';
+import { Network } from './network.js';
+import { ParleyFunction } from './parley-function.js';
+import { SchemaMigration } from './schema-migration.js';
+import { ParleyWebSocketApi } from './websocket-api.js';
 
 export interface ParleyStackProps extends StackProps {
-  stageName: string;
-  /** Handler environment the later deployment issue wires to RDS Proxy, Redis and secrets. */
-  handlerEnvironment?: Record<string, string>;
+  config: ParleyConfig;
+}
+
+/** CloudWatch Logs accepts only these retentions; pick the nearest at or above. */
+function retention(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter(
+    (v): v is RetentionDays => typeof v === 'number' && v > 0,
+  );
+  return allowed.sort((a, b) => a - b).find((v) => v >= days) ?? RetentionDays.TEN_YEARS;
 }
 
 export class ParleyStack extends Stack {
+  readonly functions: Record<RouteKey, ParleyFunction>;
+  readonly authorizer: ParleyFunction;
+
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
+    const { config } = props;
+    const production = isProduction(config);
+    const logRetention = retention(config.logRetentionDays);
 
-    const connections = new TableV2(this, 'Connections', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      billing: Billing.onDemand(),
-      timeToLiveAttribute: 'expiresAt',
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryptionV2.awsManagedKey(),
-      removalPolicy: RemovalPolicy.RETAIN,
+    const { vpc } = new Network(this, 'Network', {
+      natGateways: config.natGateways,
+      logRetention,
     });
+    const database = new Database(this, 'Database', {
+      vpc,
+      instanceType: config.databaseInstanceType,
+      allocatedStorageGiB: config.databaseAllocatedStorageGiB,
+      multiAz: config.databaseMultiAz,
+      backupRetentionDays: config.backupRetentionDays,
+      production,
+    });
+    const cache = new Cache(this, 'Cache', {
+      vpc,
+      stageName: config.stageName,
+      maxDataGiB: config.cacheMaxDataGiB,
+      maxEcpuPerSecond: config.cacheMaxEcpuPerSecond,
+    });
+    const { table } = new ConnectionsTable(this, 'Connections', { production });
+    const databaseSecret = database.instance.secret!;
 
-    const environment = {
-      CONNECTIONS_TABLE: connections.tableName,
-      ...props.handlerEnvironment,
+    const databaseEnvironment = {
+      DB_SECRET_ARN: databaseSecret.secretArn,
+      DB_HOST: database.proxy.endpoint,
+      DB_PORT: String(PROXY_PORT),
+      DB_NAME: DATABASE_NAME,
     };
-    const authorizerFn = new RouteFunction(this, 'Authorizer', {
+    const routeEnvironment = {
+      ...databaseEnvironment,
+      REDIS_URL: cache.url,
+      REDIS_CLUSTER: 'true',
+      REDIS_SECRET_ARN: cache.credentials.secretArn,
+      CONNECTIONS_TABLE: table.tableName,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+    const securityGroups = [database.clientSecurityGroup, cache.clientSecurityGroup];
+
+    // The authorizer needs no database or cache: it stays outside the VPC (faster cold
+    // starts, and Secrets Manager or the issuer's JWKS are reached directly).
+    const jwtEnvironment: Record<string, string> = {};
+    let jwtSecret: Secret | undefined;
+    if (config.jwtMode === 'hs256') {
+      jwtSecret = new Secret(this, 'JwtSecret', {
+        description: 'Parley HS256 token signing secret',
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      });
+      jwtEnvironment.JWT_SECRET_ARN = jwtSecret.secretArn;
+    } else {
+      jwtEnvironment.JWT_JWKS_URL = config.jwksUrl!;
+      if (config.jwtIssuer) jwtEnvironment.JWT_ISSUER = config.jwtIssuer;
+      if (config.jwtAudience) jwtEnvironment.JWT_AUDIENCE = config.jwtAudience;
+    }
+    this.authorizer = new ParleyFunction(this, 'Authorizer', {
       entry: AUTHORIZER_ENTRY,
-      environment,
+      environment: { ...jwtEnvironment, POWERTOOLS_LOG_LEVEL: 'INFO' },
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      logRetention,
     });
-    const functions = Object.fromEntries(
+    jwtSecret?.grantRead(this.authorizer);
+
+    this.functions = Object.fromEntries(
       Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [
         routeKey,
-        new RouteFunction(this, `Route-${entry}`, { entry, environment }),
-      ]),
-    ) as Record<keyof typeof ROUTE_ENTRIES, RouteFunction>;
-
-    const integration = (routeKey: keyof typeof ROUTE_ENTRIES) =>
-      new WebSocketLambdaIntegration(`${routeKey}Integration`, functions[routeKey]);
-    const api = new WebSocketApi(this, 'Api', {
-      apiName: 'parley',
-      routeSelectionExpression: '$request.body.action',
-      connectRouteOptions: {
-        integration: integration('$connect'),
-        authorizer: new WebSocketLambdaAuthorizer('JwtAuthorizer', authorizerFn, {
-          identitySource: ['route.request.querystring.token'],
+        new ParleyFunction(this, `Route-${entry}`, {
+          entry,
+          vpc,
+          securityGroups,
+          environment: routeEnvironment,
+          logRetention,
         }),
-      },
-      disconnectRouteOptions: { integration: integration('$disconnect') },
-      defaultRouteOptions: { integration: integration('$default') },
+      ]),
+    ) as Record<RouteKey, ParleyFunction>;
+
+    const websocket = new ParleyWebSocketApi(this, 'WebSocket', {
+      stageName: config.stageName,
+      authorizer: this.authorizer,
+      routes: this.functions,
+      throttleRateLimit: config.throttleRateLimit,
+      throttleBurstLimit: config.throttleBurstLimit,
+      logRetention,
     });
-    for (const routeKey of Object.keys(ROUTE_ENTRIES) as (keyof typeof ROUTE_ENTRIES)[]) {
-      if (routeKey.startsWith('$')) continue;
-      api.addRoute(routeKey, { integration: integration(routeKey) });
+    for (const fn of Object.values(this.functions)) {
+      table.grantReadWriteData(fn);
+      databaseSecret.grantRead(fn);
+      cache.credentials.grantRead(fn);
+      // PostToConnection on this stage's @connections only: narrower than
+      // grantManagementApiAccess, which allows every method.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['execute-api:ManageConnections'],
+          resources: [
+            this.formatArn({
+              service: 'execute-api',
+              resource: websocket.api.apiId,
+              resourceName: `${config.stageName}/POST/@connections/*`,
+            }),
+          ],
+        }),
+      );
+      fn.addEnvironment('CALLBACK_URL', websocket.stage.callbackUrl);
     }
-    const stage = new WebSocketStage(this, 'Stage', {
-      webSocketApi: api,
-      stageName: props.stageName,
-      autoDeploy: true,
+
+    const migration = new SchemaMigration(this, 'SchemaMigration', {
+      vpc,
+      securityGroups: [database.clientSecurityGroup],
+      environment: databaseEnvironment,
+      logRetention,
+    });
+    databaseSecret.grantRead(migration.function);
+    // Functions deploy after the schema they expect.
+    for (const fn of Object.values(this.functions)) fn.node.addDependency(migration);
+
+    const alarmed: Record<string, IFunction> = { Authorizer: this.authorizer };
+    for (const [routeKey, fn] of Object.entries(this.functions)) alarmed[routeKey] = fn;
+    new Operations(this, 'Operations', {
+      stageName: config.stageName,
+      functions: alarmed,
+      api: websocket.api,
+      stage: websocket.stage,
+      database: database.instance,
+      cache: cache.cache,
+      alarmEmail: config.alarmEmail,
     });
 
-    for (const fn of Object.values(functions)) {
-      connections.grantReadWriteData(fn);
-      stage.grantManagementApiAccess(fn);
-      fn.addEnvironment('CALLBACK_URL', stage.callbackUrl);
+    new CfnOutput(this, 'WebSocketUrl', {
+      value: websocket.stage.url,
+      description: 'Clients connect here: wss://.../stage?token=JWT',
+    });
+    new CfnOutput(this, 'CallbackUrl', {
+      value: websocket.stage.callbackUrl,
+      description: 'The Management API endpoint (@connections)',
+    });
+    if (jwtSecret) {
+      new CfnOutput(this, 'JwtSecretArn', {
+        value: jwtSecret.secretArn,
+        description: 'Sign client tokens (HS256) with the value of this secret',
+      });
     }
-
-    new CfnOutput(this, 'WebSocketUrl', { value: stage.url });
-    new CfnOutput(this, 'CallbackUrl', { value: stage.callbackUrl });
+    applyNagSuppressions(this);
   }
 }

@@ -33,7 +33,9 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     key = new TextEncoder().encode(config.secret);
     algorithms = ['HS256'];
   } else {
-    throw new Error('Set JWT_SECRET (HS256) or JWT_JWKS_URL (OIDC issuer) to verify tokens');
+    throw new Error(
+      'Set JWT_SECRET or JWT_SECRET_ARN (HS256), or JWT_JWKS_URL (OIDC issuer), to verify tokens',
+    );
   }
   return async (token) => {
     if (!token) throw new InvalidTokenError('missing token');

@@ -1,7 +1,8 @@
 /**
- * The chat core's dependencies, built once per container (outside the handler) and reused
- * by every invocation: one pg pool, one Redis client, one DynamoDB client, and one
- * Management API client per callback endpoint.
+ * The chat core's dependencies, built once per container and reused by every invocation:
+ * one pg pool, one Redis client, one DynamoDB client, and one Management API client per
+ * callback endpoint. Building them may read secrets (Secrets Manager), so it is async and
+ * happens on the first invocation; a failed build is retried by the next one.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Cluster, Redis } from 'ioredis';
@@ -14,7 +15,9 @@ import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
+import { postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
+import { readJsonSecret, secretField } from './secrets.js';
 
 /** Local endpoints (the dev gateway, dynalite) take any credentials; AWS uses the role's. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -26,7 +29,26 @@ function localCredentials(endpoint: string | undefined) {
     : {};
 }
 
-export function createRedis(config: HandlerConfig): Redis | Cluster {
+export interface RedisCredentials {
+  username?: string;
+  password?: string;
+}
+
+/** `REDIS_SECRET_ARN`'s `{ "username": ..., "password": ... }`, when set. */
+export async function redisCredentials(config: HandlerConfig): Promise<RedisCredentials> {
+  const arn = config.REDIS_SECRET_ARN;
+  if (!arn) return {};
+  const secret = await readJsonSecret(arn);
+  const username = secretField(secret, 'username', arn);
+  const password = secretField(secret, 'password', arn, true);
+  return { ...(username ? { username } : {}), password };
+}
+
+/** Credentials from the secret win over any in `REDIS_URL`. */
+export function createRedis(
+  config: HandlerConfig,
+  credentials: RedisCredentials = {},
+): Redis | Cluster {
   const options = {
     // Fail fast instead of queueing forever while Redis is down: the core falls back to
     // the durable stores or answers `unavailable`.
@@ -41,6 +63,7 @@ export function createRedis(config: HandlerConfig): Redis | Cluster {
     const auth = {
       ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
       ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...credentials,
     };
     return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
       // ElastiCache's TLS certificates name the configuration endpoint, not node IPs.
@@ -49,7 +72,7 @@ export function createRedis(config: HandlerConfig): Redis | Cluster {
       slotsRefreshTimeout: 2_000,
     });
   }
-  return new Redis(url, options);
+  return new Redis(url, { ...options, ...credentials });
 }
 
 export interface Runtime {
@@ -67,9 +90,28 @@ export function sharedMemoryCache(): MemoryRoomCache {
   return memoryCache;
 }
 
-export function createRuntime(config: HandlerConfig = readConfig()): Runtime {
+/**
+ * Reads the configuration and any secrets first, then creates the clients, so a failure
+ * leaves nothing open. Throws a plain error for a configuration mistake (clients get
+ * `internal`) and `SecretUnavailableError` when Secrets Manager cannot be reached
+ * (`unavailable`).
+ */
+export async function createRuntime(config?: HandlerConfig): Promise<Runtime> {
+  config ??= readConfig();
+  const [connection, credentials] = await Promise.all([
+    postgresConnection(config),
+    config.PARLEY_CACHE === 'memory' ? {} : redisCredentials(config),
+  ]);
+  return buildRuntime(config, connection, credentials);
+}
+
+function buildRuntime(
+  config: HandlerConfig,
+  connection: pg.PoolConfig,
+  credentials: RedisCredentials,
+): Runtime {
   const pool = new pg.Pool({
-    connectionString: config.DATABASE_URL,
+    ...connection,
     max: config.PG_POOL_MAX,
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 60_000,
@@ -83,7 +125,7 @@ export function createRuntime(config: HandlerConfig = readConfig()): Runtime {
   if (config.PARLEY_CACHE === 'memory') {
     cache = sharedMemoryCache();
   } else {
-    redis = createRedis(config);
+    redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
     cache = new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX });
   }
@@ -107,13 +149,10 @@ export function createRuntime(config: HandlerConfig = readConfig()): Runtime {
       const endpoint = config.CALLBACK_URL ?? callbackUrl;
       let sender = senders.get(endpoint);
       if (!sender) {
-        sender = new ManagementApiSender({
-          endpoint,
+        sender = createSender(endpoint, {
           region: config.AWS_REGION,
           concurrency: config.POST_CONCURRENCY,
           requestTimeoutMs: config.POST_TIMEOUT_MS,
-          log: chatLogger,
-          ...localCredentials(endpoint),
         });
         senders.set(endpoint, sender);
       }
@@ -127,17 +166,61 @@ export function createRuntime(config: HandlerConfig = readConfig()): Runtime {
   };
 }
 
-let runtime: Runtime | undefined;
+function createSender(
+  endpoint: string,
+  options: { region: string; concurrency: number; requestTimeoutMs: number },
+): ConnectionSender {
+  return new ManagementApiSender({
+    endpoint,
+    ...options,
+    log: chatLogger,
+    ...localCredentials(endpoint),
+  });
+}
 
-/** The container's runtime, created on first use. */
-export function getRuntime(): Runtime {
-  runtime ??= createRuntime();
+const fallbackSenders = new Map<string, ConnectionSender>();
+
+/**
+ * A sender that needs no runtime, to tell a client why its request failed when the
+ * runtime could not be created (bad configuration, Secrets Manager unreachable). Reads
+ * only `CALLBACK_URL` and `AWS_REGION`, leniently.
+ */
+export function fallbackSender(callbackUrl: string): ConnectionSender {
+  const endpoint = process.env.CALLBACK_URL || callbackUrl;
+  let sender = fallbackSenders.get(endpoint);
+  if (!sender) {
+    sender = createSender(endpoint, {
+      region: process.env.AWS_REGION || 'us-east-1',
+      concurrency: 1,
+      requestTimeoutMs: 3_000,
+    });
+    fallbackSenders.set(endpoint, sender);
+  }
+  return sender;
+}
+
+let runtime: Promise<Runtime> | undefined;
+
+/**
+ * The container's runtime, created on first use and shared by every later call. A failed
+ * creation is forgotten, so the next call tries again (a secret that was briefly out of
+ * reach, a fixed configuration).
+ */
+export function getRuntime(): Promise<Runtime> {
+  if (!runtime) {
+    const creating = createRuntime();
+    runtime = creating;
+    creating.catch(() => {
+      if (runtime === creating) runtime = undefined;
+    });
+  }
   return runtime;
 }
 
 /** Replaces the container's runtime (tests, the dev runner's shutdown). */
 export async function resetRuntime(next?: Runtime): Promise<void> {
   const previous = runtime;
-  runtime = next;
-  if (previous && previous !== next) await previous.close();
+  runtime = next ? Promise.resolve(next) : undefined;
+  const created = await previous?.catch(() => undefined);
+  if (created && created !== next) await created.close();
 }

@@ -21,32 +21,50 @@ import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
 import { callbackUrlOf, resolveCaller } from './caller.js';
-import { getRuntime } from './deps.js';
+import { fallbackSender, getRuntime } from './deps.js';
 import { logger } from './logger.js';
 
 const OK = { statusCode: 200 };
 
-export function depsFor(event: WebSocketEvent): ChatDeps {
-  return getRuntime().deps(callbackUrlOf(event));
+/** The chat core's dependencies for this event; rejects when the runtime cannot be created. */
+export async function depsFor(event: WebSocketEvent): Promise<ChatDeps> {
+  return (await getRuntime()).deps(callbackUrlOf(event));
+}
+
+/** What replying needs: the runtime's dependencies or, without a runtime, a sender alone. */
+export type Replier = Pick<ChatDeps, 'sender'>;
+
+/**
+ * The dependencies, or the error that kept the runtime from being created (logged here)
+ * with a sender that works without a runtime, to tell the client.
+ */
+export async function depsOrFailure(
+  event: WebSocketEvent,
+): Promise<{ deps: ChatDeps } | { failure: unknown; replier: Replier }> {
+  try {
+    return { deps: await depsFor(event) };
+  } catch (failure) {
+    logger.error('runtime unavailable', {
+      error: failure instanceof Error ? failure : String(failure),
+    });
+    return { failure, replier: { sender: fallbackSender(callbackUrlOf(event)) } };
+  }
 }
 
 /** Sends a frame to the event's own connection; false when it is gone (not an error). */
-export function replyTo(
-  deps: ChatDeps,
-  event: WebSocketEvent,
-  frame: ReplyFrame,
-): Promise<boolean> {
+export function replyTo(deps: Replier, event: WebSocketEvent, frame: ReplyFrame): Promise<boolean> {
   return deps.sender.send(event.requestContext.connectionId, JSON.stringify(frame));
 }
 
 export async function replyError(
-  deps: ChatDeps,
+  deps: Replier,
   event: WebSocketEvent,
   error: unknown,
   requestId: string | undefined,
+  options: { logged?: boolean } = {},
 ): Promise<void> {
   const clientError: ChatError = toClientError(error);
-  if (clientError.code === 'internal') {
+  if (clientError.code === 'internal' && !options.logged) {
     logger.error('request failed', { error: error instanceof Error ? error : String(error) });
   }
   const frame = withRequestId({ type: 'error' as const, ...clientError.toJSON() }, requestId);
@@ -60,7 +78,15 @@ export function messageRoute<A extends Action>(
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
 ): WebSocketHandler {
   return async (event) => {
-    const deps = depsFor(event);
+    const resolved = await depsOrFailure(event);
+    if (!('deps' in resolved)) {
+      // Configuration or a secret failed: `internal` or `unavailable`, as the failure says.
+      await replyError(resolved.replier, event, resolved.failure, peekRequestId(event.body), {
+        logged: true,
+      });
+      return OK;
+    }
+    const { deps } = resolved;
     let requestId: string | undefined;
     let callerGone = false;
     try {

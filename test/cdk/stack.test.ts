@@ -1,33 +1,223 @@
 /**
- * The CDK app synthesizes (offline, no credentials) with one function per route of the
- * shared route table and the JWT authorizer on $connect. Bundling is skipped here; the
- * real `cdk synth` in CI bundles every function with the local esbuild.
+ * The deployment stack, pinned property by property: network placement, encryption, TLS,
+ * TTL and PITR, the authorizer on $connect, each route's integration, IAM scoped to this
+ * API, alarms, and zero unsuppressed cdk-nag AwsSolutions findings.
  */
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_ENTRIES } from '../../functions/route-table.js';
-import { ParleyStack } from '../../lib/parley-stack.js';
+import { POSTGRES_VERSION } from '../../lib/database.js';
+import { type Synthesized, synthesize } from './synth.js';
 
+type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
+
+let prod: Synthesized;
 let template: Template;
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(new ParleyStack(app, 'Test', { stageName: 'test' }));
+  prod = synthesize();
+  template = prod.template;
 });
 
-describe('ParleyStack', () => {
-  it('has a WebSocket API routing on the action field, with every route of the table', () => {
+const resources = (type: string): [string, Resource][] =>
+  Object.entries(template.findResources(type)) as [string, Resource][];
+
+/** Logical ids of the route functions (their names start with the construct id). */
+const functionIds = (prefix: string) =>
+  resources('AWS::Lambda::Function')
+    .map(([id]) => id)
+    .filter((id) => id.startsWith(prefix));
+
+describe('cdk-nag', () => {
+  it('has no unsuppressed AwsSolutions findings', () => {
+    expect(prod.nagFindings).toEqual([]);
+  });
+
+  it('holds in the dev-stage and JWKS configurations too', () => {
+    const dev = synthesize({
+      stageName: 'dev',
+      natGateways: 1,
+      databaseMultiAz: false,
+      jwtMode: 'jwks',
+      jwksUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json',
+    });
+    expect(dev.nagFindings).toEqual([]);
+  });
+});
+
+describe('network', () => {
+  it('spans two AZs with public, private (egress) and isolated subnets and NAT egress', () => {
+    expect(resources('AWS::EC2::Subnet')).toHaveLength(6);
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith(['.dynamodb'])]),
+      }),
+      VpcEndpointType: 'Gateway',
+    });
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+  });
+
+  it('puts the route functions in the private subnets and keeps the authorizer out', () => {
+    const route = functionIds('Route');
+    expect(route).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
+    for (const [id, fn] of resources('AWS::Lambda::Function')) {
+      const vpc = fn.Properties.VpcConfig as { SubnetIds: { Ref: string }[] } | undefined;
+      if (route.includes(id)) {
+        expect(vpc?.SubnetIds.map((s) => s.Ref).every((r) => /appSubnet/.test(r))).toBe(true);
+      }
+      if (id.startsWith('Authorizer')) expect(vpc).toBeUndefined();
+    }
+  });
+
+  it('keeps PostgreSQL and the cache in the isolated subnets', () => {
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
+      SubnetIds: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('dataSubnet') })]),
+    });
+    const [, cache] = resources('AWS::ElastiCache::ServerlessCache')[0]!;
+    const subnets = cache.Properties.SubnetIds as { Ref: string }[];
+    expect(subnets.every((s) => /dataSubnet/.test(s.Ref))).toBe(true);
+  });
+});
+
+describe('PostgreSQL', () => {
+  it('is a pinned, encrypted, backed-up, protected RDS instance, not publicly reachable', () => {
+    template.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+      Properties: Match.objectLike({
+        Engine: 'postgres',
+        EngineVersion: POSTGRES_VERSION.postgresFullVersion,
+        StorageEncrypted: true,
+        BackupRetentionPeriod: 7,
+        DeletionProtection: true,
+        MultiAZ: true,
+        PubliclyAccessible: false,
+        EnableCloudwatchLogsExports: ['postgresql'],
+      }),
+    });
+  });
+
+  it('keeps credentials in Secrets Manager, rotated, behind RDS Proxy with TLS required', () => {
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    template.hasResourceProperties('AWS::RDS::DBProxy', {
+      EngineFamily: 'POSTGRESQL',
+      RequireTLS: true,
+    });
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Parameters: { 'rds.force_ssl': '1' },
+    });
+  });
+
+  it('drops protection in a non-production stage', () => {
+    const dev = synthesize({ stageName: 'dev' }).template;
+    dev.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtection: false }),
+    });
+  });
+
+  it('migrates the schema on deploy through a custom resource', () => {
+    template.hasResourceProperties('Custom::ParleySchema', {
+      MigrationsDigest: Match.stringLikeRegexp('^[0-9a-f]{16}$'),
+      LatestVersion: Match.anyValue(),
+    });
+  });
+});
+
+describe('cache', () => {
+  it('is ElastiCache Serverless Valkey, KMS-encrypted, with a user group and no default access', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      Engine: 'valkey',
+      KmsKeyId: Match.anyValue(),
+      UserGroupId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::ElastiCache::User', {
+      UserName: 'default',
+      AccessString: 'off -@all',
+    });
+    template.hasResourceProperties('AWS::ElastiCache::User', {
+      UserName: 'parley',
+      AccessString: Match.stringLikeRegexp('^on '),
+    });
+    const [, user] = resources('AWS::ElastiCache::User').find(
+      ([, u]) => u.Properties.UserName === 'parley',
+    )!;
+    // The password is a dynamic reference to the secret, never a literal in the template.
+    expect(JSON.stringify(user.Properties.Passwords)).toContain('resolve:secretsmanager');
+  });
+
+  it('hands the functions a TLS, cluster-mode URL and the credentials secret', () => {
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id.startsWith('Routesend'))!;
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.REDIS_CLUSTER).toBe('true');
+    expect(JSON.stringify(env.REDIS_URL)).toContain('rediss://');
+    expect(env.REDIS_SECRET_ARN).toBeDefined();
+    expect(env.DB_SECRET_ARN).toBeDefined();
+    expect(env.DB_PORT).toBe('5432');
+  });
+});
+
+describe('connections table', () => {
+  it('is on demand, with TTL, point-in-time recovery and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 22 on arm64 with tracing, JSON logs and a log retention', () => {
+    const ours = [...functionIds('Route'), ...functionIds('Authorizer')];
+    expect(ours).toHaveLength(Object.keys(ROUTE_ENTRIES).length + 1);
+    for (const [id, fn] of resources('AWS::Lambda::Function')) {
+      if (!ours.includes(id)) continue;
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
+      });
+    }
+    for (const [, group] of resources('AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('may manage connections only on this API stage', () => {
+    const statements = resources('AWS::IAM::Policy').flatMap(
+      ([, p]) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+          .Statement,
+    );
+    const manage = statements.filter((s) => s.Action === 'execute-api:ManageConnections');
+    expect(manage).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
+    for (const s of manage) {
+      const resource = JSON.stringify(s.Resource);
+      expect(resource).toContain('WebSocketApi');
+      expect(resource).toContain('/prod/POST/@connections/*');
+    }
+  });
+});
+
+describe('WebSocket API', () => {
+  it('selects routes on the action field and has exactly the route table', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'WEBSOCKET',
       RouteSelectionExpression: '$request.body.action',
     });
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
-      (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
-    );
-    expect(routes.sort()).toEqual(Object.keys(ROUTE_ENTRIES).sort());
+    const keys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(keys.sort()).toEqual(Object.keys(ROUTE_ENTRIES).sort());
   });
 
-  it('authorizes $connect with a REQUEST authorizer on the token query parameter', () => {
+  it('authorizes $connect with the REQUEST authorizer on ?token=', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       IdentitySource: ['route.request.querystring.token'],
@@ -38,25 +228,69 @@ describe('ParleyStack', () => {
     });
   });
 
-  it('runs every function on Node.js 22, arm64', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    const ours = Object.values(functions).filter(
-      (f) => (f as { Properties: { Handler?: string } }).Properties.Handler === 'index.handler',
-    );
-    expect(ours).toHaveLength(Object.keys(ROUTE_ENTRIES).length + 1);
-    for (const f of ours) {
-      expect(f).toMatchObject({ Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'] } });
+  it('integrates each route with its own function', () => {
+    const integrations = resources('AWS::ApiGatewayV2::Integration');
+    expect(integrations).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
+    const targets = integrations.map(([, i]) => JSON.stringify(i.Properties.IntegrationUri));
+    for (const entry of Object.values(ROUTE_ENTRIES)) {
+      const fnId = functionIds(`Route${entry.replace(/-/g, '')}`)[0];
+      expect(fnId, entry).toBeDefined();
+      expect(targets.filter((t) => t.includes(fnId!))).toHaveLength(1);
     }
+    for (const [, i] of integrations) expect(i.Properties.IntegrationType).toBe('AWS_PROXY');
   });
 
-  it('keeps connections in an on-demand table with TTL and point-in-time recovery', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      BillingMode: 'PAY_PER_REQUEST',
-      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+  it('throttles the stage and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'prod',
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+      AccessLogSettings: Match.objectLike({
+        Format: Match.stringLikeRegexp('"connectionId":"\\$context.connectionId"'),
+      }),
     });
+  });
+
+  it('outputs the wss:// URL, the callback URL and the JWT secret', () => {
+    template.hasOutput('WebSocketUrl', {});
+    template.hasOutput('CallbackUrl', {});
+    template.hasOutput('JwtSecretArn', {});
+  });
+
+  it('verifies tokens by the issuer JWKS in jwks mode, with no signing secret', () => {
+    const jwks = synthesize({
+      jwtMode: 'jwks',
+      jwksUrl: 'https://issuer.example/.well-known/jwks.json',
+      jwtIssuer: 'https://issuer.example',
+    }).template;
+    jwks.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    jwks.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+          JWT_ISSUER: 'https://issuer.example',
+        }),
+      },
+    });
+  });
+});
+
+describe('operations', () => {
+  it('alarms on errors and throttles of every function, the API, RDS and the cache', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const metrics = alarms.map((a) => `${a.Namespace}:${a.MetricName}`);
+    const functions = Object.keys(ROUTE_ENTRIES).length + 1;
+    expect(metrics.filter((m) => m === 'AWS/Lambda:Errors')).toHaveLength(functions);
+    expect(metrics.filter((m) => m === 'AWS/Lambda:Throttles')).toHaveLength(functions);
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'AWS/ApiGateway:IntegrationError',
+        'AWS/RDS:CPUUtilization',
+        'AWS/RDS:DatabaseConnections',
+        'AWS/ElastiCache:ThrottledCmds',
+      ]),
+    );
+    for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });

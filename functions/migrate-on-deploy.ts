@@ -1,0 +1,68 @@
+/**
+ * The `onEvent` handler of the CloudFormation custom resource (CDK Provider framework)
+ * that migrates the PostgreSQL schema during a deploy, before the new handlers take
+ * traffic. Create and Update apply every pending migration (under the advisory lock of
+ * `migrate`, so a concurrent migration waits); Delete leaves the schema and its data
+ * alone. An error fails the resource, so CloudFormation fails the deploy and rolls back.
+ *
+ * The database is found as the handlers find it: `DATABASE_URL`, else `DB_SECRET_ARN`
+ * (with `DB_HOST`, `DB_PORT`, `DB_NAME`) through RDS Proxy over TLS.
+ */
+import type {
+  CdkCustomResourceEvent,
+  CdkCustomResourceResponse,
+  CloudFormationCustomResourceResourcePropertiesCommon,
+} from 'aws-lambda';
+import pg from 'pg';
+import { readDatabaseConfig } from './runtime/config.js';
+import { postgresConnection } from './runtime/database.js';
+import { logger } from './runtime/logger.js';
+import { migrate } from './stores/postgres/migrate.js';
+import { MIGRATIONS } from './stores/postgres/migrations.js';
+
+/** The one schema this resource stands for: the same id on every update, so never replaced. */
+export const PHYSICAL_RESOURCE_ID = 'parley-schema';
+
+/** The schema version once every migration is applied. */
+export const SCHEMA_VERSION = Math.max(0, ...MIGRATIONS.map((m) => m.version));
+
+export interface MigrationData {
+  /** The versions this run applied, comma-separated; empty when the schema was up to date. */
+  Applied: string;
+  Version: string;
+}
+
+export async function handler(
+  event: CdkCustomResourceEvent<CloudFormationCustomResourceResourcePropertiesCommon>,
+): Promise<CdkCustomResourceResponse<MigrationData>> {
+  if (event.RequestType === 'Delete') {
+    // Deleting the stack (or this resource) must never drop rooms and messages.
+    logger.info('schema left in place on delete', {
+      physicalResourceId: event.PhysicalResourceId,
+    });
+    return { PhysicalResourceId: event.PhysicalResourceId };
+  }
+  const connection = await postgresConnection(readDatabaseConfig());
+  const pool = new pg.Pool({
+    ...connection,
+    max: 1,
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', (error) =>
+    logger.warn('idle PostgreSQL client failed', { error: String(error) }),
+  );
+  try {
+    logger.info('migrating the schema', { requestType: event.RequestType });
+    const applied = await migrate(pool, (message) => logger.info(message));
+    logger.info(applied.length ? 'schema migrated' : 'schema is up to date', {
+      applied,
+      version: SCHEMA_VERSION,
+    });
+    return {
+      PhysicalResourceId: PHYSICAL_RESOURCE_ID,
+      Data: { Applied: applied.join(','), Version: String(SCHEMA_VERSION) },
+    };
+  } finally {
+    await pool.end();
+  }
+}

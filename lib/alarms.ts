@@ -1,0 +1,159 @@
+/**
+ * Operations: alarms on what pages someone (Lambda errors and throttles, API Gateway
+ * integration errors, RDS CPU and connections, cache throttling) to an encrypted SNS
+ * topic, and a dashboard with the same signals.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { DatabaseInstance } from 'aws-cdk-lib/aws-rds';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface OperationsProps {
+  stageName: string;
+  functions: Record<string, IFunction>;
+  api: WebSocketApi;
+  stage: WebSocketStage;
+  database: DatabaseInstance;
+  cache: CfnServerlessCache;
+  alarmEmail?: string;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+export class Operations extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'AlarmTopic', {
+      displayName: `Parley ${props.stageName} alarms`,
+      masterKey: new Key(this, 'TopicKey', {
+        description: 'Parley alarm topic',
+        enableKeyRotation: true,
+      }),
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(this.topic);
+    const alarm = (name: string, metric: IMetric, threshold: number, description: string) => {
+      const created = new Alarm(this, name, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(action);
+      this.alarms.push(created);
+      return created;
+    };
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      alarm(`${name}Errors`, fn.metricErrors({ period: FIVE_MINUTES }), 5, `${name}: errors`);
+      alarm(
+        `${name}Throttles`,
+        fn.metricThrottles({ period: FIVE_MINUTES }),
+        1,
+        `${name}: throttled`,
+      );
+    }
+    const apiMetric = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: props.api.apiId, Stage: props.stage.stageName },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      });
+    alarm(
+      'ApiIntegrationErrors',
+      apiMetric('IntegrationError'),
+      10,
+      'API Gateway integration errors',
+    );
+    alarm(
+      'ApiClientErrors',
+      apiMetric('ClientError'),
+      500,
+      'API Gateway client errors (4xx) spike',
+    );
+    alarm(
+      'DatabaseCpu',
+      props.database.metricCPUUtilization({ period: FIVE_MINUTES }),
+      80,
+      'RDS CPU at or above 80%',
+    );
+    alarm(
+      'DatabaseConnections',
+      props.database.metricDatabaseConnections({ period: FIVE_MINUTES }),
+      80,
+      'RDS connections high: check RDS Proxy pinning',
+    );
+    const cacheMetric = (metricName: string, statistic = 'Sum') =>
+      new Metric({
+        namespace: 'AWS/ElastiCache',
+        metricName,
+        dimensionsMap: { clusterId: props.cache.serverlessCacheName },
+        statistic,
+        period: FIVE_MINUTES,
+      });
+    alarm('CacheThrottled', cacheMetric('ThrottledCmds'), 1, 'ElastiCache throttled commands');
+    alarm(
+      'CacheUsageNearLimit',
+      cacheMetric('ElastiCacheProcessingUnits'),
+      1e6,
+      'Cache ECPUs high',
+    );
+
+    new Dashboard(this, 'Dashboard', {
+      dashboardName: `parley-${props.stageName}`,
+      widgets: [
+        [
+          new GraphWidget({
+            title: 'Lambda errors',
+            left: Object.values(props.functions).map((f) => f.metricErrors()),
+          }),
+          new GraphWidget({
+            title: 'Lambda duration p99',
+            left: Object.values(props.functions).map((f) => f.metricDuration({ statistic: 'p99' })),
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'API Gateway',
+            left: ['ConnectCount', 'MessageCount', 'IntegrationError', 'ClientError'].map(
+              apiMetric,
+            ),
+          }),
+          new GraphWidget({
+            title: 'PostgreSQL',
+            left: [props.database.metricCPUUtilization()],
+            right: [props.database.metricDatabaseConnections()],
+          }),
+          new GraphWidget({
+            title: 'Cache',
+            left: [cacheMetric('ElastiCacheProcessingUnits'), cacheMetric('ThrottledCmds')],
+            right: [cacheMetric('BytesUsedForCache', 'Maximum')],
+          }),
+        ],
+      ],
+    });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * PostgreSQL on RDS: a pinned engine version, encrypted storage, automated backups,
+ * deletion protection and a snapshot on delete in production, generated credentials in
+ * Secrets Manager (rotated), and RDS Proxy in front with TLS required. Lambdas talk to
+ * the proxy only: it pools their many short-lived connections.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { InstanceType, type IVpc, Port, SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import {
+  CaCertificate,
+  Credentials,
+  DatabaseInstance,
+  DatabaseInstanceEngine,
+  type DatabaseProxy,
+  PostgresEngineVersion,
+  StorageType,
+} from 'aws-cdk-lib/aws-rds';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+export interface DatabaseProps {
+  vpc: IVpc;
+  instanceType: string;
+  allocatedStorageGiB: number;
+  multiAz: boolean;
+  backupRetentionDays: number;
+  production: boolean;
+}
+
+/** Pinned: an engine upgrade is a deliberate change, never a side effect of a deploy. */
+export const POSTGRES_VERSION = PostgresEngineVersion.VER_17_9;
+export const DATABASE_NAME = 'parley';
+/** A non-default port: one less thing a scanner inside the VPC finds by guessing. */
+export const DATABASE_PORT = 5433;
+/** RDS Proxy always listens on the engine's default port, whatever the instance's. */
+export const PROXY_PORT = 5432;
+
+export class Database extends Construct {
+  readonly instance: DatabaseInstance;
+  readonly proxy: DatabaseProxy;
+  /** Clients (Lambdas) join this group to reach the proxy. */
+  readonly clientSecurityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    this.clientSecurityGroup = new SecurityGroup(this, 'ClientSg', {
+      vpc: props.vpc,
+      description: 'Parley functions that use PostgreSQL',
+      allowAllOutbound: true,
+    });
+    const proxySg = new SecurityGroup(this, 'ProxySg', {
+      vpc: props.vpc,
+      description: 'RDS Proxy for Parley',
+      allowAllOutbound: true,
+    });
+    const dbSg = new SecurityGroup(this, 'DbSg', {
+      vpc: props.vpc,
+      description: 'Parley PostgreSQL',
+      allowAllOutbound: false,
+    });
+    proxySg.addIngressRule(this.clientSecurityGroup, Port.tcp(PROXY_PORT), 'functions to proxy');
+    dbSg.addIngressRule(proxySg, Port.tcp(DATABASE_PORT), 'proxy to database');
+
+    this.instance = new DatabaseInstance(this, 'Instance', {
+      engine: DatabaseInstanceEngine.postgres({ version: POSTGRES_VERSION }),
+      instanceType: new InstanceType(props.instanceType),
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [dbSg],
+      port: DATABASE_PORT,
+      databaseName: DATABASE_NAME,
+      credentials: Credentials.fromGeneratedSecret('parley_admin'),
+      allocatedStorage: props.allocatedStorageGiB,
+      maxAllocatedStorage: props.allocatedStorageGiB * 5,
+      storageType: StorageType.GP3,
+      storageEncrypted: true,
+      multiAz: props.multiAz,
+      caCertificate: CaCertificate.RDS_CA_RSA2048_G1,
+      iamAuthentication: true,
+      backupRetention: Duration.days(props.backupRetentionDays),
+      deletionProtection: props.production,
+      removalPolicy: props.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      cloudwatchLogsExports: ['postgresql'],
+      enablePerformanceInsights: true,
+      autoMinorVersionUpgrade: false,
+      parameters: { 'rds.force_ssl': '1' },
+    });
+    // The rotation function calls the Secrets Manager API, so it runs where NAT egress is.
+    if (!props.production) {
+      NagSuppressions.addResourceSuppressions(this.instance, [
+        { id: 'AwsSolutions-RDS10', reason: 'Non-production stages are meant to be torn down.' },
+        ...(props.multiAz
+          ? []
+          : [
+              { id: 'AwsSolutions-RDS3', reason: 'A single AZ keeps non-production stages cheap.' },
+            ]),
+      ]);
+    }
+    this.instance.addRotationSingleUser({
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+    });
+
+    this.proxy = this.instance.addProxy('Proxy', {
+      secrets: [this.instance.secret!],
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [proxySg],
+      requireTLS: true,
+      iamAuth: false,
+      debugLogging: false,
+    });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Every Parley Lambda is built the same way: Node.js 22 on arm64, bundled by the local
+ * esbuild (no Docker) into minified ESM with source maps, X-Ray tracing, a log group with
+ * a retention, JSON logs, inside the VPC's private subnets.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+const FUNCTIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'functions');
+
+/** The esbuild options every bundle shares; the bundle-size test uses them too. */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  // ESM bundles still meet CommonJS dependencies that call require().
+  banner:
+    "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  // Bundle the AWS SDK too rather than use the runtime's copy: the version we test is the
+  // version that runs.
+  externalModules: [],
+};
+
+export interface ParleyFunctionProps {
+  /** The file in functions/, without extension. */
+  entry: string;
+  vpc?: IVpc;
+  securityGroups?: ISecurityGroup[];
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+  logRetention: RetentionDays;
+}
+
+export class ParleyFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ParleyFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+      ...(props.vpc
+        ? {
+            vpc: props.vpc,
+            vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+            securityGroups: props.securityGroups,
+          }
+        : {}),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'parley',
+        ...props.environment,
+      },
+      bundling: BUNDLING,
+    });
+  }
+}

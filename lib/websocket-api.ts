@@ -1,0 +1,81 @@
+/**
+ * The WebSocket API: route selection on `$request.body.action`, one Lambda integration per
+ * route of the shared route table, the REQUEST authorizer on `$connect` reading
+ * `?token=`, and a stage with throttling and JSON access logs.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
+
+export interface ParleyWebSocketApiProps {
+  stageName: string;
+  authorizer: IFunction;
+  routes: Record<RouteKey, IFunction>;
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  logRetention: RetentionDays;
+}
+
+/** What each access-log line records (API Gateway `$context` variables for WebSocket). */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  connectionId: '$context.connectionId',
+  routeKey: '$context.routeKey',
+  eventType: '$context.eventType',
+  status: '$context.status',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  error: '$context.error.message',
+  authorizerError: '$context.authorizer.error',
+  sourceIp: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+};
+
+export class ParleyWebSocketApi extends Construct {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+
+  constructor(scope: Construct, id: string, props: ParleyWebSocketApiProps) {
+    super(scope, id);
+    const integration = (routeKey: RouteKey) =>
+      new WebSocketLambdaIntegration(`${routeKey}Integration`, props.routes[routeKey]);
+    this.api = new WebSocketApi(this, 'Api', {
+      apiName: `parley-${props.stageName}`,
+      routeSelectionExpression: '$request.body.action',
+      connectRouteOptions: {
+        integration: integration('$connect'),
+        authorizer: new WebSocketLambdaAuthorizer('JwtAuthorizer', props.authorizer, {
+          identitySource: ['route.request.querystring.token'],
+        }),
+      },
+      disconnectRouteOptions: { integration: integration('$disconnect') },
+      defaultRouteOptions: { integration: integration('$default') },
+    });
+    for (const routeKey of Object.keys(ROUTE_ENTRIES) as RouteKey[]) {
+      if (routeKey.startsWith('$')) continue;
+      this.api.addRoute(routeKey, { integration: integration(routeKey) });
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: props.stageName,
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Synthesizes the stack for assertions, with cdk-nag's AwsSolutions pack applied.
+ * Bundling is skipped here (the bundle-size test and CI's `cdk synth` bundle for real).
+ */
+import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_CONFIG, type ParleyConfig } from '../../lib/config.js';
+import { ParleyStack } from '../../lib/parley-stack.js';
+
+export interface Synthesized {
+  stack: ParleyStack;
+  template: Template;
+  /** Every unsuppressed cdk-nag error and warning, as `path: message`. */
+  nagFindings: string[];
+}
+
+export function synthesize(overrides: Partial<ParleyConfig> = {}): Synthesized {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new ParleyStack(app, 'Test', {
+    config: { ...DEFAULT_CONFIG, ...overrides },
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  const template = Template.fromStack(stack);
+  const annotations = Annotations.fromStack(stack);
+  const nag = Match.stringLikeRegexp('AwsSolutions-.*');
+  const nagFindings = [
+    ...annotations.findError('*', nag),
+    ...annotations.findWarning('*', nag),
+  ].map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+  return { stack, template, nagFindings };
+}
