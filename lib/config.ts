@@ -32,6 +32,11 @@ export interface ParleyConfig {
   throttleBurstLimit: number;
   /** Where alarm notifications go (an e-mail subscription), if anywhere. */
   alarmEmail?: string;
+  /**
+   * Changes on every deploy so the schema migration runs each time. Defaults to the synth
+   * time; pin it (`-c parley:deployId=...`) for a reproducible template.
+   */
+  deployId?: string;
 }
 
 export const DEFAULT_CONFIG: ParleyConfig = {
@@ -93,6 +98,7 @@ export function configFromContext(node: Node): ParleyConfig {
     throttleRateLimit: number('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: number('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     alarmEmail: text('alarmEmail'),
+    deployId: text('deployId'),
   };
   if (config.jwtMode === 'jwks' && !config.jwksUrl) {
     throw new Error('parley:jwtMode=jwks needs parley:jwksUrl (e.g. a Cognito user pool JWKS URL)');

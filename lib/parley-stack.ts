@@ -155,6 +155,7 @@ export class ParleyStack extends Stack {
       securityGroups: [database.clientSecurityGroup],
       environment: databaseEnvironment,
       logRetention,
+      deployId: config.deployId ?? new Date().toISOString(),
     });
     databaseSecret.grantRead(migration.function);
     // Functions deploy after the schema they expect.

@@ -1,8 +1,8 @@
 /**
- * Runs the database migrations on deploy: a custom resource whose handler calls the same
- * `migrate()` the dev runner and the tests use. Its properties carry a digest of the
- * migrations, so every deploy that brings a new migration runs it (and a failed one fails
- * and rolls back the deploy); deploys without schema changes skip the call.
+ * Runs the database migrations on every deploy: a custom resource whose handler calls the
+ * same `migrate()` the dev runner and the tests use. A property changes on every deploy
+ * (`deployId`), so CloudFormation calls it each time; with nothing pending it applies
+ * nothing. A failed migration fails the deploy, which rolls back.
  */
 import { createHash } from 'node:crypto';
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -18,6 +18,8 @@ export interface SchemaMigrationProps {
   securityGroups: ISecurityGroup[];
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /** Different on every deploy (a timestamp unless pinned, as the tests do). */
+  deployId: string;
 }
 
 export function migrationsDigest(): string {
@@ -49,6 +51,7 @@ export class SchemaMigration extends Construct {
       resourceType: 'Custom::ParleySchema',
       properties: {
         MigrationsDigest: migrationsDigest(),
+        DeployId: props.deployId,
         LatestVersion: MIGRATIONS.at(-1)?.version ?? 0,
       },
     });

@@ -116,9 +116,10 @@ describe('PostgreSQL', () => {
     });
   });
 
-  it('migrates the schema on deploy through a custom resource', () => {
+  it('migrates the schema on every deploy through a custom resource', () => {
     template.hasResourceProperties('Custom::ParleySchema', {
       MigrationsDigest: Match.stringLikeRegexp('^[0-9a-f]{16}$'),
+      DeployId: 'test-deploy',
       LatestVersion: Match.anyValue(),
     });
   });

@@ -18,7 +18,7 @@ export interface Synthesized {
 export function synthesize(overrides: Partial<ParleyConfig> = {}): Synthesized {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new ParleyStack(app, 'Test', {
-    config: { ...DEFAULT_CONFIG, ...overrides },
+    config: { ...DEFAULT_CONFIG, deployId: 'test-deploy', ...overrides },
     env: { account: '123456789012', region: 'eu-west-1' },
   });
   Aspects.of(app).add(new AwsSolutionsChecks());
