@@ -32,6 +32,26 @@ export interface MigrationData {
   Version: string;
 }
 
+/**
+ * On a first deploy RDS Proxy can take a few minutes before its target is available; the
+ * function's 5-minute timeout leaves room to wait for it rather than fail the deploy.
+ */
+export async function waitForDatabase(
+  pool: pg.Pool,
+  { attempts = 20, delayMs = 10_000 }: { attempts?: number; delayMs?: number } = {},
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query('SELECT 1');
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      logger.warn('database not reachable yet; waiting', { attempt, error: String(error) });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
 export async function handler(
   event: CdkCustomResourceEvent<CloudFormationCustomResourceResourcePropertiesCommon>,
 ): Promise<CdkCustomResourceResponse<MigrationData>> {
@@ -53,6 +73,7 @@ export async function handler(
   );
   try {
     logger.info('migrating the schema', { requestType: event.RequestType });
+    await waitForDatabase(pool);
     const applied = await migrate(pool, (message) => logger.info(message));
     logger.info(applied.length ? 'schema migrated' : 'schema is up to date', {
       applied,

@@ -3,7 +3,7 @@
  * integration errors, RDS CPU and connections, cache throttling) to an encrypted SNS
  * topic, and a dashboard with the same signals.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { DatabaseInstance } from 'aws-cdk-lib/aws-rds';
@@ -30,6 +31,9 @@ export interface OperationsProps {
   stage: WebSocketStage;
   database: DatabaseInstance;
   cache: CfnServerlessCache;
+  /** The cache's usage ceilings: alarms fire at 80% of them. */
+  cacheMaxEcpuPerSecond: number;
+  cacheMaxDataGiB: number;
   alarmEmail?: string;
 }
 
@@ -41,22 +45,48 @@ export class Operations extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
+    const topicKey = new Key(this, 'TopicKey', {
+      description: 'Parley alarm topic',
+      enableKeyRotation: true,
+    });
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: `Parley ${props.stageName} alarms`,
-      masterKey: new Key(this, 'TopicKey', {
-        description: 'Parley alarm topic',
-        enableKeyRotation: true,
-      }),
+      masterKey: topicKey,
       enforceSSL: true,
     });
+    // CloudWatch publishes as its service principal: it needs the topic and the key.
+    const account = Stack.of(this).account;
+    const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [cloudwatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [cloudwatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.topic);
-    const alarm = (name: string, metric: IMetric, threshold: number, description: string) => {
+    const alarm = (
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ) => {
       const created = new Alarm(this, name, {
         metric,
         threshold,
         evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator,
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
@@ -88,6 +118,7 @@ export class Operations extends Construct {
       10,
       'API Gateway integration errors',
     );
+    alarm('ApiExecutionErrors', apiMetric('ExecutionError'), 10, 'API Gateway execution errors');
     alarm(
       'ApiClientErrors',
       apiMetric('ClientError'),
@@ -99,6 +130,13 @@ export class Operations extends Construct {
       props.database.metricCPUUtilization({ period: FIVE_MINUTES }),
       80,
       'RDS CPU at or above 80%',
+    );
+    alarm(
+      'DatabaseFreeStorage',
+      props.database.metricFreeStorageSpace({ period: FIVE_MINUTES, statistic: 'Minimum' }),
+      2 * 1024 ** 3,
+      'RDS free storage under 2 GiB (storage autoscaling may be at its ceiling)',
+      ComparisonOperator.LESS_THAN_THRESHOLD,
     );
     alarm(
       'DatabaseConnections',
@@ -116,10 +154,16 @@ export class Operations extends Construct {
       });
     alarm('CacheThrottled', cacheMetric('ThrottledCmds'), 1, 'ElastiCache throttled commands');
     alarm(
-      'CacheUsageNearLimit',
+      'CacheEcpuNearLimit',
       cacheMetric('ElastiCacheProcessingUnits'),
-      1e6,
-      'Cache ECPUs high',
+      0.8 * props.cacheMaxEcpuPerSecond * FIVE_MINUTES.toSeconds(),
+      'Cache ECPUs at 80% of the configured ceiling',
+    );
+    alarm(
+      'CacheDataNearLimit',
+      cacheMetric('BytesUsedForCache', 'Maximum'),
+      0.8 * props.cacheMaxDataGiB * 1024 ** 3,
+      'Cache data at 80% of the configured ceiling',
     );
 
     new Dashboard(this, 'Dashboard', {

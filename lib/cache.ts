@@ -4,8 +4,13 @@
  * limited to one user whose password lives in Secrets Manager (the built-in `default`
  * user is switched off). aws-cdk-lib has only the L1 constructs for it.
  */
-import { Stack } from 'aws-cdk-lib';
-import { type IVpc, Port, SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import {
+  type ISecurityGroup,
+  type IVpc,
+  Port,
+  SecurityGroup,
+  SubnetType,
+} from 'aws-cdk-lib/aws-ec2';
 import { CfnServerlessCache, CfnUser, CfnUserGroup } from 'aws-cdk-lib/aws-elasticache';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,6 +18,8 @@ import { Construct } from 'constructs';
 
 export interface CacheProps {
   vpc: IVpc;
+  /** The functions' security group: let through to the cache, and nothing else is. */
+  clients: ISecurityGroup;
   stageName: string;
   maxDataGiB: number;
   maxEcpuPerSecond: number;
@@ -24,16 +31,14 @@ const CACHE_PORT = 6379;
 export class Cache extends Construct {
   readonly cache: CfnServerlessCache;
   readonly credentials: Secret;
-  readonly clientSecurityGroup: SecurityGroup;
   /** `rediss://host:port`, for REDIS_URL. */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id);
-    const name = `parley-${props.stageName}-${Stack.of(this).stackName}`
-      .toLowerCase()
-      .replace(/[^a-z0-9-]/g, '-')
-      .slice(0, 40);
+    // ElastiCache ids: lowercase, hyphen-separated, at most 40 characters, unique per
+    // account and region; the stage name is validated to keep this within those rules.
+    const name = `parley-${props.stageName}`;
 
     this.credentials = new Secret(this, 'Credentials', {
       description: 'Parley cache user (ElastiCache RBAC)',
@@ -45,40 +50,51 @@ export class Cache extends Construct {
         passwordLength: 48,
       },
     });
+    // Valkey user groups must contain a user named `default`, and Valkey users must
+    // authenticate: it gets a password nobody uses and no access at all.
+    const defaultUserPassword = new Secret(this, 'DefaultUserPassword', {
+      description: 'Parley cache: password of the disabled default user',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 'default' }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
     const defaultUser = new CfnUser(this, 'DefaultUser', {
       engine: 'valkey',
-      userId: `${name}-default`.slice(0, 40),
+      userId: `${name}-default`,
       userName: 'default',
       accessString: 'off -@all',
-      noPasswordRequired: true,
+      passwords: [defaultUserPassword.secretValueFromJson('password').unsafeUnwrap()],
     });
     const appUser = new CfnUser(this, 'AppUser', {
       engine: 'valkey',
-      userId: `${name}-app`.slice(0, 40),
+      userId: `${name}-app`,
       userName: CACHE_USER,
       accessString: 'on ~* +@all -@dangerous',
       passwords: [this.credentials.secretValueFromJson('password').unsafeUnwrap()],
     });
     const userGroup = new CfnUserGroup(this, 'Users', {
       engine: 'valkey',
-      userGroupId: `${name}-users`.slice(0, 40),
+      userGroupId: `${name}-users`,
       userIds: [defaultUser.userId, appUser.userId],
     });
     // The group names its users by id strings, not references: order them explicitly.
     userGroup.node.addDependency(defaultUser, appUser);
 
-    this.clientSecurityGroup = new SecurityGroup(this, 'ClientSg', {
-      vpc: props.vpc,
-      description: 'Parley functions that use the cache',
-      allowAllOutbound: true,
-    });
     const cacheSg = new SecurityGroup(this, 'CacheSg', {
       vpc: props.vpc,
       description: 'Parley ElastiCache Serverless',
       allowAllOutbound: false,
     });
-    // Serverless caches also serve reads on port + 1.
-    cacheSg.addIngressRule(this.clientSecurityGroup, Port.tcpRange(CACHE_PORT, CACHE_PORT + 1));
+    // Serverless caches also serve reads on port + 1. Both directions: ingress here,
+    // egress on the functions' group.
+    cacheSg.connections.allowFrom(
+      props.clients,
+      Port.tcpRange(CACHE_PORT, CACHE_PORT + 1),
+      'functions to cache',
+    );
 
     const key = new Key(this, 'Key', {
       description: 'Parley cache encryption at rest',
@@ -88,7 +104,7 @@ export class Cache extends Construct {
       serverlessCacheName: name,
       engine: 'valkey',
       majorEngineVersion: '8',
-      kmsKeyId: key.keyId,
+      kmsKeyId: key.keyArn,
       securityGroupIds: [cacheSg.securityGroupId],
       subnetIds: props.vpc.selectSubnets({ subnetType: SubnetType.PRIVATE_ISOLATED }).subnetIds,
       userGroupId: userGroup.userGroupId,

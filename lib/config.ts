@@ -54,6 +54,9 @@ export const DEFAULT_CONFIG: ParleyConfig = {
   throttleBurstLimit: 2000,
 };
 
+/** Stage names end up in resource names with the strictest rules (ElastiCache ids). */
+export const STAGE_NAME = /^(?=.{1,20}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
 /** True for stages whose data must survive a mistaken `cdk destroy`. */
 export function isProduction(config: ParleyConfig): boolean {
   return config.stageName === 'prod';
@@ -100,6 +103,16 @@ export function configFromContext(node: Node): ParleyConfig {
     alarmEmail: text('alarmEmail'),
     deployId: text('deployId'),
   };
+  return validateConfig(config);
+}
+
+/** Checks settings that would otherwise fail late, at deploy time. */
+export function validateConfig(config: ParleyConfig): ParleyConfig {
+  if (!STAGE_NAME.test(config.stageName)) {
+    throw new Error(
+      `parley:stageName must be lowercase letters, digits and single hyphens, at most 20 characters (${config.stageName})`,
+    );
+  }
   if (config.jwtMode === 'jwks' && !config.jwksUrl) {
     throw new Error('parley:jwtMode=jwks needs parley:jwksUrl (e.g. a Cognito user pool JWKS URL)');
   }

@@ -5,7 +5,15 @@
  * the proxy only: it pools their many short-lived connections.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { InstanceType, type IVpc, Port, SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import {
+  InstanceType,
+  type ISecurityGroup,
+  type IVpc,
+  Port,
+  SecurityGroup,
+  SubnetType,
+} from 'aws-cdk-lib/aws-ec2';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   CaCertificate,
   Credentials,
@@ -20,6 +28,10 @@ import { Construct } from 'constructs';
 
 export interface DatabaseProps {
   vpc: IVpc;
+  stageName: string;
+  /** The functions' security group: let through to the proxy, and nothing else is. */
+  clients: ISecurityGroup;
+  logRetention: RetentionDays;
   instanceType: string;
   allocatedStorageGiB: number;
   multiAz: boolean;
@@ -38,28 +50,22 @@ export const PROXY_PORT = 5432;
 export class Database extends Construct {
   readonly instance: DatabaseInstance;
   readonly proxy: DatabaseProxy;
-  /** Clients (Lambdas) join this group to reach the proxy. */
-  readonly clientSecurityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    this.clientSecurityGroup = new SecurityGroup(this, 'ClientSg', {
-      vpc: props.vpc,
-      description: 'Parley functions that use PostgreSQL',
-      allowAllOutbound: true,
-    });
     const proxySg = new SecurityGroup(this, 'ProxySg', {
       vpc: props.vpc,
       description: 'RDS Proxy for Parley',
-      allowAllOutbound: true,
+      // Only to the database: addProxy opens proxy -> instance on the instance's port.
+      allowAllOutbound: false,
     });
     const dbSg = new SecurityGroup(this, 'DbSg', {
       vpc: props.vpc,
       description: 'Parley PostgreSQL',
       allowAllOutbound: false,
     });
-    proxySg.addIngressRule(this.clientSecurityGroup, Port.tcp(PROXY_PORT), 'functions to proxy');
-    dbSg.addIngressRule(proxySg, Port.tcp(DATABASE_PORT), 'proxy to database');
+    // Both directions: ingress on the proxy, egress on the functions' group.
+    proxySg.connections.allowFrom(props.clients, Port.tcp(PROXY_PORT), 'functions to proxy');
 
     this.instance = new DatabaseInstance(this, 'Instance', {
       engine: DatabaseInstanceEngine.postgres({ version: POSTGRES_VERSION }),
@@ -81,6 +87,7 @@ export class Database extends Construct {
       deletionProtection: props.production,
       removalPolicy: props.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       cloudwatchLogsExports: ['postgresql'],
+      cloudwatchLogsRetention: props.logRetention,
       enablePerformanceInsights: true,
       autoMinorVersionUpgrade: false,
       parameters: { 'rds.force_ssl': '1' },
@@ -102,6 +109,10 @@ export class Database extends Construct {
     });
 
     this.proxy = this.instance.addProxy('Proxy', {
+      // Proxy names are unique per account and region: one per stage.
+      dbProxyName: `parley-${props.stageName}`,
+      // Leave room for rotation and administrators beside the functions' pools.
+      maxConnectionsPercent: 90,
       secrets: [this.instance.secret!],
       vpc: props.vpc,
       vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },

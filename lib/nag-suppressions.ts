@@ -5,24 +5,38 @@
 import type { Stack } from 'aws-cdk-lib';
 import { NagSuppressions } from 'cdk-nag';
 
+/** The id CDK gives its singleton log-retention function (set by RDS log exports). */
+const LOG_RETENTION_SINGLETON = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
+
 export function applyNagSuppressions(stack: Stack): void {
+  const logRetention = stack.node.tryFindChild(LOG_RETENTION_SINGLETON);
+  if (logRetention) {
+    NagSuppressions.addResourceSuppressions(
+      logRetention,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "CDK's log-retention function sets the retention of RDS's log groups, whose " +
+            'names are only known once RDS creates them.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+  }
   NagSuppressions.addStackSuppressions(stack, [
     {
       id: 'AwsSolutions-IAM4',
       reason:
         'Lambda service roles use only AWSLambdaBasicExecutionRole (write own logs) and ' +
-        'AWSLambdaVPCAccessExecutionRole (manage own ENIs): the minimal AWS-maintained policies.',
+        'AWSLambdaVPCAccessExecutionRole (manage own ENIs), and API Gateway account logging ' +
+        'uses AmazonAPIGatewayPushToCloudWatchLogs: the minimal AWS-maintained policies.',
       appliesTo: [
         'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
         'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
       ],
-    },
-    {
-      id: 'AwsSolutions-IAM5',
-      reason:
-        'Resource "*" is only for xray:PutTraceSegments/PutTelemetryRecords (tracing), ' +
-        'which support no resource-level permissions.',
-      appliesTo: ['Resource::*'],
     },
     {
       id: 'AwsSolutions-IAM5',

@@ -8,6 +8,7 @@
  * trade-off against a fan-out function outside the VPC.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Peer, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,7 +17,7 @@ import type { Construct } from 'constructs';
 import { AUTHORIZER_ENTRY, ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
 import { Operations } from './alarms.js';
 import { Cache } from './cache.js';
-import { isProduction, type ParleyConfig } from './config.js';
+import { isProduction, type ParleyConfig, validateConfig } from './config.js';
 import { ConnectionsTable } from './connections-table.js';
 import { DATABASE_NAME, Database, PROXY_PORT } from './database.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
@@ -43,7 +44,7 @@ export class ParleyStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const config = validateConfig(props.config);
     const production = isProduction(config);
     const logRetention = retention(config.logRetentionDays);
 
@@ -51,8 +52,22 @@ export class ParleyStack extends Stack {
       natGateways: config.natGateways,
       logRetention,
     });
+    // One group for every function in the VPC; egress only where they need to go.
+    const functionsSg = new SecurityGroup(this, 'FunctionsSg', {
+      vpc,
+      description: 'Parley functions in the VPC',
+      allowAllOutbound: false,
+    });
+    functionsSg.addEgressRule(
+      Peer.anyIpv4(),
+      Port.tcp(443),
+      'HTTPS through NAT: Management API, Secrets Manager, X-Ray; DynamoDB endpoint',
+    );
     const database = new Database(this, 'Database', {
       vpc,
+      stageName: config.stageName,
+      clients: functionsSg,
+      logRetention,
       instanceType: config.databaseInstanceType,
       allocatedStorageGiB: config.databaseAllocatedStorageGiB,
       multiAz: config.databaseMultiAz,
@@ -61,6 +76,7 @@ export class ParleyStack extends Stack {
     });
     const cache = new Cache(this, 'Cache', {
       vpc,
+      clients: functionsSg,
       stageName: config.stageName,
       maxDataGiB: config.cacheMaxDataGiB,
       maxEcpuPerSecond: config.cacheMaxEcpuPerSecond,
@@ -80,9 +96,11 @@ export class ParleyStack extends Stack {
       REDIS_CLUSTER: 'true',
       REDIS_SECRET_ARN: cache.credentials.secretArn,
       CONNECTIONS_TABLE: table.tableName,
+      // One invocation at a time per container: one connection, pooled by RDS Proxy.
+      PG_POOL_MAX: '1',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    const securityGroups = [database.clientSecurityGroup, cache.clientSecurityGroup];
+    const securityGroups = [functionsSg];
 
     // The authorizer needs no database or cache: it stays outside the VPC (faster cold
     // starts, and Secrets Manager or the issuer's JWKS are reached directly).
@@ -152,16 +170,21 @@ export class ParleyStack extends Stack {
 
     const migration = new SchemaMigration(this, 'SchemaMigration', {
       vpc,
-      securityGroups: [database.clientSecurityGroup],
+      securityGroups,
       environment: databaseEnvironment,
       logRetention,
       deployId: config.deployId ?? new Date().toISOString(),
     });
     databaseSecret.grantRead(migration.function);
+    // The proxy, its target and the rotation must exist before the first migration.
+    migration.node.addDependency(database);
     // Functions deploy after the schema they expect.
     for (const fn of Object.values(this.functions)) fn.node.addDependency(migration);
 
-    const alarmed: Record<string, IFunction> = { Authorizer: this.authorizer };
+    const alarmed: Record<string, IFunction> = {
+      Authorizer: this.authorizer,
+      SchemaMigration: migration.function,
+    };
     for (const [routeKey, fn] of Object.entries(this.functions)) alarmed[routeKey] = fn;
     new Operations(this, 'Operations', {
       stageName: config.stageName,
@@ -170,6 +193,8 @@ export class ParleyStack extends Stack {
       stage: websocket.stage,
       database: database.instance,
       cache: cache.cache,
+      cacheMaxEcpuPerSecond: config.cacheMaxEcpuPerSecond,
+      cacheMaxDataGiB: config.cacheMaxDataGiB,
       alarmEmail: config.alarmEmail,
     });
 

@@ -68,7 +68,9 @@ export function createRedis(
     return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
       // ElastiCache's TLS certificates name the configuration endpoint, not node IPs.
       dnsLookup: (address, callback) => callback(null, address),
-      redisOptions: { ...options, ...tls, ...auth },
+      // The cache user's ACL excludes @dangerous, which holds INFO, the ready check's command.
+      enableReadyCheck: false,
+      redisOptions: { ...options, ...tls, ...auth, enableReadyCheck: false },
       slotsRefreshTimeout: 2_000,
     });
   }

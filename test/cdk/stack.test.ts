@@ -69,6 +69,28 @@ describe('network', () => {
     }
   });
 
+  it('lets the functions out only to HTTPS, the proxy and the cache', () => {
+    const [sgId] = resources('AWS::EC2::SecurityGroup').find(([id]) =>
+      id.startsWith('FunctionsSg'),
+    )!;
+    const [, sg] = resources('AWS::EC2::SecurityGroup').find(([id]) => id === sgId)!;
+    expect(sg.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
+    ]);
+    const egress = resources('AWS::EC2::SecurityGroupEgress')
+      .map(([, e]) => e.Properties)
+      .filter((e) => JSON.stringify(e.GroupId).includes(sgId));
+    expect(egress.map((e) => `${e.FromPort}-${e.ToPort}`).sort()).toEqual([
+      '5432-5432',
+      '6379-6380',
+    ]);
+    for (const [id, fn] of resources('AWS::Lambda::Function')) {
+      if (!functionIds('Route').includes(id)) continue;
+      const groups = (fn.Properties.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds;
+      expect(JSON.stringify(groups)).toContain(sgId);
+    }
+  });
+
   it('keeps PostgreSQL and the cache in the isolated subnets', () => {
     template.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
       SubnetIds: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('dataSubnet') })]),
@@ -100,6 +122,7 @@ describe('PostgreSQL', () => {
   it('keeps credentials in Secrets Manager, rotated, behind RDS Proxy with TLS required', () => {
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
     template.hasResourceProperties('AWS::RDS::DBProxy', {
+      DBProxyName: 'parley-prod',
       EngineFamily: 'POSTGRESQL',
       RequireTLS: true,
     });
@@ -114,6 +137,15 @@ describe('PostgreSQL', () => {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ DeletionProtection: false }),
     });
+  });
+
+  it('migrates only once the proxy and its target exist', () => {
+    const [, migration] = resources('AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('SchemaMigrationMigrate'),
+    )!;
+    const dependsOn = migration.DependsOn as string[];
+    expect(dependsOn.some((d) => /ProxyProxyTargetGroup/.test(d))).toBe(true);
+    expect(dependsOn.some((d) => /DatabaseInstance[0-9A-F]{8}$/.test(d))).toBe(true);
   });
 
   it('migrates the schema on every deploy through a custom resource', () => {
@@ -155,6 +187,7 @@ describe('cache', () => {
     expect(env.REDIS_SECRET_ARN).toBeDefined();
     expect(env.DB_SECRET_ARN).toBeDefined();
     expect(env.DB_PORT).toBe('5432');
+    expect(env.PG_POOL_MAX).toBe('1');
   });
 });
 
@@ -241,6 +274,17 @@ describe('WebSocket API', () => {
     for (const [, i] of integrations) expect(i.Properties.IntegrationType).toBe('AWS_PROXY');
   });
 
+  it('sets up API Gateway account logging, which a fresh account lacks, before the stage', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+      }),
+    });
+    const [accountId] = resources('AWS::ApiGateway::Account')[0]!;
+    const [, stage] = resources('AWS::ApiGatewayV2::Stage')[0]!;
+    expect(stage.DependsOn).toContain(accountId);
+  });
+
   it('throttles the stage and writes JSON access logs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'prod',
@@ -263,7 +307,8 @@ describe('WebSocket API', () => {
       jwksUrl: 'https://issuer.example/.well-known/jwks.json',
       jwtIssuer: 'https://issuer.example',
     }).template;
-    jwks.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    // The database, the cache user and the cache's disabled default user; no JWT secret.
+    jwks.resourceCountIs('AWS::SecretsManager::Secret', 3);
     jwks.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
@@ -279,19 +324,53 @@ describe('operations', () => {
   it('alarms on errors and throttles of every function, the API, RDS and the cache', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const metrics = alarms.map((a) => `${a.Namespace}:${a.MetricName}`);
-    const functions = Object.keys(ROUTE_ENTRIES).length + 1;
+    // Every route, the authorizer and the schema migration.
+    const functions = Object.keys(ROUTE_ENTRIES).length + 2;
     expect(metrics.filter((m) => m === 'AWS/Lambda:Errors')).toHaveLength(functions);
     expect(metrics.filter((m) => m === 'AWS/Lambda:Throttles')).toHaveLength(functions);
     expect(metrics).toEqual(
       expect.arrayContaining([
         'AWS/ApiGateway:IntegrationError',
+        'AWS/ApiGateway:ExecutionError',
         'AWS/RDS:CPUUtilization',
         'AWS/RDS:DatabaseConnections',
+        'AWS/RDS:FreeStorageSpace',
         'AWS/ElastiCache:ThrottledCmds',
+        'AWS/ElastiCache:ElastiCacheProcessingUnits',
+        'AWS/ElastiCache:BytesUsedForCache',
       ]),
     );
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    // CloudWatch may publish to the encrypted topic: both the key and the topic allow it.
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('configuration', () => {
+  it('refuses stage names that would break resource naming rules', () => {
+    for (const stageName of ['Prod', 'my_stage', 'a'.repeat(21), '-x', 'x-']) {
+      expect(() => synthesize({ stageName }), stageName).toThrow(/stageName/);
+    }
   });
 });
