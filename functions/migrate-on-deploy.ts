@@ -73,7 +73,10 @@ export async function handler(
   );
   try {
     logger.info('migrating the schema', { requestType: event.RequestType });
-    await waitForDatabase(pool);
+    // MIGRATION_DB_WAIT_ATTEMPTS: 10 s apart; the default fits the 5-minute timeout.
+    await waitForDatabase(pool, {
+      attempts: Number(process.env.MIGRATION_DB_WAIT_ATTEMPTS ?? 20) || 1,
+    });
     const applied = await migrate(pool, (message) => logger.info(message));
     logger.info(applied.length ? 'schema migrated' : 'schema is up to date', {
       applied,

@@ -132,6 +132,7 @@ describe('migrate-on-deploy', () => {
 
   it('lets an error through, so CloudFormation fails the deploy', async () => {
     vi.stubEnv('DATABASE_URL', 'postgres://postgres@127.0.0.1:1/nowhere');
+    vi.stubEnv('MIGRATION_DB_WAIT_ATTEMPTS', '1');
     await expect(handler(customResourceEvent('Create'))).rejects.toThrow(/ECONNREFUSED/);
     vi.stubEnv('DATABASE_URL', undefined);
     await expect(handler(customResourceEvent('Update'))).rejects.toThrow(
