@@ -3,7 +3,9 @@
  * `ChatError` with `bad_request`, `unknown_action` or `payload_too_large`, never a throw of
  * anything else, so a bad frame can only ever earn an `error` reply.
  */
-import { z } from 'zod';
+// zod/mini: the same validation as `zod` at about 15 KB instead of 440 KB per bundle
+// (the full build cannot be tree-shaken), which is cold-start time on Lambda.
+import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
 import { type ChatLimits, HISTORY_MAX_LIMIT, ID_MAX_CHARS, ROOM_ID_PATTERN } from './limits.js';
 
@@ -12,30 +14,47 @@ export type Action = (typeof ACTIONS)[number];
 
 const roomId = z
   .string({ error: 'roomId must be a string' })
-  .regex(ROOM_ID_PATTERN, 'roomId must match ^[A-Za-z0-9_-]{1,64}$');
-const seq = z.number().int().min(0);
-const limit = z.number().int().min(1).max(HISTORY_MAX_LIMIT);
+  .check(z.regex(ROOM_ID_PATTERN, 'roomId must match ^[A-Za-z0-9_-]{1,64}$'));
+const seq = z
+  .number({ error: 'must be a number' })
+  .check(z.int('must be an integer'), z.minimum(0, 'must be at least 0'));
+const limit = z
+  .number({ error: 'must be a number' })
+  .check(
+    z.int('must be an integer'),
+    z.minimum(1, 'must be at least 1'),
+    z.maximum(HISTORY_MAX_LIMIT, `must be at most ${HISTORY_MAX_LIMIT}`),
+  );
 
 /** PostgreSQL text cannot hold U+0000, so it is refused at the door rather than by SQL. */
 const noNul = (text: string) => !text.includes('\u0000');
 const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 
-export const joinRoomSchema = z.object({ roomId, since: seq.optional(), limit: limit.optional() });
+export const joinRoomSchema = z.object({
+  roomId,
+  since: z.optional(seq),
+  limit: z.optional(limit),
+});
 export const leaveRoomSchema = z.object({ roomId });
 export const getHistorySchema = z
-  .object({ roomId, before: seq.optional(), after: seq.optional(), limit: limit.optional() })
-  .refine((f) => f.before === undefined || f.after === undefined, {
-    message: 'before and after cannot both be set',
-  });
+  .object({ roomId, before: z.optional(seq), after: z.optional(seq), limit: z.optional(limit) })
+  .check(
+    z.refine((f) => f.before === undefined || f.after === undefined, {
+      message: 'before and after cannot both be set',
+    }),
+  );
 export const sendMessageSchema = z.object({
   roomId,
-  content: z.string().min(1, 'content must not be empty').refine(noNul, NUL_MESSAGE),
-  clientMsgId: z
-    .string()
-    .min(1)
-    .refine((id) => countCharacters(id) <= ID_MAX_CHARS, `at most ${ID_MAX_CHARS} characters`)
-    .refine(noNul, NUL_MESSAGE)
-    .optional(),
+  content: z
+    .string({ error: 'content must be a string' })
+    .check(z.minLength(1, 'content must not be empty'), z.refine(noNul, NUL_MESSAGE)),
+  clientMsgId: z.optional(
+    z.string({ error: 'must be a string' }).check(
+      z.minLength(1, 'must not be empty'),
+      z.refine((id) => countCharacters(id) <= ID_MAX_CHARS, `at most ${ID_MAX_CHARS} characters`),
+      z.refine(noNul, NUL_MESSAGE),
+    ),
+  ),
 });
 
 export type JoinRoomRequest = z.infer<typeof joinRoomSchema>;

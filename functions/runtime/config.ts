@@ -1,16 +1,21 @@
 /** Handler configuration, read once per container from the environment and checked. */
-import { z } from 'zod';
+// zod/mini keeps the bundles small (see core/frames.ts).
+import * as z from 'zod/mini';
 
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .optional()
-  .transform((v) => v === 'true' || v === '1');
+const flag = z.pipe(
+  z.optional(z.enum(['true', 'false', '1', '0'])),
+  z.transform((v) => v === 'true' || v === '1'),
+);
 
 /** An optional variable: unset and empty both mean "not set". */
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v ? v : undefined));
+const optionalString = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => (v ? v : undefined)),
+);
+
+/** A positive integer read from text, with a default when unset. */
+const positiveInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 /**
  * Where PostgreSQL is: `DATABASE_URL` (local, tests, CI), else the RDS secret named by
@@ -21,45 +26,45 @@ const databaseShape = {
   DATABASE_URL: optionalString,
   DB_SECRET_ARN: optionalString,
   DB_HOST: optionalString,
-  DB_PORT: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce.number().int().min(1).max(65_535).optional(),
+  DB_PORT: z.pipe(
+    z.transform((v: unknown) => (v === '' ? undefined : v)),
+    z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(65_535))),
   ),
   DB_NAME: optionalString,
-  PG_POOL_MAX: z.coerce.number().int().positive().default(5),
+  PG_POOL_MAX: positiveInt(5),
 };
 
 const databaseSchema = z.object(databaseShape);
 
 const envSchema = z.object({
   ...databaseShape,
-  REDIS_URL: z.string().optional(),
+  REDIS_URL: z.optional(z.string()),
   REDIS_CLUSTER: flag,
-  REDIS_KEY_PREFIX: z.string().default(''),
+  REDIS_KEY_PREFIX: z._default(z.string(), ''),
   /** A secret holding `{ "username": ..., "password": ... }` for Redis (ElastiCache). */
   REDIS_SECRET_ARN: optionalString,
   /** `memory` selects the in-process stand-in; the dev server only. */
-  PARLEY_CACHE: z.enum(['redis', 'memory']).default('redis'),
-  DYNAMODB_ENDPOINT: z.string().optional(),
-  CONNECTIONS_TABLE: z.string().default('parley-connections'),
-  AWS_REGION: z.string().default('us-east-1'),
+  PARLEY_CACHE: z._default(z.enum(['redis', 'memory']), 'redis'),
+  DYNAMODB_ENDPOINT: z.optional(z.string()),
+  CONNECTIONS_TABLE: z._default(z.string(), 'parley-connections'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
   /** The Management API endpoint; else `https://{domainName}/{stage}` from the event. */
-  CALLBACK_URL: z.string().optional(),
-  MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(4000),
-  POST_CONCURRENCY: z.coerce.number().int().positive().default(64),
-  POST_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  CALLBACK_URL: z.optional(z.string()),
+  MAX_MESSAGE_CHARS: positiveInt(4000),
+  POST_CONCURRENCY: positiveInt(64),
+  POST_TIMEOUT_MS: positiveInt(3000),
 });
 
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type HandlerConfig = z.infer<typeof envSchema>;
 
-function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  return parsed.data as z.infer<T>;
 }
 
 function checkDatabase(config: DatabaseConfig): void {

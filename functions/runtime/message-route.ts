@@ -5,7 +5,7 @@
  * before the fan-out, within the same invocation.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ActionHandler } from '../core/actions/types.js';
 import type { ChatError } from '../core/errors.js';
 import { toClientError } from '../core/errors.js';

@@ -18,6 +18,7 @@ async function bundleSize(entry: string): Promise<number> {
     minify: BUNDLING.minify,
     mainFields: BUNDLING.mainFields,
     banner: { js: BUNDLING.banner },
+    external: BUNDLING.externalModules,
     write: false,
     outdir: 'out',
     logLevel: 'silent',

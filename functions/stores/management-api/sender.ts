@@ -11,7 +11,6 @@ import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import pLimit from 'p-limit';
 import type { BroadcastResult, ChatLogger, ConnectionSender } from '../../core/ports.js';
 
@@ -43,12 +42,14 @@ export function createManagementApiClient(
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({
+    // Handler options rather than a NodeHttpHandler instance: the SDK builds its own
+    // handler from them, and the bundle need not carry a second copy of it.
+    requestHandler: {
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
       connectionTimeout: 2_000,
       requestTimeout: options.requestTimeoutMs ?? 3_000,
-    }),
+    },
   });
 }
 

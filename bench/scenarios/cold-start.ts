@@ -1,0 +1,91 @@
+/**
+ * Cold start: each Lambda bundle's size (esbuild, minified, the stack's settings) and the
+ * time a fresh Node process takes to import it (module init included), against a bare
+ * `node -e ''` measured in the same run. Targets: under 300 KB; import + init within 2x
+ * of the bare start.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLE_BUDGETS } from '../../lib/bundle-budgets.js';
+import { BUNDLING } from '../../lib/parley-function.js';
+import { percentiles, type ResultRow, type Scenario } from '../scenario.js';
+import { round } from './stack.js';
+
+const KB = 1024;
+
+/** Wall time of one fresh `node` process running `args`, in milliseconds. */
+function timeNode(args: string[]): number {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, { stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+  return performance.now() - start;
+}
+
+function median(samples: number[]): number {
+  return percentiles(samples, [50])[50]!;
+}
+
+export const coldStart: Scenario = async (ctx) => {
+  const runs = ctx.quick ? 3 : 15;
+  const dir = await mkdtemp(path.join(tmpdir(), 'parley-cold-'));
+  try {
+    const rows: ResultRow[] = [];
+    const bare = median(Array.from({ length: runs }, () => timeNode(['-e', ''])));
+    rows.push({ metric: "bare `node -e ''`", unit: 'ms', parley: round(bare, 1) });
+    for (const entry of Object.keys(BUNDLE_BUDGETS)) {
+      const outfile = path.join(dir, `${entry}.mjs`);
+      await build({
+        entryPoints: [path.join('functions', `${entry}.ts`)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: BUNDLING.target,
+        minify: BUNDLING.minify,
+        mainFields: BUNDLING.mainFields,
+        banner: { js: BUNDLING.banner },
+        external: BUNDLING.externalModules,
+        logLevel: 'silent',
+      });
+      const size = (await stat(outfile)).size;
+      const url = pathToFileURL(outfile).href;
+      ctx.log(`cold start: ${entry} (${(size / KB).toFixed(0)} KB), ${runs} fresh imports`);
+      const load = median(
+        Array.from({ length: runs }, () =>
+          timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(url)});`]),
+        ),
+      );
+      rows.push(
+        {
+          metric: `${entry}: bundle`,
+          unit: 'KB',
+          parley: round(size / KB, 1),
+          target: '< 300 KB',
+          pass: size < 300 * KB,
+        },
+        {
+          metric: `${entry}: node start + import + init`,
+          unit: 'ms',
+          parley: round(load, 1),
+          ratio: round(load / bare),
+          target: '<= 2x bare node',
+          pass: load <= 2 * bare,
+        },
+      );
+    }
+    return {
+      name: 'cold-start',
+      title: 'Cold start: bundle size and a fresh process importing each bundle',
+      rows,
+      notes: [
+        `Median of ${runs} fresh processes each; the bare start is measured in the same run.`,
+      ],
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};

@@ -1,0 +1,107 @@
+/**
+ * Parley's chat core wired to the bench's real PostgreSQL and Redis, in this process, for
+ * the scenarios that time the handler's own work (floor, store work, history). DynamoDB is
+ * never on these paths once the room's connections are cached, so an in-memory store
+ * stands in for it; the sender does nothing (fan-out is measured by the load scenarios).
+ */
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { DEFAULT_LIMITS } from '../../functions/core/limits.js';
+import type { RoomConnection } from '../../functions/core/message.js';
+import type {
+  BroadcastResult,
+  ChatDeps,
+  ConnectionRecord,
+  ConnectionSender,
+  ConnectionStore,
+} from '../../functions/core/ports.js';
+import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
+import { migrate } from '../../functions/stores/postgres/migrate.js';
+import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
+import type { BenchContext } from '../scenario.js';
+
+/** An in-memory connection store: DynamoDB's part is off the measured paths. */
+export class MemoryConnections implements ConnectionStore {
+  private readonly rooms = new Map<string, Map<string, string>>();
+  async putConnection(_c: ConnectionRecord) {}
+  async getConnection() {
+    return undefined;
+  }
+  async addToRoom(roomId: string, c: RoomConnection) {
+    const room = this.rooms.get(roomId) ?? new Map<string, string>();
+    this.rooms.set(roomId, room);
+    const had = room.has(c.connectionId);
+    room.set(c.connectionId, c.userId);
+    return had;
+  }
+  async removeFromRoom(roomId: string, connectionId: string) {
+    return this.rooms.get(roomId)?.delete(connectionId) ?? false;
+  }
+  async isInRoom(roomId: string, connectionId: string) {
+    return this.rooms.get(roomId)?.has(connectionId) ?? false;
+  }
+  async roomConnections(roomId: string) {
+    return [...(this.rooms.get(roomId) ?? [])].map(([connectionId, userId]) => ({
+      connectionId,
+      userId,
+    }));
+  }
+  async deleteConnection() {
+    return { rooms: [] };
+  }
+}
+
+/** Posts nothing: the handler's work without the fan-out. */
+export const silentSender: ConnectionSender = {
+  async send() {
+    return true;
+  },
+  async broadcast(): Promise<BroadcastResult> {
+    return { gone: [], failed: 0 };
+  },
+};
+
+export interface CoreStack {
+  pool: pg.Pool;
+  redis: Redis;
+  deps: ChatDeps;
+  close(): Promise<void>;
+}
+
+export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
+  const pool = new pg.Pool({ connectionString: ctx.databaseUrl, max: 4 });
+  await migrate(pool);
+  const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
+  const log = { info() {}, warn() {}, error() {} };
+  const deps: ChatDeps = {
+    messages: new PostgresMessageStore(pool),
+    connections: new MemoryConnections(),
+    cache: new RedisRoomCache(redis, { keyPrefix: ctx.redisPrefix }),
+    sender: silentSender,
+    limits: DEFAULT_LIMITS,
+    log,
+  };
+  return {
+    pool,
+    redis,
+    deps,
+    async close() {
+      await pool.end();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Times `fn` `n` times (after `warmup` untimed runs); milliseconds per call. */
+export async function timeEach(n: number, fn: (i: number) => Promise<unknown>, warmup = 20) {
+  for (let i = 0; i < warmup; i++) await fn(-1 - i);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await fn(i);
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
