@@ -116,6 +116,9 @@ export class PostgresMessageStore implements MessageStore {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const { rows } = await guarded(() =>
+          // Unnamed on purpose: a named (server-side prepared) statement would save a
+          // parse and plan per send but pins the session in RDS Proxy, which then can no
+          // longer multiplex the functions' connections.
           this.pool.query<MessageRow & { duplicate: boolean }>(APPEND_SQL, params),
         );
         const row = rows[0];
