@@ -5,7 +5,8 @@
  * tests do that, then call this.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resetRuntime } from '../functions/runtime/deps.js';
+import { resetRuntime, useInProcessSender } from '../functions/runtime/deps.js';
+import { directSender } from './direct-sender.js';
 import { type Gateway, type GatewayLog, startGateway } from './gateway/index.js';
 import { loadHandlers } from './handlers.js';
 
@@ -16,6 +17,12 @@ export interface ParleyServerOptions {
   maxConnectionMs?: number;
   log?: GatewayLog;
   httpFallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * How handlers reach connections: `direct` (default) calls the gateway in-process,
+   * `sdk` posts through the real ApiGatewayManagementApiClient to `/@connections`, as on
+   * AWS. `PARLEY_LOCAL_SENDER` sets the default.
+   */
+  sender?: 'direct' | 'sdk';
 }
 
 export interface ParleyServer {
@@ -27,12 +34,15 @@ export interface ParleyServer {
 export async function startParleyServer(options: ParleyServerOptions): Promise<ParleyServer> {
   const { authorizer, routes } = await loadHandlers();
   const gateway = await startGateway({ ...options, authorizer, routes });
-  // The handlers post replies and fan-out through this gateway's @connections API.
+  // With the SDK sender, handlers post through this gateway's @connections API.
   process.env.CALLBACK_URL = gateway.callbackUrl;
+  const sender = options.sender ?? (process.env.PARLEY_LOCAL_SENDER === 'sdk' ? 'sdk' : 'direct');
+  useInProcessSender(sender === 'direct' ? directSender(gateway) : undefined);
   return {
     gateway,
     async close() {
       await gateway.close();
+      useInProcessSender(undefined);
       await resetRuntime();
     },
   };

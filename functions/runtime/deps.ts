@@ -86,6 +86,17 @@ export interface Runtime {
 
 let memoryCache: MemoryRoomCache | undefined;
 
+/**
+ * A sender that reaches connections without the Management API's HTTP round trip. Only
+ * the local gateway sets one, for handlers that run in its own process (see
+ * local/direct-sender.ts); on Lambda there is none and every post goes through the SDK.
+ */
+let inProcessSender: ConnectionSender | undefined;
+
+export function useInProcessSender(sender: ConnectionSender | undefined): void {
+  inProcessSender = sender;
+}
+
 /** The dev server's shared in-memory cache (every handler runs in its one process). */
 export function sharedMemoryCache(): MemoryRoomCache {
   memoryCache ??= new MemoryRoomCache(DEFAULT_LIMITS.recentWindow);
@@ -148,6 +159,7 @@ function buildRuntime(
     config,
     pool,
     deps(callbackUrl: string): ChatDeps {
+      if (inProcessSender) return { ...base, sender: inProcessSender };
       const endpoint = config.CALLBACK_URL ?? callbackUrl;
       let sender = senders.get(endpoint);
       if (!sender) {

@@ -50,6 +50,12 @@ export interface Gateway {
   /** `http://host:port`: the management API endpoint for ApiGatewayManagementApiClient. */
   callbackUrl: string;
   port: number;
+  /**
+   * What `POST /@connections/{id}` does, without the HTTP round trip, for handlers that run
+   * in this process: 'gone' when the connection is not open (the 410 case); throws on a
+   * payload over 128 KB (the 413 case).
+   */
+  postToConnection(connectionId: string, data: string): Promise<'sent' | 'gone'>;
   /** Closes every connection with 1001 (awaiting each $disconnect), then the server. */
   close(): Promise<void>;
 }

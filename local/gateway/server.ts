@@ -130,6 +130,7 @@ class LocalGateway {
       url: `ws://${host}:${port}`,
       callbackUrl: `http://${host}:${port}`,
       port,
+      postToConnection: (connectionId, data) => this.postDirect(connectionId, data),
       close: () => this.close(),
     };
   }
@@ -184,6 +185,20 @@ class LocalGateway {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ message: 'Internal server error' }));
     });
+  }
+
+  private async postDirect(connectionId: string, data: string): Promise<'sent' | 'gone'> {
+    if (Buffer.byteLength(data) > MAX_MESSAGE_BYTES) {
+      throw Object.assign(new Error('Message too long'), { name: 'PayloadTooLargeException' });
+    }
+    const connection = this.registry.getOpen(connectionId);
+    if (!connection) return 'gone';
+    try {
+      await this.post(connection, data);
+      return 'sent';
+    } catch {
+      return 'gone'; // the socket closed under the send
+    }
   }
 
   private post(connection: Connection, data: string): Promise<void> {

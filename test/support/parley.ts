@@ -26,7 +26,7 @@ export interface TestParley {
 
 export async function startTestParley(
   env: Record<string, string> = {},
-  options: { idleTimeoutMs?: number } = {},
+  options: { idleTimeoutMs?: number; sender?: 'direct' | 'sdk' } = {},
 ): Promise<TestParley> {
   const redisPrefix = `${uid('e2e')}:`;
   Object.assign(process.env, {
@@ -41,7 +41,8 @@ export async function startTestParley(
   });
   delete process.env.CALLBACK_URL;
   await resetRuntime();
-  const server = await startParleyServer({ port: 0, log: () => {}, ...options });
+  // The SDK sender by default: the tests pin the path Lambda takes on AWS.
+  const server = await startParleyServer({ port: 0, log: () => {}, sender: 'sdk', ...options });
   const token = (userId: string) => signDevToken(TEST_JWT_SECRET, userId);
   return {
     server,
