@@ -28,10 +28,11 @@ export const BUNDLING = {
   // ESM bundles still meet CommonJS dependencies that call require().
   banner:
     "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  // The AWS SDK v3 ships in the Node.js 22 Lambda runtime (CDK's own default): leaving it
-  // out halves every bundle, which is cold-start time. The trade: the SDK version is the
-  // runtime's, not the lockfile's; the clients used are stable, long-lived APIs.
-  externalModules: ['@aws-sdk/*'],
+  // The AWS SDK is bundled, not taken from the runtime (CDK's default): measured on the
+  // send-message bundle, a fresh process imports the 658 KB bundle in 266 ms but the
+  // 311 KB one that loads the SDK from node_modules in 456 ms (bare node: 130 ms). It
+  // also pins the SDK version to the one the tests ran.
+  externalModules: [] as string[],
 };
 
 export interface ParleyFunctionProps {

@@ -5,8 +5,7 @@
  * of the bare start.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -31,7 +30,11 @@ function median(samples: number[]): number {
 
 export const coldStart: Scenario = async (ctx) => {
   const runs = ctx.quick ? 3 : 15;
-  const dir = await mkdtemp(path.join(tmpdir(), 'parley-cold-'));
+  // Inside the project, so the bundles' external `@aws-sdk/*` imports resolve from its
+  // node_modules as they do from the Lambda runtime's.
+  const cacheDir = path.join('node_modules', '.cache');
+  await mkdir(cacheDir, { recursive: true });
+  const dir = await mkdtemp(path.join(cacheDir, 'parley-cold-'));
   try {
     const rows: ResultRow[] = [];
     const bare = median(Array.from({ length: runs }, () => timeNode(['-e', ''])));
@@ -52,7 +55,7 @@ export const coldStart: Scenario = async (ctx) => {
         logLevel: 'silent',
       });
       const size = (await stat(outfile)).size;
-      const url = pathToFileURL(outfile).href;
+      const url = pathToFileURL(path.resolve(outfile)).href;
       ctx.log(`cold start: ${entry} (${(size / KB).toFixed(0)} KB), ${runs} fresh imports`);
       const load = median(
         Array.from({ length: runs }, () =>

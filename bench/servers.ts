@@ -1,0 +1,225 @@
+/**
+ * The systems under test, each in its own child process so that the load generator's event
+ * loop is alone in this one: Parley (`bench/parley-server-main.ts`: the Lambda handlers behind
+ * the local gateway, with an in-memory dynalite) and the Socket.IO peer
+ * (`bench/peers/socketio/server.ts`). Both use the bench's PostgreSQL and Redis, each under its
+ * own Redis prefix. Every child is stopped with SIGTERM (then SIGKILL) whatever happens.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchContext } from './scenario.js';
+
+export type SystemName = 'parley' | 'peer';
+
+export const SYSTEM_LABELS: Record<SystemName, string> = {
+  parley: 'Parley',
+  peer: 'Socket.IO peer',
+};
+
+/** The HS256 secret both systems verify and the drivers sign with; fresh for every run. */
+export const BENCH_JWT_SECRET = randomBytes(32).toString('hex');
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ENTRIES: Record<SystemName, string> = {
+  parley: path.join(BENCH_DIR, 'parley-server-main.ts'),
+  peer: path.join(BENCH_DIR, 'peers', 'socketio', 'server.ts'),
+};
+/** The peer's client helper, loaded by the driver. */
+export const PEER_CLIENT = path.join(BENCH_DIR, 'peers', 'socketio', 'client.ts');
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+const CLK_TCK = 100;
+
+export interface SystemUnderTest {
+  name: SystemName;
+  label: string;
+  pid: number;
+  port: number;
+  /** Where Parley's clients connect: `ws://127.0.0.1:<port>`. */
+  wsUrl: string;
+  /** Where Socket.IO clients connect: `http://127.0.0.1:<port>`. */
+  httpUrl: string;
+  /** Set when the process ended before `stop()`: its exit and the last lines it printed. */
+  crashed(): string | undefined;
+  /** Resident memory of the child (VmRSS), bytes; null once it is gone. */
+  rssBytes(): number | null;
+  /** CPU time the child has used so far (user + system), seconds; null once it is gone. */
+  cpuSeconds(): number | null;
+  stop(): Promise<void>;
+}
+
+/** Whether a system can be started here (the peer is written separately; it may be missing). */
+export function systemAvailable(name: SystemName): string | undefined {
+  if (!existsSync(ENTRIES[name]))
+    return `${path.relative(process.cwd(), ENTRIES[name])} is missing`;
+  if (name === 'peer' && !existsSync(PEER_CLIENT)) {
+    return `${path.relative(process.cwd(), PEER_CLIENT)} is missing`;
+  }
+  return undefined;
+}
+
+const live = new Set<ChildProcess>();
+// If the runner dies, the children must not outlive it.
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+let started = 0;
+
+/** Starts one system and resolves once it prints `... listening on <port>`. */
+export async function startSystem(ctx: BenchContext, name: SystemName): Promise<SystemUnderTest> {
+  const missing = systemAvailable(name);
+  if (missing) throw new Error(`${SYSTEM_LABELS[name]} cannot start: ${missing}`);
+  started += 1;
+  // A fresh prefix per start: a new in-memory dynalite must not meet old cached room sets.
+  const prefix = `${ctx.redisPrefix}${name}${started}:`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    DATABASE_URL: ctx.databaseUrl,
+    REDIS_URL: ctx.redisUrl,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    ...(name === 'parley'
+      ? {
+          REDIS_KEY_PREFIX: prefix,
+          POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+        }
+      : { REDIS_PREFIX: prefix }),
+  };
+  // BENCH_PROFILE=<dir>: a V8 CPU profile of each server, written when it stops.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ENTRIES[name]], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const tail: string[] = [];
+  let exited: string | undefined;
+  let stopping = false;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      if (!stopping) exited = `exited (${signal ?? code}); last output:\n${tail.join('\n')}`;
+      resolve();
+    });
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${SYSTEM_LABELS[name]} did not start in ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    const onLine = (line: string) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (process.env.BENCH_VERBOSE === '1') ctx.log(`  [${name}] ${line}`);
+      const ready = /listening on (\d+)/.exec(line);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(Number(ready[1]));
+      }
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) onLine(line);
+      });
+    }
+    void exit.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${SYSTEM_LABELS[name]} ${exited ?? 'exited'}`));
+    });
+  }).catch(async (error: unknown) => {
+    stopping = true;
+    child.kill('SIGKILL');
+    await exit;
+    throw error;
+  });
+
+  const pid = child.pid ?? -1;
+  let stopped: Promise<void> | undefined;
+  return {
+    name,
+    label: SYSTEM_LABELS[name],
+    pid,
+    port,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    crashed: () => exited,
+    rssBytes: () => readRss(pid),
+    cpuSeconds: () => readCpuSeconds(pid),
+    stop() {
+      stopped ??= (async () => {
+        if (exited !== undefined || child.exitCode !== null) return;
+        stopping = true;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exit;
+        clearTimeout(timer);
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Starts a system, runs `fn` with it, and always stops it. */
+export async function withSystem<T>(
+  ctx: BenchContext,
+  name: SystemName,
+  fn: (system: SystemUnderTest) => Promise<T>,
+): Promise<T> {
+  const system = await startSystem(ctx, name);
+  ctx.log(`${system.label} started (pid ${system.pid}, port ${system.port})`);
+  try {
+    return await fn(system);
+  } finally {
+    const t0 = performance.now();
+    await system.stop();
+    ctx.log(`${system.label} stopped (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+}
+
+function readRss(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return kb ? Number(kb[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function readCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces; the fields after its closing parenthesis do not.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** The whole machine's CPU time (busy and total), seconds summed over all cores. */
+export function machineCpu(): { busy: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (v[3] ?? 0) + (v[4] ?? 0);
+    return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}
