@@ -173,6 +173,8 @@ export async function startPeer(options: PeerOptions): Promise<RunningPeer> {
   const sub = pub.duplicate();
   for (const client of [redis, pub, sub]) client.on('error', (e) => logError('redis error', e));
 
+  /** Presence clean-ups of disconnecting sockets still in flight. */
+  const cleanups = new Set<Promise<void>>();
   const closeClients = async () => {
     await Promise.allSettled([redis.quit(), pub.quit(), sub.quit()]);
     await pool.end();
@@ -417,7 +419,11 @@ export async function startPeer(options: PeerOptions): Promise<RunningPeer> {
     socket.on('disconnecting', () => {
       for (const roomId of socket.rooms) {
         if (roomId === socket.id) continue;
-        markOffline(socket, roomId).catch((error: unknown) => logError('presence cleanup', error));
+        const cleanup = markOffline(socket, roomId).catch((error: unknown) =>
+          logError('presence cleanup', error),
+        );
+        cleanups.add(cleanup);
+        void cleanup.finally(() => cleanups.delete(cleanup));
       }
     });
   });
@@ -445,6 +451,9 @@ export async function startPeer(options: PeerOptions): Promise<RunningPeer> {
       closing ??= (async () => {
         // Closing the server disconnects every socket (running `disconnecting` cleanup first).
         await io.close();
+        // Their Redis writes and presence publishes must reach Redis before QUIT, which
+        // ioredis queues behind them on the same connections.
+        await Promise.allSettled([...cleanups]);
         await closeClients();
       })();
       return closing;
