@@ -12,6 +12,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 
 const FUNCTIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'functions');
 
@@ -34,6 +35,25 @@ export const BUNDLING = {
   // also pins the SDK version to the one the tests ran.
   externalModules: [] as string[],
 };
+
+/**
+ * The esbuild options that produce the same bundle as BUNDLING, for measuring bundles
+ * outside CDK (the bundle-size test, the cold-start benchmark).
+ */
+export function esbuildOptionsFor(entry: string): BuildOptions {
+  return {
+    entryPoints: [path.join(FUNCTIONS_DIR, `${entry}.ts`)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    mainFields: BUNDLING.mainFields,
+    banner: { js: BUNDLING.banner },
+    external: BUNDLING.externalModules,
+    logLevel: 'silent',
+  };
+}
 
 export interface ParleyFunctionProps {
   /** The file in functions/, without extension. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE_BUDGETS } from '../../lib/bundle-budgets.js';
-import { BUNDLING } from '../../lib/parley-function.js';
+import { esbuildOptionsFor } from '../../lib/parley-function.js';
 import { percentiles, type ResultRow, type Scenario } from '../scenario.js';
 import { round } from './stack.js';
 
@@ -41,19 +41,7 @@ export const coldStart: Scenario = async (ctx) => {
     rows.push({ metric: "bare `node -e ''`", unit: 'ms', parley: round(bare, 1) });
     for (const entry of Object.keys(BUNDLE_BUDGETS)) {
       const outfile = path.join(dir, `${entry}.mjs`);
-      await build({
-        entryPoints: [path.join('functions', `${entry}.ts`)],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: BUNDLING.target,
-        minify: BUNDLING.minify,
-        mainFields: BUNDLING.mainFields,
-        banner: { js: BUNDLING.banner },
-        external: BUNDLING.externalModules,
-        logLevel: 'silent',
-      });
+      await build({ ...esbuildOptionsFor(entry), outfile });
       const size = (await stat(outfile)).size;
       const url = pathToFileURL(path.resolve(outfile)).href;
       ctx.log(`cold start: ${entry} (${(size / KB).toFixed(0)} KB), ${runs} fresh imports`);

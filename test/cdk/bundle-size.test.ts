@@ -2,27 +2,13 @@
  * Bundles every Lambda entry with the stack's own esbuild settings and holds each to its
  * size budget (lib/bundle-budgets.ts). Sizes are printed for the record.
  */
-import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGETS } from '../../lib/bundle-budgets.js';
-import { BUNDLING } from '../../lib/parley-function.js';
+import { esbuildOptionsFor } from '../../lib/parley-function.js';
 
 async function bundleSize(entry: string): Promise<number> {
-  const result = await build({
-    entryPoints: [path.join('functions', `${entry}.ts`)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: BUNDLING.target,
-    minify: BUNDLING.minify,
-    mainFields: BUNDLING.mainFields,
-    banner: { js: BUNDLING.banner },
-    external: BUNDLING.externalModules,
-    write: false,
-    outdir: 'out',
-    logLevel: 'silent',
-  });
+  const result = await build({ ...esbuildOptionsFor(entry), write: false, outdir: 'out' });
   return result.outputFiles
     .filter((f) => f.path.endsWith('.js'))
     .reduce((sum, f) => sum + f.contents.byteLength, 0);
