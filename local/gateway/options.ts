@@ -11,6 +11,9 @@ import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTION_MS } from './limits.js'
 
 export type GatewayLog = (msg: string, fields?: Record<string, unknown>) => void;
 
+/** May return a promise; the gateway answers 500 if it rejects (or the call throws). */
+export type HttpFallback = (req: IncomingMessage, res: ServerResponse) => unknown;
+
 export interface GatewayOptions {
   /** 0 picks a free port. */
   port: number;
@@ -35,8 +38,11 @@ export interface GatewayOptions {
   maxConnectionMs?: number;
   /** Default: one line per entry on stdout. */
   log?: GatewayLog;
-  /** Serves HTTP requests that are not `@connections` calls. Default: 404. */
-  httpFallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Serves HTTP requests that are not `@connections` calls (the dev server's web page).
+   * A throw or a rejection answers 500. Default: 404.
+   */
+  httpFallback?: HttpFallback;
   /**
    * Makes connection ids; for tests that need ids with `/` or `+` every time. Default: AWS's
    * format, 16 base64 characters.
@@ -71,7 +77,7 @@ export interface ResolvedOptions {
   idleTimeoutMs: number;
   maxConnectionMs: number;
   log: GatewayLog;
-  httpFallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  httpFallback: HttpFallback | undefined;
   connectionIdFactory: (() => string) | undefined;
 }
 

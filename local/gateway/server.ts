@@ -168,8 +168,16 @@ class LocalGateway {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const connectionId = connectionIdFromPath(req.url);
     if (connectionId === undefined) {
-      if (this.options.httpFallback) {
-        this.options.httpFallback(req, res);
+      const fallback = this.options.httpFallback;
+      if (fallback) {
+        // A failing fallback must not take the gateway (and every connection) down with it.
+        Promise.resolve()
+          .then(() => fallback(req, res))
+          .catch((error: unknown) => {
+            this.options.log('HTTP fallback failed', errorFields(error));
+            if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify({ message: 'Internal server error' }));
+          });
       } else {
         req.resume();
         res.writeHead(404, { 'Content-Type': 'application/json' });
