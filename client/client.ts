@@ -1,0 +1,550 @@
+/**
+ * The Parley client: one WebSocket at a time, reopened with backoff when it drops; every
+ * joined room rejoined with `since` so the app sees each message once, in seq order;
+ * requests correlated by `requestId`; sends retried with their `clientMsgId` until acked.
+ * The contract is /client/README.md; the wire is docs/protocol.md.
+ */
+import { Backoff } from './backoff.js';
+import { Deferred } from './deferred.js';
+import { Emitter } from './emitter.js';
+import { isParleyError, ParleyError } from './errors.js';
+import { PendingRequests } from './pending.js';
+import { RoomStream } from './room-stream.js';
+import { type OutgoingSend, SendQueue } from './send-queue.js';
+import {
+  defaultWebSocket,
+  type SocketCloseEvent,
+  SocketConnection,
+  type WebSocketConstructor,
+} from './socket.js';
+import type {
+  ClientFrame,
+  ConnectionState,
+  HistoryResult,
+  JoinResult,
+  Message,
+  PresenceEvent,
+  ReconnectOptions,
+  ServerFrame,
+} from './types.js';
+
+export interface ConnectOptions {
+  /** `ws://127.0.0.1:3001` or `wss://{apiId}.execute-api.{region}.amazonaws.com/{stage}`. */
+  url: string;
+  /** A JWT, or a function called on every (re)connect that returns a fresh one. */
+  token: string | (() => string | Promise<string>);
+  /** Per request, while connected. Default 10 000. */
+  requestTimeoutMs?: number;
+  reconnect?: ReconnectOptions;
+  /** Sends that may wait for a connection; beyond it `send` rejects with `queue_full`. Default 100. */
+  maxQueuedSends?: number;
+  /** Default: the `ws` package under Node.js, the global WebSocket in browsers. */
+  WebSocket?: WebSocketConstructor;
+}
+
+export interface ParleyEvents extends Record<string, unknown> {
+  state: ConnectionState;
+  /** Every message of every joined room: once, in seq order per room, own sends included. */
+  message: Message;
+  presence: PresenceEvent;
+  /** A room's online user ids changed (join reply or presence). */
+  online: { roomId: string; users: string[] };
+  /** A joined room could not be recovered (e.g. `forbidden` on rejoin): the app must act. */
+  resync_failed: { roomId: string; error: ParleyError };
+  /** Error frames no call was waiting for, and a refused token. */
+  error: ParleyError;
+}
+
+export interface ParleyClient {
+  readonly state: ConnectionState;
+  on<K extends keyof ParleyEvents>(
+    event: K,
+    listener: (payload: ParleyEvents[K]) => void,
+  ): () => void;
+  join(roomId: string, options?: { limit?: number }): Promise<JoinResult>;
+  leave(roomId: string): Promise<void>;
+  send(roomId: string, content: string, options?: { clientMsgId?: string }): Promise<Message>;
+  history(
+    roomId: string,
+    options?: { before?: number; after?: number; limit?: number },
+  ): Promise<HistoryResult>;
+  online(roomId: string): string[];
+  lastSeq(roomId: string): number;
+  close(): Promise<void>;
+}
+
+/** Opens a client; it connects in the background (`state` tells how far it got). */
+export function connect(options: ConnectOptions): ParleyClient {
+  return new Client(options);
+}
+
+/** The largest page the server serves: catching up takes as few round trips as it can. */
+const PAGE_LIMIT = 100;
+
+/** Codes after which asking again later may succeed. */
+const RETRYABLE = new Set(['timeout', 'unavailable', 'rate_limited', 'conflict', 'internal']);
+
+interface Room {
+  readonly id: string;
+  readonly limit: number | undefined;
+  readonly stream: RoomStream;
+  online: Set<string>;
+  /** Joined at least once: a later failure to rejoin is a `resync_failed`. */
+  joinedOnce: boolean;
+  /** Settles when the room is joined (and caught up) on the current connection. */
+  ready: Deferred<JoinResult>;
+  filling: boolean;
+  readonly retry: Backoff;
+}
+
+class Client implements ParleyClient {
+  state: ConnectionState = 'connecting';
+  private readonly events = new Emitter<ParleyEvents>();
+  private readonly pending = new PendingRequests();
+  private readonly sends: SendQueue;
+  private readonly backoff: Backoff;
+  private readonly rooms = new Map<string, Room>();
+  private readonly timeoutMs: number;
+  private connection: SocketConnection | undefined;
+  /** Settles when a connection is open; replaced when it drops. */
+  private opened = new Deferred<void>();
+  private everOpened = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly closed = new Deferred<void>();
+
+  constructor(private readonly options: ConnectOptions) {
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.sends = new SendQueue(options.maxQueuedSends ?? 100);
+    this.backoff = new Backoff(options.reconnect);
+    void this.openSocket();
+  }
+
+  on<K extends keyof ParleyEvents>(
+    event: K,
+    listener: (payload: ParleyEvents[K]) => void,
+  ): () => void {
+    return this.events.on(event, listener);
+  }
+
+  // ---- the public calls ----------------------------------------------------------------
+
+  join(roomId: string, options: { limit?: number } = {}): Promise<JoinResult> {
+    if (this.state === 'closed') return Promise.reject(closedError());
+    const existing = this.rooms.get(roomId);
+    if (existing) {
+      if (!existing.ready.settled) return existing.ready.promise;
+      // Already joined on this connection: what the client holds is current.
+      return Promise.resolve({
+        roomId,
+        messages: [],
+        hasMore: false,
+        online: [...existing.online],
+        lastSeq: existing.stream.lastSeq,
+      });
+    }
+    const room: Room = {
+      id: roomId,
+      limit: options.limit,
+      stream: new RoomStream((message) => this.events.emit('message', message)),
+      online: new Set(),
+      joinedOnce: false,
+      ready: new Deferred(),
+      filling: false,
+      retry: new Backoff(this.options.reconnect),
+    };
+    this.rooms.set(roomId, room);
+    // Not open yet: the room is joined with the others as soon as the connection opens.
+    if (this.state === 'open') void this.syncRoom(room);
+    return room.ready.promise;
+  }
+
+  async leave(roomId: string): Promise<void> {
+    const room = this.rooms.get(roomId);
+    this.rooms.delete(roomId);
+    room?.ready.reject(new ParleyError('closed', `Left ${roomId} before it was joined`));
+    // A new connection has joined nothing, so only an open one needs telling.
+    if (this.state !== 'open') return;
+    try {
+      await this.request({ action: 'leave_room', roomId });
+    } catch (error) {
+      if (!isParleyError(error, 'disconnected')) throw error;
+    }
+  }
+
+  async send(
+    roomId: string,
+    content: string,
+    options: { clientMsgId?: string } = {},
+  ): Promise<Message> {
+    if (this.state === 'closed') throw closedError();
+    const send: OutgoingSend = {
+      roomId,
+      content,
+      clientMsgId: options.clientMsgId ?? randomId(),
+      onWire: false,
+    };
+    this.sends.add(send, this.state === 'open');
+    try {
+      for (;;) {
+        await this.whenReady(roomId);
+        send.onWire = true;
+        try {
+          const reply = await this.request({
+            action: 'send_message',
+            roomId,
+            content,
+            clientMsgId: send.clientMsgId,
+          });
+          if (reply.type !== 'ack') throw unexpected(reply);
+          return reply.message;
+        } catch (error) {
+          send.onWire = false;
+          // Cut off by a drop: the same clientMsgId goes again after the rejoin, and the
+          // server acks the stored message if the first attempt got through.
+          if (!isParleyError(error, 'disconnected')) throw error;
+        }
+      }
+    } finally {
+      this.sends.delete(send);
+    }
+  }
+
+  async history(
+    roomId: string,
+    options: { before?: number; after?: number; limit?: number } = {},
+  ): Promise<HistoryResult> {
+    for (;;) {
+      await this.whenReady(roomId);
+      try {
+        const reply = await this.request({ action: 'get_history', roomId, ...options });
+        if (reply.type !== 'room_history') throw unexpected(reply);
+        return { roomId: reply.roomId, messages: reply.messages, hasMore: reply.hasMore };
+      } catch (error) {
+        // Reading is harmless to repeat: ask again on the next connection.
+        if (!isParleyError(error, 'disconnected')) throw error;
+      }
+    }
+  }
+
+  online(roomId: string): string[] {
+    return [...(this.rooms.get(roomId)?.online ?? [])];
+  }
+
+  lastSeq(roomId: string): number {
+    return this.rooms.get(roomId)?.stream.lastSeq ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return this.closed.promise;
+    this.shutDown(closedError());
+    const connection = this.connection;
+    if (connection) {
+      connection.close(1000, 'client closed');
+      await this.closed.promise;
+    } else {
+      this.closed.resolve();
+    }
+  }
+
+  // ---- the connection ------------------------------------------------------------------
+
+  private async openSocket(): Promise<void> {
+    let Ctor: WebSocketConstructor;
+    let token: string;
+    try {
+      Ctor = this.options.WebSocket ?? (await defaultWebSocket());
+      const source = this.options.token;
+      token = typeof source === 'function' ? await source() : source;
+    } catch (cause) {
+      if (this.state === 'closed') return;
+      this.events.emit(
+        'error',
+        new ParleyError('unauthorized', 'Could not get a token or a WebSocket', undefined, {
+          cause,
+        }),
+      );
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.state === 'closed') return;
+    const connection: SocketConnection = new SocketConnection(
+      Ctor,
+      withToken(this.options.url, token),
+      {
+        open: () => this.onOpen(connection),
+        message: (text) => {
+          if (connection === this.connection) this.onFrame(text);
+        },
+        close: (info) => this.onClose(connection, info),
+      },
+    );
+    this.connection = connection;
+  }
+
+  private onOpen(connection: SocketConnection): void {
+    if (connection !== this.connection || this.state === 'closed') return;
+    this.everOpened = true;
+    this.backoff.reset();
+    this.setState('open');
+    this.opened.resolve();
+    for (const room of this.rooms.values()) void this.syncRoom(room);
+  }
+
+  private onClose(
+    connection: SocketConnection,
+    info: SocketCloseEvent & { opened: boolean; handshakeStatus?: number },
+  ): void {
+    if (connection !== this.connection) return;
+    this.connection = undefined;
+    if (this.state === 'closed') {
+      this.closed.resolve();
+      return;
+    }
+    // Calls on the wire fail with `disconnected`; send() and history() ask again on the
+    // next connection, and every room waits to be rejoined.
+    this.pending.rejectAll(
+      (requestId) => new ParleyError('disconnected', 'The connection dropped', requestId),
+    );
+    if (this.opened.settled) this.opened = new Deferred();
+    for (const room of this.rooms.values()) {
+      if (room.ready.settled) room.ready = new Deferred();
+    }
+    if (!info.opened && info.handshakeStatus === 401) {
+      const error = new ParleyError('unauthorized', 'The server refused the token (HTTP 401)');
+      if (typeof this.options.token === 'string') {
+        // The same token would be refused again: stop rather than retry for ever.
+        this.shutDown(error);
+        this.events.emit('error', error);
+        this.closed.resolve();
+        return;
+      }
+      this.events.emit('error', error);
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.openSocket();
+    }, this.backoff.next());
+  }
+
+  /** Enters `closed` and fails everything still waiting with `error`. */
+  private shutDown(error: ParleyError): void {
+    this.setState('closed');
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.pending.rejectAll((requestId) => new ParleyError(error.code, error.message, requestId));
+    this.opened.reject(error);
+    for (const room of this.rooms.values()) room.ready.reject(error);
+    this.rooms.clear();
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.events.emit('state', state);
+  }
+
+  // ---- frames --------------------------------------------------------------------------
+
+  private request(frame: ClientFrame): Promise<ServerFrame> {
+    const connection = this.connection;
+    if (this.state !== 'open' || !connection?.isOpen) {
+      return Promise.reject(
+        this.state === 'closed' ? closedError() : new ParleyError('disconnected', 'Not connected'),
+      );
+    }
+    const requestId = this.pending.nextId();
+    const reply = this.pending.wait(requestId, this.timeoutMs);
+    connection.send(JSON.stringify({ ...frame, requestId }));
+    return reply;
+  }
+
+  private onFrame(text: string): void {
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(text) as ServerFrame;
+    } catch {
+      return; // not ours to interpret: the protocol only sends JSON
+    }
+    if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
+    switch (frame.type) {
+      case 'new_message':
+        this.deliver(frame.message);
+        return;
+      case 'ack':
+        // Own messages go through the same ordered pipeline as everyone else's, also
+        // when the send that asked for them has timed out.
+        this.deliver(frame.message);
+        break;
+      case 'presence':
+        this.onPresence(frame);
+        return;
+    }
+    if (this.pending.settle(frame)) return;
+    if (frame.type === 'error') {
+      this.events.emit('error', new ParleyError(frame.code, frame.message, frame.requestId));
+    }
+  }
+
+  private deliver(message: Message): void {
+    const room = this.rooms.get(message.roomId);
+    if (!room || typeof message.seq !== 'number') return;
+    room.stream.push(message);
+    if (room.stream.hasGap) void this.fillGap(room);
+  }
+
+  private onPresence(event: PresenceEvent): void {
+    const room = this.rooms.get(event.roomId);
+    if (!room) return;
+    if (event.status === 'online') room.online.add(event.userId);
+    else room.online.delete(event.userId);
+    this.events.emit('presence', {
+      roomId: event.roomId,
+      userId: event.userId,
+      status: event.status,
+    });
+    this.events.emit('online', { roomId: room.id, users: [...room.online] });
+  }
+
+  // ---- rooms: join, rejoin, catch up ---------------------------------------------------
+
+  /** Resolves once `roomId` may be used on the current connection. */
+  private async whenReady(roomId: string): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (room) await room.ready.promise;
+    else await this.opened.promise;
+  }
+
+  /**
+   * Joins a room on the current connection: the first time for the newest `limit`
+   * messages, after that with `since` = the last seq delivered, paging forward with
+   * `get_history after` while the server says `hasMore`.
+   */
+  private async syncRoom(room: Room): Promise<void> {
+    const resume = room.stream.started;
+    try {
+      const frame: ClientFrame = resume
+        ? { action: 'join_room', roomId: room.id, since: room.stream.lastSeq, limit: PAGE_LIMIT }
+        : { action: 'join_room', roomId: room.id, ...(room.limit ? { limit: room.limit } : {}) };
+      const reply = await this.request(frame);
+      if (reply.type !== 'room_history') throw unexpected(reply);
+      if (this.rooms.get(room.id) !== room) return;
+      room.online = new Set(reply.online ?? []);
+      this.events.emit('online', { roomId: room.id, users: [...room.online] });
+      const lastSeq = reply.lastSeq ?? 0;
+      const messages = [...reply.messages];
+      if (!resume) {
+        room.stream.start(reply.messages, lastSeq);
+      } else {
+        room.stream.pushAll(reply.messages);
+        let more = reply.hasMore;
+        while (more) {
+          const page = await this.request({
+            action: 'get_history',
+            roomId: room.id,
+            after: room.stream.lastSeq,
+            limit: PAGE_LIMIT,
+          });
+          if (page.type !== 'room_history') throw unexpected(page);
+          if (this.rooms.get(room.id) !== room) return;
+          room.stream.pushAll(page.messages);
+          messages.push(...page.messages);
+          more = page.hasMore && page.messages.length > 0;
+        }
+        room.stream.noteKnown(lastSeq);
+      }
+      room.joinedOnce = true;
+      room.retry.reset();
+      room.ready.resolve({
+        roomId: room.id,
+        messages,
+        hasMore: resume ? false : reply.hasMore,
+        online: [...room.online],
+        lastSeq,
+      });
+      if (room.stream.hasGap) void this.fillGap(room);
+    } catch (error) {
+      this.onRoomError(room, error, () => this.syncRoom(room));
+    }
+  }
+
+  /** Fetches what is missing between the last delivered seq and a later one already seen. */
+  private async fillGap(room: Room): Promise<void> {
+    // During a (re)join the join itself catches up and calls this when done.
+    if (room.filling || !room.ready.settled) return;
+    room.filling = true;
+    try {
+      while (room.stream.hasGap && this.rooms.get(room.id) === room) {
+        const before = room.stream.lastSeq;
+        const page = await this.request({
+          action: 'get_history',
+          roomId: room.id,
+          after: before,
+          limit: PAGE_LIMIT,
+        });
+        if (page.type !== 'room_history') throw unexpected(page);
+        room.stream.pushAll(page.messages);
+        if (room.stream.lastSeq === before && !page.hasMore) {
+          // Seqs are gap-free, so this should not happen; never stall the room on it.
+          room.stream.skipGap();
+          this.events.emit('resync_failed', {
+            roomId: room.id,
+            error: new ParleyError('internal', `History has nothing after seq ${before}`),
+          });
+        }
+      }
+      room.retry.reset();
+    } catch (error) {
+      this.onRoomError(room, error, () => this.fillGap(room));
+    } finally {
+      room.filling = false;
+    }
+  }
+
+  private onRoomError(room: Room, error: unknown, again: () => Promise<void>): void {
+    if (this.rooms.get(room.id) !== room) return;
+    // A drop: the next connection rejoins the room from where it stopped.
+    if (isParleyError(error, 'disconnected') || isParleyError(error, 'closed')) return;
+    const failure =
+      error instanceof ParleyError
+        ? error
+        : new ParleyError('internal', String(error), undefined, { cause: error });
+    if (room.joinedOnce && RETRYABLE.has(failure.code)) {
+      const connection = this.connection;
+      setTimeout(() => {
+        if (this.connection === connection && this.rooms.get(room.id) === room) void again();
+      }, room.retry.next());
+      return;
+    }
+    // The room cannot be had (forbidden, not_found, ...), or a first join failed: the
+    // caller of join() hears it; an app that had the room hears `resync_failed`.
+    this.rooms.delete(room.id);
+    room.ready.reject(failure);
+    if (room.joinedOnce) this.events.emit('resync_failed', { roomId: room.id, error: failure });
+  }
+}
+
+function withToken(url: string, token: string): string {
+  const target = new URL(url);
+  target.searchParams.set('token', token);
+  return target.toString();
+}
+
+function closedError(): ParleyError {
+  return new ParleyError('closed', 'The client is closed');
+}
+
+function unexpected(frame: ServerFrame): ParleyError {
+  return new ParleyError('internal', `Unexpected reply: ${frame.type}`);
+}
+
+/** 128 random bits, hex; `getRandomValues` also works where `randomUUID` does not (http pages). */
+function randomId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

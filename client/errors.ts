@@ -1,0 +1,52 @@
+/** The one error type the SDK rejects and emits with; code against `code`, not `message`. */
+
+/** Codes the server sends in `error` frames (protocol.md "Error codes"). */
+export type ServerErrorCode =
+  | 'bad_request'
+  | 'unknown_action'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'conflict'
+  | 'unavailable'
+  | 'internal';
+
+/**
+ * Codes the SDK itself raises:
+ * - `timeout`: no reply within `requestTimeoutMs` while connected;
+ * - `closed`: `close()` was called (or the client gave up after a refused token);
+ * - `queue_full`: `maxQueuedSends` sends were already waiting for a connection;
+ * - `disconnected`: a call was cut off by a dropped connection and is not retried.
+ */
+export type ClientErrorCode = 'timeout' | 'closed' | 'queue_full' | 'disconnected';
+
+/** A server code the SDK does not know yet still arrives, as a plain string. */
+export type ParleyErrorCode = ServerErrorCode | ClientErrorCode | (string & {});
+
+export class ParleyError extends Error {
+  override readonly name = 'ParleyError';
+
+  constructor(
+    readonly code: ParleyErrorCode,
+    message: string,
+    readonly requestId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toJSON(): { name: string; code: string; message: string; requestId?: string } {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.requestId === undefined ? {} : { requestId: this.requestId }),
+    };
+  }
+}
+
+export function isParleyError(error: unknown, code?: ParleyErrorCode): error is ParleyError {
+  return error instanceof ParleyError && (code === undefined || error.code === code);
+}

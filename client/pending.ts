@@ -1,0 +1,59 @@
+/** Requests waiting for the reply that echoes their `requestId`, each with its own timeout. */
+import { ParleyError } from './errors.js';
+import type { ServerFrame } from './types.js';
+
+interface Pending {
+  resolve(frame: ServerFrame): void;
+  reject(error: ParleyError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class PendingRequests {
+  private readonly pending = new Map<string, Pending>();
+  private counter = 0;
+  // A per-client prefix keeps ids from two clients apart in server logs.
+  private readonly prefix = Math.random().toString(36).slice(2, 8);
+
+  nextId(): string {
+    this.counter += 1;
+    return `${this.prefix}-${this.counter}`;
+  }
+
+  /** Resolves with the reply, rejects with its `error` frame or `timeout` after `timeoutMs`. */
+  wait(requestId: string, timeoutMs: number): Promise<ServerFrame> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new ParleyError('timeout', `No reply within ${timeoutMs} ms`, requestId));
+      }, timeoutMs);
+      this.pending.set(requestId, { resolve, reject, timer });
+    });
+  }
+
+  /** Settles the request a reply belongs to; false when none waits for it (late or foreign). */
+  settle(frame: ServerFrame & { requestId?: string }): boolean {
+    const requestId = frame.requestId;
+    if (requestId === undefined) return false;
+    const entry = this.pending.get(requestId);
+    if (!entry) return false;
+    this.pending.delete(requestId);
+    clearTimeout(entry.timer);
+    if (frame.type === 'error') entry.reject(new ParleyError(frame.code, frame.message, requestId));
+    else entry.resolve(frame);
+    return true;
+  }
+
+  /** Every waiting request fails with `error` (a dropped connection, close()). */
+  rejectAll(error: (requestId: string) => ParleyError): void {
+    const entries = [...this.pending];
+    this.pending.clear();
+    for (const [requestId, entry] of entries) {
+      clearTimeout(entry.timer);
+      entry.reject(error(requestId));
+    }
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+}
