@@ -80,6 +80,7 @@ async function main() {
   };
   const server = await startParleyServer({
     port,
+    web: true,
     ...durations,
     log: (message, fields) =>
       process.env.PARLEY_GATEWAY_LOG === '1'
@@ -91,6 +92,7 @@ async function main() {
   const token = await signDevToken(process.env.JWT_SECRET, 'alice', { name: 'Alice' });
   const readyMs = Date.now() - started;
   say(`management API: ${server.gateway.callbackUrl}/@connections/{connectionId}`);
+  say(`web chat page: ${server.gateway.callbackUrl}/  (pick a name and a room; two tabs chat)`);
   say('connect as alice (a token for anyone else: npm run token -- bob):');
   console.log(`\n  npx wscat -c "${server.gateway.url}/?token=${token}"\n`);
   say('then send: {"action":"join_room","roomId":"general"}');

@@ -4,11 +4,11 @@
  * PARLEY_CACHE=memory, DYNAMODB_ENDPOINT, JWT_SECRET); the dev runner and the end-to-end
  * tests do that, then call this.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resetRuntime, useInProcessSender } from '../functions/runtime/deps.js';
 import { directSender } from './direct-sender.js';
-import { type Gateway, type GatewayLog, startGateway } from './gateway/index.js';
+import { type Gateway, type GatewayLog, type HttpFallback, startGateway } from './gateway/index.js';
 import { loadHandlers } from './handlers.js';
+import { buildWebPage, notFound, type WebPage } from './web-server.js';
 
 export interface ParleyServerOptions {
   port: number;
@@ -16,7 +16,13 @@ export interface ParleyServerOptions {
   idleTimeoutMs?: number;
   maxConnectionMs?: number;
   log?: GatewayLog;
-  httpFallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** HTTP requests that are neither `@connections` calls nor (with `web`) the page's. */
+  httpFallback?: HttpFallback;
+  /**
+   * Serve the chat page (web/) on the same port, with its dev-only `/dev-token` endpoint
+   * that signs tokens with `JWT_SECRET` for any name: for the dev server and tests only.
+   */
+  web?: boolean;
   /**
    * How handlers reach connections: `direct` (default) calls the gateway in-process,
    * `sdk` posts through the real ApiGatewayManagementApiClient to `/@connections`, as on
@@ -27,23 +33,39 @@ export interface ParleyServerOptions {
 
 export interface ParleyServer {
   gateway: Gateway;
+  /** The chat page, when `web` was set. */
+  web: WebPage | undefined;
   /** Closes every connection ($disconnect runs for each), then the handlers' clients. */
   close(): Promise<void>;
 }
 
 export async function startParleyServer(options: ParleyServerOptions): Promise<ParleyServer> {
   const { authorizer, routes } = await loadHandlers();
-  const gateway = await startGateway({ ...options, authorizer, routes });
+  const web = options.web ? await buildWebPage({ jwtSecret: requireJwtSecret() }) : undefined;
+  const fallback = options.httpFallback;
+  const httpFallback: HttpFallback | undefined = web
+    ? (req, res) => {
+        if (!web.handle(req, res)) return (fallback ?? notFound)(req, res);
+      }
+    : fallback;
+  const gateway = await startGateway({ ...options, httpFallback, authorizer, routes });
   // With the SDK sender, handlers post through this gateway's @connections API.
   process.env.CALLBACK_URL = gateway.callbackUrl;
   const sender = options.sender ?? (process.env.PARLEY_LOCAL_SENDER === 'sdk' ? 'sdk' : 'direct');
   useInProcessSender(sender === 'direct' ? directSender(gateway) : undefined);
   return {
     gateway,
+    web,
     async close() {
       await gateway.close();
       useInProcessSender(undefined);
       await resetRuntime();
     },
   };
+}
+
+function requireJwtSecret(): string {
+  const secret = process.env.JWT_SECRET;
+  if (!secret) throw new Error('The web page signs dev tokens with JWT_SECRET, which is not set');
+  return secret;
 }

@@ -26,7 +26,7 @@ export interface TestParley {
 
 export async function startTestParley(
   env: Record<string, string> = {},
-  options: { idleTimeoutMs?: number; sender?: 'direct' | 'sdk' } = {},
+  options: { idleTimeoutMs?: number; sender?: 'direct' | 'sdk'; web?: boolean } = {},
 ): Promise<TestParley> {
   const redisPrefix = `${uid('e2e')}:`;
   Object.assign(process.env, {
