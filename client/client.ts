@@ -305,6 +305,7 @@ class Client implements ParleyClient {
     this.pending.rejectAll(
       (requestId) => new ParleyError('disconnected', 'The connection dropped', requestId),
     );
+    this.sends.requeueAll();
     if (this.opened.settled) this.opened = new Deferred();
     for (const room of this.rooms.values()) {
       if (room.ready.settled) room.ready = new Deferred();

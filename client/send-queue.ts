@@ -41,6 +41,11 @@ export class SendQueue {
     this.sends.add(send);
   }
 
+  /** The connection dropped: every send on it waits for the next one again. */
+  requeueAll(): void {
+    for (const send of this.sends) send.onWire = false;
+  }
+
   delete(send: OutgoingSend): void {
     this.sends.delete(send);
   }

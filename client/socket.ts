@@ -39,12 +39,12 @@ export async function defaultWebSocket(): Promise<WebSocketConstructor> {
   if (isNode || globalThis.WebSocket === undefined) {
     try {
       const ws = await import('ws');
-      return ws.WebSocket as unknown as WebSocketConstructor;
+      return ws.WebSocket;
     } catch (error) {
       if (globalThis.WebSocket === undefined) throw error;
     }
   }
-  return globalThis.WebSocket as unknown as WebSocketConstructor;
+  return globalThis.WebSocket;
 }
 
 export interface SocketHandlers {

@@ -1,0 +1,357 @@
+/**
+ * The SDK against an in-memory server behind fake sockets: no network, fake timers, so
+ * every reconnect delay and timeout is stepped exactly.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  type ConnectOptions,
+  connect,
+  type Message,
+  type ParleyClient,
+  ParleyError,
+} from '../../client/index.js';
+import { FakeParley } from './fake-parley.js';
+
+/** Lets queued promise callbacks run until `cond` holds; fails if it never does. */
+async function until(cond: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (cond()) return;
+    await Promise.resolve();
+  }
+  throw new Error(`${what} never held`);
+}
+
+const contents = (messages: Message[]) => messages.map((m) => m.content);
+const seqs = (messages: Message[]) => messages.map((m) => m.seq);
+
+let clients: ParleyClient[] = [];
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  clients = [];
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+function setup(options: Partial<ConnectOptions> = {}, server = new FakeParley()) {
+  const client = connect({
+    url: 'ws://parley.test/stage',
+    token: 'alice',
+    WebSocket: server.WebSocket,
+    ...options,
+  });
+  clients.push(client);
+  const received: Message[] = [];
+  const errors: ParleyError[] = [];
+  const states: string[] = [];
+  client.on('message', (m) => received.push(m));
+  client.on('error', (e) => errors.push(e));
+  client.on('state', (s) => states.push(s));
+  return { server, client, received, errors, states };
+}
+
+/** Runs the reconnect timer (whatever its jittered delay) and waits for the room's rejoin. */
+async function reconnect(server: FakeParley, sockets: number) {
+  await vi.advanceTimersToNextTimerAsync();
+  await until(() => server.sockets.length === sockets, 'a new socket');
+}
+
+describe('connecting', () => {
+  it('puts the token in the query string, opens, and joins a room asked for before the open', async () => {
+    const { server, client, states } = setup();
+    server.post('r', 'before');
+    expect(client.state).toBe('connecting');
+    const joined = await client.join('r');
+    expect(server.last.url).toBe('ws://parley.test/stage?token=alice');
+    expect(states).toEqual(['open']);
+    expect(joined).toMatchObject({ roomId: 'r', lastSeq: 1, online: ['alice'], hasMore: false });
+    expect(contents(joined.messages)).toEqual(['before']);
+    expect(client.lastSeq('r')).toBe(1);
+    expect(client.online('r')).toEqual(['alice']);
+  });
+
+  it('calls a token function on every connect', async () => {
+    let n = 0;
+    const { server, client } = setup({ token: async () => `t${++n}` });
+    await client.join('r');
+    server.last.drop();
+    await reconnect(server, 2);
+    await until(() => client.state === 'open');
+    expect(server.sockets.map((s) => s.token)).toEqual(['t1', 't2']);
+  });
+});
+
+describe('reconnection with backoff', () => {
+  it('waits a full-jitter exponential delay between attempts, capped', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const server = new FakeParley();
+    server.handshake = 'unreachable';
+    const { client, states } = setup(
+      { reconnect: { initialDelayMs: 100, factor: 2, maxDelayMs: 300 } },
+      server,
+    );
+    const attemptsAt: number[] = [];
+    const start = Date.now();
+    for (let attempt = 2; attempt <= 5; attempt++) {
+      await until(() => vi.getTimerCount() === 1, 'the reconnect timer');
+      await vi.advanceTimersToNextTimerAsync();
+      await until(() => server.sockets.length === attempt);
+      attemptsAt.push(Date.now() - start);
+    }
+    // Delays 0.5 x cap: caps 100, 200, 300 (max), 300.
+    expect(attemptsAt).toEqual([50, 150, 300, 450]);
+    expect(client.state).toBe('connecting');
+    expect(states).toEqual([]); // never opened: still 'connecting', no transitions
+    server.handshake = 'open';
+    await until(() => vi.getTimerCount() === 1);
+    await vi.advanceTimersToNextTimerAsync();
+    await until(() => client.state === 'open');
+    // After an open the next outage starts from the initial delay again.
+    server.last.drop();
+    expect(client.state).toBe('reconnecting');
+    const dropAt = Date.now();
+    await vi.advanceTimersToNextTimerAsync();
+    expect(Date.now() - dropAt).toBe(50);
+    expect(states).toEqual(['open', 'reconnecting', 'open']);
+  });
+
+  it('gives up on a 401 when the token is a string: closed, error unauthorized, calls rejected', async () => {
+    const server = new FakeParley();
+    server.handshake = 401;
+    const { client, errors } = setup({}, server);
+    const sending = client.send('r', 'x');
+    await expect(sending).rejects.toMatchObject({ name: 'ParleyError', code: 'unauthorized' });
+    expect(client.state).toBe('closed');
+    expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
+    expect(vi.getTimerCount()).toBe(0); // no retry scheduled
+    await expect(client.join('r')).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('keeps retrying a 401 when the token is a function, which may return a fresh token', async () => {
+    const server = new FakeParley();
+    server.handshake = 401;
+    const tokens = ['expired', 'fresh'];
+    const { client, errors } = setup({ token: () => tokens.shift() ?? 'none' }, server);
+    await until(() => errors.length === 1);
+    expect(errors[0]?.code).toBe('unauthorized');
+    expect(client.state).toBe('connecting');
+    server.handshake = 'open';
+    await reconnect(server, 2);
+    await until(() => client.state === 'open');
+    expect(server.last.token).toBe('fresh');
+  });
+});
+
+describe('resume after a drop', () => {
+  it('rejoins with since = the last seq and emits every missed message once, in order', async () => {
+    const { server, client, received } = setup();
+    server.post('r', 'one');
+    server.post('r', 'two');
+    await client.join('r');
+    server.post('r', 'three');
+    await until(() => received.length === 3);
+    server.last.drop();
+    expect(client.state).toBe('reconnecting');
+    server.post('r', 'four'); // nobody is connected to receive these
+    server.post('r', 'five');
+    await reconnect(server, 2);
+    await until(() => received.length === 5);
+    expect(server.last.frames('join_room')).toEqual([
+      expect.objectContaining({ roomId: 'r', since: 3 }),
+    ]);
+    expect(contents(received)).toEqual(['one', 'two', 'three', 'four', 'five']);
+    expect(client.lastSeq('r')).toBe(5);
+    server.post('r', 'six');
+    await until(() => received.length === 6);
+    expect(seqs(received)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('pages forward with get_history after while the rejoin says hasMore', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    server.last.drop();
+    for (let i = 1; i <= 250; i++) server.post('r', `m${i}`);
+    await reconnect(server, 2);
+    await until(() => received.length === 250);
+    expect(seqs(received)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+    expect(server.last.frames('join_room')[0]).toMatchObject({ since: 0 });
+    expect(server.last.frames('get_history').map((f) => f.after)).toEqual([100, 200]);
+  });
+
+  it('re-sends an unacked send with the same clientMsgId after the rejoin; one message, acked once', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    server.dropBeforeNextAck = true; // stored, then the connection dies before the ack
+    const sending = client.send('r', 'hello');
+    await until(() => client.state === 'reconnecting');
+    await reconnect(server, 2);
+    const message = await sending;
+    const [first, second] = server.sockets;
+    const firstId = first?.frames('send_message')[0]?.clientMsgId;
+    expect(firstId).toEqual(expect.any(String));
+    expect(second?.frames('send_message').map((f) => f.clientMsgId)).toEqual([firstId]);
+    // Rejoined before re-sending: the server refuses sends to rooms not joined.
+    expect(second?.sent.map((f) => f.action)).toEqual(['join_room', 'send_message']);
+    expect(server.messages('r')).toHaveLength(1);
+    expect(message).toMatchObject({ seq: 1, content: 'hello', clientMsgId: firstId });
+    expect(contents(received)).toEqual(['hello']);
+  });
+
+  it('reports resync_failed when a room cannot be rejoined', async () => {
+    const { server, client } = setup();
+    await client.join('r');
+    const failed: { roomId: string; error: ParleyError }[] = [];
+    client.on('resync_failed', (f) => failed.push(f));
+    server.last.drop();
+    server.forbidden.add('r');
+    await reconnect(server, 2);
+    await until(() => failed.length === 1);
+    expect(failed[0]).toMatchObject({ roomId: 'r', error: { code: 'forbidden' } });
+    expect(client.lastSeq('r')).toBe(0);
+  });
+});
+
+describe('ordering while connected', () => {
+  it('fills a gap (seq jumps) with get_history after, then delivers in order', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    server.fanOut = false;
+    server.post('r', 'lost-1');
+    server.post('r', 'lost-2');
+    server.fanOut = true;
+    server.post('r', 'three');
+    await until(() => received.length === 3);
+    expect(server.last.frames('get_history')).toEqual([
+      expect.objectContaining({ roomId: 'r', after: 0 }),
+    ]);
+    expect(contents(received)).toEqual(['lost-1', 'lost-2', 'three']);
+  });
+
+  it('buffers out-of-order frames, drops duplicates, and emits each seq once in order', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    server.silent.add('get_history'); // only the live frames can fill the gap here
+    server.fanOut = false;
+    const [m1, m2, m3] = [server.post('r', 'a'), server.post('r', 'b'), server.post('r', 'c')];
+    const socket = server.last;
+    socket.receive({ type: 'new_message', message: m3 });
+    socket.receive({ type: 'new_message', message: m2 });
+    expect(received).toEqual([]);
+    socket.receive({ type: 'new_message', message: m1 });
+    socket.receive({ type: 'new_message', message: m2 });
+    socket.receive({ type: 'new_message', message: m1 });
+    expect(contents(received)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('passes own acks through the same pipeline: a later own seq waits for the earlier one', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    server.fanOut = false;
+    server.post('r', 'theirs'); // seq 1, its new_message still "in flight"
+    server.fanOut = true;
+    const mine = await client.send('r', 'mine');
+    expect(mine.seq).toBe(2);
+    await until(() => received.length === 2);
+    expect(contents(received)).toEqual(['theirs', 'mine']);
+  });
+});
+
+describe('requests', () => {
+  it('rejects with timeout when no reply comes within requestTimeoutMs', async () => {
+    const { server, client } = setup({ requestTimeoutMs: 1000 });
+    await client.join('r');
+    server.silent.add('get_history');
+    const reading = client.history('r', { before: 10 });
+    const outcome = reading.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(ParleyError);
+    expect(error).toMatchObject({ code: 'timeout' });
+    expect(client.state).toBe('open');
+  });
+
+  it('rejects with the server error code and the requestId', async () => {
+    const { client } = setup();
+    await client.join('r');
+    const error = await client.history('not-joined').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'forbidden', requestId: expect.any(String) });
+  });
+
+  it('history pages do not emit message events', async () => {
+    const { server, client, received } = setup();
+    for (let i = 1; i <= 5; i++) server.post('r', `m${i}`);
+    await client.join('r', { limit: 2 });
+    expect(contents(received)).toEqual(['m4', 'm5']);
+    const older = await client.history('r', { before: 4, limit: 10 });
+    expect(contents(older.messages)).toEqual(['m1', 'm2', 'm3']);
+    expect(received).toHaveLength(2);
+  });
+
+  it('emits unsolicited error frames as error events', async () => {
+    const { server, client, errors } = setup();
+    await client.join('r');
+    server.last.receive({ type: 'error', code: 'internal', message: 'boom' });
+    expect(errors.map((e) => e.code)).toEqual(['internal']);
+  });
+});
+
+describe('the offline send queue', () => {
+  it('queues sends while not open, up to maxQueuedSends, then rejects with queue_full', async () => {
+    const server = new FakeParley();
+    server.handshake = 'manual';
+    const { client } = setup({ maxQueuedSends: 2 }, server);
+    const joining = client.join('r');
+    const a = client.send('r', 'a');
+    const b = client.send('r', 'b');
+    await expect(client.send('r', 'c')).rejects.toMatchObject({ code: 'queue_full' });
+    server.last.open();
+    await joining;
+    expect(contents([await a, await b])).toEqual(['a', 'b']);
+    expect(contents(server.messages('r'))).toEqual(['a', 'b']);
+  });
+
+  it('counts sends cut off by a drop as waiting again', async () => {
+    const { server, client } = setup({ maxQueuedSends: 1 });
+    await client.join('r');
+    server.silent.add('send_message');
+    const first = client.send('r', 'first');
+    await until(() => server.last.frames('send_message').length === 1);
+    server.last.drop();
+    server.handshake = 'manual';
+    await expect(client.send('r', 'second')).rejects.toMatchObject({ code: 'queue_full' });
+    server.silent.delete('send_message');
+    await reconnect(server, 2);
+    server.last.open();
+    expect((await first).content).toBe('first');
+  });
+});
+
+describe('presence and close', () => {
+  it('tracks who is online from the join reply and presence frames', async () => {
+    const { server, client } = setup();
+    await client.join('r');
+    const changes: string[][] = [];
+    client.on('online', ({ users }) => changes.push(users));
+    server.last.receive({ type: 'presence', roomId: 'r', userId: 'bob', status: 'online' });
+    server.last.receive({ type: 'presence', roomId: 'r', userId: 'alice', status: 'offline' });
+    expect(changes).toEqual([['alice', 'bob'], ['bob']]);
+    expect(client.online('r')).toEqual(['bob']);
+  });
+
+  it('close() ends in closed and rejects pending calls with closed', async () => {
+    const { server, client, states } = setup();
+    await client.join('r');
+    server.silent.add('get_history');
+    const reading = client.history('r').catch((e: unknown) => e);
+    await client.close();
+    expect(await reading).toMatchObject({ code: 'closed' });
+    expect(client.state).toBe('closed');
+    expect(states).toEqual(['open', 'closed']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

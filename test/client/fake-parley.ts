@@ -1,0 +1,251 @@
+/**
+ * An in-memory Parley server behind fake WebSockets, for SDK unit tests without a network.
+ * It keeps rooms and messages with gap-free seqs and answers the v1 protocol (join_room
+ * with since/limit, get_history after/before, send_message deduplicated by clientMsgId);
+ * tests drop connections, hold back deliveries and reorder them at will.
+ */
+import type {
+  SocketCloseEvent,
+  SocketMessageEvent,
+  WebSocketConstructor,
+  WebSocketLike,
+} from '../../client/index.js';
+import type { Message } from '../../client/types.js';
+
+type Frame = Record<string, unknown> & { action?: string; requestId?: string };
+type Listener = (event: never) => void;
+
+export class FakeSocket implements WebSocketLike {
+  readyState = 0;
+  readonly sent: Frame[] = [];
+  readonly joined = new Set<string>();
+  readonly token: string;
+  private readonly listeners = new Map<string, Listener[]>();
+  private unexpectedResponse: ((req: unknown, res: { statusCode?: number }) => void) | undefined;
+
+  constructor(
+    readonly url: string,
+    private readonly server: FakeParley,
+  ) {
+    this.token = new URL(url).searchParams.get('token') ?? '';
+  }
+
+  addEventListener(type: string, listener: Listener): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+
+  /** What `ws` offers for a refused handshake; the SDK finds it by duck typing. */
+  once(
+    event: 'unexpected-response',
+    listener: (req: unknown, res: { statusCode?: number }) => void,
+  ) {
+    if (event === 'unexpected-response') this.unexpectedResponse = listener;
+    return this;
+  }
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error('not open');
+    const frame = JSON.parse(data) as Frame;
+    this.sent.push(frame);
+    queueMicrotask(() => this.server.handle(this, frame));
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    queueMicrotask(() => this.emit('close', { code, reason }));
+  }
+
+  // ---- driven by the fake server and the tests ----
+
+  emit(type: 'open' | 'error', event?: unknown): void;
+  emit(type: 'message', event: SocketMessageEvent): void;
+  emit(type: 'close', event: SocketCloseEvent): void;
+  emit(type: string, event: unknown): void {
+    for (const listener of this.listeners.get(type) ?? [])
+      (listener as (e: unknown) => void)(event);
+  }
+
+  open(): void {
+    this.readyState = 1;
+    this.emit('open');
+  }
+
+  receive(frame: unknown): void {
+    this.emit('message', { data: JSON.stringify(frame) });
+  }
+
+  /** The network drops the connection (no close frame). */
+  drop(): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.server.disconnected(this);
+    this.emit('close', { code: 1006, reason: '' });
+  }
+
+  refuse(status: number): void {
+    this.unexpectedResponse?.({}, { statusCode: status });
+  }
+
+  /** Frames of one action this socket sent. */
+  frames(action: string): Frame[] {
+    return this.sent.filter((f) => f.action === action);
+  }
+}
+
+export class FakeParley {
+  readonly sockets: FakeSocket[] = [];
+  readonly rooms = new Map<string, Message[]>();
+  /** Rooms whose join_room answers forbidden (a ban). */
+  readonly forbidden = new Set<string>();
+  /** Actions the server leaves unanswered (timeouts). */
+  readonly silent = new Set<string>();
+  /** How the next handshakes end: open (default), refused with an HTTP status, or unreachable. */
+  handshake: 'open' | 'manual' | 'unreachable' | number = 'open';
+  /** Store the next send_message, then drop the connection before its ack. */
+  dropBeforeNextAck = false;
+  /** Deliver new_message to other connections (false: hold them back, making a gap). */
+  fanOut = true;
+  private ids = 0;
+
+  readonly WebSocket: WebSocketConstructor;
+
+  constructor() {
+    const server = this;
+    this.WebSocket = class extends FakeSocket {
+      constructor(url: string) {
+        super(url, server);
+        server.connected(this);
+      }
+    };
+  }
+
+  get last(): FakeSocket {
+    const socket = this.sockets.at(-1);
+    if (!socket) throw new Error('no socket yet');
+    return socket;
+  }
+
+  messages(roomId: string): Message[] {
+    let list = this.rooms.get(roomId);
+    if (!list) {
+      list = [];
+      this.rooms.set(roomId, list);
+    }
+    return list;
+  }
+
+  /** Stores a message from another user and fans it out (unless `fanOut` is off). */
+  append(roomId: string, content: string, userId = 'other', clientMsgId?: string): Message {
+    const list = this.messages(roomId);
+    this.ids += 1;
+    const message: Message = {
+      id: `m${this.ids}`,
+      roomId,
+      seq: list.length + 1,
+      userId,
+      content,
+      createdAt: new Date(0).toISOString(),
+      ...(clientMsgId === undefined ? {} : { clientMsgId }),
+    };
+    list.push(message);
+    return message;
+  }
+
+  post(roomId: string, content: string, userId = 'other'): Message {
+    const message = this.append(roomId, content, userId);
+    if (this.fanOut) this.fanOutMessage(message);
+    return message;
+  }
+
+  fanOutMessage(message: Message, except?: FakeSocket): void {
+    for (const socket of this.sockets) {
+      if (socket !== except && socket.readyState === 1 && socket.joined.has(message.roomId)) {
+        socket.receive({ type: 'new_message', message });
+      }
+    }
+  }
+
+  connected(socket: FakeSocket): void {
+    this.sockets.push(socket);
+    const handshake = this.handshake;
+    if (handshake === 'manual') return;
+    queueMicrotask(() => {
+      if (handshake === 'open') socket.open();
+      else if (handshake === 'unreachable') {
+        socket.readyState = 3;
+        socket.emit('error');
+        socket.emit('close', { code: 1006, reason: '' });
+      } else socket.refuse(handshake);
+    });
+  }
+
+  disconnected(socket: FakeSocket): void {
+    socket.joined.clear();
+  }
+
+  handle(socket: FakeSocket, frame: Frame) {
+    if (socket.readyState !== 1 || !frame.action || this.silent.has(frame.action)) return;
+    const reply = (body: Record<string, unknown>) =>
+      socket.receive({ ...body, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
+    const roomId = String(frame.roomId);
+    const list = this.messages(roomId);
+    const limit = typeof frame.limit === 'number' ? frame.limit : 50;
+    switch (frame.action) {
+      case 'join_room': {
+        if (this.forbidden.has(roomId)) {
+          return reply({ type: 'error', code: 'forbidden', message: 'banned' });
+        }
+        socket.joined.add(roomId);
+        const since = frame.since;
+        const page = typeof since === 'number' ? forward(list, since, limit) : newest(list, limit);
+        const online = [
+          ...new Set(this.sockets.filter((s) => s.joined.has(roomId)).map((s) => s.token)),
+        ];
+        return reply({ type: 'room_history', roomId, ...page, online, lastSeq: list.length });
+      }
+      case 'get_history': {
+        if (!socket.joined.has(roomId))
+          return reply({ type: 'error', code: 'forbidden', message: 'join first' });
+        const page =
+          typeof frame.after === 'number'
+            ? forward(list, frame.after, limit)
+            : newest(
+                list.slice(0, typeof frame.before === 'number' ? frame.before - 1 : undefined),
+                limit,
+              );
+        return reply({ type: 'room_history', roomId, ...page });
+      }
+      case 'send_message': {
+        if (!socket.joined.has(roomId))
+          return reply({ type: 'error', code: 'forbidden', message: 'join first' });
+        const clientMsgId = String(frame.clientMsgId);
+        const existing = list.find(
+          (m) => m.clientMsgId === clientMsgId && m.userId === socket.token,
+        );
+        const message =
+          existing ?? this.append(roomId, String(frame.content), socket.token, clientMsgId);
+        if (!existing && this.fanOut) this.fanOutMessage(message, socket);
+        if (this.dropBeforeNextAck) {
+          this.dropBeforeNextAck = false;
+          return socket.drop();
+        }
+        return reply({ type: 'ack', message });
+      }
+      case 'leave_room':
+        socket.joined.delete(roomId);
+        return reply({ type: 'left', roomId });
+      default:
+        return reply({ type: 'error', code: 'unknown_action', message: 'no' });
+    }
+  }
+}
+
+function forward(list: Message[], after: number, limit: number) {
+  const rest = list.filter((m) => m.seq > after);
+  return { messages: rest.slice(0, limit), hasMore: rest.length > limit };
+}
+
+function newest(list: Message[], limit: number) {
+  return { messages: list.slice(-limit), hasMore: list.length > limit };
+}
