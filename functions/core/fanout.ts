@@ -1,6 +1,7 @@
 /** Delivery to a room's connections, and the clean-up of those that turned out to be gone. */
 import type { RoomConnection } from './message.js';
 import type { ChatDeps } from './ports.js';
+import { presenceAudience } from './room-connections.js';
 import type { ServerFrame } from './server-frames.js';
 
 export interface DeliverOptions {
@@ -69,14 +70,14 @@ export async function dropConnection(
   }
   await Promise.all(
     [...rooms].map(async (roomId) => {
-      const remaining =
-        (await deps.cache.removeRoomConnection(roomId, connectionId)) ??
-        (await deps.connections.roomConnections(roomId));
-      if (userId !== undefined && !remaining.some((c) => c.userId === userId)) {
+      const cached = await deps.cache.removeRoomConnection(roomId, connectionId, userId);
+      if (userId === undefined) return;
+      const { announceTo } = await presenceAudience(deps, roomId, cached, { connectionId, userId });
+      if (announceTo) {
         await deliver(
           deps,
           roomId,
-          remaining,
+          announceTo,
           { type: 'presence', roomId, userId, status: 'offline' },
           options,
         );

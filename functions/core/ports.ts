@@ -73,6 +73,19 @@ export interface RecentWindow {
   messages: Message[];
 }
 
+/** A room's presence right after one of its connections joined or left. */
+export interface PresenceChange {
+  /** User ids with a connection in the room after the change. */
+  online: string[];
+  /** Whether the connection's user has another connection in the room after the change. */
+  userHasOthers: boolean;
+  /**
+   * The room's other connections, present only when `userHasOthers` is false: then the
+   * user came online or went offline and they are owed a presence frame.
+   */
+  others?: RoomConnection[];
+}
+
 export interface CachedConnections {
   connections?: RoomConnection[];
   version: string;
@@ -100,13 +113,25 @@ export interface RoomCache {
     connections: readonly RoomConnection[],
     version: string,
   ): Promise<void>;
-  /** Adds a connection; returns the connections there were before, or undefined on a miss. */
+  /**
+   * Adds a connection; says who is online now and whether its user already had another
+   * connection here, or undefined on a miss. O(online users), not O(connections), so a
+   * join to a big room stays cheap.
+   */
   addRoomConnection(
     roomId: string,
     connection: RoomConnection,
-  ): Promise<RoomConnection[] | undefined>;
-  /** Removes a connection; returns the connections that remain, or undefined on a miss. */
-  removeRoomConnection(roomId: string, connectionId: string): Promise<RoomConnection[] | undefined>;
+  ): Promise<PresenceChange | undefined>;
+  /**
+   * Removes a connection; says who is online now and whether its user still has another
+   * connection here, or undefined on a miss. `userId` names the user when the cache may
+   * no longer list the connection (its records already gone).
+   */
+  removeRoomConnection(
+    roomId: string,
+    connectionId: string,
+    userId?: string,
+  ): Promise<PresenceChange | undefined>;
 
   recentMessages(roomId: string): Promise<RecentWindow | undefined>;
   /** Replaces the room's recent window with messages read from the record. */

@@ -46,17 +46,59 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect(await cache.isInRoom(room, 'c1')).toBe(false);
     });
 
-    it('fills, adds and removes connections, answering before/after lists', async () => {
+    it('fills, adds and removes connections, answering presence changes', async () => {
       const room = uid();
+      const alice = { connectionId: 'c1', userId: 'alice' };
+      const bob = { connectionId: 'c2', userId: 'bob' };
       const { version } = await cache.roomConnections(room);
-      await cache.fillRoomConnections(room, [{ connectionId: 'c1', userId: 'alice' }], version);
-      const before = await cache.addRoomConnection(room, { connectionId: 'c2', userId: 'bob' });
-      expect(before).toEqual([{ connectionId: 'c1', userId: 'alice' }]);
+      await cache.fillRoomConnections(room, [alice], version);
+      const joined = await cache.addRoomConnection(room, bob);
+      expect(joined && { ...joined, online: [...joined.online].sort() }).toEqual({
+        online: ['alice', 'bob'],
+        userHasOthers: false,
+        others: [alice],
+      });
       expect(await cache.isInRoom(room, 'c2')).toBe(true);
-      const after = await cache.removeRoomConnection(room, 'c1');
-      expect(after).toEqual([{ connectionId: 'c2', userId: 'bob' }]);
+      expect(await cache.removeRoomConnection(room, 'c1')).toEqual({
+        online: ['bob'],
+        userHasOthers: false,
+        others: [bob],
+      });
       const { connections } = await cache.roomConnections(room);
-      expect(connections).toEqual([{ connectionId: 'c2', userId: 'bob' }]);
+      expect(connections).toEqual([bob]);
+    });
+
+    it("counts a user's connections: presence changes only at the first and the last", async () => {
+      const room = uid();
+      const [a1, a2, b1] = [
+        { connectionId: 'a1', userId: 'a' },
+        { connectionId: 'a2', userId: 'a' },
+        { connectionId: 'b1', userId: 'b' },
+      ];
+      await cache.fillRoomConnections(room, [a1, b1], (await cache.roomConnections(room)).version);
+      const second = await cache.addRoomConnection(room, a2);
+      expect(second?.userHasOthers).toBe(true);
+      expect(second?.others).toBeUndefined();
+      // Joining again with a connection already listed counts it once.
+      expect((await cache.addRoomConnection(room, a2))?.userHasOthers).toBe(true);
+      expect(await cache.removeRoomConnection(room, 'a1')).toMatchObject({ userHasOthers: true });
+      expect(await cache.removeRoomConnection(room, 'a2')).toEqual({
+        online: ['b'],
+        userHasOthers: false,
+        others: [b1],
+      });
+      // A connection the cache no longer lists, its user named by the caller.
+      expect(await cache.removeRoomConnection(room, 'a2', 'a')).toMatchObject({
+        userHasOthers: false,
+        others: [b1],
+      });
+      expect(await cache.removeRoomConnection(room, 'zz')).toMatchObject({ userHasOthers: true });
+      const back = await cache.addRoomConnection(room, a1);
+      expect(back && { ...back, online: [...back.online].sort() }).toEqual({
+        online: ['a', 'b'],
+        userHasOthers: false,
+        others: [b1],
+      });
     });
 
     it('leaves an uncached room uncached on add and remove', async () => {

@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import { testRedis, uid } from '../support/services.js';
@@ -27,3 +27,20 @@ roomCacheContract(
   async (window) => [new MemoryRoomCache(window), async () => {}],
   async (cache) => (cache as MemoryRoomCache).flush(),
 );
+
+describe('Redis room cache keys', () => {
+  it('treats a room whose connection keys were evicted apart as a miss, and drops both', async () => {
+    const cache = new RedisRoomCache(redis, { keyPrefix: prefix });
+    const room = uid('apart');
+    const a = { connectionId: 'a1', userId: 'a' };
+    await cache.fillRoomConnections(room, [a], (await cache.roomConnections(room)).version);
+    // allkeys-lru may evict one key of the pair; per-user counts without the connections
+    // (or the other way round) would answer presence wrongly, so neither is trusted.
+    await redis.del(`${prefix}{r:${room}}:users`);
+    expect(
+      await cache.addRoomConnection(room, { connectionId: 'b1', userId: 'b' }),
+    ).toBeUndefined();
+    expect(await redis.exists(`${prefix}{r:${room}}:conns`)).toBe(0);
+    expect((await cache.roomConnections(room)).connections).toBeUndefined();
+  });
+});

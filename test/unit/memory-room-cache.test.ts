@@ -65,23 +65,51 @@ describe('MemoryRoomCache: room connections', () => {
     expect((await cache.roomConnections('r')).connections).toEqual([b1]);
   });
 
-  it('add returns the connections there were before; undefined on a miss', async () => {
+  it('add says who is online and, for a first connection, who to tell; undefined on a miss', async () => {
     const cache = new MemoryRoomCache();
     expect(await cache.addRoomConnection('r', a1)).toBeUndefined();
     await cache.fillRoomConnections('r', [], (await cache.roomConnections('r')).version);
-    expect(await cache.addRoomConnection('r', a1)).toEqual([]);
-    expect(await cache.addRoomConnection('r', b1)).toEqual([a1]);
-    expect(await cache.addRoomConnection('r', a2)).toEqual([a1, b1]);
+    expect(await cache.addRoomConnection('r', a1)).toEqual({
+      online: ['alice'],
+      userHasOthers: false,
+      others: [],
+    });
+    expect(await cache.addRoomConnection('r', b1)).toEqual({
+      online: ['alice', 'bob'],
+      userHasOthers: false,
+      others: [a1],
+    });
+    expect(await cache.addRoomConnection('r', a2)).toEqual({
+      online: ['alice', 'bob'],
+      userHasOthers: true,
+    });
     expect((await cache.roomConnections('r')).connections).toEqual([a1, b1, a2]);
   });
 
-  it('remove returns the connections that remain; undefined on a miss', async () => {
+  it('remove says whether the user is still here and, if not, who to tell', async () => {
     const cache = new MemoryRoomCache();
     expect(await cache.removeRoomConnection('r', 'a1')).toBeUndefined();
-    await cache.fillRoomConnections('r', [a1, b1], (await cache.roomConnections('r')).version);
-    expect(await cache.removeRoomConnection('r', 'a1')).toEqual([b1]);
-    expect(await cache.removeRoomConnection('r', 'a1')).toEqual([b1]);
-    expect(await cache.removeRoomConnection('r', 'b1')).toEqual([]);
+    await cache.fillRoomConnections('r', [a1, b1, a2], (await cache.roomConnections('r')).version);
+    expect(await cache.removeRoomConnection('r', 'a1')).toEqual({
+      online: ['bob', 'alice'],
+      userHasOthers: true,
+    });
+    expect(await cache.removeRoomConnection('r', 'a2')).toEqual({
+      online: ['bob'],
+      userHasOthers: false,
+      others: [b1],
+    });
+    // Already gone from the cache: the caller names the user.
+    expect(await cache.removeRoomConnection('r', 'a2', 'alice')).toEqual({
+      online: ['bob'],
+      userHasOthers: false,
+      others: [b1],
+    });
+    expect(await cache.removeRoomConnection('r', 'b1')).toEqual({
+      online: [],
+      userHasOthers: false,
+      others: [],
+    });
     expect(await cache.isInRoom('r', 'b1')).toBe(false);
   });
 

@@ -2,8 +2,7 @@ import { deliver } from '../fanout.js';
 import type { JoinRoomRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
-import { onlineUsers, type RoomConnection } from '../message.js';
-import { readRoomConnections } from '../room-connections.js';
+import { presenceAudience } from '../room-connections.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -24,8 +23,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
         await deps.connections.removeFromRoom(roomId, caller.connectionId).catch(() => {});
       throw error;
     });
-  const before: RoomConnection[] = cached ?? (await readRoomConnections(deps, roomId));
-  const others = before.filter((c) => c.connectionId !== caller.connectionId);
+  const { online, announceTo } = await presenceAudience(deps, roomId, cached, caller);
 
   const page = await readHistory(
     deps,
@@ -38,15 +36,14 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
     roomId,
     messages: page.messages,
     hasMore: page.hasMore,
-    online: onlineUsers([...others, caller]),
+    online: online.includes(caller.userId) ? online : [...online, caller.userId],
     lastSeq,
   });
 
   // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after
   // the join was written and so already lists the joining connection.
-  const wasOnline = rejoin || others.some((c) => c.userId === caller.userId);
-  if (!wasOnline) {
-    await deliver(deps, roomId, others, {
+  if (!rejoin && announceTo) {
+    await deliver(deps, roomId, announceTo, {
       type: 'presence',
       roomId,
       userId: caller.userId,

@@ -1,5 +1,6 @@
 import { deliver } from '../fanout.js';
 import type { LeaveRoomRequest } from '../frames.js';
+import { presenceAudience } from '../room-connections.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -10,17 +11,18 @@ export const leaveRoom: ActionHandler<LeaveRoomRequest> = async (deps, caller, r
   const { roomId } = request;
   const wasJoined = await deps.connections.removeFromRoom(roomId, caller.connectionId);
   const cached = await deps.cache
-    .removeRoomConnection(roomId, caller.connectionId)
+    .removeRoomConnection(roomId, caller.connectionId, caller.userId)
     .catch(async (error: unknown) => {
       // The cache would keep delivering this room to the connection; put the DynamoDB
       // half back so both still agree it is joined, and let the client retry the leave.
       if (wasJoined) await deps.connections.addToRoom(roomId, caller).catch(() => {});
       throw error;
     });
-  const remaining = cached ?? (await deps.connections.roomConnections(roomId));
   await reply({ type: 'left', roomId });
-  if (wasJoined && !remaining.some((c) => c.userId === caller.userId)) {
-    await deliver(deps, roomId, remaining, {
+  if (!wasJoined) return;
+  const { announceTo } = await presenceAudience(deps, roomId, cached, caller);
+  if (announceTo) {
+    await deliver(deps, roomId, announceTo, {
       type: 'presence',
       roomId,
       userId: caller.userId,

@@ -4,7 +4,12 @@
  * both); it lives in one process, so it only works where every handler shares that process.
  */
 import type { Message, RoomConnection } from '../../core/message.js';
-import type { CachedConnections, RecentWindow, RoomCache } from '../../core/ports.js';
+import type {
+  CachedConnections,
+  PresenceChange,
+  RecentWindow,
+  RoomCache,
+} from '../../core/ports.js';
 
 interface RoomEntry {
   connections?: Map<string, string>;
@@ -58,24 +63,25 @@ export class MemoryRoomCache implements RoomCache {
   async addRoomConnection(
     roomId: string,
     connection: RoomConnection,
-  ): Promise<RoomConnection[] | undefined> {
+  ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
     entry.version = ++this.lastVersion;
     if (!entry.connections) return undefined;
-    const before = toList(entry.connections);
     entry.connections.set(connection.connectionId, connection.userId);
-    return before;
+    return presence(entry.connections, connection.connectionId, connection.userId);
   }
 
   async removeRoomConnection(
     roomId: string,
     connectionId: string,
-  ): Promise<RoomConnection[] | undefined> {
+    userId?: string,
+  ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
     entry.version = ++this.lastVersion;
     if (!entry.connections) return undefined;
+    const user = entry.connections.get(connectionId) ?? userId;
     entry.connections.delete(connectionId);
-    return toList(entry.connections);
+    return presence(entry.connections, connectionId, user);
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
@@ -123,4 +129,23 @@ export class MemoryRoomCache implements RoomCache {
 
 function toList(connections: Map<string, string>): RoomConnection[] {
   return [...connections].map(([connectionId, userId]) => ({ connectionId, userId }));
+}
+
+/**
+ * The same answer as the Redis scripts. Linear in the room, which is fine for a dev
+ * server; Redis keeps per-user counts instead.
+ */
+function presence(
+  connections: Map<string, string>,
+  connectionId: string,
+  userId: string | undefined,
+): PresenceChange {
+  const online = [...new Set(connections.values())];
+  let hasOthers = userId === undefined;
+  for (const [id, user] of connections) {
+    if (id !== connectionId && user === userId) hasOthers = true;
+  }
+  if (hasOthers) return { online, userHasOthers: true };
+  const others = toList(connections).filter((c) => c.connectionId !== connectionId);
+  return { online, userHasOthers: false, others };
 }

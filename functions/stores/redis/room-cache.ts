@@ -5,6 +5,8 @@
  * Keys of one room share the hash tag `{r:roomId}` so they live in one cluster slot:
  *   {r:id}:conns   hash connectionId -> userId, plus the sentinel field `~` that tells
  *                  "cached and empty" apart from "not cached"
+ *   {r:id}:users   hash `@userId` -> that user's connection count, plus the sentinel `~`:
+ *                  presence answers without reading every connection (see scripts.ts)
  *   {r:id}:ver     bumped by every join and leave; a fill read before one is refused
  *   {r:id}:recent  sorted set seq -> message JSON, the newest `window` messages
  *   {r:id}:floor   the lowest seq from which :recent has no gaps; absent = not cached
@@ -13,7 +15,12 @@ import { randomUUID } from 'node:crypto';
 import { ReplyError } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.js';
 import type { Message, RoomConnection } from '../../core/message.js';
-import type { CachedConnections, RecentWindow, RoomCache } from '../../core/ports.js';
+import type {
+  CachedConnections,
+  PresenceChange,
+  RecentWindow,
+  RoomCache,
+} from '../../core/ports.js';
 import {
   ADD_CONNECTION,
   APPEND_RECENT,
@@ -42,6 +49,15 @@ function pairsToConnections(flat: unknown): RoomConnection[] {
     if (connectionId !== SENTINEL) connections.push({ connectionId, userId: values[i + 1]! });
   }
   return connections;
+}
+
+/** A script's `{ userHasOthers, online, pairs }` reply, or undefined for its nil (a miss). */
+function toPresenceChange(reply: unknown, connectionId: string): PresenceChange | undefined {
+  if (reply === null) return undefined;
+  const [hasOthers, online, pairs] = reply as [number, string[], string[]];
+  if (hasOthers === 1) return { online, userHasOthers: true };
+  const others = pairsToConnections(pairs).filter((c) => c.connectionId !== connectionId);
+  return { online, userHasOthers: false, others };
 }
 
 function hashToConnections(hash: Record<string, string>): RoomConnection[] {
@@ -96,7 +112,7 @@ export class RedisRoomCache implements RoomCache {
     this.ttl = options.ttlSeconds ?? 24 * 3600;
   }
 
-  private key(roomId: string, part: 'conns' | 'ver' | 'recent' | 'floor'): string {
+  private key(roomId: string, part: 'conns' | 'users' | 'ver' | 'recent' | 'floor'): string {
     return `${this.prefix}{r:${roomId}}:${part}`;
   }
 
@@ -120,6 +136,11 @@ export class RedisRoomCache implements RoomCache {
     return userId !== null && userId !== undefined;
   }
 
+  /** The keys every connection script takes, in its KEYS order. */
+  private connectionKeys(roomId: string): string[] {
+    return [this.key(roomId, 'conns'), this.key(roomId, 'ver'), this.key(roomId, 'users')];
+  }
+
   async fillRoomConnections(
     roomId: string,
     connections: readonly RoomConnection[],
@@ -127,40 +148,39 @@ export class RedisRoomCache implements RoomCache {
   ): Promise<void> {
     const pairs = connections.flatMap((c) => [c.connectionId, c.userId]);
     await guarded(() =>
-      FILL_CONNECTIONS.run(
-        this.redis,
-        [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
-        [version, this.ttl, ...pairs],
-      ),
+      FILL_CONNECTIONS.run(this.redis, this.connectionKeys(roomId), [version, this.ttl, ...pairs]),
     );
   }
 
   async addRoomConnection(
     roomId: string,
     connection: RoomConnection,
-  ): Promise<RoomConnection[] | undefined> {
-    const before = await guarded(() =>
-      ADD_CONNECTION.run(
-        this.redis,
-        [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
-        [connection.connectionId, connection.userId, this.ttl, randomUUID()],
-      ),
+  ): Promise<PresenceChange | undefined> {
+    const reply = await guarded(() =>
+      ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
+        connection.connectionId,
+        connection.userId,
+        this.ttl,
+        randomUUID(),
+      ]),
     );
-    return before === null ? undefined : pairsToConnections(before);
+    return toPresenceChange(reply, connection.connectionId);
   }
 
   async removeRoomConnection(
     roomId: string,
     connectionId: string,
-  ): Promise<RoomConnection[] | undefined> {
-    const after = await guarded(() =>
-      REMOVE_CONNECTION.run(
-        this.redis,
-        [this.key(roomId, 'conns'), this.key(roomId, 'ver')],
-        [connectionId, this.ttl, randomUUID()],
-      ),
+    userId?: string,
+  ): Promise<PresenceChange | undefined> {
+    const reply = await guarded(() =>
+      REMOVE_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
+        connectionId,
+        this.ttl,
+        randomUUID(),
+        userId ?? '',
+      ]),
     );
-    return after === null ? undefined : pairsToConnections(after);
+    return toPresenceChange(reply, connectionId);
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
