@@ -1,0 +1,165 @@
+/**
+ * The chat page in a real browser: Debian's chromium driven by playwright-core, two browser
+ * contexts (two people) against Parley on the local gateway. Every step waits for what the
+ * page shows, never for a time.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestParley, type TestParley } from '../support/parley.js';
+import { uid } from '../support/services.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+/** More than the page's first page of history (50), so scrolling up has something to load. */
+const SEEDED = 60;
+const seedText = (n: number) => `seed-${String(n).padStart(3, '0')}`;
+
+let parley: TestParley;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: Error[] = [];
+
+beforeAll(async () => {
+  parley = await startTestParley({}, { web: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.close();
+});
+
+async function openPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  // An exception in the page's script fails the test instead of passing unnoticed.
+  page.on('pageerror', (error) => pageErrors.push(error));
+  return page;
+}
+
+/** Opens the page and joins `room` as `name` through the form, by keyboard. */
+async function join(page: Page, name: string, room: string): Promise<void> {
+  await page.goto(`${parley.server.gateway.callbackUrl}/`);
+  await page.getByRole('textbox', { name: 'Your name', exact: true }).fill(name);
+  await page.getByRole('textbox', { name: 'Room', exact: true }).fill(room);
+  await page.getByRole('textbox', { name: 'Room', exact: true }).press('Enter');
+  await connected(page);
+}
+
+async function connected(page: Page): Promise<void> {
+  await page.locator('#status', { hasText: /^Connected$/ }).waitFor();
+}
+
+/** The list item of the message whose content is exactly `text`. */
+function message(page: Page, text: string) {
+  return page
+    .locator('#messages li')
+    .filter({ has: page.locator('.content').getByText(text, { exact: true }) });
+}
+
+function onlineUser(page: Page, label: string) {
+  return page.locator('#online li').getByText(label, { exact: true });
+}
+
+async function contents(page: Page): Promise<string[]> {
+  return page.locator('#messages li .content').allTextContents();
+}
+
+describe('the web chat page', () => {
+  it('lets two people chat, with history, scroll-back, presence and delivery state', {
+    timeout: 120_000,
+  }, async () => {
+    const room = uid('webroom').replace(/[^A-Za-z0-9_-]/g, '');
+    // History from before anyone opened the page: more than one page of it.
+    const seeder = await parley.connect('seeder');
+    await seeder.join(room);
+    for (let n = 1; n <= SEEDED; n++) await seeder.send(room, seedText(n));
+    seeder.socket.close();
+
+    const alice = await openPage();
+    // Holds alice's sends on their way to the server while a test step looks at them.
+    let holdSends = false;
+    const held: (() => void)[] = [];
+    await alice.routeWebSocket(/.*/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        const forward = () => server.send(frame);
+        if (holdSends && String(frame).includes('"send_message"')) held.push(forward);
+        else forward();
+      });
+    });
+
+    await join(alice, 'alice', room);
+    await message(alice, seedText(SEEDED)).waitFor();
+    // Joining shows the newest page; the first messages are not there yet.
+    expect(await message(alice, seedText(1)).count()).toBe(0);
+    // Focus lands in the message box, ready to type.
+    await alice.waitForFunction(() => document.activeElement?.id === 'compose-input');
+
+    // Scrolling to the top fetches the older page, in order, each message once.
+    await alice.locator('#scroller').hover();
+    await alice.mouse.wheel(0, -100_000);
+    await message(alice, seedText(1)).waitFor();
+    await alice.getByText('This is the start of the room.').waitFor();
+    expect(await contents(alice)).toEqual(
+      Array.from({ length: SEEDED }, (_, i) => seedText(i + 1)),
+    );
+
+    // bob joins second: he sees alice online; alice sees him arrive.
+    const bob = await openPage();
+    await join(bob, 'bob', room);
+    await onlineUser(bob, 'alice').waitFor();
+    await onlineUser(bob, 'bob (you)').waitFor();
+    await onlineUser(alice, 'bob').waitFor();
+    await message(bob, seedText(SEEDED)).waitFor();
+
+    // alice types and presses Enter: her message shows as sending until the server acks it.
+    holdSends = true;
+    await alice.keyboard.type('hello bob');
+    await alice.keyboard.press('Enter');
+    await message(alice, 'hello bob').and(alice.locator('[data-state="pending"]')).waitFor();
+    await alice.getByText('Sending…').waitFor();
+    holdSends = false;
+    for (const forward of held.splice(0)) forward();
+    await message(alice, 'hello bob').and(alice.locator('[data-state="acked"]')).waitFor();
+    await message(bob, 'hello bob').waitFor();
+    expect(await message(bob, 'hello bob').locator('.author').textContent()).toBe('alice');
+
+    // Markup in a message is shown as text, never run or rendered.
+    const markup = '<img src=x onerror="document.title=1"> & <b>bold</b>';
+    await alice.keyboard.type(markup);
+    await alice.keyboard.press('Enter');
+    await message(bob, markup).waitFor();
+    expect(await bob.locator('#messages .content img, #messages .content b').count()).toBe(0);
+
+    // bob answers with the Send button.
+    await bob.getByRole('textbox', { name: 'Message', exact: true }).fill('hi alice');
+    await bob.getByRole('button', { name: 'Send' }).click();
+    await message(bob, 'hi alice').and(bob.locator('[data-state="acked"]')).waitFor();
+    await message(alice, 'hi alice').waitFor();
+
+    // Presence as it changes: alice leaves (bob sees her go), then comes back.
+    await alice.getByRole('button', { name: 'Leave room' }).click();
+    await onlineUser(bob, 'alice').waitFor({ state: 'detached' });
+    await alice.getByRole('button', { name: 'Join' }).click();
+    await connected(alice);
+    await onlineUser(bob, 'alice').waitFor();
+    await message(alice, 'hi alice').waitFor();
+
+    // A reload keeps the person, the room and its history.
+    await bob.reload();
+    await connected(bob);
+    await message(bob, 'hello bob').waitFor();
+    await message(bob, 'hi alice').waitFor();
+    await onlineUser(bob, 'alice').waitFor();
+    expect(await bob.locator('#room-title').textContent()).toBe(`# ${room}`);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await alice.screenshot({ path: path.join(ARTIFACTS, 'web-chat.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
