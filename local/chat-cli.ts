@@ -1,0 +1,200 @@
+/**
+ * `npm run chat -- --url URL (--token TOKEN | --user NAME) --room ROOM [--send TEXT]`
+ *
+ * A terminal chat on the client SDK. Interactively it prints the room's recent history,
+ * presence and incoming messages, and sends each line typed (`/quit` or Ctrl-D leaves).
+ * With `--send` it joins, sends one message, prints the acked message as JSON and exits,
+ * so scripts can use it. Exit codes: 0 ok, 2 usage, 3 cannot connect or token refused,
+ * 4 the server answered an error code (or did not answer in time), 1 anything else.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { WebSocket } from 'ws';
+import {
+  connect,
+  isParleyError,
+  type Message,
+  type ParleyClient,
+  ParleyError,
+  type WebSocketConstructor,
+} from '../client/index.js';
+import { signDevToken } from '../functions/auth/sign-token.js';
+import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
+
+const USAGE = `usage: npm run chat -- --url URL (--token TOKEN | --user NAME) --room ROOM [--send TEXT]
+  --url URL      ws://127.0.0.1:3001 or wss://{apiId}.execute-api.{region}.amazonaws.com/{stage}
+  --token TOKEN  a JWT
+  --user NAME    mint a dev token for NAME (JWT_SECRET, else the dev server's secret in DATA_DIR)
+  --room ROOM    the room to join
+  --send TEXT    send one message, print the acked message as JSON, exit`;
+
+const EXIT = { ok: 0, failed: 1, usage: 2, connection: 3, server: 4 } as const;
+
+class UsageError extends Error {}
+
+/** The server could not be reached at all (refused, DNS, TLS): reported as `unavailable`. */
+class Unreachable extends ParleyError {
+  constructor(url: string, reason: string) {
+    super('unavailable', `cannot connect to ${url}: ${reason}`);
+  }
+}
+
+function parse() {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { url, token, user, room, send, help } = parsed.values;
+  if (help) return undefined;
+  if (!url || !room) throw new UsageError('--url and --room are required');
+  if ((token === undefined) === (user === undefined)) {
+    throw new UsageError('give exactly one of --token and --user');
+  }
+  if (send === '') throw new UsageError('--send needs some text');
+  return { url, token, user, room, send };
+}
+
+function parseOptions() {
+  return parseArgs({
+    strict: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      user: { type: 'string' },
+      room: { type: 'string' },
+      send: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/**
+ * `ws`, watched: the SDK retries a server it cannot reach for ever (right for an app), but
+ * a one-shot command should say so and stop. The first socket failing before it opens,
+ * for any reason but a refused token (which the SDK reports itself), rejects `unreachable`.
+ */
+function watchedWebSocket(onUnreachable: (reason: string) => void): WebSocketConstructor {
+  let opened = false;
+  return class extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      let failure = 'connection closed';
+      this.once('open', () => {
+        opened = true;
+      });
+      this.once('error', (error: Error & { code?: string }) => {
+        failure = error.code ?? error.message;
+      });
+      this.once('unexpected-response', () => {
+        failure = 'refused';
+      });
+      this.once('close', () => {
+        if (!opened && failure !== 'refused') onUnreachable(failure);
+      });
+    }
+  };
+}
+
+function exitCodeOf(error: unknown): number {
+  if (isParleyError(error, 'unauthorized')) return EXIT.connection;
+  if (error instanceof Unreachable) return EXIT.connection;
+  if (error instanceof ParleyError) return EXIT.server;
+  return EXIT.failed;
+}
+
+function fail(error: unknown): never {
+  if (error instanceof ParleyError) console.error(`error: ${error.code}: ${error.message}`);
+  else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(exitCodeOf(error));
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(EXIT.usage);
+  }
+  if (!args) {
+    console.log(USAGE);
+    return;
+  }
+  const token =
+    args.token ?? (await signDevToken(await devJwtSecret(dataDirFromEnv()), args.user ?? ''));
+
+  let unreachable: (reason: string) => void = () => {};
+  const cannotConnect = new Promise<never>((_, reject) => {
+    unreachable = (reason) => reject(new Unreachable(args.url, reason));
+  });
+  cannotConnect.catch(() => {});
+  const client = connect({ url: args.url, token, WebSocket: watchedWebSocket(unreachable) });
+
+  if (args.send !== undefined) {
+    const text = args.send;
+    const sent = (async () => {
+      await client.join(args.room, { limit: 1 });
+      return client.send(args.room, text);
+    })();
+    try {
+      const message = await Promise.race([sent, cannotConnect]);
+      console.log(JSON.stringify(message));
+      await client.close();
+    } catch (error) {
+      fail(error);
+    }
+    return;
+  }
+  await interactive(client, args.room, cannotConnect);
+}
+
+async function interactive(
+  client: ParleyClient,
+  room: string,
+  cannotConnect: Promise<never>,
+): Promise<void> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+  // Incoming lines must not land in the middle of what the user is typing.
+  const print = (line: string) => {
+    if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
+    process.stdout.write(`${line}\n`);
+    rl.prompt(true);
+  };
+  const time = (m: Message) => m.createdAt.slice(11, 19);
+  client.on('message', (m) => print(`[${time(m)}] ${m.userId}: ${m.content}`));
+  client.on('presence', (p) => print(`* ${p.userId} is ${p.status}`));
+  client.on('state', (state) => {
+    if (state !== 'open') print(`* ${state}`);
+  });
+  client.on('error', (e) => print(`! ${e.code}: ${e.message}`));
+  client.on('resync_failed', ({ roomId, error }) => print(`! lost ${roomId}: ${error.code}`));
+
+  try {
+    const joined = await Promise.race([client.join(room), cannotConnect]);
+    print(`* joined ${room}; online: ${joined.online.join(', ')}; /quit to leave`);
+  } catch (error) {
+    rl.close();
+    fail(error);
+  }
+  const quit = async () => {
+    rl.close();
+    await client.close();
+    process.exit(EXIT.ok);
+  };
+  rl.on('close', () => void quit());
+  rl.on('line', (line) => {
+    const text = line.trim();
+    if (text === '/quit') return void quit();
+    if (text !== '') {
+      // The message itself prints when its ack comes back, in seq order with the rest.
+      client.send(room, text).catch((error: unknown) => {
+        print(`! not sent: ${isParleyError(error) ? error.code : String(error)}`);
+      });
+    }
+    rl.prompt();
+  });
+}
+
+await main();
