@@ -1,21 +1,26 @@
 /**
  * Parley for the benchmark, as its own process (`bench/servers.ts` spawns it) so the load
- * generator's event loop is alone in its process: an in-memory dynalite, the connections
- * table, the migrations on DATABASE_URL, then the Lambda handlers behind the local gateway.
+ * generator's event loop is alone in its process: an in-memory dynalite in a child process
+ * (`bench/dynamo-main.ts`: DynamoDB's work is not Parley's), the connections table, the
+ * migrations on DATABASE_URL, then the Lambda handlers behind the local gateway.
  * Env: DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, JWT_SECRET (required), PORT (0: random).
  * Prints `parley listening on <port>` when ready; SIGTERM closes everything.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pg from 'pg';
 import { logger } from '../functions/runtime/logger.js';
 import { ensureConnectionsTable } from '../functions/stores/dynamodb/table.js';
 import { migrate } from '../functions/stores/postgres/migrate.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../local/embedded/dynamodb.js';
 import { type ParleyServer, startParleyServer } from '../local/parley-server.js';
 
 const say = (message: string) => console.error(`[parley-bench] ${message}`);
 
-let dynamo: EmbeddedDynamo | undefined;
+let dynamo: ChildProcess | undefined;
 let server: ParleyServer | undefined;
 
 async function main() {
@@ -26,11 +31,10 @@ async function main() {
   // is the benchmark's own overhead, not Parley's.
   if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
 
-  dynamo = await startEmbeddedDynamo({ log: say });
-  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.DYNAMODB_ENDPOINT = await startDynamo();
   process.env.CONNECTIONS_TABLE ??= 'parley-connections';
   const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
+    endpoint: process.env.DYNAMODB_ENDPOINT,
     region: process.env.AWS_REGION ?? 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -48,6 +52,24 @@ async function main() {
   console.log(`parley listening on ${server.gateway.port}`);
 }
 
+/** Starts `bench/dynamo-main.ts` and resolves with its endpoint. */
+async function startDynamo(): Promise<string> {
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dynamo-main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  dynamo = child;
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const ready = /^dynamodb listening on (\S+)/.exec(line);
+    if (ready?.[1]) {
+      say(`DynamoDB (dynalite, own process ${child.pid}) at ${ready[1]}`);
+      return ready[1];
+    }
+  }
+  throw new Error(`the DynamoDB process exited (${child.exitCode}) before it was ready`);
+}
+
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
@@ -57,7 +79,10 @@ async function shutdown(code: number) {
   await Promise.race([
     (async () => {
       await server?.close().catch((error: unknown) => say(`close failed: ${String(error)}`));
-      await dynamo?.stop().catch(() => undefined);
+      if (dynamo && dynamo.exitCode === null) {
+        dynamo.kill('SIGTERM');
+        await once(dynamo, 'exit');
+      }
     })(),
     deadline,
   ]);
