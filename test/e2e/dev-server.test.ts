@@ -94,6 +94,16 @@ it('runs with nothing configured and keeps rooms, messages and seqs across a res
   const first = await startDev();
   expect(first.output()).toMatch(/IN-PROCESS STAND-IN/);
   expect(first.output()).toMatch(/wscat -c "ws:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  // The chat page is served on the same port, and the log says where.
+  expect(first.output()).toContain(`web chat page: http://127.0.0.1:${port}/`);
+  for (const [file, type] of [
+    ['/', 'text/html'],
+    ['/app.js', 'text/javascript'],
+  ] as const) {
+    const res = await fetch(`http://127.0.0.1:${port}${file}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain(type);
+  }
   const secret = (await readFile(path.join(dataDir, 'jwt-secret'), 'utf8')).trim();
   const url = `ws://127.0.0.1:${port}`;
   // `npm run token -- alice` mints a token from the same DATA_DIR secret.
