@@ -85,7 +85,8 @@ function watchedWebSocket(onUnreachable: (reason: string) => void): WebSocketCon
         opened = true;
       });
       this.once('error', (error: Error & { code?: string }) => {
-        failure = error.code ?? error.message;
+        // After a refused handshake the SDK aborts the socket, which errors too.
+        if (failure !== 'refused') failure = error.code ?? error.message;
       });
       this.once('unexpected-response', () => {
         failure = 'refused';

@@ -226,4 +226,14 @@ describe('SDK resume against the local gateway', () => {
     expect(alice.received(room).map((m) => m.content)).toEqual(['sent while offline']);
     expect(log.messages.map((m) => m.content)).toEqual(['sent while offline', 'after']);
   });
+
+  it('stops with unauthorized when the gateway refuses a fixed token (401), using the default ws', async () => {
+    const client = connect({ url: parley.url, token: 'not-a-jwt' });
+    cleanups.push(() => client.close());
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    await expect(client.join(uid())).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(client.state).toBe('closed');
+    expect(errors).toEqual(['unauthorized']);
+  });
 });

@@ -1,0 +1,148 @@
+/**
+ * `npm run chat` as a user runs it: a child process against the local gateway, checked by
+ * its stdout, stderr and exit code.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../client/index.js';
+import { startTestParley, TEST_JWT_SECRET, type TestParley } from '../support/parley.js';
+import { uid } from '../support/services.js';
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+  /** Resolves once stdout contains `text`. */
+  printed: (text: string) => Promise<void>;
+}
+
+function chat(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/chat-cli.ts', ...args], {
+    env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const watchers: { text: string; resolve: () => void }[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const w of watchers.filter((w) => stdout.includes(w.text))) w.resolve();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exit,
+    printed: (text) =>
+      stdout.includes(text)
+        ? Promise.resolve()
+        : new Promise((resolve) => watchers.push({ text, resolve })),
+  };
+}
+
+/** A port nothing listens on: bound once, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+let parley: TestParley;
+beforeAll(async () => {
+  parley = await startTestParley();
+});
+afterAll(() => parley.close());
+
+describe('npm run chat', () => {
+  it('--send joins, sends, prints the acked message as JSON and exits 0', async () => {
+    const room = uid();
+    const user = uid('cli');
+    const watcher = await parley.connect('watcher');
+    await watcher.join(room);
+    const run = chat(['--url', parley.url, '--user', user, '--room', room, '--send', 'hi there']);
+    expect(await run.exit).toBe(0);
+    const message = JSON.parse(run.stdout()) as Message;
+    expect(message).toMatchObject({ roomId: room, seq: 1, userId: user, content: 'hi there' });
+    expect(message.clientMsgId).toEqual(expect.any(String));
+    const delivered = await watcher.nextMessage(room, 'hi there');
+    expect(delivered.message).toEqual(message);
+    await watcher.close();
+  });
+
+  it('accepts --token as well', async () => {
+    const room = uid();
+    const token = await parley.token('tokened');
+    const run = chat(['--url', parley.url, '--token', token, '--room', room, '--send', 'x']);
+    expect(await run.exit).toBe(0);
+    expect(JSON.parse(run.stdout())).toMatchObject({ userId: 'tokened', content: 'x' });
+  });
+
+  it('exits 3 with unauthorized for a token the server refuses', async () => {
+    const run = chat(['--url', parley.url, '--token', 'not-a-jwt', '--room', uid(), '--send', 'x']);
+    expect(await run.exit).toBe(3);
+    expect(run.stderr()).toContain('unauthorized');
+    expect(run.stdout()).toBe('');
+  });
+
+  it('exits 3 with unavailable when nothing listens at the URL', async () => {
+    const url = `ws://127.0.0.1:${await closedPort()}`;
+    const run = chat(['--url', url, '--user', 'u', '--room', uid(), '--send', 'x']);
+    expect(await run.exit).toBe(3);
+    expect(run.stderr()).toContain('unavailable');
+  });
+
+  it('exits 4 with the server error code when the send is refused', async () => {
+    const run = chat([
+      '--url',
+      parley.url,
+      '--user',
+      'u',
+      '--room',
+      uid(),
+      '--send',
+      'x'.repeat(4001),
+    ]);
+    expect(await run.exit).toBe(4);
+    expect(run.stderr()).toContain('payload_too_large');
+  });
+
+  it.each([
+    ['no arguments', []],
+    ['no room', ['--url', 'ws://127.0.0.1:1', '--user', 'u']],
+    ['both --token and --user', ['--url', 'ws://x', '--token', 't', '--user', 'u', '--room', 'r']],
+    ['neither --token nor --user', ['--url', 'ws://x', '--room', 'r']],
+    ['an unknown option', ['--url', 'ws://x', '--user', 'u', '--room', 'r', '--shout']],
+  ])('exits 2 with usage on %s', async (_, args) => {
+    const run = chat(args);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain('usage: npm run chat');
+  });
+
+  it('interactive: prints history and presence, sends typed lines, /quit exits 0', async () => {
+    const room = uid();
+    const alice = await parley.connect('alice');
+    await alice.join(room);
+    await alice.send(room, 'earlier message');
+    const run = chat(['--url', parley.url, '--user', 'bob', '--room', room]);
+    await run.printed('alice: earlier message');
+    await run.printed(`* joined ${room}; online: `);
+    run.child.stdin?.write('hello from the terminal\n');
+    await alice.nextMessage(room, 'hello from the terminal');
+    await run.printed('bob: hello from the terminal');
+    await alice.send(room, 'reply');
+    await run.printed('alice: reply');
+    await alice.close();
+    await run.printed('* alice is offline');
+    run.child.stdin?.write('/quit\n');
+    expect(await run.exit).toBe(0);
+  });
+});
