@@ -1,7 +1,8 @@
 /**
  * The wire shapes the SDK reads and writes (protocol.md, version 1) and the SDK's public
- * option and result types. Declared here rather than imported from functions/ so the
- * browser bundle carries nothing of the server.
+ * option and result types. Declared here, not imported from functions/ (the server's
+ * `Message` is the same shape), so the SDK stands alone: it can be copied or published
+ * without the server's sources, and the wire contract is what keeps the two in step.
  */
 
 /** A stored chat message, as it travels on the wire. */
