@@ -95,6 +95,7 @@ interface Room {
   ready: Deferred<JoinResult>;
   filling: boolean;
   readonly retry: Backoff;
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 class Client implements ParleyClient {
@@ -151,6 +152,7 @@ class Client implements ParleyClient {
       ready: new Deferred(),
       filling: false,
       retry: new Backoff(this.options.reconnect),
+      retryTimer: undefined,
     };
     this.rooms.set(roomId, room);
     // Not open yet: the room is joined with the others as soon as the connection opens.
@@ -339,7 +341,10 @@ class Client implements ParleyClient {
     this.reconnectTimer = undefined;
     this.pending.rejectAll((requestId) => new ParleyError(error.code, error.message, requestId));
     this.opened.reject(error);
-    for (const room of this.rooms.values()) room.ready.reject(error);
+    for (const room of this.rooms.values()) {
+      clearTimeout(room.retryTimer);
+      room.ready.reject(error);
+    }
     this.rooms.clear();
   }
 
@@ -516,7 +521,9 @@ class Client implements ParleyClient {
         : new ParleyError('internal', String(error), undefined, { cause: error });
     if (room.joinedOnce && RETRYABLE.has(failure.code)) {
       const connection = this.connection;
-      setTimeout(() => {
+      clearTimeout(room.retryTimer);
+      room.retryTimer = setTimeout(() => {
+        room.retryTimer = undefined;
         if (this.connection === connection && this.rooms.get(room.id) === room) void again();
       }, room.retry.next());
       return;

@@ -200,6 +200,28 @@ describe('resume after a drop', () => {
     expect(contents(received)).toEqual(['hello']);
   });
 
+  it('retries a rejoin the server could not serve (unavailable) with backoff, then catches up', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    const failed: unknown[] = [];
+    client.on('resync_failed', (f) => failed.push(f));
+    server.last.drop();
+    server.post('r', 'missed');
+    server.failNextJoin = 'unavailable';
+    await reconnect(server, 2);
+    await until(() => server.last.frames('join_room').length === 1);
+    await until(() => vi.getTimerCount() === 1, 'the rejoin retry timer');
+    expect(received).toEqual([]);
+    await vi.advanceTimersToNextTimerAsync();
+    await until(() => received.length === 1);
+    expect(server.last.frames('join_room')).toEqual([
+      expect.objectContaining({ since: 0 }),
+      expect.objectContaining({ since: 0 }),
+    ]);
+    expect(contents(received)).toEqual(['missed']);
+    expect(failed).toEqual([]);
+  });
+
   it('reports resync_failed when a room cannot be rejoined', async () => {
     const { server, client } = setup();
     await client.join('r');

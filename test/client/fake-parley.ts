@@ -98,6 +98,8 @@ export class FakeParley {
   readonly rooms = new Map<string, Message[]>();
   /** Rooms whose join_room answers forbidden (a ban). */
   readonly forbidden = new Set<string>();
+  /** The next join_room answers this error code. */
+  failNextJoin: string | undefined;
   /** Actions the server leaves unanswered (timeouts). */
   readonly silent = new Set<string>();
   /** How the next handshakes end: open (default), refused with an HTTP status, or unreachable. */
@@ -193,6 +195,11 @@ export class FakeParley {
     const limit = typeof frame.limit === 'number' ? frame.limit : 50;
     switch (frame.action) {
       case 'join_room': {
+        const failure = this.failNextJoin;
+        if (failure) {
+          this.failNextJoin = undefined;
+          return reply({ type: 'error', code: failure, message: 'try later' });
+        }
         if (this.forbidden.has(roomId)) {
           return reply({ type: 'error', code: 'forbidden', message: 'banned' });
         }
