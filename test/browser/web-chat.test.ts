@@ -6,7 +6,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+  type WebSocketRoute,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
@@ -70,7 +76,7 @@ async function contents(page: Page): Promise<string[]> {
 }
 
 describe('the web chat page', () => {
-  it('lets two people chat, with history, scroll-back, presence and delivery state', {
+  it('lets two people chat: history, scroll-back, presence, delivery state, a dropped connection, reload', {
     timeout: 120_000,
   }, async () => {
     const room = uid('webroom').replace(/[^A-Za-z0-9_-]/g, '');
@@ -81,11 +87,17 @@ describe('the web chat page', () => {
     seeder.socket.close();
 
     const alice = await openPage();
-    // Holds alice's sends on their way to the server while a test step looks at them.
+    // alice's WebSocket goes through the test, so it can hold her sends on their way to the
+    // server while a step looks at them, cut her connection, and hold her reconnect.
     let holdSends = false;
     const held: (() => void)[] = [];
-    await alice.routeWebSocket(/.*/, (ws) => {
+    let reconnectGate: Promise<void> | undefined;
+    let aliceServerSide: WebSocketRoute | undefined;
+    await alice.routeWebSocket(/.*/, async (ws) => {
+      // The page's socket stays "connecting" until the handler connects it.
+      if (reconnectGate) await reconnectGate;
       const server = ws.connectToServer();
+      aliceServerSide = server;
       ws.onMessage((frame) => {
         const forward = () => server.send(frame);
         if (holdSends && String(frame).includes('"send_message"')) held.push(forward);
@@ -141,6 +153,32 @@ describe('the web chat page', () => {
     await bob.getByRole('button', { name: 'Send' }).click();
     await message(bob, 'hi alice').and(bob.locator('[data-state="acked"]')).waitFor();
     await message(alice, 'hi alice').waitFor();
+
+    // alice's connection drops and stays down: the page says so, bob sees her go offline,
+    // and what she writes meanwhile waits as "Sending…".
+    let reopen = () => {};
+    reconnectGate = new Promise((resolve) => {
+      reopen = resolve;
+    });
+    await aliceServerSide?.close();
+    await alice.locator('#status', { hasText: /^Reconnecting/ }).waitFor();
+    await onlineUser(bob, 'alice').waitFor({ state: 'detached' });
+    await bob.getByRole('textbox', { name: 'Message', exact: true }).fill('while you were away');
+    await bob.keyboard.press('Enter');
+    await message(bob, 'while you were away').and(bob.locator('[data-state="acked"]')).waitFor();
+    await alice.keyboard.type('written offline');
+    await alice.keyboard.press('Enter');
+    await message(alice, 'written offline').and(alice.locator('[data-state="pending"]')).waitFor();
+    // Back online: she gets what she missed, once, and her queued message goes out, once.
+    reconnectGate = undefined;
+    reopen();
+    await connected(alice);
+    await message(alice, 'while you were away').waitFor();
+    await message(alice, 'written offline').and(alice.locator('[data-state="acked"]')).waitFor();
+    await message(bob, 'written offline').waitFor();
+    await onlineUser(bob, 'alice').waitFor();
+    expect(await message(alice, 'while you were away').count()).toBe(1);
+    expect(await message(bob, 'written offline').count()).toBe(1);
 
     // Presence as it changes: alice leaves (bob sees her go), then comes back.
     await alice.getByRole('button', { name: 'Leave room' }).click();
