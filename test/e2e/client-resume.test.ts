@@ -100,15 +100,8 @@ const cleanups: (() => Promise<unknown>)[] = [];
 /** Servers started by the restart test on parley's port; later tests use them. */
 const restarted: ParleyServer[] = [];
 
-beforeAll(async () => {
-  parley = await startTestParley();
-});
 afterEach(async () => {
   await Promise.allSettled(cleanups.splice(0).map((c) => c()));
-});
-afterAll(async () => {
-  for (const server of restarted) await server.close();
-  await parley.close();
 });
 
 /** The SDK client under test, joined to a fresh room, with a gated token. */
@@ -134,106 +127,119 @@ async function chatClient(userId: string, roomId: string): Promise<ChatClient> {
   return chat;
 }
 
-describe('SDK resume against the local gateway', () => {
-  it('after DELETE /@connections/{id} mid-conversation: every message once, in seq order', async () => {
-    const room = uid();
-    const bob = uid('bob');
-    const alice = await chatClient(uid('alice'), room);
-    const { client, gate, log } = await sdkClient(bob, room);
-
-    await sendAll(alice, room, 1, 10);
-    await log.reached(10);
-
-    gate.shut();
-    const before = await connectionIdOf(room, bob);
-    await parley.management().send(new DeleteConnectionCommand({ ConnectionId: before }));
-    await gate.called(2); // the client noticed and is trying to reconnect
-    expect(client.state).toBe('reconnecting');
-
-    await sendAll(alice, room, 11, 25); // bob is offline for all of these
-    gate.open();
-    await sendAll(alice, room, 26, 40); // and these race with his rejoin
-    await log.reached(40);
-
-    expect(log.seqs()).toEqual(range(1, 40));
-    expect(log.messages.map((m) => m.content)).toEqual(range(1, 40).map((i) => `m${i}`));
-    expect(log.states).toEqual(['open', 'reconnecting', 'open']);
-    expect(await connectionIdOf(room, bob)).not.toBe(before);
-    expect(client.lastSeq(room)).toBe(40);
-  });
-
-  it('across a full server restart on the same port: every message once, in seq order', async () => {
-    const room = uid();
-    const bob = uid('bob');
-    const aliceId = uid('alice');
-    const alice = await chatClient(aliceId, room);
-    const { client, gate, log } = await sdkClient(bob, room);
-    await sendAll(alice, room, 1, 10);
-    await log.reached(10);
-
-    const port = parley.server.gateway.port;
-    await parley.server.close(); // every connection closes with 1001
-    await gate.called(3); // a reconnect attempt while the server is down...
-    gate.shut();
-    await gate.called(4); // ...was refused, and the next one waits at the gate
-    restarted.push(await startParleyServer({ port, log: () => {}, sender: 'sdk' }));
-
-    const alice2 = await chatClient(aliceId, room);
-    await sendAll(alice2, room, 11, 25);
-    gate.open();
-    await sendAll(alice2, room, 26, 40);
-    await log.reached(40);
-
-    expect(log.seqs()).toEqual(range(1, 40));
-    expect(log.messages.map((m) => m.content)).toEqual(range(1, 40).map((i) => `m${i}`));
-    expect(log.states.filter((s) => s === 'open')).toHaveLength(2);
-    expect(client.state).toBe('open');
-    expect((await alice.closed).code).toBe(1001);
-  });
-
-  it('acks a send made during the outage exactly once, and a retried clientMsgId returns the stored message', async () => {
-    const room = uid();
-    const bob = uid('bob');
-    const alice = await chatClient(uid('alice'), room);
-    const { client, gate, log } = await sdkClient(bob, room);
-
-    gate.shut();
-    await parley
-      .management()
-      .send(new DeleteConnectionCommand({ ConnectionId: await connectionIdOf(room, bob) }));
-    await gate.called(2);
-    const sending = client.send(room, 'sent while offline');
-    gate.open();
-    const acked = await sending;
-    expect(acked).toMatchObject({ seq: 1, userId: bob, content: 'sent while offline' });
-    await alice.nextMessage(room, 'sent while offline');
-
-    // What a caller whose ack was lost would do: the same clientMsgId again.
-    const again = await client.send(room, 'sent while offline', {
-      clientMsgId: acked.clientMsgId,
+// Handlers posting through the real Management API client (as on AWS) and through the dev
+// server's in-process sender (npm run dev's default).
+describe.each(['sdk', 'direct'] as const)(
+  'SDK resume against the local gateway, %s sender',
+  (sender) => {
+    beforeAll(async () => {
+      parley = await startTestParley({}, { sender });
     });
-    expect(again).toEqual(acked);
+    afterAll(async () => {
+      for (const server of restarted.splice(0)) await server.close();
+      await parley.close();
+    });
 
-    await alice.send(room, 'after');
-    await log.reached(2);
-    const pool = testPool();
-    const { rows } = await pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM messages WHERE room_id = $1',
-      [room],
-    );
-    await pool.end();
-    expect(rows[0]?.n).toBe('2');
-    expect(alice.received(room).map((m) => m.content)).toEqual(['sent while offline']);
-    expect(log.messages.map((m) => m.content)).toEqual(['sent while offline', 'after']);
-  });
+    it('after DELETE /@connections/{id} mid-conversation: every message once, in seq order', async () => {
+      const room = uid();
+      const bob = uid('bob');
+      const alice = await chatClient(uid('alice'), room);
+      const { client, gate, log } = await sdkClient(bob, room);
 
-  it('stops with unauthorized when the gateway refuses a fixed token (401), using the default ws', async () => {
-    const client = connect({ url: parley.url, token: 'not-a-jwt' });
-    cleanups.push(() => client.close());
-    const errors: string[] = [];
-    client.on('error', (e) => errors.push(e.code));
-    await expect(client.join(uid())).rejects.toMatchObject({ code: 'unauthorized' });
-    expect(client.state).toBe('closed');
-    expect(errors).toEqual(['unauthorized']);
-  });
-});
+      await sendAll(alice, room, 1, 10);
+      await log.reached(10);
+
+      gate.shut();
+      const before = await connectionIdOf(room, bob);
+      await parley.management().send(new DeleteConnectionCommand({ ConnectionId: before }));
+      await gate.called(2); // the client noticed and is trying to reconnect
+      expect(client.state).toBe('reconnecting');
+
+      await sendAll(alice, room, 11, 25); // bob is offline for all of these
+      gate.open();
+      await sendAll(alice, room, 26, 40); // and these race with his rejoin
+      await log.reached(40);
+
+      expect(log.seqs()).toEqual(range(1, 40));
+      expect(log.messages.map((m) => m.content)).toEqual(range(1, 40).map((i) => `m${i}`));
+      expect(log.states).toEqual(['open', 'reconnecting', 'open']);
+      expect(await connectionIdOf(room, bob)).not.toBe(before);
+      expect(client.lastSeq(room)).toBe(40);
+    });
+
+    it('across a full server restart on the same port: every message once, in seq order', async () => {
+      const room = uid();
+      const bob = uid('bob');
+      const aliceId = uid('alice');
+      const alice = await chatClient(aliceId, room);
+      const { client, gate, log } = await sdkClient(bob, room);
+      await sendAll(alice, room, 1, 10);
+      await log.reached(10);
+
+      const port = parley.server.gateway.port;
+      await parley.server.close(); // every connection closes with 1001
+      await gate.called(3); // a reconnect attempt while the server is down...
+      gate.shut();
+      await gate.called(4); // ...was refused, and the next one waits at the gate
+      restarted.push(await startParleyServer({ port, log: () => {}, sender }));
+
+      const alice2 = await chatClient(aliceId, room);
+      await sendAll(alice2, room, 11, 25);
+      gate.open();
+      await sendAll(alice2, room, 26, 40);
+      await log.reached(40);
+
+      expect(log.seqs()).toEqual(range(1, 40));
+      expect(log.messages.map((m) => m.content)).toEqual(range(1, 40).map((i) => `m${i}`));
+      expect(log.states.filter((s) => s === 'open')).toHaveLength(2);
+      expect(client.state).toBe('open');
+      expect((await alice.closed).code).toBe(1001);
+    });
+
+    it('acks a send made during the outage exactly once, and a retried clientMsgId returns the stored message', async () => {
+      const room = uid();
+      const bob = uid('bob');
+      const alice = await chatClient(uid('alice'), room);
+      const { client, gate, log } = await sdkClient(bob, room);
+
+      gate.shut();
+      await parley
+        .management()
+        .send(new DeleteConnectionCommand({ ConnectionId: await connectionIdOf(room, bob) }));
+      await gate.called(2);
+      const sending = client.send(room, 'sent while offline');
+      gate.open();
+      const acked = await sending;
+      expect(acked).toMatchObject({ seq: 1, userId: bob, content: 'sent while offline' });
+      await alice.nextMessage(room, 'sent while offline');
+
+      // What a caller whose ack was lost would do: the same clientMsgId again.
+      const again = await client.send(room, 'sent while offline', {
+        clientMsgId: acked.clientMsgId,
+      });
+      expect(again).toEqual(acked);
+
+      await alice.send(room, 'after');
+      await log.reached(2);
+      const pool = testPool();
+      const { rows } = await pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM messages WHERE room_id = $1',
+        [room],
+      );
+      await pool.end();
+      expect(rows[0]?.n).toBe('2');
+      expect(alice.received(room).map((m) => m.content)).toEqual(['sent while offline']);
+      expect(log.messages.map((m) => m.content)).toEqual(['sent while offline', 'after']);
+    });
+
+    it('stops with unauthorized when the gateway refuses a fixed token (401), using the default ws', async () => {
+      const client = connect({ url: parley.url, token: 'not-a-jwt' });
+      cleanups.push(() => client.close());
+      const errors: string[] = [];
+      client.on('error', (e) => errors.push(e.code));
+      await expect(client.join(uid())).rejects.toMatchObject({ code: 'unauthorized' });
+      expect(client.state).toBe('closed');
+      expect(errors).toEqual(['unauthorized']);
+    });
+  },
+);
