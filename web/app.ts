@@ -239,6 +239,8 @@ async function start(session: Session): Promise<void> {
   document.title = `#${session.room} · Parley`;
   showOnline(current, []);
   ui.historyNote.textContent = 'Loading messages…';
+  // Ready to type at once: a send made before the join completes waits for it in the SDK.
+  ui.composeInput.focus();
 
   try {
     const joined = await client.join(session.room, { limit: PAGE });
@@ -249,7 +251,6 @@ async function start(session: Session): Promise<void> {
     showOnline(current, client.online(session.room));
     showHistoryState(current);
     scrollToBottom();
-    ui.composeInput.focus();
     await loadOlder(current); // only if the first page does not fill the view
   } catch (error) {
     await stop();
