@@ -216,7 +216,11 @@ async function start(session: Session): Promise<void> {
   chat = current;
   current.list.clear();
   current.unsubscribe.push(
-    client.on('state', showState),
+    client.on('state', (state) => {
+      showState(state);
+      // A trouble reported while reconnecting (no token, no socket) is over once open.
+      if (state === 'open') ui.chatError.textContent = '';
+    }),
     client.on('message', (message) => showMessage(current, message)),
     client.on('online', ({ roomId, users }) => {
       if (roomId === session.room) showOnline(current, users);
