@@ -148,6 +148,15 @@ describe('the web chat page', () => {
     await message(bob, markup).waitFor();
     expect(await bob.locator('#messages .content img, #messages .content b').count()).toBe(0);
 
+    // Shift+Enter starts a new line instead of sending.
+    await alice.keyboard.type('line one');
+    await alice.keyboard.press('Shift+Enter');
+    await alice.keyboard.type('line two');
+    await alice.keyboard.press('Enter');
+    const twoLines = message(bob, 'line one line two'); // text matching folds whitespace
+    await twoLines.waitFor();
+    expect(await twoLines.locator('.content').textContent()).toBe('line one\nline two');
+
     // bob answers with the Send button.
     await bob.getByRole('textbox', { name: 'Message', exact: true }).fill('hi alice');
     await bob.getByRole('button', { name: 'Send' }).click();
