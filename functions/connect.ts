@@ -1,11 +1,10 @@
 /**
  * Route `$connect`: runs after the authorizer allowed the handshake, and records the
- * connection and its user. A store (or Secrets Manager, on the first invocation) that is
+ * connection and its user, in DynamoDB only (see runtime/connections.ts). A store that is
  * down refuses the handshake with 503; a configuration mistake with 500.
  */
 import { toClientError } from './core/errors.js';
-import { callbackUrlOf } from './runtime/caller.js';
-import { getRuntime } from './runtime/deps.js';
+import { connectionStore } from './runtime/connections.js';
 import { logger } from './runtime/logger.js';
 import type { WebSocketHandler } from './shared/apigw-events.js';
 
@@ -14,8 +13,7 @@ export const handler: WebSocketHandler = async (event) => {
   const userId = authorizer?.userId;
   if (typeof userId !== 'string' || !userId) return { statusCode: 401 };
   try {
-    const deps = (await getRuntime()).deps(callbackUrlOf(event));
-    await deps.connections.putConnection({ connectionId, userId, connectedAt });
+    await connectionStore().putConnection({ connectionId, userId, connectedAt });
     return { statusCode: 200 };
   } catch (error) {
     const code = toClientError(error).code;

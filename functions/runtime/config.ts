@@ -36,8 +36,18 @@ const databaseShape = {
 
 const databaseSchema = z.object(databaseShape);
 
+/** Only what reaching DynamoDB needs (the $connect route). */
+const connectionsShape = {
+  DYNAMODB_ENDPOINT: z.optional(z.string()),
+  CONNECTIONS_TABLE: z._default(z.string(), 'parley-connections'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+};
+
+const connectionsSchema = z.object(connectionsShape);
+
 const envSchema = z.object({
   ...databaseShape,
+  ...connectionsShape,
   REDIS_URL: z.optional(z.string()),
   REDIS_CLUSTER: flag,
   REDIS_KEY_PREFIX: z._default(z.string(), ''),
@@ -45,9 +55,6 @@ const envSchema = z.object({
   REDIS_SECRET_ARN: optionalString,
   /** `memory` selects the in-process stand-in; the dev server only. */
   PARLEY_CACHE: z._default(z.enum(['redis', 'memory']), 'redis'),
-  DYNAMODB_ENDPOINT: z.optional(z.string()),
-  CONNECTIONS_TABLE: z._default(z.string(), 'parley-connections'),
-  AWS_REGION: z._default(z.string(), 'us-east-1'),
   /** The Management API endpoint; else `https://{domainName}/{stage}` from the event. */
   CALLBACK_URL: z.optional(z.string()),
   MAX_MESSAGE_CHARS: positiveInt(4000),
@@ -56,6 +63,7 @@ const envSchema = z.object({
 });
 
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
+export type ConnectionsConfig = z.infer<typeof connectionsSchema>;
 export type HandlerConfig = z.infer<typeof envSchema>;
 
 function parse<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
@@ -78,6 +86,11 @@ export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
   const config = parse(databaseSchema, env);
   checkDatabase(config);
   return config;
+}
+
+/** Only what reaching the connections table needs. */
+export function readConnectionsConfig(env: NodeJS.ProcessEnv = process.env): ConnectionsConfig {
+  return parse(connectionsSchema, env);
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig {

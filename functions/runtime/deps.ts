@@ -4,30 +4,20 @@
  * callback endpoint. Building them may read secrets (Secrets Manager), so it is async and
  * happens on the first invocation; a failed build is retried by the next one.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
-import { DynamoConnectionStore } from '../stores/dynamodb/connection-store.js';
 import { ManagementApiSender } from '../stores/management-api/sender.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
+import { connectionsRuntime, resetConnections } from './connections.js';
 import { postgresConnection } from './database.js';
+import { localCredentials } from './local-credentials.js';
 import { chatLogger } from './logger.js';
 import { readJsonSecret, secretField } from './secrets.js';
-
-/** Local endpoints (the dev gateway, dynalite) take any credentials; AWS uses the role's. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-function localCredentials(endpoint: string | undefined) {
-  if (!endpoint || process.env.AWS_ACCESS_KEY_ID) return {};
-  return /^http:\/\/(127\.|localhost|\[::1\])/.test(endpoint)
-    ? { credentials: LOCAL_CREDENTIALS }
-    : {};
-}
 
 export interface RedisCredentials {
   username?: string;
@@ -142,14 +132,10 @@ function buildRuntime(
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
     cache = new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX });
   }
-  const dynamo = new DynamoDBClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-    ...localCredentials(config.DYNAMODB_ENDPOINT),
-  });
+  const connections = connectionsRuntime(config);
   const base = {
     messages: new PostgresMessageStore(pool),
-    connections: new DynamoConnectionStore(dynamo, config.CONNECTIONS_TABLE),
+    connections: connections.store,
     cache,
     limits: { ...DEFAULT_LIMITS, maxMessageChars: config.MAX_MESSAGE_CHARS },
     log: chatLogger,
@@ -175,7 +161,7 @@ function buildRuntime(
     async close() {
       await pool.end();
       redis?.disconnect();
-      dynamo.destroy();
+      resetConnections(connections);
     },
   };
 }
@@ -235,6 +221,7 @@ export function getRuntime(): Promise<Runtime> {
 export async function resetRuntime(next?: Runtime): Promise<void> {
   const previous = runtime;
   runtime = next ? Promise.resolve(next) : undefined;
+  resetConnections();
   const created = await previous?.catch(() => undefined);
   if (created && created !== next) await created.close();
 }

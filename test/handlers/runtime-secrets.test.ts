@@ -23,6 +23,7 @@ import { handler as defaultRoute } from '../../functions/default.js';
 import { handler as disconnect } from '../../functions/disconnect.js';
 import { handler as joinRoom } from '../../functions/join-room.js';
 import { readConfig } from '../../functions/runtime/config.js';
+import { resetConnections } from '../../functions/runtime/connections.js';
 import { postgresConnection } from '../../functions/runtime/database.js';
 import {
   createRedis,
@@ -335,12 +336,18 @@ describe('routes while the runtime cannot be created', () => {
     ]);
   });
 
-  it('$connect answers 503 when Secrets Manager is unreachable, 500 on a configuration error', async () => {
-    vi.stubEnv('PARLEY_CACHE', 'memory');
-    expect(await connect(connectEvent(), lambdaContext())).toEqual({ statusCode: 500 });
+  it('$connect needs neither PostgreSQL nor secrets: only DynamoDB, 503 when it is down', async () => {
     vi.stubEnv('DB_SECRET_ARN', DB_ARN);
     secrets.on(GetSecretValueCommand).rejects(unreachable());
-    expect(await connect(connectEvent(), lambdaContext())).toEqual({ statusCode: 503 });
+    // Nothing listens on port 9: the connection store is unreachable.
+    vi.stubEnv('DYNAMODB_ENDPOINT', 'http://127.0.0.1:9');
+    resetConnections();
+    try {
+      expect(await connect(connectEvent(), lambdaContext())).toEqual({ statusCode: 503 });
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    } finally {
+      resetConnections();
+    }
   });
 
   it('$disconnect answers 200 and logs', async () => {

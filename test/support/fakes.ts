@@ -21,6 +21,7 @@ import type {
 } from '../../functions/core/ports.js';
 import type { ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
+import { replaceConnectionStore } from '../../functions/runtime/connections.js';
 import { type Runtime, resetRuntime } from '../../functions/runtime/deps.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 
@@ -288,9 +289,11 @@ export async function installRuntime(world: FakeWorld): Promise<void> {
   const config = readConfig({ DATABASE_URL: 'postgres://x', PARLEY_CACHE: 'memory' });
   const pool = { end: async () => undefined } as unknown as Runtime['pool'];
   await resetRuntime({ config, pool, deps: () => world.deps, close: async () => undefined });
+  replaceConnectionStore(world.connections);
 }
 
 /** Restores the container's runtime to "not created yet". */
 export async function uninstallRuntime(): Promise<void> {
   await resetRuntime(undefined);
+  replaceConnectionStore(undefined);
 }
