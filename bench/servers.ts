@@ -47,6 +47,8 @@ export interface SystemUnderTest {
   crashed(): string | undefined;
   /** Resident memory of the child (VmRSS), bytes; null once it is gone. */
   rssBytes(): number | null;
+  /** Runs a full garbage collection in the child (see gc-on-signal.ts), then lets it settle. */
+  collectGarbage(): Promise<void>;
   /** CPU time the child has used so far (user + system), seconds; null once it is gone. */
   cpuSeconds(): number | null;
   stop(): Promise<void>;
@@ -94,7 +96,8 @@ export async function startSystem(ctx: BenchContext, name: SystemName): Promise<
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
     : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ENTRIES[name]], {
+  const gc = ['--expose-gc', '--import', path.join(BENCH_DIR, 'gc-on-signal.ts')];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...gc, ENTRIES[name]], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -157,6 +160,11 @@ export async function startSystem(ctx: BenchContext, name: SystemName): Promise<
     httpUrl: `http://127.0.0.1:${port}`,
     crashed: () => exited,
     rssBytes: () => readRss(pid),
+    async collectGarbage() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    },
     cpuSeconds: () => readCpuSeconds(pid),
     stop() {
       stopped ??= (async () => {

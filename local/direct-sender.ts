@@ -17,8 +17,10 @@ export function directSender(gateway: Pick<Gateway, 'postToConnection'>): Connec
       return (await gateway.postToConnection(connectionId, data)) === 'sent';
     },
     async broadcast(connectionIds, data): Promise<BroadcastResult> {
+      // Encoded once for every recipient, not once per socket (a text frame either way).
+      const frame = Buffer.from(data);
       const outcomes = await Promise.allSettled(
-        connectionIds.map((id) => gateway.postToConnection(id, data)),
+        connectionIds.map((id) => gateway.postToConnection(id, frame)),
       );
       const gone: string[] = [];
       let failed = 0;

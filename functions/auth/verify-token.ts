@@ -24,13 +24,20 @@ export class InvalidTokenError extends Error {
 export type TokenVerifier = (token: string | undefined) => Promise<VerifiedUser>;
 
 export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
-  let key: Uint8Array | JWTVerifyGetKey;
+  /** The JWKS lookup, or the secret imported once (jose would import raw bytes on every verify). */
+  let key: JWTVerifyGetKey | Promise<CryptoKey>;
   let algorithms: string[];
   if (config.jwksUrl) {
     key = createRemoteJWKSet(new URL(config.jwksUrl));
     algorithms = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384'];
   } else if (config.secret) {
-    key = new TextEncoder().encode(config.secret);
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(config.secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
     algorithms = ['HS256'];
   } else {
     throw new Error(
@@ -41,12 +48,16 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     if (!token) throw new InvalidTokenError('missing token');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key as Uint8Array, {
+      const options = {
         algorithms,
         requiredClaims: ['sub', 'exp'],
         ...(config.issuer ? { issuer: config.issuer } : {}),
         ...(config.audience ? { audience: config.audience } : {}),
-      }));
+      };
+      ({ payload } =
+        typeof key === 'function'
+          ? await jwtVerify(token, key, options)
+          : await jwtVerify(token, await key, options));
     } catch (error) {
       throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
     }

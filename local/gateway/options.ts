@@ -61,7 +61,7 @@ export interface Gateway {
    * in this process: 'gone' when the connection is not open (the 410 case); throws on a
    * payload over 128 KB (the 413 case).
    */
-  postToConnection(connectionId: string, data: string): Promise<'sent' | 'gone'>;
+  postToConnection(connectionId: string, data: string | Buffer): Promise<'sent' | 'gone'>;
   /** Closes every connection with 1001 (awaiting each $disconnect), then the server. */
   close(): Promise<void>;
 }

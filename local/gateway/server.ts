@@ -195,8 +195,8 @@ class LocalGateway {
     });
   }
 
-  private async postDirect(connectionId: string, data: string): Promise<'sent' | 'gone'> {
-    if (Buffer.byteLength(data) > MAX_MESSAGE_BYTES) {
+  private async postDirect(connectionId: string, data: string | Buffer): Promise<'sent' | 'gone'> {
+    if ((typeof data === 'string' ? Buffer.byteLength(data) : data.length) > MAX_MESSAGE_BYTES) {
       throw Object.assign(new Error('Message too long'), { name: 'PayloadTooLargeException' });
     }
     const connection = this.registry.getOpen(connectionId);
@@ -209,7 +209,7 @@ class LocalGateway {
     }
   }
 
-  private post(connection: Connection, data: string): Promise<void> {
+  private post(connection: Connection, data: string | Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connection.socket;
       if (!socket || connection.state !== 'open') return reject(new Error('gone'));
