@@ -128,7 +128,11 @@ export const bigRoom: Scenario = async (ctx) => {
           parley: p?.load.lastDeliveryMs,
           peer: q?.load.lastDeliveryMs,
         },
-        { target: `<= ${limitMs} ms`, check: (v) => v <= limitMs },
+        {
+          // The issue's target: no slower than the peer's broadcast; alone, a bound.
+          target: `<= peer (alone: <= ${limitMs} ms)`,
+          check: (v, peer) => (peer === undefined ? v <= limitMs : v <= peer),
+        },
       ),
       row(`send -> last delivery (slowest of ${rounds})`, 'ms', {
         parley: p?.slowest,
