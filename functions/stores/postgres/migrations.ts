@@ -47,4 +47,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'append_message function for the send path',
+    // PL/pgSQL keeps the plan of the statement inside for the life of the backend, so a
+    // send no longer pays for parsing and planning the CTE each time: the caller's
+    // statement stays unnamed (a named one would pin RDS Proxy sessions) and is trivial to
+    // plan. A duplicate clientMsgId raises the unique violation as before.
+    sql: `
+      CREATE FUNCTION append_message(
+        p_room_id text, p_user_id text, p_content text, p_client_msg_id text
+      ) RETURNS SETOF messages LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RETURN QUERY
+        WITH next AS (
+          UPDATE rooms SET last_seq = last_seq + 1 WHERE id = p_room_id RETURNING last_seq
+        )
+        INSERT INTO messages (room_id, seq, user_id, content, client_msg_id)
+        SELECT p_room_id, next.last_seq, p_user_id, p_content, p_client_msg_id FROM next
+        RETURNING *;
+      END
+      $fn$;
+    `,
+  },
 ];
