@@ -1,7 +1,7 @@
 /**
  * Saturation: the steady population, with the message rate stepped up (300, 400, ... 1,000,
- * then 1,250, 1,500, 2,000 ... msg/s) until a step is not sustained: p99 delivery over 250 ms, anything lost or
- * refused, or the acks falling behind the offered rate. The highest sustained rate is the
+ * then 1,250, 1,500, 2,000 ... msg/s) until a step is not sustained: p99 delivery over
+ * 250 ms, anything lost or refused, or the acks falling behind the offered rate. The highest sustained rate is the
  * figure; each step's p99 is shown beside it. Quick: two small steps.
  */
 import { eachSystem, type PerSystem, row } from '../compare.js';
@@ -88,11 +88,12 @@ export const saturation: Scenario = async (ctx) => {
   for (const [name, steps] of Object.entries(results) as [SystemName, Step[]][]) {
     best[name] = steps.filter((s) => s.sustained).reduce((m, s) => Math.max(m, s.rate), 0);
   }
-  const target = size.rates[1] ?? 0;
+  // The issue's target: at least the peer's; alone, at least the steady scenario's rate.
+  const alone = ctx.quick ? (size.rates[1] ?? 0) : 1_000;
   const rows: ResultRow[] = [
     row('highest sustained rate', 'msgs/s', best, {
-      target: `>= ${target} msg/s`,
-      check: (v) => v >= target,
+      target: `>= peer (alone: >= ${alone} msg/s)`,
+      check: (v, peer) => v >= (peer ?? alone),
     }),
   ];
   for (const rate of size.rates) {
