@@ -8,6 +8,7 @@ import { Backoff } from './backoff.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
 import { isParleyError, ParleyError } from './errors.js';
+import { timeOrderedId } from './ids.js';
 import { PendingRequests } from './pending.js';
 import { RoomStream } from './room-stream.js';
 import { type OutgoingSend, SendQueue } from './send-queue.js';
@@ -182,7 +183,7 @@ class Client implements ParleyClient {
     const send: OutgoingSend = {
       roomId,
       content,
-      clientMsgId: options.clientMsgId ?? randomId(),
+      clientMsgId: options.clientMsgId ?? timeOrderedId(),
       onWire: false,
     };
     this.sends.add(send, this.state === 'open');
@@ -548,11 +549,4 @@ function closedError(): ParleyError {
 
 function unexpected(frame: ServerFrame): ParleyError {
   return new ParleyError('internal', `Unexpected reply: ${frame.type}`);
-}
-
-/** 128 random bits, hex; `getRandomValues` also works where `randomUUID` does not (http pages). */
-function randomId(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -24,6 +24,7 @@ export {
   type ParleyErrorCode,
   type ServerErrorCode,
 } from './errors.js';
+export { timeOrderedId } from './ids.js';
 export type {
   SocketCloseEvent,
   SocketMessageEvent,

@@ -9,6 +9,7 @@ import {
   isParleyError,
   type Message,
   type ParleyClient,
+  timeOrderedId,
 } from '../client/index.js';
 import { MessageList, renderOnline } from './render.js';
 
@@ -114,12 +115,6 @@ async function fetchToken(name: string): Promise<string> {
     throw new Error(`Could not sign in: ${message}`);
   }
   return fields.token;
-}
-
-/** A clientMsgId; `crypto.randomUUID` needs a secure context, which a LAN address is not. */
-function newClientMsgId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function nearBottom(): boolean {
@@ -286,7 +281,7 @@ async function stop(): Promise<void> {
 function send(current: Chat): void {
   const content = ui.composeInput.value;
   if (content.trim() === '') return;
-  const clientMsgId = newClientMsgId();
+  const clientMsgId = timeOrderedId();
   current.list.addPending(clientMsgId, content);
   ui.composeInput.value = '';
   scrollToBottom();

@@ -45,6 +45,7 @@ export function createRedis(
     maxRetriesPerRequest: 1,
     commandTimeout: 2_000,
     connectTimeout: 2_000,
+    enableAutoPipelining: true,
   };
   const url = config.REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (config.REDIS_CLUSTER) {

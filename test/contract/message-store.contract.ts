@@ -52,6 +52,21 @@ export function messageStoreContract(name: string, factory: PoolFactory) {
       expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 2 });
     });
 
+    it('gives messages time-ordered ids (UUIDv7) stamped with the time they were stored', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const before = Date.now();
+      const { message } = await send(room, 'stamped');
+      const after = Date.now();
+      expect(message.id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      const stampedMs = Number.parseInt(message.id.replaceAll('-', '').slice(0, 12), 16);
+      // The database clock and ours agree on this machine to well within a second.
+      expect(stampedMs).toBeGreaterThanOrEqual(before - 1000);
+      expect(stampedMs).toBeLessThanOrEqual(after + 1000);
+    });
+
     it('stores a retried clientMsgId once and returns the stored message', async () => {
       const room = uid();
       await store.joinRoom(room, 'alice');

@@ -1,13 +1,16 @@
 import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import type { SendMessageRequest } from '../frames.js';
+import type { Message } from '../message.js';
+import type { ChatDeps } from '../ports.js';
 import { readRoomConnections } from '../room-connections.js';
 import type { ActionHandler } from './types.js';
 
 /**
  * The hot path: one cache read both authorizes the sender and lists the room's
  * connections; one PostgreSQL statement stores the message with the next seq; the ack
- * goes out once that has committed; then every other connection in the room gets it.
+ * goes out once that has committed; then every other connection in the room gets it, while
+ * the room's cached window takes the message.
  */
 export const sendMessage: ActionHandler<SendMessageRequest> = async (
   deps,
@@ -26,20 +29,10 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
     content: request.content,
     clientMsgId: request.clientMsgId,
   });
-  if (!duplicate) {
-    // The message is durable; a cache that cannot take it must not serve a window that
-    // silently ends before it, so the window is dropped and rebuilt on the next read.
-    await deps.cache.appendRecentMessage(roomId, message).catch(async (error: unknown) => {
-      deps.log.warn('cache append failed; dropping the window', {
-        roomId,
-        seq: message.seq,
-        error: String(error),
-      });
-      await deps.cache.forgetRecentMessages(roomId).catch((e: unknown) => {
-        deps.log.error('could not drop the cached window', { roomId, error: String(e) });
-      });
-    });
-  }
+  // The window append is a cache write: it is issued before the ack (it leaves for Redis in
+  // this turn of the event loop), so a read the ack can cause, a client round trip later,
+  // finds it; but the ack and the fan-out do not wait for its reply. Awaited at the end.
+  const cached = duplicate ? undefined : appendToWindow(deps, roomId, message);
   // A failed ack must not cost the room its delivery: the client's retry will be a
   // duplicate, which is (rightly) not fanned out again.
   const ackError = await reply({ type: 'ack', message }).then(
@@ -54,5 +47,24 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
       { type: 'new_message', message },
     );
   }
+  await cached;
   if (ackError !== undefined) throw ackError;
 };
+
+/**
+ * Adds the message to the room's cached window. The message is durable; a cache that cannot
+ * take it must not serve a window that silently ends before it, so on failure the window is
+ * dropped and rebuilt on the next read. Never rejects.
+ */
+async function appendToWindow(deps: ChatDeps, roomId: string, message: Message): Promise<void> {
+  await deps.cache.appendRecentMessage(roomId, message).catch(async (error: unknown) => {
+    deps.log.warn('cache append failed; dropping the window', {
+      roomId,
+      seq: message.seq,
+      error: String(error),
+    });
+    await deps.cache.forgetRecentMessages(roomId).catch((e: unknown) => {
+      deps.log.error('could not drop the cached window', { roomId, error: String(e) });
+    });
+  });
+}

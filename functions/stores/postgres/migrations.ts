@@ -70,4 +70,26 @@ export const MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 3,
+    name: 'time-ordered message ids',
+    // A random UUID lands on a random leaf of the unique index on id, and the first change
+    // to a page after each checkpoint writes the whole 8 KB page to the WAL: measured, a
+    // send wrote ~13 KB of WAL against ~220 bytes for a bare insert, and waited on flushing
+    // it. A UUIDv7 (RFC 9562: Unix milliseconds, then random bits) is unique the same way
+    // and keeps inserts on the index's newest page. PostgreSQL 18 has uuidv7(); this is
+    // the same layout for the versions RDS runs today. Existing ids stay as they are.
+    sql: `
+      CREATE FUNCTION parley_uuid_v7() RETURNS uuid LANGUAGE sql VOLATILE AS $fn$
+        SELECT encode(
+          set_bit(set_bit(
+            overlay(uuid_send(gen_random_uuid())
+              placing substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+              FROM 1 FOR 6),
+            52, 1), 53, 1),
+          'hex')::uuid
+      $fn$;
+      ALTER TABLE messages ALTER COLUMN id SET DEFAULT parley_uuid_v7();
+    `,
+  },
 ];
