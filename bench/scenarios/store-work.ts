@@ -3,9 +3,11 @@
  * at room sizes 2, 10 and 1,000. Target: at most 1 statement and 2 round trips, flat in
  * room size. Counted by wrapping the clients the adapters use, not estimated.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { timeOrderedId } from '../../client/ids.js';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import { sendMessage } from '../../functions/core/actions/send-message.js';
 import type { ChatDeps } from '../../functions/core/ports.js';
@@ -93,7 +95,7 @@ export const storeWork: Scenario = async (ctx) => {
         await sendMessage(
           deps,
           sender,
-          { roomId, content: `m${i}`, clientMsgId: randomUUID() },
+          { roomId, content: `m${i}`, clientMsgId: timeOrderedId() },
           noReply,
         );
       }
