@@ -142,11 +142,16 @@ function buildRuntime(
     log: chatLogger,
   };
   const senders = new Map<string, ConnectionSender>();
+  let inProcess: ChatDeps | undefined;
   return {
     config,
     pool,
     deps(callbackUrl: string): ChatDeps {
-      if (inProcessSender) return { ...base, sender: inProcessSender };
+      if (inProcessSender) {
+        // One object for every invocation in the local gateway's process, not one each.
+        if (inProcess?.sender !== inProcessSender) inProcess = { ...base, sender: inProcessSender };
+        return inProcess;
+      }
       const endpoint = config.CALLBACK_URL ?? callbackUrl;
       let sender = senders.get(endpoint);
       if (!sender) {

@@ -15,8 +15,19 @@ import { newGatewayId } from './ids.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The last second formatted: every frame needs its time, and many share a second. */
+let lastFormatted = { second: Number.NaN, text: '' };
+
 /** `$context.requestTime`: CLF format in UTC, e.g. `26/Nov/2026:10:00:00 +0000`. */
 export function formatRequestTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastFormatted.second) {
+    lastFormatted = { second, text: formatClf(epochMs) };
+  }
+  return lastFormatted.text;
+}
+
+function formatClf(epochMs: number): string {
   const d = new Date(epochMs);
   const two = (n: number) => String(n).padStart(2, '0');
   const month = MONTHS[d.getUTCMonth()] ?? 'Jan';

@@ -21,20 +21,52 @@ function functionNameFor(routeKey: string): string {
   return routeKey.replace(/[^A-Za-z0-9_-]/g, '') || 'handler';
 }
 
+interface FunctionNames {
+  invokedFunctionArn: string;
+  logGroupName: string;
+}
+
+/** Per route key, the names that never change (built once, not on every invocation). */
+const namesByRoute = new Map<string, FunctionNames>();
+
+function namesFor(routeKey: string): FunctionNames {
+  let names = namesByRoute.get(routeKey);
+  if (!names) {
+    const logName = functionNameFor(routeKey);
+    names = {
+      invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${logName}`,
+      logGroupName: `/aws/lambda/${logName}`,
+    };
+    namesByRoute.set(routeKey, names);
+  }
+  return names;
+}
+
+const DAY_MS = 86_400_000;
+let lastStream = { day: Number.NaN, name: '' };
+
+/** `2026/11/26/[$LATEST]local`: Lambda names log streams by the day they started. */
+function logStreamFor(now: number): string {
+  const day = Math.floor(now / DAY_MS);
+  if (day !== lastStream.day) {
+    const date = new Date(now).toISOString().slice(0, 10).replaceAll('-', '/');
+    lastStream = { day, name: `${date}/[$LATEST]local` };
+  }
+  return lastStream.name;
+}
+
 export function createLambdaContext(routeKey: string, now = Date.now()): Context {
   const deadline = now + INVOCATION_TIMEOUT_MS;
-  const functionName = routeKey;
-  const logName = functionNameFor(routeKey);
-  const day = new Date(now).toISOString().slice(0, 10).replaceAll('-', '/');
+  const { invokedFunctionArn, logGroupName } = namesFor(routeKey);
   return {
     callbackWaitsForEmptyEventLoop: true,
-    functionName,
+    functionName: routeKey,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${logName}`,
+    invokedFunctionArn,
     memoryLimitInMB: '1024',
     awsRequestId: newAwsRequestId(),
-    logGroupName: `/aws/lambda/${logName}`,
-    logStreamName: `${day}/[$LATEST]local`,
+    logGroupName,
+    logStreamName: logStreamFor(now),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     // The callback-era methods are deprecated and unused by async handlers; they exist so the
     // object satisfies `Context` and a stray call does not throw.
