@@ -11,24 +11,20 @@
 import type { BroadcastResult, ConnectionSender } from '../functions/core/ports.js';
 import type { Gateway } from './gateway/index.js';
 
-export function directSender(gateway: Pick<Gateway, 'postToConnection'>): ConnectionSender {
+export function directSender(
+  gateway: Pick<Gateway, 'postToConnection' | 'postToConnections'>,
+): ConnectionSender {
   return {
     async send(connectionId, data) {
       return (await gateway.postToConnection(connectionId, data)) === 'sent';
     },
     async broadcast(connectionIds, data): Promise<BroadcastResult> {
       // Encoded once for every recipient, not once per socket (a text frame either way).
-      const frame = Buffer.from(data);
-      const outcomes = await Promise.allSettled(
-        connectionIds.map((id) => gateway.postToConnection(id, frame)),
+      // A frame over the limit fails every post, as each PostToConnection would (413).
+      return gateway.postToConnections(connectionIds, Buffer.from(data)).then(
+        ({ gone }) => ({ gone, failed: 0 }),
+        () => ({ gone: [], failed: connectionIds.length }),
       );
-      const gone: string[] = [];
-      let failed = 0;
-      outcomes.forEach((outcome, i) => {
-        if (outcome.status === 'rejected') failed++;
-        else if (outcome.value === 'gone') gone.push(connectionIds[i]!);
-      });
-      return { gone, failed };
     },
   };
 }

@@ -62,6 +62,12 @@ export interface Gateway {
    * payload over 128 KB (the 413 case).
    */
   postToConnection(connectionId: string, data: string | Buffer): Promise<'sent' | 'gone'>;
+  /**
+   * The same post to many connections at once, resolving with those that were gone (or
+   * closed under the send) once every send has been written. One promise for the batch
+   * rather than one per connection: in a room of thousands those were most of the cost.
+   */
+  postToConnections(connectionIds: readonly string[], data: Buffer): Promise<{ gone: string[] }>;
   /** Closes every connection with 1001 (awaiting each $disconnect), then the server. */
   close(): Promise<void>;
 }

@@ -131,6 +131,7 @@ class LocalGateway {
       callbackUrl: `http://${host}:${port}`,
       port,
       postToConnection: (connectionId, data) => this.postDirect(connectionId, data),
+      postToConnections: (connectionIds, data) => this.postManyDirect(connectionIds, data),
       close: () => this.close(),
     };
   }
@@ -207,6 +208,41 @@ class LocalGateway {
     } catch {
       return 'gone'; // the socket closed under the send
     }
+  }
+
+  private postManyDirect(
+    connectionIds: readonly string[],
+    data: Buffer,
+  ): Promise<{ gone: string[] }> {
+    if (data.length > MAX_MESSAGE_BYTES) {
+      return Promise.reject(
+        Object.assign(new Error('Message too long'), { name: 'PayloadTooLargeException' }),
+      );
+    }
+    const gone: string[] = [];
+    let pending = 0;
+    return new Promise((resolve) => {
+      const settle = () => {
+        if (--pending === 0) resolve({ gone });
+      };
+      pending++; // held until every send has been started
+      for (const id of connectionIds) {
+        const connection = this.registry.getOpen(id);
+        const socket = connection?.socket;
+        if (!connection || !socket) {
+          gone.push(id);
+          continue;
+        }
+        pending++;
+        socket.send(data, { binary: false }, (error) => {
+          if (error)
+            gone.push(id); // the socket closed under the send
+          else connection.lastActiveAt = Date.now();
+          settle();
+        });
+      }
+      settle();
+    });
   }
 
   private post(connection: Connection, data: string | Buffer): Promise<void> {

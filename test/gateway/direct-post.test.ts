@@ -34,6 +34,32 @@ describe('postToConnection', () => {
     );
   });
 
+  it('posts one frame to many connections, reporting the closed and unknown ones gone', async () => {
+    const first = await connect(gateway.url);
+    const firstId = await lastConnectionId(recorder);
+    const second = await connect(gateway.url);
+    const secondId = await lastConnectionId(recorder);
+    const third = await connect(gateway.url);
+    const thirdId = await lastConnectionId(recorder);
+    third.ws.close();
+    await third.closed;
+    const frame = Buffer.from('{"many":1}');
+    const result = await gateway.postToConnections(
+      [firstId, thirdId, secondId, 'AAAAAAAAAAAAAAAAAAAA'],
+      frame,
+    );
+    expect(result.gone.sort()).toEqual([thirdId, 'AAAAAAAAAAAAAAAAAAAA'].sort());
+    expect(await first.message(1)).toBe('{"many":1}');
+    expect(await second.message(1)).toBe('{"many":1}');
+    expect(await gateway.postToConnections([], frame)).toEqual({ gone: [] });
+    await expect(
+      gateway.postToConnections([firstId], Buffer.alloc(128 * 1024 + 1, 'x')),
+    ).rejects.toMatchObject({ name: 'PayloadTooLargeException' });
+    first.ws.close();
+    second.ws.close();
+    await Promise.all([first.closed, second.closed]);
+  });
+
   it('backs the direct sender: broadcast reports gone connections', async () => {
     const client = await connect(gateway.url);
     const id = await lastConnectionId(recorder);
@@ -42,6 +68,10 @@ describe('postToConnection', () => {
     expect(result).toEqual({ gone: ['AAAAAAAAAAAAAAAAAAAA'], failed: 0 });
     expect(await client.message(1)).toBe('{"n":2}');
     expect(await sender.send('AAAAAAAAAAAAAAAAAAAA', 'x')).toBe(false);
+    // Over 128 KB every post fails (413 each on AWS); the broadcast itself does not throw.
+    expect(
+      await sender.broadcast([id, 'AAAAAAAAAAAAAAAAAAAA'], 'x'.repeat(128 * 1024 + 1)),
+    ).toEqual({ gone: [], failed: 2 });
     client.ws.close();
     await client.closed;
   });

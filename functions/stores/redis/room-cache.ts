@@ -118,18 +118,17 @@ export class RedisRoomCache implements RoomCache {
 
   async roomConnections(roomId: string): Promise<CachedConnections> {
     // HGETALL through `call`: the flat reply, not ioredis's object of it, which costs twice
-    // the time on a room of thousands (measured: 6 ms against 10 ms at 5,000).
-    const results = await guarded(() =>
-      this.redis
-        .pipeline()
-        .call('HGETALL', this.key(roomId, 'conns'))
-        .get(this.key(roomId, 'ver'))
-        .exec(),
+    // the time on a room of thousands (measured: 6 ms against 10 ms at 5,000). Two plain
+    // commands rather than a pipeline of its own: auto-pipelining writes them in one go
+    // together with whatever other requests issued in the same turn of the event loop.
+    const [hash, versionText] = await guarded(() =>
+      Promise.all([
+        this.redis.call('HGETALL', this.key(roomId, 'conns')),
+        this.redis.get(this.key(roomId, 'ver')),
+      ]),
     );
-    const [hashResult, versionResult] = results ?? [];
-    if (hashResult?.[0]) throw hashResult[0];
-    const flat = (hashResult?.[1] ?? []) as string[];
-    const version = (versionResult?.[1] as string | null) ?? '';
+    const flat = hash as string[];
+    const version = versionText ?? '';
     if (!hasField(flat, SENTINEL)) return { version };
     return { connections: pairsToConnections(flat), version };
   }
