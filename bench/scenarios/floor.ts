@@ -3,7 +3,6 @@
  * trip, against the send_message handler's own time (fan-out excluded). Target: the
  * handler within 1.5x of their sum.
  */
-
 import { randomUUID } from 'node:crypto';
 import { timeOrderedId } from '../../client/ids.js';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
@@ -69,11 +68,9 @@ export const floor: Scenario = async (ctx) => {
       );
       if (keep) ackSamples.push(ackedAt - start);
     }
-    const pgSamples = samples.pg;
-    const redisSamples = samples.redis;
 
-    const pgP = percentiles(pgSamples);
-    const redisP = percentiles(redisSamples);
+    const pgP = percentiles(samples.pg);
+    const redisP = percentiles(samples.redis);
     const handlerP = percentiles(handlerSamples);
     const ackP = percentiles(ackSamples);
     const statementP = percentiles(samples.statement);

@@ -3,7 +3,6 @@
  * at room sizes 2, 10 and 1,000. Target: at most 1 statement and 2 round trips, flat in
  * room size. Counted by wrapping the clients the adapters use, not estimated.
  */
-
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';

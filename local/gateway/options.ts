@@ -61,7 +61,7 @@ export interface Gateway {
    * in this process: 'gone' when the connection is not open (the 410 case); throws on a
    * payload over 128 KB (the 413 case).
    */
-  postToConnection(connectionId: string, data: string | Buffer): Promise<'sent' | 'gone'>;
+  postToConnection(connectionId: string, data: string): Promise<'sent' | 'gone'>;
   /**
    * The same post to many connections at once, resolving with those that were gone (or
    * closed under the send) once every send has been written. One promise for the batch

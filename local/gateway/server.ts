@@ -196,10 +196,8 @@ class LocalGateway {
     });
   }
 
-  private async postDirect(connectionId: string, data: string | Buffer): Promise<'sent' | 'gone'> {
-    if ((typeof data === 'string' ? Buffer.byteLength(data) : data.length) > MAX_MESSAGE_BYTES) {
-      throw Object.assign(new Error('Message too long'), { name: 'PayloadTooLargeException' });
-    }
+  private async postDirect(connectionId: string, data: string): Promise<'sent' | 'gone'> {
+    if (Buffer.byteLength(data) > MAX_MESSAGE_BYTES) throw payloadTooLarge();
     const connection = this.registry.getOpen(connectionId);
     if (!connection) return 'gone';
     try {
@@ -214,30 +212,22 @@ class LocalGateway {
     connectionIds: readonly string[],
     data: Buffer,
   ): Promise<{ gone: string[] }> {
-    if (data.length > MAX_MESSAGE_BYTES) {
-      return Promise.reject(
-        Object.assign(new Error('Message too long'), { name: 'PayloadTooLargeException' }),
-      );
-    }
+    if (data.length > MAX_MESSAGE_BYTES) return Promise.reject(payloadTooLarge());
     const gone: string[] = [];
-    let pending = 0;
+    let pending = 1; // held until every send has been started
     return new Promise((resolve) => {
       const settle = () => {
         if (--pending === 0) resolve({ gone });
       };
-      pending++; // held until every send has been started
       for (const id of connectionIds) {
         const connection = this.registry.getOpen(id);
-        const socket = connection?.socket;
-        if (!connection || !socket) {
+        if (!connection) {
           gone.push(id);
           continue;
         }
         pending++;
-        socket.send(data, { binary: false }, (error) => {
-          if (error)
-            gone.push(id); // the socket closed under the send
-          else connection.lastActiveAt = Date.now();
+        this.write(connection, data, (error) => {
+          if (error) gone.push(id); // the socket closed under the send
           settle();
         });
       }
@@ -246,14 +236,25 @@ class LocalGateway {
   }
 
   private post(connection: Connection, data: string | Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const socket = connection.socket;
-      if (!socket || connection.state !== 'open') return reject(new Error('gone'));
-      socket.send(data, { binary: false }, (error) => {
-        if (error) return reject(error);
-        connection.lastActiveAt = Date.now();
-        resolve();
-      });
+    return new Promise((resolve, reject) =>
+      this.write(connection, data, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /** Sends one text frame; `done` gets an error when the connection is not open or closes. */
+  private write(
+    connection: Connection,
+    data: string | Buffer,
+    done: (error?: Error) => void,
+  ): void {
+    const socket = connection.socket;
+    if (!socket || connection.state !== 'open') {
+      done(new Error('gone'));
+      return;
+    }
+    socket.send(data, { binary: false }, (error) => {
+      if (!error) connection.lastActiveAt = Date.now();
+      done(error);
     });
   }
 
@@ -480,4 +481,9 @@ function headerValue(
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return new LocalGateway(options).listen();
+}
+
+/** What `POST /@connections/{id}` answers 413 with: over API Gateway's 128 KB message limit. */
+function payloadTooLarge(): Error {
+  return Object.assign(new Error('Message too long'), { name: 'PayloadTooLargeException' });
 }
