@@ -179,7 +179,11 @@ async function loadOlder(current: Chat): Promise<void> {
     current.loadingOlder = false;
     showHistoryState(current);
   }
-  // A page that does not fill the view leaves nothing to scroll: fetch on until it does.
+  await fillView(current);
+}
+
+/** A page that does not fill the view leaves nothing to scroll: fetch older until it does. */
+async function fillView(current: Chat): Promise<void> {
   if (chat === current && ui.scroller.scrollHeight <= ui.scroller.clientHeight) {
     await loadOlder(current);
   }
@@ -250,7 +254,7 @@ async function start(session: Session): Promise<void> {
     showOnline(current, client.online(session.room));
     showHistoryState(current);
     scrollToBottom();
-    await loadOlder(current); // only if the first page does not fill the view
+    await fillView(current);
   } catch (error) {
     await stop();
     ui.joinError.textContent = `Could not join ${session.room}: ${describe(error)}`;
