@@ -1,29 +1,6 @@
 /**
- * Time-ordered ids for `clientMsgId`: a UUIDv7 (RFC 9562) in canonical form, 48 bits of
- * Unix milliseconds, then random bits.
- *
- * Why not fully random: the server keeps `(room, user, clientMsgId)` unique in a B-tree
- * index, and random keys land on a random leaf page each, which after every checkpoint
- * costs PostgreSQL a full-page image in its write-ahead log (measured: a send wrote about
- * 13 KB of WAL with random ids against a few hundred bytes with ordered ones). Ids that
- * grow with time keep each user's inserts on one hot page.
- *
- * `getRandomValues` works where `randomUUID` does not (pages served over plain http).
+ * Time-ordered ids for `clientMsgId`: a UUIDv7 (RFC 9562). The server keeps
+ * `(room, user, clientMsgId)` unique in a B-tree index, where ids that grow with time are
+ * much cheaper to insert than random ones (see the shared implementation for the numbers).
  */
-export function timeOrderedId(now: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  // 48-bit big-endian milliseconds: 2 ** 32 splits it without BigInt.
-  const high = Math.floor(now / 2 ** 32);
-  const low = now >>> 0;
-  bytes[0] = (high >>> 8) & 0xff;
-  bytes[1] = high & 0xff;
-  bytes[2] = (low >>> 24) & 0xff;
-  bytes[3] = (low >>> 16) & 0xff;
-  bytes[4] = (low >>> 8) & 0xff;
-  bytes[5] = low & 0xff;
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70; // version 7
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export { uuidV7 as timeOrderedId } from '../functions/shared/uuid-v7.js';

@@ -140,6 +140,30 @@ export function messageStoreContract(name: string, factory: PoolFactory) {
       await expect(store.joinRoom(room, 'alice')).rejects.toMatchObject({ code: 'forbidden' });
     });
 
+    it('returns from a send exactly the message that history reads back', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const plain = await send(room, 'no key');
+      const keyed = await send(room, 'with key', 'alice', 'key-1');
+      const stored = (await store.history(room, { limit: 10 })).messages;
+      expect(stored).toEqual([plain.message, keyed.message]);
+      expect(plain.message).not.toHaveProperty('clientMsgId');
+      expect(keyed.message.clientMsgId).toBe('key-1');
+    });
+
+    it('refuses a room id outside the protocol pattern in the schema itself', async () => {
+      for (const bad of ['has space', '', 'x'.repeat(65), "quote'"]) {
+        await expect(pool.query('INSERT INTO rooms (id) VALUES ($1)', [bad])).rejects.toMatchObject(
+          { code: '23514', constraint: 'rooms_id_check' },
+        );
+      }
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      await expect(
+        pool.query('UPDATE rooms SET id = $2 WHERE id = $1', [room, 'bad id']),
+      ).rejects.toMatchObject({ code: '23514' });
+    });
+
     it('treats content as data, never as SQL', async () => {
       const room = uid();
       await store.joinRoom(room, 'alice');

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { ChatError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import type { HistoryPage, HistoryQuery, MessageStore, NewMessage } from '../../core/ports.js';
+import { uuidV7 } from '../../shared/uuid-v7.js';
 import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
 
 interface MessageRow {
@@ -32,13 +33,14 @@ export function toMessage(row: MessageRow): Message {
 
 /**
  * One statement: bump the room's last_seq and insert the message with it (the function
- * from migration 2). The row lock on the room orders concurrent senders and the statement
+ * from migration 4). The row lock on the room orders concurrent senders and the statement
  * commits or fails as one, so seqs have no gaps. It is kept this plain on purpose: a
  * version that also looked up a retried send's earlier copy cost half as much again in
  * backend CPU (measured: 630 against 420 us per send as a plain statement, ~330 us through
- * the function, whose plan PostgreSQL keeps). Retries take the slower path below instead.
+ * a function, whose plan PostgreSQL keeps). Retries take the slower path below instead.
+ * The id is made here and only seq and created_at come back: the rest is already known.
  */
-const APPEND_SQL = `SELECT ${MESSAGE_COLUMNS} FROM append_message($1, $2, $3, $4)`;
+const APPEND_SQL = 'SELECT seq, created_at FROM append_message($1, $2, $3, $4, $5)';
 
 /** The message a send with this clientMsgId already stored. */
 const STORED_SQL = `
@@ -114,18 +116,29 @@ export class PostgresMessageStore implements MessageStore {
 
   async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
     const { roomId, userId, clientMsgId } = input;
+    const id = uuidV7();
     try {
       const { rows } = await guarded(() =>
-        this.pool.query<MessageRow>(APPEND_SQL, [
+        this.pool.query<Pick<MessageRow, 'seq' | 'created_at'>>(APPEND_SQL, [
           roomId,
           userId,
           input.content,
           clientMsgId ?? null,
+          id,
         ]),
       );
       const row = rows[0];
       if (!row) throw new ChatError('not_found', `Room ${roomId} does not exist`);
-      return { message: toMessage(row), duplicate: false };
+      const message: Message = {
+        id,
+        roomId,
+        seq: Number(row.seq),
+        userId,
+        content: input.content,
+        createdAt: row.created_at.toISOString(),
+      };
+      if (clientMsgId !== undefined) message.clientMsgId = clientMsgId;
+      return { message, duplicate: false };
     } catch (error) {
       if (clientMsgId === undefined || !isRetriedSend(error)) throw error;
     }
