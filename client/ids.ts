@@ -3,4 +3,8 @@
  * `(room, user, clientMsgId)` unique in a B-tree index, where ids that grow with time are
  * much cheaper to insert than random ones (see the shared implementation for the numbers).
  */
-export { uuidV7 as timeOrderedId } from '../functions/shared/uuid-v7.js';
+import { uuidV7 } from '../functions/shared/uuid-v7.js';
+
+export function timeOrderedId(now: number = Date.now()): string {
+  return uuidV7(now);
+}

@@ -38,7 +38,6 @@ async function main() {
     });
     stops.push(() => postgres.stop());
     process.env.DATABASE_URL = postgres.url;
-    process.env.PG_POOL_MAX ??= '10';
   }
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   try {

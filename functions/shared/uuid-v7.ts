@@ -11,9 +11,11 @@
  *
  * `getRandomValues` works where `randomUUID` does not (pages served over plain http).
  */
-export function uuidV7(now: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
+export function uuidV7(
+  now: number = Date.now(),
+  bytes: Uint8Array = globalThis.crypto.getRandomValues(new Uint8Array(16)),
+): string {
+  // `bytes`: 16 random bytes, overwritten here (the server passes them from a pool).
   // 48-bit big-endian milliseconds: 2 ** 32 splits it without BigInt.
   const high = Math.floor(now / 2 ** 32);
   const low = now >>> 0;

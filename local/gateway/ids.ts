@@ -2,25 +2,8 @@
  * Identifiers in the formats API Gateway and Lambda use, so code that logs, parses or stores
  * them locally meets the same shapes it meets on AWS.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-
-/**
- * Random bytes drawn 4 KB at a time: every frame takes three gateway ids, and a call into
- * the CSPRNG per id showed up in the benchmark's profile (1.5% of the server's CPU). This
- * is what `randomUUID` does internally.
- */
-const ENTROPY_BYTES = 4096;
-let entropy = Buffer.alloc(0);
-let used = 0;
-
-function randomSlice(length: number): Buffer {
-  if (used + length > entropy.length) {
-    entropy = randomBytes(ENTROPY_BYTES);
-    used = 0;
-  }
-  used += length;
-  return entropy.subarray(used - length, used);
-}
+import { randomUUID } from 'node:crypto';
+import { randomSlice } from '../../functions/shared/entropy.js';
 
 /**
  * A connection id like `L0SM9cOFvHcCIhw=`: 11 random bytes in standard base64, so 16

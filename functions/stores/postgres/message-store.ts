@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { ChatError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import type { HistoryPage, HistoryQuery, MessageStore, NewMessage } from '../../core/ports.js';
+import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
 import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
 
@@ -116,7 +117,7 @@ export class PostgresMessageStore implements MessageStore {
 
   async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
     const { roomId, userId, clientMsgId } = input;
-    const id = uuidV7();
+    const id = uuidV7(Date.now(), randomSlice(16));
     try {
       const { rows } = await guarded(() =>
         this.pool.query<Pick<MessageRow, 'seq' | 'created_at'>>(APPEND_SQL, [
