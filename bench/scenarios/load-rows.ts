@@ -54,8 +54,10 @@ export function latencyRows(results: PerSystem<LoadResult>): ResultRow[] {
       'ms',
       pick(results, (r) => r.delivery[99]),
       {
-        target: `<= ${P99_LIMIT_MS} ms`,
-        check: le(P99_LIMIT_MS),
+        // The issue's steady-load target: no worse than the peer on the same machine in the
+        // same run; a run of Parley alone holds it to the saturation limit instead.
+        target: `<= peer (alone: <= ${P99_LIMIT_MS} ms)`,
+        check: (v, peer) => (peer === undefined ? v <= P99_LIMIT_MS : v <= peer),
       },
     ),
     row(
