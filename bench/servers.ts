@@ -24,13 +24,21 @@ export const BENCH_JWT_SECRET = randomBytes(32).toString('hex');
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 /**
- * The node flags of Parley's local server, as `npm run dev` starts it: a 32 MB young
- * generation semi-space instead of V8's 16 MB. The gateway process makes a Lambda event, a
- * context and frames for every message, most of it garbage at once; profiles put
- * scavenges at ~7% of its thread at 2,000 msg/s, and with the larger semi-space it held
- * the next saturation step (2,250 msg/s: p99 ~600 ms with 16 MB, 109-203 ms with 32 MB).
+ * The node flags of Parley's local server, read from `npm run dev` (`node <flags> --import
+ * tsx local/dev.ts`) so the benchmark runs it as it ships: a 32 MB young generation
+ * semi-space (README, Performance, says why).
  */
-const PARLEY_SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+const PARLEY_SERVER_NODE_FLAGS = nodeFlagsOfScript('dev');
+
+function nodeFlagsOfScript(script: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(BENCH_DIR, '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...rest] = (pkg.scripts[script] ?? '').split(/\s+/);
+  if (command !== 'node') return [];
+  const end = rest.findIndex((word) => word === '--import' || !word.startsWith('--'));
+  return end === -1 ? rest : rest.slice(0, end);
+}
 
 const ENTRIES: Record<SystemName, string> = {
   parley: path.join(BENCH_DIR, 'parley-server-main.ts'),

@@ -130,16 +130,15 @@ export class PostgresMessageStore implements MessageStore {
       );
       const row = rows[0];
       if (!row) throw new ChatError('not_found', `Room ${roomId} does not exist`);
-      const message: Message = {
+      const stored: MessageRow = {
+        ...row,
         id,
-        roomId,
-        seq: Number(row.seq),
-        userId,
+        room_id: roomId,
+        user_id: userId,
         content: input.content,
-        createdAt: row.created_at.toISOString(),
+        client_msg_id: clientMsgId ?? null,
       };
-      if (clientMsgId !== undefined) message.clientMsgId = clientMsgId;
-      return { message, duplicate: false };
+      return { message: toMessage(stored), duplicate: false };
     } catch (error) {
       if (clientMsgId === undefined || !isRetriedSend(error)) throw error;
     }
