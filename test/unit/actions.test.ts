@@ -317,6 +317,36 @@ describe('send_message', () => {
     expect(world.sender.recipients().sort()).toEqual(['a1', 'a2', 'b1']);
   });
 
+  it('posts to the room while the ack is still on its way', async () => {
+    const { alice } = await room();
+    let releaseAck = () => {};
+    const ackHeld = new Promise<void>((resolve) => {
+      releaseAck = resolve;
+    });
+    const reply = async (frame: ReplyFrame) => {
+      await ackHeld;
+      await world.sender.send('a1', JSON.stringify(frame));
+    };
+    const sending = sendMessage(world.deps, alice, { roomId: 'lobby', content: 'hello' }, reply);
+    await vi.waitFor(() => expect(world.sender.framesOfType('b1', 'new_message')).toHaveLength(1));
+    expect(world.sender.framesOfType('a2', 'new_message')).toHaveLength(1);
+    expect(world.sender.framesTo('a1')).toEqual([]);
+    releaseAck();
+    await sending;
+    expect(world.sender.framesOfType('a1', 'ack')).toHaveLength(1);
+  });
+
+  it('delivers to the room when the ack cannot be posted, then reports the failure', async () => {
+    const { alice } = await room();
+    const reply = async () => {
+      throw new Error('post failed');
+    };
+    const outcome = sendMessage(world.deps, alice, { roomId: 'lobby', content: 'hello' }, reply);
+    await expect(outcome).rejects.toThrow('post failed');
+    expect(world.sender.framesOfType('b1', 'new_message')).toHaveLength(1);
+    expect((await world.cache.recentMessages('lobby'))?.messages).toHaveLength(1);
+  });
+
   it('stores the user from the caller, never from the frame', async () => {
     const { bob } = await room();
     const forged = { roomId: 'lobby', content: 'x', userId: 'alice' } as SendMessageRequest;

@@ -8,9 +8,9 @@ import type { ActionHandler } from './types.js';
 
 /**
  * The hot path: one cache read both authorizes the sender and lists the room's
- * connections; one PostgreSQL statement stores the message with the next seq; the ack
- * goes out once that has committed; then every other connection in the room gets it, while
- * the room's cached window takes the message.
+ * connections; one PostgreSQL statement stores the message with the next seq; once that
+ * has committed, the ack goes to the sender while every other connection in the room gets
+ * the message and the room's cached window takes it.
  */
 export const sendMessage: ActionHandler<SendMessageRequest> = async (
   deps,
@@ -33,22 +33,19 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
   // this turn of the event loop), so a read the ack can cause, a client round trip later,
   // finds it; but the ack and the fan-out do not wait for its reply. Awaited at the end.
   const cached = duplicate ? undefined : appendToWindow(deps, roomId, message);
-  // A failed ack must not cost the room its delivery: the client's retry will be a
-  // duplicate, which is (rightly) not fanned out again.
-  const ackError = await reply({ type: 'ack', message }).then(
-    () => undefined,
-    (error: unknown) => error ?? new Error('ack failed'),
-  );
-  if (!duplicate) {
-    await deliver(
-      deps,
-      roomId,
-      connections.filter((c) => c.connectionId !== caller.connectionId),
-      { type: 'new_message', message },
-    );
-  }
+  // The ack and the fan-out leave together. On AWS each is a PostToConnection (an HTTPS
+  // call): waiting for the ack's before posting to the room would add one call to every
+  // delivery. They go to different connections (the sender's own is not in `others`), so no
+  // connection sees frames out of order; and a failed ack does not cost the room its
+  // delivery (the client's retry is a duplicate, which is rightly not fanned out again).
+  const others = connections.filter((c) => c.connectionId !== caller.connectionId);
+  const [acked, delivered] = await Promise.allSettled([
+    reply({ type: 'ack', message }),
+    duplicate ? undefined : deliver(deps, roomId, others, { type: 'new_message', message }),
+  ]);
   await cached;
-  if (ackError !== undefined) throw ackError;
+  if (delivered.status === 'rejected') throw delivered.reason;
+  if (acked.status === 'rejected') throw acked.reason ?? new Error('ack failed');
 };
 
 /**
