@@ -16,7 +16,16 @@ import type { ResultRow, Scenario } from '../scenario.js';
 import { coreStack } from './stack.js';
 
 /** Each call of one of these is one round trip; a pipeline is one round trip at `exec`. */
-const REDIS_COMMANDS = new Set(['evalsha', 'eval', 'hmget', 'hgetall', 'get', 'del', 'zrange']);
+const REDIS_COMMANDS = new Set([
+  'call',
+  'evalsha',
+  'eval',
+  'hmget',
+  'hgetall',
+  'get',
+  'del',
+  'zrange',
+]);
 
 interface Counter {
   count: number;

@@ -86,10 +86,13 @@ export interface PresenceChange {
   others?: RoomConnection[];
 }
 
-export interface CachedConnections {
-  connections?: RoomConnection[];
-  version: string;
-}
+/**
+ * A room's connections as the cache has them: the list on a hit; on a miss, the version
+ * a fill from the durable store must present (read after the miss, before that read).
+ */
+export type CachedConnections =
+  | { connections: RoomConnection[]; version?: undefined }
+  | { connections?: undefined; version: string };
 
 /**
  * The cache (Redis, or the dev server's in-memory stand-in). Every read answers

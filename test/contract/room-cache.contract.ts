@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../functions/core/message.js';
 import type { RoomCache } from '../../functions/core/ports.js';
+import { missVersion } from '../support/room-cache.js';
 import { uid } from '../support/services.js';
 
 export type CacheFactory = (window: number) => Promise<[RoomCache, () => Promise<void>]>;
@@ -40,7 +41,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
 
     it('caches an empty room as empty, not as a miss', async () => {
       const room = uid();
-      const { version } = await cache.roomConnections(room);
+      const version = await missVersion(cache, room);
       await cache.fillRoomConnections(room, [], version);
       expect((await cache.roomConnections(room)).connections).toEqual([]);
       expect(await cache.isInRoom(room, 'c1')).toBe(false);
@@ -50,7 +51,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       const room = uid();
       const alice = { connectionId: 'c1', userId: 'alice' };
       const bob = { connectionId: 'c2', userId: 'bob' };
-      const { version } = await cache.roomConnections(room);
+      const version = await missVersion(cache, room);
       await cache.fillRoomConnections(room, [alice], version);
       const joined = await cache.addRoomConnection(room, bob);
       expect(joined && { ...joined, online: [...joined.online].sort() }).toEqual({
@@ -75,7 +76,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
         { connectionId: 'a2', userId: 'a' },
         { connectionId: 'b1', userId: 'b' },
       ];
-      await cache.fillRoomConnections(room, [a1, b1], (await cache.roomConnections(room)).version);
+      await cache.fillRoomConnections(room, [a1, b1], await missVersion(cache, room));
       const second = await cache.addRoomConnection(room, a2);
       expect(second?.userHasOthers).toBe(true);
       expect(second?.others).toBeUndefined();
@@ -112,7 +113,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
 
     it('refuses a fill read before a join or leave changed the room', async () => {
       const room = uid();
-      const { version } = await cache.roomConnections(room);
+      const version = await missVersion(cache, room);
       // A leave lands between the fill's read of the durable store and its write.
       await cache.removeRoomConnection(room, 'c-left');
       await cache.fillRoomConnections(room, [{ connectionId: 'c-left', userId: 'x' }], version);
@@ -171,7 +172,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
     it('refuses a fill whose version was read before a flush and a join', async () => {
       const room = uid();
       await cache.addRoomConnection(room, { connectionId: 'c-a', userId: 'a' });
-      const { version } = await cache.roomConnections(room);
+      const version = await missVersion(cache, room);
       await flush(cache, room);
       await cache.addRoomConnection(room, { connectionId: 'c-b', userId: 'b' });
       await cache.fillRoomConnections(room, [{ connectionId: 'c-a', userId: 'a' }], version);

@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
+import { missVersion } from '../support/room-cache.js';
 import { testRedis, uid } from '../support/services.js';
 import { roomCacheContract } from './room-cache.contract.js';
 
@@ -29,11 +30,31 @@ roomCacheContract(
 );
 
 describe('Redis room cache keys', () => {
+  it("reads a cached room's connections in one command, and the version only on a miss", async () => {
+    const cache = new RedisRoomCache(redis, { keyPrefix: prefix });
+    const room = uid('one-read');
+    const a = { connectionId: 'a1', userId: 'a' };
+    const call = vi.spyOn(redis, 'call');
+    const get = vi.spyOn(redis, 'get');
+    try {
+      const version = await missVersion(cache, room);
+      expect([call.mock.calls.length, get.mock.calls.length]).toEqual([1, 1]);
+      await cache.fillRoomConnections(room, [a], version);
+      call.mockClear();
+      get.mockClear();
+      expect(await cache.roomConnections(room)).toEqual({ connections: [a] });
+      expect([call.mock.calls.length, get.mock.calls.length]).toEqual([1, 0]);
+    } finally {
+      call.mockRestore();
+      get.mockRestore();
+    }
+  });
+
   it('treats a room whose connection keys were evicted apart as a miss, and drops both', async () => {
     const cache = new RedisRoomCache(redis, { keyPrefix: prefix });
     const room = uid('apart');
     const a = { connectionId: 'a1', userId: 'a' };
-    await cache.fillRoomConnections(room, [a], (await cache.roomConnections(room)).version);
+    await cache.fillRoomConnections(room, [a], await missVersion(cache, room));
     // allkeys-lru may evict one key of the pair; per-user counts without the connections
     // (or the other way round) would answer presence wrongly, so neither is trusted.
     await redis.del(`${prefix}{r:${room}}:users`);

@@ -25,6 +25,7 @@ import { DynamoConnectionStore } from '../../functions/stores/dynamodb/connectio
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
+import { missVersion } from '../support/room-cache.js';
 import { testDynamo, testPool, testRedis, uid } from '../support/services.js';
 
 let pool: pg.Pool;
@@ -119,7 +120,7 @@ describe('Redis cache', () => {
     await deps.cache.addRoomConnection(room, a); // miss: ver = 1
 
     // Reader (e.g. a send_message in another Lambda) on a miss: version '1', then DynamoDB.
-    const read = await deps.cache.roomConnections(room);
+    const version = await missVersion(deps.cache, room);
     const stale = await deps.connections.roomConnections(room);
 
     // FLUSHALL (only this room's keys here, not to disturb other tests).
@@ -131,7 +132,7 @@ describe('Redis cache', () => {
     await readRoomConnections(deps, room);
 
     // The reader's fill lands last.
-    await deps.cache.fillRoomConnections(room, stale, read.version);
+    await deps.cache.fillRoomConnections(room, stale, version);
 
     const cached = await deps.cache.roomConnections(room);
     expect(cached.connections?.map((c) => c.userId).sort()).toEqual(['alice', 'bob']);

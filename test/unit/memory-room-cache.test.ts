@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../functions/core/message.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
+import { missVersion } from '../support/room-cache.js';
 
 function msg(seq: number, roomId = 'r'): Message {
   return {
@@ -28,7 +29,7 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('serves connections after a fill with the version read on the miss', async () => {
     const cache = new MemoryRoomCache();
-    const { version } = await cache.roomConnections('r');
+    const version = await missVersion(cache, 'r');
     await cache.fillRoomConnections('r', [a1, b1], version);
     expect((await cache.roomConnections('r')).connections).toEqual([a1, b1]);
     expect(await cache.isInRoom('r', 'a1')).toBe(true);
@@ -37,7 +38,7 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('refuses a stale fill after a join changed the room', async () => {
     const cache = new MemoryRoomCache();
-    const { version } = await cache.roomConnections('r');
+    const version = await missVersion(cache, 'r');
     // A join lands on the uncached room between the read and the fill.
     expect(await cache.addRoomConnection('r', b1)).toBeUndefined();
     await cache.fillRoomConnections('r', [a1], version);
@@ -46,7 +47,7 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('refuses a stale fill after a leave changed the room (no resurrection)', async () => {
     const cache = new MemoryRoomCache();
-    const { version } = await cache.roomConnections('r');
+    const version = await missVersion(cache, 'r');
     expect(await cache.removeRoomConnection('r', 'a1')).toBeUndefined();
     await cache.fillRoomConnections('r', [a1, b1], version);
     expect((await cache.roomConnections('r')).connections).toBeUndefined();
@@ -55,11 +56,11 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('changes the version on every join and leave', async () => {
     const cache = new MemoryRoomCache();
-    const v0 = (await cache.roomConnections('r')).version;
+    const v0 = await missVersion(cache, 'r');
     await cache.addRoomConnection('r', a1);
-    const v1 = (await cache.roomConnections('r')).version;
+    const v1 = await missVersion(cache, 'r');
     await cache.removeRoomConnection('r', 'a1');
-    const v2 = (await cache.roomConnections('r')).version;
+    const v2 = await missVersion(cache, 'r');
     expect(new Set([v0, v1, v2]).size).toBe(3);
     await cache.fillRoomConnections('r', [b1], v2);
     expect((await cache.roomConnections('r')).connections).toEqual([b1]);
@@ -68,7 +69,7 @@ describe('MemoryRoomCache: room connections', () => {
   it('add says who is online and, for a first connection, who to tell; undefined on a miss', async () => {
     const cache = new MemoryRoomCache();
     expect(await cache.addRoomConnection('r', a1)).toBeUndefined();
-    await cache.fillRoomConnections('r', [], (await cache.roomConnections('r')).version);
+    await cache.fillRoomConnections('r', [], await missVersion(cache, 'r'));
     expect(await cache.addRoomConnection('r', a1)).toEqual({
       online: ['alice'],
       userHasOthers: false,
@@ -89,7 +90,7 @@ describe('MemoryRoomCache: room connections', () => {
   it('remove says whether the user is still here and, if not, who to tell', async () => {
     const cache = new MemoryRoomCache();
     expect(await cache.removeRoomConnection('r', 'a1')).toBeUndefined();
-    await cache.fillRoomConnections('r', [a1, b1, a2], (await cache.roomConnections('r')).version);
+    await cache.fillRoomConnections('r', [a1, b1, a2], await missVersion(cache, 'r'));
     expect(await cache.removeRoomConnection('r', 'a1')).toEqual({
       online: ['bob', 'alice'],
       userHasOthers: true,
@@ -115,13 +116,13 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('keeps rooms apart', async () => {
     const cache = new MemoryRoomCache();
-    await cache.fillRoomConnections('r', [a1], (await cache.roomConnections('r')).version);
+    await cache.fillRoomConnections('r', [a1], await missVersion(cache, 'r'));
     expect((await cache.roomConnections('other')).connections).toBeUndefined();
   });
 
   it('flush drops everything', async () => {
     const cache = new MemoryRoomCache();
-    await cache.fillRoomConnections('r', [a1], (await cache.roomConnections('r')).version);
+    await cache.fillRoomConnections('r', [a1], await missVersion(cache, 'r'));
     await cache.fillRecentMessages('r', { floor: 1, messages: [msg(1)] });
     cache.flush();
     expect((await cache.roomConnections('r')).connections).toBeUndefined();

@@ -41,9 +41,8 @@ export class MemoryRoomCache implements RoomCache {
 
   async roomConnections(roomId: string): Promise<CachedConnections> {
     const entry = this.rooms.get(roomId);
-    const version = entry?.version ? String(entry.version) : '';
-    if (!entry?.connections) return { version };
-    return { connections: toList(entry.connections), version };
+    if (entry?.connections) return { connections: toList(entry.connections) };
+    return { version: entry?.version ? String(entry.version) : '' };
   }
 
   async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
