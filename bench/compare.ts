@@ -37,18 +37,19 @@ export interface EachSystemResult<T> {
 }
 
 /**
- * Runs `fn` against each system in turn, each freshly started and always stopped. A system
- * that cannot start here (the peer's files missing) is skipped with a note; one that fails
- * gets a `crashed:` note and no figures.
+ * Runs `fn` against each system in turn (`order`, by default Parley first), each freshly
+ * started and always stopped. A system that cannot start here (the peer's files missing) is
+ * skipped with a note; one that fails gets a `crashed:` note and no figures.
  */
 export async function eachSystem<T>(
   ctx: BenchContext,
   scenario: string,
   fn: (system: SystemUnderTest, driver: Driver, tag: string) => Promise<T>,
+  order: readonly SystemName[] = SYSTEMS,
 ): Promise<EachSystemResult<T>> {
   const results: PerSystem<T> = {};
   const notes: string[] = [];
-  for (const name of SYSTEMS) {
+  for (const name of order) {
     const missing = systemAvailable(name);
     if (missing) {
       ctx.log(`${scenario}: skipping ${SYSTEM_LABELS[name]}: ${missing}`);
