@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ChatConnection, Delivery, Driver } from './drivers.js';
 import { percentiles } from './scenario.js';
-import { machineCpu } from './servers.js';
+import { machineCpu, storesCpu } from './servers.js';
 
 /** Runs `fn` over `items` with at most `limit` in flight, in order of start. */
 export async function mapLimit<T, R>(
@@ -215,6 +215,9 @@ export interface LoadResult {
   generatorCpu: number;
   serverCpu: number | null;
   machineCpu: number;
+  /** All PostgreSQL processes, and Redis, as fractions of one core (see `storesCpu`). */
+  postgresCpu: number;
+  redisCpu: number;
   /** p99 of this process's event-loop delay over the run, ms. */
   loopDelayP99Ms: number;
   /** False when the drain timed out with acks or deliveries outstanding. */
@@ -320,6 +323,7 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
   const cpu0 = process.cpuUsage();
   const server0 = plan.serverCpu?.() ?? null;
   const machine0 = machineCpu();
+  const stores0 = storesCpu();
   loop.enable();
   const t0 = performance.now() + 20;
   for (let k = 0; k < total; k++) sched[k] = t0 + k * interval;
@@ -361,6 +365,7 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
   const cpu = process.cpuUsage(cpu0);
   const server1 = plan.serverCpu?.() ?? null;
   const machine1 = machineCpu();
+  const stores1 = storesCpu();
 
   // A send still without a reply when the drain ends is as lost as one that timed out.
   const unreplied = total - replies;
@@ -399,6 +404,8 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
     generatorCpu: (cpu.user + cpu.system) / 1e6 / wall,
     serverCpu: server0 !== null && server1 !== null ? (server1 - server0) / wall : null,
     machineCpu: (machine1.busy - machine0.busy) / wall,
+    postgresCpu: (stores1.postgres - stores0.postgres) / wall,
+    redisCpu: (stores1.redis - stores0.redis) / wall,
     loopDelayP99Ms: loop.percentile(99) / 1e6,
     drained,
   };
@@ -416,6 +423,7 @@ export function summarize(r: LoadResult): string {
     `lost ${r.lostDeliveries}+${r.lostSends} sends, dup ${r.duplicates}` +
     `${errs ? `, errors ${errs}` : ''}, cpu gen ${(r.generatorCpu * 100).toFixed(0)}% ` +
     `server ${r.serverCpu === null ? '-' : (r.serverCpu * 100).toFixed(0)}% ` +
+    `postgres ${(r.postgresCpu * 100).toFixed(0)}% redis ${(r.redisCpu * 100).toFixed(0)}% ` +
     `machine ${(r.machineCpu * 100).toFixed(0)}%`
   );
 }

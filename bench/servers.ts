@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './scenario.js';
@@ -238,6 +238,42 @@ function readCpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** Process names (`/proc/<pid>/stat`'s comm) of the stores both systems share. */
+const STORE_PROCESSES = { postgres: 'postgres', redis: 'redis-server' } as const;
+
+export type StoresCpu = Record<keyof typeof STORE_PROCESSES, number>;
+
+/**
+ * CPU time so far (seconds) of every PostgreSQL process (its backends included) and of
+ * Redis, by name from /proc: the per-send work a system leaves to its stores shows here, not
+ * in its server. A backend that exits in between takes its time with it; the servers'
+ * pools keep theirs for the whole load.
+ */
+export function storesCpu(): StoresCpu {
+  const out: StoresCpu = { postgres: 0, redis: 0 };
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return { postgres: Number.NaN, redis: Number.NaN };
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    for (const [store, name] of Object.entries(STORE_PROCESSES) as [keyof StoresCpu, string][]) {
+      if (comm !== name) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[store] += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    }
+  }
+  return out;
 }
 
 /** The whole machine's CPU time (busy and total), seconds summed over all cores. */

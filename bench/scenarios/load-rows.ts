@@ -183,6 +183,16 @@ export function resourceRows(results: PerSystem<LoadResult>): ResultRow[] {
       pick(results, (r) => (r.serverCpu ?? Number.NaN) * 100),
     ),
     row(
+      'PostgreSQL CPU (all its processes)',
+      '% of a core',
+      pick(results, (r) => r.postgresCpu * 100),
+    ),
+    row(
+      'Redis CPU',
+      '% of a core',
+      pick(results, (r) => r.redisCpu * 100),
+    ),
+    row(
       'machine CPU (all processes)',
       '% of a core',
       pick(results, (r) => r.machineCpu * 100),
