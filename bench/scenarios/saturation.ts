@@ -3,8 +3,14 @@
  * then by 250 to 2,500, then 3,000, 4,000, 8,000 msg/s) until a step is not sustained: p99 delivery over
  * 250 ms, anything lost or refused, or the acks falling behind the offered rate. The highest sustained rate is the
  * figure; each step's p99 is shown beside it. Quick: two small steps.
+ *
+ * A full run climbs three times per system, alternating which system goes first: the
+ * whole ladder once, then twice more from two steps below that system's first ceiling.
+ * Each system's figure is the median of its three ceilings: with one climb each, the
+ * verdict went from a tie to 1,500 against 1,750 msg/s on the same host an hour apart.
  */
-import { eachSystem, type PerSystem, row } from '../compare.js';
+import { eachSystem, type PerSystem, row, SYSTEMS } from '../compare.js';
+import type { Driver } from '../drivers.js';
 import {
   closePopulation,
   connectPopulation,
@@ -14,7 +20,7 @@ import {
   summarize,
 } from '../load.js';
 import type { ResultRow, Scenario } from '../scenario.js';
-import { SYSTEM_LABELS, type SystemName } from '../servers.js';
+import { SYSTEM_LABELS, type SystemName, type SystemUnderTest } from '../servers.js';
 import { P99_LIMIT_MS } from './load-rows.js';
 
 interface Step {
@@ -58,7 +64,12 @@ export const saturation: Scenario = async (ctx) => {
     `${size.clients} clients in ${size.rooms} rooms; steps ${size.rates.join(', ')} msg/s, ${size.seconds} s each`,
   );
 
-  const { results, notes } = await eachSystem(ctx, 'saturation', async (system, driver, tag) => {
+  const climb = async (
+    rates: readonly number[],
+    system: SystemUnderTest,
+    driver: Driver,
+    tag: string,
+  ): Promise<Step[]> => {
     const pop = await connectPopulation(driver, {
       clients: size.clients,
       rooms: size.rooms,
@@ -67,7 +78,7 @@ export const saturation: Scenario = async (ctx) => {
     });
     const steps: Step[] = [];
     try {
-      for (const [i, rate] of size.rates.entries()) {
+      for (const [i, rate] of rates.entries()) {
         const load = await runLoad(pop, {
           rate,
           durationMs: size.seconds * 1000,
@@ -86,20 +97,67 @@ export const saturation: Scenario = async (ctx) => {
       await closePopulation(pop);
     }
     return steps;
-  });
+  };
 
+  const rounds = ctx.quick ? 1 : 3;
+  /** Each system's climbs, in round order; the first is the whole ladder. */
+  const climbs: PerSystem<Step[][]> = {};
+  const notes: string[] = [];
+  /** Where a system's later climbs start: two steps below its first ceiling. */
+  const restartAt = (name: SystemName): readonly number[] => {
+    const first = climbs[name]?.[0];
+    const top = first ? size.rates.indexOf(ceiling(first)) : -1;
+    return size.rates.slice(Math.max(0, top - 2));
+  };
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? SYSTEMS : [...SYSTEMS].reverse();
+    if (rounds > 1) log(`round ${round} of ${rounds}`);
+    const out = await eachSystem(
+      ctx,
+      rounds > 1 ? `saturation-r${round}` : 'saturation',
+      (system, driver, tag) =>
+        climb(round === 1 ? size.rates : restartAt(system.name), system, driver, tag),
+      order,
+    );
+    for (const [name, steps] of Object.entries(out.results) as [SystemName, Step[]][]) {
+      const list = climbs[name] ?? [];
+      list.push(steps);
+      climbs[name] = list;
+    }
+    for (const note of out.notes) if (!notes.includes(note)) notes.push(note);
+  }
+  // The whole ladder (the first climb) gives the per-step rows and notes.
+  const results: PerSystem<Step[]> = {};
   const best: PerSystem<number> = {};
-  for (const [name, steps] of Object.entries(results) as [SystemName, Step[]][]) {
-    best[name] = steps.filter((s) => s.sustained).reduce((m, s) => Math.max(m, s.rate), 0);
+  const ceilings: PerSystem<number[]> = {};
+  for (const [name, list] of Object.entries(climbs) as [SystemName, Step[][]][]) {
+    if (list[0]) results[name] = list[0];
+    ceilings[name] = list.map(ceiling);
+    best[name] = median(ceilings[name] ?? []);
   }
   // The issue's target: at least the peer's; alone, at least the steady scenario's rate.
   const alone = ctx.quick ? (size.rates[1] ?? 0) : 1_000;
   const rows: ResultRow[] = [
-    row('highest sustained rate', 'msgs/s', best, {
-      target: `>= peer (alone: >= ${alone} msg/s)`,
-      check: (v, peer) => v >= (peer ?? alone),
-    }),
+    row(
+      rounds > 1 ? `highest sustained rate, median of ${rounds} climbs` : 'highest sustained rate',
+      'msgs/s',
+      best,
+      {
+        target: `>= peer (alone: >= ${alone} msg/s)`,
+        check: (v, peer) => v >= (peer ?? alone),
+      },
+    ),
   ];
+  if (rounds > 1) {
+    for (let k = 0; k < rounds; k++) {
+      rows.push(
+        row(`highest sustained rate, climb ${k + 1}`, 'msgs/s', {
+          parley: ceilings.parley?.[k],
+          peer: ceilings.peer?.[k],
+        }),
+      );
+    }
+  }
   for (const rate of size.rates) {
     const at = (name: SystemName) => results[name]?.find((s) => s.rate === rate)?.load;
     if (!at('parley') && !at('peer')) continue;
@@ -123,7 +181,12 @@ export const saturation: Scenario = async (ctx) => {
       ),
     );
   }
-  const stepNotes: string[] = [];
+  const stepNotes: string[] =
+    rounds > 1
+      ? [
+          `Three climbs per system, alternating which system goes first: the whole ladder (the per-step rows and the notes below), then twice from two steps below that system's first ceiling. The figure is each system's median ceiling; a climb whose first step fails counts 0.`,
+        ]
+      : [];
   for (const [name, steps] of Object.entries(results) as [SystemName, Step[]][]) {
     const failed = steps.find((s) => !s.sustained);
     stepNotes.push(
@@ -143,5 +206,16 @@ export const saturation: Scenario = async (ctx) => {
     ],
   };
 };
+
+/** The highest rate a climb sustained; 0 when its first step already failed. */
+function ceiling(steps: Step[]): number {
+  return steps.filter((s) => s.sustained).reduce((m, s) => Math.max(m, s.rate), 0);
+}
+
+/** The median (of two, the lower: the figure must be reached by both). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+}
 
 export default saturation;
