@@ -74,6 +74,54 @@ export async function eachSystem<T>(
   return { results, notes };
 }
 
+export interface RoundsResult<T> {
+  /** Each system's results, in round order. */
+  runs: PerSystem<T[]>;
+  notes: string[];
+}
+
+/**
+ * Runs `fn` on each system `rounds` times, alternating which goes first (Parley in odd
+ * rounds): on shared cores the machine drifts (other tenants of the host, PostgreSQL's
+ * checkpoints and autovacuum), and alternating spreads the drift over both systems alike.
+ * One round is `eachSystem` under the scenario's own name.
+ */
+export async function eachSystemInRounds<T>(
+  ctx: BenchContext,
+  scenario: string,
+  rounds: number,
+  fn: (round: number, system: SystemUnderTest, driver: Driver, tag: string) => Promise<T>,
+): Promise<RoundsResult<T>> {
+  const runs: PerSystem<T[]> = {};
+  const notes: string[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? SYSTEMS : [...SYSTEMS].reverse();
+    if (rounds > 1) ctx.log(`${scenario}: round ${round} of ${rounds}`);
+    const out = await eachSystem(
+      ctx,
+      rounds > 1 ? `${scenario}-r${round}` : scenario,
+      (system, driver, tag) => fn(round, system, driver, tag),
+      order,
+    );
+    for (const [name, result] of Object.entries(out.results) as [SystemName, T][]) {
+      const list = runs[name] ?? [];
+      list.push(result);
+      runs[name] = list;
+    }
+    for (const note of out.notes) if (!notes.includes(note)) notes.push(note);
+  }
+  return { runs, notes };
+}
+
+/**
+ * The median of `items` by `badness` (higher is worse); of two, the worse one, so the
+ * figure is one every round reached.
+ */
+export function typical<T>(items: readonly T[], badness: (item: T) => number): T | undefined {
+  const sorted = [...items].sort((a, b) => badness(a) - badness(b));
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 export interface RowOptions {
   target?: string;
   /** Whether Parley's figure meets the target (the peer's figure is the second argument). */

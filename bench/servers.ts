@@ -228,22 +228,36 @@ function readRss(pid: number): number | null {
   }
 }
 
+/** A `/proc/<pid>/stat` line's command name and CPU time (user + system), seconds. */
+function parseStat(stat: string): { comm: string; cpuSeconds: number } {
+  // The command name may hold spaces; the fields after its closing parenthesis do not.
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, close),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLK_TCK,
+  };
+}
+
 function readCpuSeconds(pid: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces; the fields after its closing parenthesis do not.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuSeconds;
   } catch {
     return null;
   }
 }
 
-/** Process names (`/proc/<pid>/stat`'s comm) of the stores both systems share. */
-const STORE_PROCESSES = { postgres: 'postgres', redis: 'redis-server' } as const;
+export interface StoresCpu {
+  postgres: number;
+  redis: number;
+}
 
-export type StoresCpu = Record<keyof typeof STORE_PROCESSES, number>;
+/** Process names (`/proc/<pid>/stat`'s comm) of the stores both systems share. */
+const STORE_OF_PROCESS = new Map<string, keyof StoresCpu>([
+  ['postgres', 'postgres'],
+  ['redis-server', 'redis'],
+]);
 
 /**
  * CPU time so far (seconds) of every PostgreSQL process (its backends included) and of
@@ -266,12 +280,9 @@ export function storesCpu(): StoresCpu {
     } catch {
       continue; // gone since the listing
     }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    for (const [store, name] of Object.entries(STORE_PROCESSES) as [keyof StoresCpu, string][]) {
-      if (comm !== name) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[store] += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    }
+    const { comm, cpuSeconds } = parseStat(stat);
+    const store = STORE_OF_PROCESS.get(comm);
+    if (store) out[store] += cpuSeconds;
   }
   return out;
 }

@@ -9,7 +9,7 @@
  * Each system's figure is the median of its three ceilings: with one climb each, the
  * verdict went from a tie to 1,500 against 1,750 msg/s on the same host an hour apart.
  */
-import { eachSystem, type PerSystem, row, SYSTEMS } from '../compare.js';
+import { eachSystemInRounds, type PerSystem, row, typical } from '../compare.js';
 import type { Driver } from '../drivers.js';
 import {
   closePopulation,
@@ -100,40 +100,36 @@ export const saturation: Scenario = async (ctx) => {
   };
 
   const rounds = ctx.quick ? 1 : 3;
-  /** Each system's climbs, in round order; the first is the whole ladder. */
-  const climbs: PerSystem<Step[][]> = {};
-  const notes: string[] = [];
+  /** Each system's first climb (the whole ladder), once it has run. */
+  const firstClimbs: PerSystem<Step[]> = {};
   /** Where a system's later climbs start: two steps below its first ceiling. */
   const restartAt = (name: SystemName): readonly number[] => {
-    const first = climbs[name]?.[0];
+    const first = firstClimbs[name];
     const top = first ? size.rates.indexOf(ceiling(first)) : -1;
     return size.rates.slice(Math.max(0, top - 2));
   };
-  for (let round = 1; round <= rounds; round++) {
-    const order = round % 2 === 1 ? SYSTEMS : [...SYSTEMS].reverse();
-    if (rounds > 1) log(`round ${round} of ${rounds}`);
-    const out = await eachSystem(
-      ctx,
-      rounds > 1 ? `saturation-r${round}` : 'saturation',
-      (system, driver, tag) =>
-        climb(round === 1 ? size.rates : restartAt(system.name), system, driver, tag),
-      order,
-    );
-    for (const [name, steps] of Object.entries(out.results) as [SystemName, Step[]][]) {
-      const list = climbs[name] ?? [];
-      list.push(steps);
-      climbs[name] = list;
-    }
-    for (const note of out.notes) if (!notes.includes(note)) notes.push(note);
-  }
+  const { runs: climbs, notes } = await eachSystemInRounds(
+    ctx,
+    'saturation',
+    rounds,
+    async (round, system, driver, tag) => {
+      const steps = await climb(
+        round === 1 ? size.rates : restartAt(system.name),
+        system,
+        driver,
+        tag,
+      );
+      if (round === 1) firstClimbs[system.name] = steps;
+      return steps;
+    },
+  );
   // The whole ladder (the first climb) gives the per-step rows and notes.
-  const results: PerSystem<Step[]> = {};
+  const results = firstClimbs;
   const best: PerSystem<number> = {};
   const ceilings: PerSystem<number[]> = {};
   for (const [name, list] of Object.entries(climbs) as [SystemName, Step[][]][]) {
-    if (list[0]) results[name] = list[0];
     ceilings[name] = list.map(ceiling);
-    best[name] = median(ceilings[name] ?? []);
+    best[name] = typical(ceilings[name] ?? [], (c) => -c) ?? 0;
   }
   // The issue's target: at least the peer's; alone, at least the steady scenario's rate.
   const alone = ctx.quick ? (size.rates[1] ?? 0) : 1_000;
@@ -210,12 +206,6 @@ export const saturation: Scenario = async (ctx) => {
 /** The highest rate a climb sustained; 0 when its first step already failed. */
 function ceiling(steps: Step[]): number {
   return steps.filter((s) => s.sustained).reduce((m, s) => Math.max(m, s.rate), 0);
-}
-
-/** The median (of two, the lower: the figure must be reached by both). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
 }
 
 export default saturation;

@@ -9,7 +9,7 @@
  * Each system's round with its median p99 stands for it in the table, and every round's
  * p99 and losses are listed too.
  */
-import { eachSystem, type PerSystem, row, SYSTEMS } from '../compare.js';
+import { eachSystemInRounds, type PerSystem, row, typical } from '../compare.js';
 import type { Driver } from '../drivers.js';
 import {
   closePopulation,
@@ -64,25 +64,14 @@ export const steady: Scenario = async (ctx) => {
   };
 
   const rounds = ctx.quick ? 1 : 3;
-  const runs: PerSystem<SteadyRun[]> = {};
-  const notes: string[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    // Alternating who goes first spreads the machine's drift (other tenants of the host,
-    // PostgreSQL's checkpoints and autovacuum) over both systems alike.
-    const order = round % 2 === 1 ? SYSTEMS : [...SYSTEMS].reverse();
-    if (rounds > 1) log(`round ${round} of ${rounds}`);
-    const out = await eachSystem(ctx, rounds > 1 ? `steady-r${round}` : 'steady', measure, order);
-    for (const [name, r] of Object.entries(out.results) as [SystemName, SteadyRun][]) {
-      const list = runs[name] ?? [];
-      list.push(r);
-      runs[name] = list;
-    }
-    for (const note of out.notes) if (!notes.includes(note)) notes.push(note);
-  }
+  const { runs, notes } = await eachSystemInRounds(ctx, 'steady', rounds, (_round, ...args) =>
+    measure(...args),
+  );
 
+  // Each system's round with the median delivery p99 stands for it.
   const results: PerSystem<SteadyRun> = {};
   for (const [name, list] of Object.entries(runs) as [SystemName, SteadyRun[]][]) {
-    results[name] = medianRound(list);
+    results[name] = typical(list, (r) => r.load.delivery[99] ?? 0);
   }
   const loads: PerSystem<LoadResult> = {};
   for (const [name, r] of Object.entries(results) as [SystemName, SteadyRun][])
@@ -127,12 +116,6 @@ export const steady: Scenario = async (ctx) => {
     ],
   };
 };
-
-/** The round with the median delivery p99 (of two, the worse one). */
-function medianRound(list: SteadyRun[]): SteadyRun {
-  const sorted = [...list].sort((a, b) => (a.load.delivery[99] ?? 0) - (b.load.delivery[99] ?? 0));
-  return sorted[Math.floor(sorted.length / 2)] ?? sorted[0]!;
-}
 
 /** Every round's delivery p99, and what any round lost, so the median hides nothing. */
 function roundRows(runs: PerSystem<SteadyRun[]>, rounds: number): ResultRow[] {
