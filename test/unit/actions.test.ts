@@ -347,6 +347,33 @@ describe('send_message', () => {
     expect((await world.cache.recentMessages('lobby'))?.messages).toHaveLength(1);
   });
 
+  it('sends the ack before it issues the window append', async () => {
+    const { alice } = await room();
+    const order: string[] = [];
+    const append = world.cache.appendRecentMessage.bind(world.cache);
+    vi.spyOn(world.cache, 'appendRecentMessage').mockImplementation((roomId, message) => {
+      order.push('window');
+      return append(roomId, message);
+    });
+    const reply = async (frame: ReplyFrame) => {
+      order.push(frame.type);
+    };
+    await sendMessage(world.deps, alice, { roomId: 'lobby', content: 'hello' }, reply);
+    expect(order).toEqual(['ack', 'window']);
+    expect((await world.cache.recentMessages('lobby'))?.messages).toHaveLength(1);
+  });
+
+  it('a reply that throws at once still leaves the message in the window and the room', async () => {
+    const { alice } = await room();
+    const reply = () => {
+      throw new Error('no connection');
+    };
+    const outcome = sendMessage(world.deps, alice, { roomId: 'lobby', content: 'hello' }, reply);
+    await expect(outcome).rejects.toThrow('no connection');
+    expect(world.sender.framesOfType('b1', 'new_message')).toHaveLength(1);
+    expect((await world.cache.recentMessages('lobby'))?.messages).toHaveLength(1);
+  });
+
   it('stores the user from the caller, never from the frame', async () => {
     const { bob } = await room();
     const forged = { roomId: 'lobby', content: 'x', userId: 'alice' } as SendMessageRequest;

@@ -9,8 +9,8 @@ import type { ActionHandler } from './types.js';
 /**
  * The hot path: one cache read both authorizes the sender and lists the room's
  * connections; one PostgreSQL statement stores the message with the next seq; once that
- * has committed, the ack goes to the sender while every other connection in the room gets
- * the message and the room's cached window takes it.
+ * has committed, the ack goes to the sender, then the room's cached window takes the
+ * message while every other connection in the room gets it.
  */
 export const sendMessage: ActionHandler<SendMessageRequest> = async (
   deps,
@@ -29,9 +29,13 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
     content: request.content,
     clientMsgId: request.clientMsgId,
   });
-  // The window append is a cache write: it is issued before the ack (it leaves for Redis in
-  // this turn of the event loop), so a read the ack can cause, a client round trip later,
-  // finds it; but the ack and the fan-out do not wait for its reply. Awaited at the end.
+  // The ack leaves first: it is what the sender waits for. (Called through an async wrapper
+  // so that a reply that throws at once still lets the window and the room have the message.)
+  const acked = (async () => reply({ type: 'ack', message }))();
+  // The window append is a cache write, issued in the same turn of the event loop as the ack
+  // (it leaves for Redis before this turn ends), so a read the ack can cause, a client round
+  // trip later, finds it; but nothing waits for its reply until the end. Issued after the
+  // ack rather than before it, the ack does not wait for the message's serialization.
   const cached = duplicate ? undefined : appendToWindow(deps, roomId, message);
   // The ack and the fan-out leave together. On AWS each is a PostToConnection (an HTTPS
   // call): waiting for the ack's before posting to the room would add one call to every
@@ -39,13 +43,13 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
   // connection sees frames out of order; and a failed ack does not cost the room its
   // delivery (the client's retry is a duplicate, which is rightly not fanned out again).
   const others = connections.filter((c) => c.connectionId !== caller.connectionId);
-  const [acked, delivered] = await Promise.allSettled([
-    reply({ type: 'ack', message }),
+  const [ackResult, delivered] = await Promise.allSettled([
+    acked,
     duplicate ? undefined : deliver(deps, roomId, others, { type: 'new_message', message }),
   ]);
   await cached;
   if (delivered.status === 'rejected') throw delivered.reason;
-  if (acked.status === 'rejected') throw acked.reason ?? new Error('ack failed');
+  if (ackResult.status === 'rejected') throw ackResult.reason ?? new Error('ack failed');
 };
 
 /**
