@@ -17,6 +17,7 @@ import type {
 } from '../../functions/core/ports.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { migrate } from '../../functions/stores/postgres/migrate.js';
+import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import type { BenchContext } from '../scenario.js';
 
@@ -63,7 +64,10 @@ export const silentSender: ConnectionSender = {
 
 export interface CoreStack {
   pool: pg.Pool;
+  /** A bare client (ioredis' defaults), for timing Redis itself. */
   redis: Redis;
+  /** The client the handlers' cache uses, with the runtime's settings (autopipelining). */
+  cacheRedis: Redis;
   deps: ChatDeps;
   close(): Promise<void>;
 }
@@ -72,11 +76,12 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
   const pool = new pg.Pool({ connectionString: ctx.databaseUrl, max: 4 });
   await migrate(pool);
   const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
+  const cacheRedis = new Redis(ctx.redisUrl, REDIS_CLIENT_OPTIONS);
   const log = { info() {}, warn() {}, error() {} };
   const deps: ChatDeps = {
     messages: new PostgresMessageStore(pool),
     connections: new MemoryConnections(),
-    cache: new RedisRoomCache(redis, { keyPrefix: ctx.redisPrefix }),
+    cache: new RedisRoomCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     sender: silentSender,
     limits: DEFAULT_LIMITS,
     log,
@@ -84,10 +89,12 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
   return {
     pool,
     redis,
+    cacheRedis,
     deps,
     async close() {
       await pool.end();
       redis.disconnect();
+      cacheRedis.disconnect();
     },
   };
 }

@@ -83,7 +83,9 @@ export const storeWork: Scenario = async (ctx) => {
   const deps: ChatDeps = {
     ...stack.deps,
     messages: new PostgresMessageStore(countingPool(stack.pool, statements)),
-    cache: new RedisRoomCache(countingRedis(stack.redis, trips), { keyPrefix: ctx.redisPrefix }),
+    cache: new RedisRoomCache(countingRedis(stack.cacheRedis, trips), {
+      keyPrefix: ctx.redisPrefix,
+    }),
   };
   const rows: ResultRow[] = [];
   const noReply = async () => {};

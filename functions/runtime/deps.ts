@@ -11,6 +11,7 @@ import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
 import { ManagementApiSender } from '../stores/management-api/sender.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
+import { REDIS_CLIENT_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
@@ -39,14 +40,6 @@ export function createRedis(
   config: HandlerConfig,
   credentials: RedisCredentials = {},
 ): Redis | Cluster {
-  const options = {
-    // Fail fast instead of queueing forever while Redis is down: the core falls back to
-    // the durable stores or answers `unavailable`.
-    maxRetriesPerRequest: 1,
-    commandTimeout: 2_000,
-    connectTimeout: 2_000,
-    enableAutoPipelining: true,
-  };
   const url = config.REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (config.REDIS_CLUSTER) {
     const parsed = new URL(url);
@@ -61,11 +54,11 @@ export function createRedis(
       dnsLookup: (address, callback) => callback(null, address),
       // The cache user's ACL excludes @dangerous, which holds INFO, the ready check's command.
       enableReadyCheck: false,
-      redisOptions: { ...options, ...tls, ...auth, enableReadyCheck: false },
+      redisOptions: { ...REDIS_CLIENT_OPTIONS, ...tls, ...auth, enableReadyCheck: false },
       slotsRefreshTimeout: 2_000,
     });
   }
-  return new Redis(url, { ...options, ...credentials });
+  return new Redis(url, { ...REDIS_CLIENT_OPTIONS, ...credentials });
 }
 
 export interface Runtime {
