@@ -36,16 +36,50 @@ function libraryFamily(file: string): string {
   return pkg;
 }
 
-/** What a message route imports from libraries, as one entry with nothing of Parley's. */
-const LIBRARIES_ONLY = `
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+/**
+ * What a message route imports from libraries, by family, with nothing of Parley's. Each
+ * family's export has its own name, so any subset of them is a valid module.
+ */
+const LIBRARY_IMPORTS: Record<string, string> = {
+  'AWS SDK': `import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+export const sdk = [ApiGatewayManagementApiClient, DynamoDBClient];`,
+  ioredis: `import { Redis } from 'ioredis';
+export const redis = Redis;`,
+  pg: `import pg from 'pg';
+export const postgres = pg.Pool;`,
+  'Powertools and zod': `import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod/mini';
-export const all = [ApiGatewayManagementApiClient, DynamoDBClient, Logger, Redis, pg.Pool, z.object];
-`;
+export const rest = [Logger, z.object];`,
+};
+
+/** The libraries' entry, all of them or all but one family. */
+function librariesEntry(without?: string): string {
+  return Object.entries(LIBRARY_IMPORTS)
+    .filter(([family]) => family !== without)
+    .map(([, source]) => source)
+    .join('\n');
+}
+
+interface TimedBundle {
+  entry: string;
+  size: number;
+  url: string;
+  samples: number[];
+}
+
+/** Bundles `source` with a message route's settings into `dir`, ready to be timed. */
+async function bundleSource(dir: string, entry: string, source: string): Promise<TimedBundle> {
+  const outfile = path.join(dir, `${entry.replace(/\W+/g, '-')}.mjs`);
+  await build({
+    ...esbuildOptionsFor('send-message'),
+    entryPoints: undefined,
+    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
+    outfile,
+  });
+  const size = (await stat(outfile)).size;
+  return { entry, size, url: pathToFileURL(path.resolve(outfile)).href, samples: [] };
+}
 
 function median(samples: number[]): number {
   return percentiles(samples, [50])[50]!;
@@ -64,7 +98,7 @@ export const coldStart: Scenario = async (ctx) => {
     // included, so that the machine's drift (other processes, the page cache) falls on all
     // of them alike rather than on whichever was timed first.
     let sendMessageMeta: Metafile | undefined;
-    const bundles: { entry: string; size: number; url: string; samples: number[] }[] = [];
+    const bundles: TimedBundle[] = [];
     for (const entry of Object.keys(BUNDLE_BUDGETS)) {
       const outfile = path.join(dir, `${entry}.mjs`);
       const built = await build({ ...esbuildOptionsFor(entry), outfile, metafile: true });
@@ -75,26 +109,29 @@ export const coldStart: Scenario = async (ctx) => {
     }
     // The floor a message route is measured against: its libraries and nothing of Parley's,
     // bundled with the same settings.
-    const librariesOnly = path.join(dir, 'libraries-only.mjs');
-    await build({
-      ...esbuildOptionsFor('send-message'),
-      entryPoints: undefined,
-      stdin: { contents: LIBRARIES_ONLY, resolveDir: process.cwd(), loader: 'ts' },
-      outfile: librariesOnly,
-    });
-    bundles.push({
-      entry: 'libraries alone (no Parley code)',
-      size: (await stat(librariesOnly)).size,
-      url: pathToFileURL(path.resolve(librariesOnly)).href,
-      samples: [],
-    });
+    const librariesAlone = await bundleSource(
+      dir,
+      'libraries alone (no Parley code)',
+      librariesEntry(),
+    );
+    bundles.push(librariesAlone);
+    // And what each family adds to that import: the libraries timed without it. Builtins
+    // such as tls, which several load, are charged to none of them.
+    const withoutOne = new Map<string, TimedBundle>();
+    for (const family of Object.keys(LIBRARY_IMPORTS)) {
+      withoutOne.set(
+        family,
+        await bundleSource(dir, `libraries without ${family}`, librariesEntry(family)),
+      );
+    }
+    const timed = [...bundles, ...withoutOne.values()];
     ctx.log(
-      `cold start: ${bundles.length} bundles built; ${runs} rounds of fresh imports of each, and bare node`,
+      `cold start: ${timed.length} bundles built; ${runs} rounds of fresh imports of each, and bare node`,
     );
     const bareSamples: number[] = [];
     for (let round = 0; round < runs; round++) {
       bareSamples.push(timeNode(['-e', '']));
-      for (const bundle of bundles) {
+      for (const bundle of timed) {
         bundle.samples.push(
           timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(bundle.url)});`]),
         );
@@ -140,6 +177,14 @@ export const coldStart: Scenario = async (ctx) => {
         metric: `send-message bundle: ${family}`,
         unit: 'KB',
         parley: round(bytes / KB, 1),
+      });
+    }
+    const allLibraries = median(librariesAlone.samples);
+    for (const [family, without] of withoutOne) {
+      rows.push({
+        metric: `import time ${family} adds (libraries alone, less them without it)`,
+        unit: 'ms',
+        parley: round(allLibraries - median(without.samples), 1),
       });
     }
     return {
