@@ -1,17 +1,18 @@
 /**
  * Route `$default`: every frame whose `action` matched no route. An object with a string
  * `action` gets `unknown_action`; anything else (not JSON, not an object, no action)
- * gets `bad_request`. The answer needs no store, so it goes out even when the runtime
- * could not be created.
+ * gets `bad_request`. The answer needs no store, so this route never creates the runtime:
+ * a stray frame opens no PostgreSQL or Redis connection and reads no secret, the answer
+ * goes out while the stores are down, and the bundle carries neither pg nor ioredis.
  */
 import { ChatError } from './core/errors.js';
 import { parseFrame, peekRequestId } from './core/frames.js';
-import { depsOrFailure, replyError } from './runtime/message-route.js';
+import { callbackUrlOf } from './runtime/caller.js';
+import { replyError } from './runtime/replies.js';
+import { standaloneSender } from './runtime/senders.js';
 import type { WebSocketHandler } from './shared/apigw-events.js';
 
 export const handler: WebSocketHandler = async (event) => {
-  const resolved = await depsOrFailure(event);
-  const replier = 'deps' in resolved ? resolved.deps : resolved.replier;
   let error: ChatError;
   try {
     const { fields } = parseFrame(event.body);
@@ -22,6 +23,7 @@ export const handler: WebSocketHandler = async (event) => {
   } catch (parseError) {
     error = parseError as ChatError;
   }
+  const replier = { sender: standaloneSender(callbackUrlOf(event)) };
   await replyError(replier, event, error, peekRequestId(event.body));
   return { statusCode: 200 };
 };

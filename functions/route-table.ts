@@ -16,3 +16,10 @@ export const ROUTE_ENTRIES = {
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
+
+/**
+ * Routes that only answer their own caller and touch no store. Their functions run outside
+ * the VPC with no access to the stores or their secrets, and their bundles carry no store
+ * client (see functions/default.ts).
+ */
+export const STORELESS_ROUTES: readonly RouteKey[] = ['$default'];

@@ -3,7 +3,8 @@
  * included: see BUNDLING in parley-function.ts for why). A bundle over its budget fails
  * the tests. Message-route bundles are ~548 KB today: the AWS SDK ~228 KB, ioredis 146 KB,
  * pg 84 KB, Parley's own code 27 KB; zod/mini keeps validation at 23 KB. $connect needs
- * only DynamoDB (243 KB) and the authorizer only jose and Secrets Manager (216 KB).
+ * only DynamoDB (243 KB), the authorizer only jose and Secrets Manager (216 KB), and
+ * $default only the Management API.
  */
 import { AUTHORIZER_ENTRY, ROUTE_ENTRIES } from '../functions/route-table.js';
 
@@ -16,4 +17,6 @@ export const BUNDLE_BUDGETS: Record<string, number> = {
   [MIGRATION_ENTRY]: 400 * KB,
   ...Object.fromEntries(Object.values(ROUTE_ENTRIES).map((entry) => [entry, 600 * KB])),
   [ROUTE_ENTRIES.$connect]: 300 * KB,
+  // $default answers with a sender alone (no pg, ioredis or DynamoDB).
+  [ROUTE_ENTRIES.$default]: 300 * KB,
 };

@@ -14,7 +14,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_ENTRY, ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
+import {
+  AUTHORIZER_ENTRY,
+  ROUTE_ENTRIES,
+  type RouteKey,
+  STORELESS_ROUTES,
+} from '../functions/route-table.js';
 import { Operations } from './alarms.js';
 import { Cache } from './cache.js';
 import { isProduction, type ParleyConfig, validateConfig } from './config.js';
@@ -126,16 +131,19 @@ export class ParleyStack extends Stack {
     });
     jwtSecret?.grantRead(this.authorizer);
 
+    const isStoreless = (routeKey: string) => STORELESS_ROUTES.some((key) => key === routeKey);
     this.functions = Object.fromEntries(
       Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [
         routeKey,
-        new ParleyFunction(this, `Route-${entry}`, {
-          entry,
-          vpc,
-          securityGroups,
-          environment: routeEnvironment,
-          logRetention,
-        }),
+        new ParleyFunction(
+          this,
+          `Route-${entry}`,
+          isStoreless(routeKey)
+            ? // Like the authorizer: no store, so outside the VPC (no ENI, and the
+              // Management API is reached directly rather than through NAT).
+              { entry, environment: { POWERTOOLS_LOG_LEVEL: 'INFO' }, logRetention }
+            : { entry, vpc, securityGroups, environment: routeEnvironment, logRetention },
+        ),
       ]),
     ) as Record<RouteKey, ParleyFunction>;
 
@@ -147,10 +155,12 @@ export class ParleyStack extends Stack {
       throttleBurstLimit: config.throttleBurstLimit,
       logRetention,
     });
-    for (const fn of Object.values(this.functions)) {
-      table.grantReadWriteData(fn);
-      databaseSecret.grantRead(fn);
-      cache.credentials.grantRead(fn);
+    for (const [routeKey, fn] of Object.entries(this.functions)) {
+      if (!isStoreless(routeKey)) {
+        table.grantReadWriteData(fn);
+        databaseSecret.grantRead(fn);
+        cache.credentials.grantRead(fn);
+      }
       // PostToConnection on this stage's @connections only: narrower than
       // grantManagementApiAccess, which allows every method.
       fn.addToRolePolicy(

@@ -4,7 +4,8 @@
  * PARLEY_CACHE=memory, DYNAMODB_ENDPOINT, JWT_SECRET); the dev runner and the end-to-end
  * tests do that, then call this.
  */
-import { resetRuntime, useInProcessSender } from '../functions/runtime/deps.js';
+import { resetRuntime } from '../functions/runtime/deps.js';
+import { useInProcessSender } from '../functions/runtime/senders.js';
 import { directSender } from './direct-sender.js';
 import { type Gateway, type GatewayLog, type HttpFallback, startGateway } from './gateway/index.js';
 import { loadHandlers } from './handlers.js';

@@ -193,7 +193,7 @@ export const coldStart: Scenario = async (ctx) => {
       rows,
       notes: [
         `Median of ${runs} fresh processes each, taken in rounds (bare node, then every bundle) so that drift falls on all alike.`,
-        'The $connect route and the authorizer carry only DynamoDB or jose; the message routes need PostgreSQL, Redis, DynamoDB and the Management API, and the libraries alone (pg, ioredis, the AWS SDK clients, zod, Powertools, bundled the same way) are the floor they are measured against.',
+        'The $connect route and the authorizer carry only DynamoDB or jose, and $default only the Management API (it answers its caller and touches no store); the other routes need PostgreSQL, Redis, DynamoDB and the Management API, and the libraries alone (pg, ioredis, the AWS SDK clients, zod, Powertools, bundled the same way) are the floor they are measured against.',
         'On Node.js 20 (this machine) pg probes `new Response()` at import, which loads undici (~15 ms); on the Lambda runtime (Node.js 22) `navigator` answers first and undici is never loaded.',
       ],
     };

@@ -8,7 +8,6 @@ import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
-import { ManagementApiSender } from '../stores/management-api/sender.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { REDIS_CLIENT_OPTIONS } from '../stores/redis/client-options.js';
@@ -16,9 +15,9 @@ import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
 import { postgresConnection } from './database.js';
-import { localCredentials } from './local-credentials.js';
 import { chatLogger } from './logger.js';
 import { readJsonSecret, secretField } from './secrets.js';
+import { createSender, currentInProcessSender } from './senders.js';
 
 export interface RedisCredentials {
   username?: string;
@@ -69,17 +68,6 @@ export interface Runtime {
 }
 
 let memoryCache: MemoryRoomCache | undefined;
-
-/**
- * A sender that reaches connections without the Management API's HTTP round trip. Only
- * the local gateway sets one, for handlers that run in its own process (see
- * local/direct-sender.ts); on Lambda there is none and every post goes through the SDK.
- */
-let inProcessSender: ConnectionSender | undefined;
-
-export function useInProcessSender(sender: ConnectionSender | undefined): void {
-  inProcessSender = sender;
-}
 
 /** The dev server's shared in-memory cache (every handler runs in its one process). */
 export function sharedMemoryCache(): MemoryRoomCache {
@@ -140,6 +128,7 @@ function buildRuntime(
     config,
     pool,
     deps(callbackUrl: string): ChatDeps {
+      const inProcessSender = currentInProcessSender();
       if (inProcessSender) {
         // One object for every invocation in the local gateway's process, not one each.
         if (inProcess?.sender !== inProcessSender) inProcess = { ...base, sender: inProcessSender };
@@ -163,39 +152,6 @@ function buildRuntime(
       resetConnections(connections);
     },
   };
-}
-
-function createSender(
-  endpoint: string,
-  options: { region: string; concurrency: number; requestTimeoutMs: number },
-): ConnectionSender {
-  return new ManagementApiSender({
-    endpoint,
-    ...options,
-    log: chatLogger,
-    ...localCredentials(endpoint),
-  });
-}
-
-const fallbackSenders = new Map<string, ConnectionSender>();
-
-/**
- * A sender that needs no runtime, to tell a client why its request failed when the
- * runtime could not be created (bad configuration, Secrets Manager unreachable). Reads
- * only `CALLBACK_URL` and `AWS_REGION`, leniently.
- */
-export function fallbackSender(callbackUrl: string): ConnectionSender {
-  const endpoint = process.env.CALLBACK_URL || callbackUrl;
-  let sender = fallbackSenders.get(endpoint);
-  if (!sender) {
-    sender = createSender(endpoint, {
-      region: process.env.AWS_REGION || 'us-east-1',
-      concurrency: 1,
-      requestTimeoutMs: 3_000,
-    });
-    fallbackSenders.set(endpoint, sender);
-  }
-  return sender;
 }
 
 let runtime: Promise<Runtime> | undefined;

@@ -7,8 +7,6 @@
 
 import type * as z from 'zod/mini';
 import type { ActionHandler } from '../core/actions/types.js';
-import type { ChatError } from '../core/errors.js';
-import { toClientError } from '../core/errors.js';
 import { dropConnection } from '../core/fanout.js';
 import {
   type Action,
@@ -21,8 +19,10 @@ import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
 import { callbackUrlOf, resolveCaller } from './caller.js';
-import { fallbackSender, getRuntime } from './deps.js';
+import { getRuntime } from './deps.js';
 import { logger } from './logger.js';
+import { type Replier, replyError, replyTo } from './replies.js';
+import { standaloneSender } from './senders.js';
 
 const OK = { statusCode: 200 };
 
@@ -30,9 +30,6 @@ const OK = { statusCode: 200 };
 export async function depsFor(event: WebSocketEvent): Promise<ChatDeps> {
   return (await getRuntime()).deps(callbackUrlOf(event));
 }
-
-/** What replying needs: the runtime's dependencies or, without a runtime, a sender alone. */
-export type Replier = Pick<ChatDeps, 'sender'>;
 
 /**
  * The dependencies, or the error that kept the runtime from being created (logged here)
@@ -47,30 +44,8 @@ export async function depsOrFailure(
     logger.error('runtime unavailable', {
       error: failure instanceof Error ? failure : String(failure),
     });
-    return { failure, replier: { sender: fallbackSender(callbackUrlOf(event)) } };
+    return { failure, replier: { sender: standaloneSender(callbackUrlOf(event)) } };
   }
-}
-
-/** Sends a frame to the event's own connection; false when it is gone (not an error). */
-export function replyTo(deps: Replier, event: WebSocketEvent, frame: ReplyFrame): Promise<boolean> {
-  return deps.sender.send(event.requestContext.connectionId, JSON.stringify(frame));
-}
-
-export async function replyError(
-  deps: Replier,
-  event: WebSocketEvent,
-  error: unknown,
-  requestId: string | undefined,
-  options: { logged?: boolean } = {},
-): Promise<void> {
-  const clientError: ChatError = toClientError(error);
-  if (clientError.code === 'internal' && !options.logged) {
-    logger.error('request failed', { error: error instanceof Error ? error : String(error) });
-  }
-  const frame = withRequestId({ type: 'error' as const, ...clientError.toJSON() }, requestId);
-  await replyTo(deps, event, frame).catch((e: unknown) =>
-    logger.warn('could not send an error reply', { error: String(e) }),
-  );
 }
 
 export function messageRoute<A extends Action>(

@@ -5,7 +5,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_ENTRIES } from '../../functions/route-table.js';
+import { ROUTE_ENTRIES, STORELESS_ROUTES } from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
 import { type Synthesized, synthesize } from './synth.js';
 
@@ -26,6 +26,28 @@ const functionIds = (prefix: string) =>
   resources('AWS::Lambda::Function')
     .map(([id]) => id)
     .filter((id) => id.startsWith(prefix));
+
+/** The logical ids of the functions of routes that touch no store ($default). */
+const storelessIds = () =>
+  STORELESS_ROUTES.map((key) => {
+    const name = `Route${ROUTE_ENTRIES[key]}`;
+    const ids = functionIds('Route').filter((id) => id.startsWith(name));
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  });
+
+/** The IAM actions granted to a function's role. */
+function roleActions(functionId: string): string[] {
+  const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId)!;
+  const [roleId] = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  return resources('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as { Ref?: string }[]).some((r) => r.Ref === roleId))
+    .flatMap(
+      ([, p]) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+    )
+    .flatMap((statement) => [statement.Action].flat());
+}
 
 describe('cdk-nag', () => {
   it('has no unsuppressed AwsSolutions findings', () => {
@@ -57,16 +79,31 @@ describe('network', () => {
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 
-  it('puts the route functions in the private subnets and keeps the authorizer out', () => {
+  it('puts the route functions in the private subnets and keeps the authorizer and $default out', () => {
     const route = functionIds('Route');
     expect(route).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
+    const storeless = storelessIds();
+    expect(storeless).toHaveLength(1);
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
       const vpc = fn.Properties.VpcConfig as { SubnetIds: { Ref: string }[] } | undefined;
-      if (route.includes(id)) {
+      if (storeless.includes(id) || id.startsWith('Authorizer')) {
+        expect(vpc).toBeUndefined();
+      } else if (route.includes(id)) {
         expect(vpc?.SubnetIds.map((s) => s.Ref).every((r) => /appSubnet/.test(r))).toBe(true);
       }
-      if (id.startsWith('Authorizer')) expect(vpc).toBeUndefined();
     }
+  });
+
+  it('gives $default no access to the stores or their secrets, only to posting', () => {
+    const [storeless] = storelessIds();
+    const actions = roleActions(storeless!);
+    expect(actions).toContain('execute-api:ManageConnections');
+    expect(actions.filter((a) => /^(dynamodb|secretsmanager|kms):/.test(a))).toEqual([]);
+    // A store route, for contrast, holds both.
+    const [store] = functionIds('Routesendmessage');
+    expect(roleActions(store!)).toEqual(
+      expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem']),
+    );
   });
 
   it('lets the functions out only to HTTPS, the proxy and the cache', () => {
@@ -85,7 +122,7 @@ describe('network', () => {
       '6379-6380',
     ]);
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
-      if (!functionIds('Route').includes(id)) continue;
+      if (!functionIds('Route').includes(id) || storelessIds().includes(id)) continue;
       const groups = (fn.Properties.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds;
       expect(JSON.stringify(groups)).toContain(sgId);
     }

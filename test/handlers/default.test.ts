@@ -1,17 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/default.js';
+import { logger } from '../../functions/runtime/logger.js';
+import { useInProcessSender } from '../../functions/runtime/senders.js';
 import { lambdaContext, messageEvent, newConnectionId } from '../support/events.js';
-import { type FakeWorld, fakeWorld, installRuntime, uninstallRuntime } from '../support/fakes.js';
+import { type FakeWorld, fakeWorld, uninstallRuntime } from '../support/fakes.js';
 
 let world: FakeWorld;
 
+// No runtime is installed: $default answers with a sender alone.
 beforeEach(async () => {
   world = fakeWorld();
-  await installRuntime(world);
+  await uninstallRuntime();
+  useInProcessSender(world.sender);
 });
 
-afterEach(async () => {
-  await uninstallRuntime();
+afterEach(() => {
+  useInProcessSender(undefined);
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
 });
 
 async function call(frame: Record<string, unknown> | string) {
@@ -76,5 +82,19 @@ describe('$default', () => {
     const reply = await call({ action: 'dance', requestId: 'r'.repeat(65) });
     expect(reply).toMatchObject({ type: 'error', code: 'bad_request' });
     expect(reply).not.toHaveProperty('requestId');
+  });
+
+  it('answers without creating the runtime, so a broken configuration or store does not matter', async () => {
+    // With neither DATABASE_URL nor DB_SECRET_ARN the runtime cannot be created; a route
+    // that tried would log it as unavailable.
+    vi.stubEnv('DATABASE_URL', '');
+    vi.stubEnv('DB_SECRET_ARN', '');
+    const errors = vi.spyOn(logger, 'error');
+    expect(await call({ action: 'dance', requestId: 'r-3' })).toMatchObject({
+      type: 'error',
+      code: 'unknown_action',
+      requestId: 'r-3',
+    });
+    expect(errors).not.toHaveBeenCalled();
   });
 });
