@@ -4,7 +4,7 @@
  * the tests. Message-route bundles are ~548 KB today: the AWS SDK ~228 KB, ioredis 146 KB,
  * pg 84 KB, Parley's own code 27 KB; zod/mini keeps validation at 23 KB. $connect needs
  * only DynamoDB (243 KB), the authorizer only jose and Secrets Manager (216 KB), and
- * $default only the Management API.
+ * $default only the Management API client (with the logger and zod/mini).
  */
 import { AUTHORIZER_ENTRY, ROUTE_ENTRIES } from '../functions/route-table.js';
 

@@ -1,7 +1,8 @@
 /**
  * Every Parley Lambda is built the same way: Node.js 22 on arm64, bundled by the local
  * esbuild (no Docker) into minified ESM with source maps, X-Ray tracing, a log group with
- * a retention, JSON logs, inside the VPC's private subnets.
+ * a retention, JSON logs; inside the VPC's private subnets when it is given one (the
+ * functions that use a store).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -188,8 +188,10 @@ export class ParleyStack extends Stack {
     databaseSecret.grantRead(migration.function);
     // The proxy, its target and the rotation must exist before the first migration.
     migration.node.addDependency(database);
-    // Functions deploy after the schema they expect.
-    for (const fn of Object.values(this.functions)) fn.node.addDependency(migration);
+    // Functions deploy after the schema they expect (those that use the database).
+    for (const [routeKey, fn] of Object.entries(this.functions)) {
+      if (!isStoreless(routeKey)) fn.node.addDependency(migration);
+    }
 
     const alarmed: Record<string, IFunction> = {
       Authorizer: this.authorizer,

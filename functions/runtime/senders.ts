@@ -55,9 +55,13 @@ export function standaloneSender(callbackUrl: string): ConnectionSender {
     sender = createSender(endpoint, {
       region: process.env.AWS_REGION || 'us-east-1',
       concurrency: 1,
-      requestTimeoutMs: Number(process.env.POST_TIMEOUT_MS) || 3_000,
+      requestTimeoutMs: positiveOr(Number(process.env.POST_TIMEOUT_MS), 3_000),
     });
     standaloneSenders.set(endpoint, sender);
   }
   return sender;
+}
+
+function positiveOr(value: number, fallback: number): number {
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }

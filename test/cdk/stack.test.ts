@@ -99,6 +99,13 @@ describe('network', () => {
     const actions = roleActions(storeless!);
     expect(actions).toContain('execute-api:ManageConnections');
     expect(actions.filter((a) => /^(dynamodb|secretsmanager|kms):/.test(a))).toEqual([]);
+    // Its environment names where to post and nothing of the stores.
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === storeless)!;
+    const variables = Object.keys(
+      (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+    expect(variables).toContain('CALLBACK_URL');
+    expect(variables.filter((v) => /^(DB_|REDIS_|CONNECTIONS_TABLE|PG_)/.test(v))).toEqual([]);
     // A store route, for contrast, holds both.
     const [store] = functionIds('Routesendmessage');
     expect(roleActions(store!)).toEqual(

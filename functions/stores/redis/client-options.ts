@@ -10,7 +10,8 @@ export const REDIS_CLIENT_OPTIONS = {
   maxRetriesPerRequest: 1,
   commandTimeout: 2_000,
   connectTimeout: 2_000,
-  // Commands issued in one turn of the event loop leave together, in the next tick. So a
-  // send's window append, issued just before its ack, costs the ack no socket write.
+  // Commands issued in one turn of the event loop leave together, in the next tick: a
+  // send's reads and writes share writes with the other requests of that turn, and no
+  // command costs its caller a socket write.
   enableAutoPipelining: true,
 } as const satisfies RedisOptions;
