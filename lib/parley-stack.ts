@@ -155,12 +155,16 @@ export class ParleyStack extends Stack {
       throttleBurstLimit: config.throttleBurstLimit,
       logRetention,
     });
-    for (const [routeKey, fn] of Object.entries(this.functions)) {
-      if (!isStoreless(routeKey)) {
-        table.grantReadWriteData(fn);
-        databaseSecret.grantRead(fn);
-        cache.credentials.grantRead(fn);
-      }
+    /** The route functions that use the stores: their grants, and the schema first. */
+    const storeFunctions = Object.entries(this.functions)
+      .filter(([routeKey]) => !isStoreless(routeKey))
+      .map(([, fn]) => fn);
+    for (const fn of storeFunctions) {
+      table.grantReadWriteData(fn);
+      databaseSecret.grantRead(fn);
+      cache.credentials.grantRead(fn);
+    }
+    for (const fn of Object.values(this.functions)) {
       // PostToConnection on this stage's @connections only: narrower than
       // grantManagementApiAccess, which allows every method.
       fn.addToRolePolicy(
@@ -188,10 +192,8 @@ export class ParleyStack extends Stack {
     databaseSecret.grantRead(migration.function);
     // The proxy, its target and the rotation must exist before the first migration.
     migration.node.addDependency(database);
-    // Functions deploy after the schema they expect (those that use the database).
-    for (const [routeKey, fn] of Object.entries(this.functions)) {
-      if (!isStoreless(routeKey)) fn.node.addDependency(migration);
-    }
+    // Functions deploy after the schema they expect.
+    for (const fn of storeFunctions) fn.node.addDependency(migration);
 
     const alarmed: Record<string, IFunction> = {
       Authorizer: this.authorizer,

@@ -7,7 +7,7 @@
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
-import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
+import type { ChatDeps, RoomCache } from '../core/ports.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { REDIS_CLIENT_OPTIONS } from '../stores/redis/client-options.js';
@@ -17,7 +17,7 @@ import { connectionsRuntime, resetConnections } from './connections.js';
 import { postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
 import { readJsonSecret, secretField } from './secrets.js';
-import { createSender, currentInProcessSender } from './senders.js';
+import { currentInProcessSender, senderCache } from './senders.js';
 
 export interface RedisCredentials {
   username?: string;
@@ -122,7 +122,11 @@ function buildRuntime(
     limits: { ...DEFAULT_LIMITS, maxMessageChars: config.MAX_MESSAGE_CHARS },
     log: chatLogger,
   };
-  const senders = new Map<string, ConnectionSender>();
+  const senderFor = senderCache({
+    region: config.AWS_REGION,
+    concurrency: config.POST_CONCURRENCY,
+    requestTimeoutMs: config.POST_TIMEOUT_MS,
+  });
   let inProcess: ChatDeps | undefined;
   return {
     config,
@@ -134,17 +138,7 @@ function buildRuntime(
         if (inProcess?.sender !== inProcessSender) inProcess = { ...base, sender: inProcessSender };
         return inProcess;
       }
-      const endpoint = config.CALLBACK_URL ?? callbackUrl;
-      let sender = senders.get(endpoint);
-      if (!sender) {
-        sender = createSender(endpoint, {
-          region: config.AWS_REGION,
-          concurrency: config.POST_CONCURRENCY,
-          requestTimeoutMs: config.POST_TIMEOUT_MS,
-        });
-        senders.set(endpoint, sender);
-      }
-      return { ...base, sender };
+      return { ...base, sender: senderFor(config.CALLBACK_URL ?? callbackUrl) };
     },
     async close() {
       await pool.end();

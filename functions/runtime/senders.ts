@@ -30,7 +30,7 @@ export interface SenderOptions {
   requestTimeoutMs: number;
 }
 
-export function createSender(endpoint: string, options: SenderOptions): ConnectionSender {
+function createSender(endpoint: string, options: SenderOptions): ConnectionSender {
   return new ManagementApiSender({
     endpoint,
     ...options,
@@ -39,7 +39,20 @@ export function createSender(endpoint: string, options: SenderOptions): Connecti
   });
 }
 
-const standaloneSenders = new Map<string, ConnectionSender>();
+/** One Management API sender per endpoint, made with `options` on first use and kept. */
+export function senderCache(options: SenderOptions): (endpoint: string) => ConnectionSender {
+  const senders = new Map<string, ConnectionSender>();
+  return (endpoint) => {
+    let sender = senders.get(endpoint);
+    if (!sender) {
+      sender = createSender(endpoint, options);
+      senders.set(endpoint, sender);
+    }
+    return sender;
+  };
+}
+
+let standaloneSenders: ((endpoint: string) => ConnectionSender) | undefined;
 
 /**
  * A sender that needs no runtime: for a route that only answers its caller, and to tell
@@ -49,17 +62,12 @@ const standaloneSenders = new Map<string, ConnectionSender>();
  */
 export function standaloneSender(callbackUrl: string): ConnectionSender {
   if (inProcessSender) return inProcessSender;
-  const endpoint = process.env.CALLBACK_URL || callbackUrl;
-  let sender = standaloneSenders.get(endpoint);
-  if (!sender) {
-    sender = createSender(endpoint, {
-      region: process.env.AWS_REGION || 'us-east-1',
-      concurrency: 1,
-      requestTimeoutMs: positiveOr(Number(process.env.POST_TIMEOUT_MS), 3_000),
-    });
-    standaloneSenders.set(endpoint, sender);
-  }
-  return sender;
+  standaloneSenders ??= senderCache({
+    region: process.env.AWS_REGION || 'us-east-1',
+    concurrency: 1,
+    requestTimeoutMs: positiveOr(Number(process.env.POST_TIMEOUT_MS), 3_000),
+  });
+  return standaloneSenders(process.env.CALLBACK_URL || callbackUrl);
 }
 
 function positiveOr(value: number, fallback: number): number {

@@ -128,8 +128,10 @@ describe('network', () => {
       '5432-5432',
       '6379-6380',
     ]);
+    const route = functionIds('Route');
+    const storeless = storelessIds();
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
-      if (!functionIds('Route').includes(id) || storelessIds().includes(id)) continue;
+      if (!route.includes(id) || storeless.includes(id)) continue;
       const groups = (fn.Properties.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds;
       expect(JSON.stringify(groups)).toContain(sgId);
     }
