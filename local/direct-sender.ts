@@ -22,8 +22,8 @@ export function directSender(
       // Encoded once for every recipient, not once per socket (a text frame either way).
       // A frame over the limit fails every post, as each PostToConnection would (413).
       return gateway.postToConnections(connectionIds, Buffer.from(data)).then(
-        ({ gone }) => ({ gone, failed: 0 }),
-        () => ({ gone: [], failed: connectionIds.length }),
+        ({ gone }) => ({ gone, retry: [], failed: 0 }),
+        () => ({ gone: [], retry: [], failed: connectionIds.length }),
       );
     },
   };

@@ -58,7 +58,7 @@ export const silentSender: ConnectionSender = {
     return true;
   },
   async broadcast(): Promise<BroadcastResult> {
-    return { gone: [], failed: 0 };
+    return { gone: [], retry: [], failed: 0 };
   },
 };
 

@@ -152,7 +152,13 @@ export interface RoomCache {
 export interface BroadcastResult {
   /** Connections that answered 410: gone, to be removed everywhere. */
   gone: string[];
-  /** Posts that failed for another reason (logged by the adapter). */
+  /**
+   * Posts that may succeed if tried again: throttled (429 `LimitExceededException`, the
+   * account's shared request quota), timed out, a 5xx or a network failure. The caller
+   * retries them later; none of them is dropped silently.
+   */
+  retry: string[];
+  /** Posts that will never succeed as sent (413, 403, 400): logged by the adapter. */
   failed: number;
 }
 

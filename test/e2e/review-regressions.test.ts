@@ -59,7 +59,7 @@ class Sender implements ConnectionSender {
   async broadcast(ids: readonly string[], data: string): Promise<BroadcastResult> {
     const gone: string[] = [];
     for (const id of ids) if (!(await this.send(id, data))) gone.push(id);
-    return { gone, failed: 0 };
+    return { gone, retry: [], failed: 0 };
   }
   to(id: string) {
     return this.frames.filter((f) => f.to === id).map((f) => f.frame);

@@ -65,13 +65,13 @@ describe('postToConnection', () => {
     const id = await lastConnectionId(recorder);
     const sender = directSender(gateway);
     const result = await sender.broadcast([id, 'AAAAAAAAAAAAAAAAAAAA'], '{"n":2}');
-    expect(result).toEqual({ gone: ['AAAAAAAAAAAAAAAAAAAA'], failed: 0 });
+    expect(result).toEqual({ gone: ['AAAAAAAAAAAAAAAAAAAA'], retry: [], failed: 0 });
     expect(await client.message(1)).toBe('{"n":2}');
     expect(await sender.send('AAAAAAAAAAAAAAAAAAAA', 'x')).toBe(false);
     // Over 128 KB every post fails (413 each on AWS); the broadcast itself does not throw.
     expect(
       await sender.broadcast([id, 'AAAAAAAAAAAAAAAAAAAA'], 'x'.repeat(128 * 1024 + 1)),
-    ).toEqual({ gone: [], failed: 2 });
+    ).toEqual({ gone: [], retry: [], failed: 2 });
     client.ws.close();
     await client.closed;
   });

@@ -2,6 +2,8 @@ import {
   ApiGatewayManagementApiClient,
   ForbiddenException,
   GoneException,
+  LimitExceededException,
+  PayloadTooLargeException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
@@ -85,7 +87,15 @@ describe('ManagementApiSender', () => {
     await expect(sender.send('c1', '{}')).rejects.toBe(forbidden);
   });
 
-  it('broadcast reports 410s as gone and counts other failures', async () => {
+  it('broadcast reports 410s as gone, what may pass later to retry, and counts the rest', async () => {
+    const throttled = new LimitExceededException({
+      message: 'Rate exceeded',
+      $metadata: { httpStatusCode: 429 },
+    });
+    const tooLarge = new PayloadTooLargeException({
+      message: 'Message too long',
+      $metadata: { httpStatusCode: 413 },
+    });
     mock
       .on(PostToConnectionCommand)
       .resolves({})
@@ -94,11 +104,16 @@ describe('ManagementApiSender', () => {
       .on(PostToConnectionCommand, { ConnectionId: 'gone-2' })
       .rejects(gone())
       .on(PostToConnectionCommand, { ConnectionId: 'broken' })
-      .rejects(new Error('socket hang up'));
+      .rejects(new Error('socket hang up'))
+      .on(PostToConnectionCommand, { ConnectionId: 'throttled' })
+      .rejects(throttled)
+      .on(PostToConnectionCommand, { ConnectionId: 'too-large' })
+      .rejects(tooLarge);
 
-    const ids = ['ok-1', 'gone-1', 'broken', 'ok-2', 'gone-2'];
+    const ids = ['ok-1', 'gone-1', 'broken', 'ok-2', 'gone-2', 'throttled', 'too-large'];
     const result = await sender.broadcast(ids, '{"type":"new_message"}');
     expect([...result.gone].sort()).toEqual(['gone-1', 'gone-2']);
+    expect([...result.retry].sort()).toEqual(['broken', 'throttled']);
     expect(result.failed).toBe(1);
     const posted = mock
       .commandCalls(PostToConnectionCommand)
@@ -108,7 +123,7 @@ describe('ManagementApiSender', () => {
   });
 
   it('broadcast to nobody posts nothing', async () => {
-    expect(await sender.broadcast([], '{}')).toEqual({ gone: [], failed: 0 });
+    expect(await sender.broadcast([], '{}')).toEqual({ gone: [], retry: [], failed: 0 });
     expect(mock.commandCalls(PostToConnectionCommand)).toHaveLength(0);
   });
 });

@@ -175,20 +175,25 @@ export class RecordingSender implements ConnectionSender {
   /** connectionId => raw frames, in send order. */
   readonly sent = new Map<string, string[]>();
   readonly gone = new Set<string>();
-  /** Connections whose posts fail for a reason other than 410. */
+  /** Connections whose posts fail for good (a 4xx other than 410 and 429). */
   readonly failing = new Set<string>();
+  /** Connections whose posts fail in a way worth retrying (429, timeout, 5xx). */
+  readonly retrying = new Set<string>();
 
   async send(connectionId: string, data: string): Promise<boolean> {
     if (this.gone.has(connectionId)) return false;
-    if (this.failing.has(connectionId)) throw new Error('post failed');
+    if (this.failing.has(connectionId) || this.retrying.has(connectionId)) {
+      throw new Error('post failed');
+    }
     this.record(connectionId, data);
     return true;
   }
 
   async broadcast(connectionIds: readonly string[], data: string): Promise<BroadcastResult> {
-    const result: BroadcastResult = { gone: [], failed: 0 };
+    const result: BroadcastResult = { gone: [], retry: [], failed: 0 };
     for (const connectionId of connectionIds) {
       if (this.gone.has(connectionId)) result.gone.push(connectionId);
+      else if (this.retrying.has(connectionId)) result.retry.push(connectionId);
       else if (this.failing.has(connectionId)) result.failed++;
       else this.record(connectionId, data);
     }

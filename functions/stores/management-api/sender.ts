@@ -26,10 +26,24 @@ export interface ManagementApiSenderOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+type SdkError = { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+
 /** SDK v3 reports a gone connection as GoneException with HTTP 410 in `$metadata`. */
 export function isGone(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+  const e = error as SdkError;
   return e?.name === 'GoneException' || e?.$metadata?.httpStatusCode === 410;
+}
+
+/**
+ * A post worth trying again: throttled (429, `LimitExceededException`: the account's
+ * shared quota), a 5xx, or no HTTP answer at all (a timeout, a reset socket). A 4xx other
+ * than 429 (413 too large, 403, 400) would fail the same way again.
+ */
+export function isRetryable(error: unknown): boolean {
+  const e = error as SdkError;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status === undefined) return true;
+  return status === 429 || status >= 500 || e?.name === 'LimitExceededException';
 }
 
 export function createManagementApiClient(
@@ -80,6 +94,7 @@ export class ManagementApiSender implements ConnectionSender {
     const limit = pLimit(this.concurrency);
     const payload = Buffer.from(data);
     const gone: string[] = [];
+    const retry: string[] = [];
     let failed = 0;
     await Promise.all(
       connectionIds.map((connectionId) =>
@@ -93,12 +108,16 @@ export class ManagementApiSender implements ConnectionSender {
               gone.push(connectionId);
               return;
             }
+            if (isRetryable(error)) {
+              retry.push(connectionId);
+              return;
+            }
             failed++;
             this.log.warn('post to connection failed', { connectionId, error: String(error) });
           }
         }),
       ),
     );
-    return { gone, failed };
+    return { gone, retry, failed };
   }
 }
