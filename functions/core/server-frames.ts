@@ -7,8 +7,10 @@ export interface RoomHistoryFrame {
   roomId: string;
   messages: Message[];
   hasMore: boolean;
-  /** On `join_room` replies only. */
+  /** On `join_room` replies only: at most `onlineListMax` user ids, the joiner always among them. */
   online?: string[];
+  /** On `join_room` replies only: how many users are online in the room. */
+  onlineCount?: number;
   lastSeq?: number;
   requestId?: string;
 }
@@ -37,6 +39,16 @@ export interface PresenceFrame {
   status: 'online' | 'offline';
 }
 
+/**
+ * A big room's presence: how many users are online, sent instead of a `presence` frame
+ * per user, at most once per period (see core/presence.ts).
+ */
+export interface PresenceCountFrame {
+  type: 'presence_count';
+  roomId: string;
+  online: number;
+}
+
 export interface ErrorFrame {
   type: 'error';
   code: ErrorCode;
@@ -45,7 +57,7 @@ export interface ErrorFrame {
 }
 
 export type ReplyFrame = RoomHistoryFrame | LeftFrame | AckFrame | ErrorFrame;
-export type ServerFrame = ReplyFrame | NewMessageFrame | PresenceFrame;
+export type ServerFrame = ReplyFrame | NewMessageFrame | PresenceFrame | PresenceCountFrame;
 
 /** Adds the request's `requestId` to a reply when it had one. */
 export function withRequestId<F extends ReplyFrame>(frame: F, requestId: string | undefined): F {

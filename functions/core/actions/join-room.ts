@@ -1,8 +1,7 @@
-import { deliver } from '../fanout.js';
 import type { JoinRoomRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
-import { presenceAudience } from '../room-connections.js';
+import { announcePresence, presenceAudience, presenceView } from '../presence.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -15,7 +14,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
   const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
   const rejoin = await deps.connections.addToRoom(roomId, caller);
   const cached = await deps.cache
-    .addRoomConnection(roomId, caller)
+    .addRoomConnection(roomId, caller, presenceView(deps))
     .catch(async (error: unknown) => {
       // The cache must learn of every join or fan-out would miss this connection; if it
       // cannot, undo the DynamoDB half so the client's retry starts from a clean state.
@@ -23,7 +22,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
         await deps.connections.removeFromRoom(roomId, caller.connectionId).catch(() => {});
       throw error;
     });
-  const { online, announceTo } = await presenceAudience(deps, roomId, cached, caller);
+  const audience = await presenceAudience(deps, roomId, cached, caller);
 
   const page = await readHistory(
     deps,
@@ -31,23 +30,21 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
     { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT },
     lastSeq,
   );
+  // The joiner is always listed, also when the list is cut short in a big room.
+  const online = audience.online.includes(caller.userId)
+    ? audience.online
+    : [caller.userId, ...audience.online].slice(0, deps.limits.onlineListMax);
   await reply({
     type: 'room_history',
     roomId,
     messages: page.messages,
     hasMore: page.hasMore,
-    online: online.includes(caller.userId) ? online : [...online, caller.userId],
+    online,
+    onlineCount: Math.max(audience.onlineCount, online.length),
     lastSeq,
   });
 
   // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after
   // the join was written and so already lists the joining connection.
-  if (!rejoin && announceTo) {
-    await deliver(deps, roomId, announceTo, {
-      type: 'presence',
-      roomId,
-      userId: caller.userId,
-      status: 'online',
-    });
-  }
+  if (!rejoin) await announcePresence(deps, roomId, audience, caller.userId, 'online');
 };
