@@ -36,6 +36,14 @@ export interface ConnectOptions {
   token: string | (() => string | Promise<string>);
   /** Per request, while connected. Default 10 000. */
   requestTimeoutMs?: number;
+  /**
+   * How long a seq gap may wait for the missing messages to arrive by themselves before
+   * they are fetched with `get_history` (plus up to as much again, at random, so a big
+   * room does not fetch at once). Big rooms' messages reach members through a queue that
+   * can deliver them out of order; most gaps close on their own. Default 1 000; 0 fetches
+   * at once.
+   */
+  gapGraceMs?: number;
   reconnect?: ReconnectOptions;
   /** Sends that may wait for a connection; beyond it `send` rejects with `queue_full`. Default 100. */
   maxQueuedSends?: number;
@@ -48,8 +56,12 @@ export interface ParleyEvents extends Record<string, unknown> {
   /** Every message of every joined room: once, in seq order per room, own sends included. */
   message: Message;
   presence: PresenceEvent;
-  /** A room's online user ids changed (join reply or presence). */
-  online: { roomId: string; users: string[] };
+  /**
+   * A room's online users changed (join reply, presence or, in a big room,
+   * `presence_count`): `users` as far as known (a big room lists at most a page of them),
+   * `count` how many there are.
+   */
+  online: { roomId: string; users: string[]; count: number };
   /** A joined room could not be recovered (e.g. `forbidden` on rejoin): the app must act. */
   resync_failed: { roomId: string; error: ParleyError };
   /** Error frames no call was waiting for, and a refused token. */
@@ -70,6 +82,8 @@ export interface ParleyClient {
     options?: { before?: number; after?: number; limit?: number },
   ): Promise<HistoryResult>;
   online(roomId: string): string[];
+  /** How many users are online in a joined room (in a big room, more than `online` lists). */
+  onlineCount(roomId: string): number;
   lastSeq(roomId: string): number;
   close(): Promise<void>;
 }
@@ -90,6 +104,10 @@ interface Room {
   readonly limit: number | undefined;
   readonly stream: RoomStream;
   online: Set<string>;
+  /** From the join reply's `onlineCount` and `presence_count`; `online.size` when none. */
+  onlineCount: number | undefined;
+  /** Waits `gapGraceMs` before a gap is fetched. */
+  gapTimer: ReturnType<typeof setTimeout> | undefined;
   /** Joined at least once: a later failure to rejoin is a `resync_failed`. */
   joinedOnce: boolean;
   /** Settles when the room is joined (and caught up) on the current connection. */
@@ -149,6 +167,8 @@ class Client implements ParleyClient {
       limit: options.limit,
       stream: new RoomStream((message) => this.events.emit('message', message)),
       online: new Set(),
+      onlineCount: undefined,
+      gapTimer: undefined,
       joinedOnce: false,
       ready: new Deferred(),
       filling: false,
@@ -164,6 +184,7 @@ class Client implements ParleyClient {
   async leave(roomId: string): Promise<void> {
     const room = this.rooms.get(roomId);
     this.rooms.delete(roomId);
+    clearTimeout(room?.gapTimer);
     room?.ready.reject(new ParleyError('closed', `Left ${roomId} before it was joined`));
     // A new connection has joined nothing, so only an open one needs telling.
     if (this.state !== 'open') return;
@@ -231,6 +252,11 @@ class Client implements ParleyClient {
 
   online(roomId: string): string[] {
     return [...(this.rooms.get(roomId)?.online ?? [])];
+  }
+
+  onlineCount(roomId: string): number {
+    const room = this.rooms.get(roomId);
+    return room ? Math.max(room.onlineCount ?? 0, room.online.size) : 0;
   }
 
   lastSeq(roomId: string): number {
@@ -344,6 +370,7 @@ class Client implements ParleyClient {
     this.opened.reject(error);
     for (const room of this.rooms.values()) {
       clearTimeout(room.retryTimer);
+      clearTimeout(room.gapTimer);
       room.ready.reject(error);
     }
     this.rooms.clear();
@@ -390,6 +417,13 @@ class Client implements ParleyClient {
       case 'presence':
         this.onPresence(frame);
         return;
+      case 'presence_count': {
+        const room = this.rooms.get(frame.roomId);
+        if (!room) return;
+        room.onlineCount = frame.online;
+        this.emitOnline(room);
+        return;
+      }
     }
     if (this.pending.settle(frame)) return;
     if (frame.type === 'error') {
@@ -401,20 +435,50 @@ class Client implements ParleyClient {
     const room = this.rooms.get(message.roomId);
     if (!room || typeof message.seq !== 'number') return;
     room.stream.push(message);
-    if (room.stream.hasGap) void this.fillGap(room);
+    if (room.stream.hasGap) this.fillGapSoon(room);
+  }
+
+  /** Fetches a gap that is still open after the grace period (see `gapGraceMs`). */
+  private fillGapSoon(room: Room): void {
+    const grace = this.options.gapGraceMs ?? 1_000;
+    if (grace <= 0) {
+      void this.fillGap(room);
+      return;
+    }
+    if (room.gapTimer) return;
+    room.gapTimer = setTimeout(
+      () => {
+        room.gapTimer = undefined;
+        if (room.stream.hasGap && this.rooms.get(room.id) === room) void this.fillGap(room);
+      },
+      grace * (1 + Math.random()),
+    );
+  }
+
+  private emitOnline(room: Room): void {
+    const users = [...room.online];
+    this.events.emit('online', {
+      roomId: room.id,
+      users,
+      count: Math.max(room.onlineCount ?? 0, users.length),
+    });
   }
 
   private onPresence(event: PresenceEvent): void {
     const room = this.rooms.get(event.roomId);
     if (!room) return;
+    const had = room.online.has(event.userId);
     if (event.status === 'online') room.online.add(event.userId);
     else room.online.delete(event.userId);
+    if (room.onlineCount !== undefined && had !== room.online.has(event.userId)) {
+      room.onlineCount += event.status === 'online' ? 1 : -1;
+    }
     this.events.emit('presence', {
       roomId: event.roomId,
       userId: event.userId,
       status: event.status,
     });
-    this.events.emit('online', { roomId: room.id, users: [...room.online] });
+    this.emitOnline(room);
   }
 
   // ---- rooms: join, rejoin, catch up ---------------------------------------------------
@@ -441,7 +505,8 @@ class Client implements ParleyClient {
       if (reply.type !== 'room_history') throw unexpected(reply);
       if (this.rooms.get(room.id) !== room) return;
       room.online = new Set(reply.online ?? []);
-      this.events.emit('online', { roomId: room.id, users: [...room.online] });
+      room.onlineCount = reply.onlineCount;
+      this.emitOnline(room);
       const lastSeq = reply.lastSeq ?? 0;
       const messages = [...reply.messages];
       if (!resume) {

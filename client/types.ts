@@ -38,8 +38,13 @@ export interface HistoryResult {
 
 /** `client.join()`: the join reply. */
 export interface JoinResult extends HistoryResult {
-  /** User ids with a connection in the room, the joiner included. */
+  /**
+   * User ids with a connection in the room, the joiner included: at most a page of them
+   * in a big room (`onlineCount` says how many there are).
+   */
   online: string[];
+  /** How many users have a connection in the room. */
+  onlineCount?: number;
   /** The room's highest seq when the reply was made. */
   lastSeq: number;
 }
@@ -51,6 +56,7 @@ export type ServerFrame =
   | { type: 'ack'; message: Message; requestId?: string }
   | { type: 'new_message'; message: Message }
   | ({ type: 'presence' } & PresenceEvent)
+  | { type: 'presence_count'; roomId: string; online: number }
   | { type: 'error'; code: string; message: string; requestId?: string };
 
 /** Frames the client sends (protocol.md "Client to server"), before `requestId` is added. */

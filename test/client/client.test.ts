@@ -248,11 +248,40 @@ describe('ordering while connected', () => {
     server.post('r', 'lost-2');
     server.fanOut = true;
     server.post('r', 'three');
+    // The missing messages get gapGraceMs (1 s, up to twice that with jitter) to arrive.
+    await vi.advanceTimersByTimeAsync(999);
+    expect(server.last.frames('get_history')).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_001);
     await until(() => received.length === 3);
     expect(server.last.frames('get_history')).toEqual([
       expect.objectContaining({ roomId: 'r', after: 0 }),
     ]);
     expect(contents(received)).toEqual(['lost-1', 'lost-2', 'three']);
+  });
+
+  it('does not fetch a gap that the late frames close within the grace period', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    server.fanOut = false;
+    const [m1, m2] = [server.post('r', 'late'), server.post('r', 'early')];
+    const socket = server.last;
+    socket.receive({ type: 'new_message', message: m2 }); // the queue reordered them
+    await vi.advanceTimersByTimeAsync(500);
+    socket.receive({ type: 'new_message', message: m1 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(contents(received)).toEqual(['late', 'early']);
+    expect(socket.frames('get_history')).toEqual([]);
+  });
+
+  it('fetches a gap at once with gapGraceMs 0', async () => {
+    const { server, client, received } = setup({ gapGraceMs: 0 });
+    await client.join('r');
+    server.fanOut = false;
+    server.post('r', 'lost');
+    server.fanOut = true;
+    server.post('r', 'two');
+    await until(() => received.length === 2);
+    expect(contents(received)).toEqual(['lost', 'two']);
   });
 
   it('buffers out-of-order frames, drops duplicates, and emits each seq once in order', async () => {
@@ -279,6 +308,7 @@ describe('ordering while connected', () => {
     server.fanOut = true;
     const mine = await client.send('r', 'mine');
     expect(mine.seq).toBe(2);
+    await vi.advanceTimersByTimeAsync(2_000); // the gap's grace period
     await until(() => received.length === 2);
     expect(contents(received)).toEqual(['theirs', 'mine']);
   });
@@ -366,6 +396,19 @@ describe('presence and close', () => {
     server.last.receive({ type: 'presence', roomId: 'r', userId: 'alice', status: 'offline' });
     expect(changes).toEqual([['alice', 'bob'], ['bob']]);
     expect(client.online('r')).toEqual(['bob']);
+  });
+
+  it("takes a big room's count from presence_count", async () => {
+    const { server, client } = setup();
+    await client.join('r');
+    const counts: number[] = [];
+    client.on('online', ({ count }) => counts.push(count));
+    expect(client.onlineCount('r')).toBe(1);
+    server.last.receive({ type: 'presence_count', roomId: 'r', online: 4_321 });
+    server.last.receive({ type: 'presence_count', roomId: 'elsewhere', online: 7 });
+    expect(counts).toEqual([4_321]);
+    expect(client.onlineCount('r')).toBe(4_321);
+    expect(client.online('r')).toEqual(['alice']);
   });
 
   it('close() ends in closed and rejects pending calls with closed', async () => {
