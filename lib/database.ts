@@ -106,6 +106,10 @@ export class Database extends Construct {
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      // CloudFormation would otherwise rotate as soon as the schedule is created or changed:
+      // on a first deploy, while the migration and the functions first connect. The first
+      // rotation comes with the schedule instead.
+      rotateImmediatelyOnUpdate: false,
     });
 
     this.proxy = this.instance.addProxy('Proxy', {

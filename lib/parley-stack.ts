@@ -187,7 +187,7 @@ export class ParleyStack extends Stack {
       securityGroups,
       environment: databaseEnvironment,
       logRetention,
-      deployId: config.deployId ?? new Date().toISOString(),
+      deployId: config.deployId,
     });
     databaseSecret.grantRead(migration.function);
     // The proxy, its target and the rotation must exist before the first migration.

@@ -1,8 +1,11 @@
 /**
- * Runs the database migrations on every deploy: a custom resource whose handler calls the
- * same `migrate()` the dev runner and the tests use. A property changes on every deploy
- * (`deployId`), so CloudFormation calls it each time; with nothing pending it applies
- * nothing. A failed migration fails the deploy, which rolls back.
+ * Runs the database migrations during a deploy: a custom resource whose handler calls the
+ * same `migrate()` the dev runner and the tests use. CloudFormation calls it when the
+ * resource is created and whenever its properties change: the digest of the migrations
+ * (a new or edited migration) or an explicit `deployId` (`-c parley:deployId=...`, to
+ * migrate again on demand, e.g. after restoring the database from an older snapshot).
+ * Nothing in it depends on the time, so the same code gives the same template and
+ * `cdk diff` shows no change. A failed migration fails the deploy, which rolls back.
  */
 import { createHash } from 'node:crypto';
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -18,8 +21,8 @@ export interface SchemaMigrationProps {
   securityGroups: ISecurityGroup[];
   environment: Record<string, string>;
   logRetention: RetentionDays;
-  /** Different on every deploy (a timestamp unless pinned, as the tests do). */
-  deployId: string;
+  /** Set to migrate again although no migration changed (see ParleyConfig.deployId). */
+  deployId?: string;
 }
 
 export function migrationsDigest(): string {
@@ -51,7 +54,7 @@ export class SchemaMigration extends Construct {
       resourceType: 'Custom::ParleySchema',
       properties: {
         MigrationsDigest: migrationsDigest(),
-        DeployId: props.deployId,
+        ...(props.deployId === undefined ? {} : { DeployId: props.deployId }),
         LatestVersion: MIGRATIONS.at(-1)?.version ?? 0,
       },
     });

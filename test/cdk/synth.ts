@@ -15,12 +15,21 @@ export interface Synthesized {
   nagFindings: string[];
 }
 
-export function synthesize(overrides: Partial<ParleyConfig> = {}): Synthesized {
+/**
+ * `overrides` change the settings (`DEFAULT_CONFIG`, no `deployId`, as `cdk.json` gives
+ * them); `change` alters the stack before it is synthesized, as a later edit of the code
+ * would.
+ */
+export function synthesize(
+  overrides: Partial<ParleyConfig> = {},
+  change: (stack: ParleyStack) => void = () => {},
+): Synthesized {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new ParleyStack(app, 'Test', {
-    config: { ...DEFAULT_CONFIG, deployId: 'test-deploy', ...overrides },
+    config: { ...DEFAULT_CONFIG, ...overrides },
     env: { account: '123456789012', region: 'eu-west-1' },
   });
+  change(stack);
   Aspects.of(app).add(new AwsSolutionsChecks());
   const template = Template.fromStack(stack);
   const annotations = Annotations.fromStack(stack);
