@@ -5,7 +5,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { ROUTE_ENTRIES, STORELESS_ROUTES } from '../../functions/route-table.js';
+import { ROUTE_ENTRIES, ROUTE_NEEDS, type RouteKey } from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
 import { type Synthesized, synthesize } from './synth.js';
 
@@ -27,26 +27,44 @@ const functionIds = (prefix: string) =>
     .map(([id]) => id)
     .filter((id) => id.startsWith(prefix));
 
-/** The logical ids of the functions of routes that touch no store ($default). */
-const storelessIds = () =>
-  STORELESS_ROUTES.map((key) => {
-    const name = `Route${ROUTE_ENTRIES[key]}`;
-    const ids = functionIds('Route').filter((id) => id.startsWith(name));
-    expect(ids).toHaveLength(1);
-    return ids[0]!;
-  });
+/** The logical id of a route's function. */
+function routeFunctionId(key: RouteKey): string {
+  const ids = functionIds(`Route${ROUTE_ENTRIES[key].replace(/-/g, '')}`);
+  expect(ids, key).toHaveLength(1);
+  return ids[0]!;
+}
 
-/** The IAM actions granted to a function's role. */
-function roleActions(functionId: string): string[] {
+const routeKeys = Object.keys(ROUTE_ENTRIES) as RouteKey[];
+
+/** The functions of routes that need neither PostgreSQL nor Redis ($connect, $default). */
+const outsideVpcIds = () =>
+  routeKeys.filter((key) => ROUTE_NEEDS[key].stores !== 'stores').map(routeFunctionId);
+
+/** The functions of routes that touch no store at all ($default). */
+const storelessIds = () =>
+  routeKeys.filter((key) => ROUTE_NEEDS[key].stores === 'none').map(routeFunctionId);
+
+type Statement = { Action: string | string[]; Resource: unknown };
+
+/** The role of a function. */
+function roleOf(functionId: string): Resource {
+  const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId)!;
+  const [roleId] = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  return resources('AWS::IAM::Role').find(([id]) => id === roleId)![1];
+}
+
+/** The statements of the inline policies attached to a function's role. */
+function rolePolicies(functionId: string): Statement[] {
   const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId)!;
   const [roleId] = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
   return resources('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as { Ref?: string }[]).some((r) => r.Ref === roleId))
-    .flatMap(
-      ([, p]) =>
-        (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
-    )
-    .flatMap((statement) => [statement.Action].flat());
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** The IAM actions granted to a function's role. */
+function roleActions(functionId: string): string[] {
+  return rolePolicies(functionId).flatMap((statement) => [statement.Action].flat());
 }
 
 describe('cdk-nag', () => {
@@ -79,19 +97,47 @@ describe('network', () => {
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 
-  it('puts the route functions in the private subnets and keeps the authorizer and $default out', () => {
+  it('puts the route functions that use PostgreSQL or Redis in the private subnets, and no other', () => {
     const route = functionIds('Route');
     expect(route).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
-    const storeless = storelessIds();
-    expect(storeless).toHaveLength(1);
+    const outside = outsideVpcIds();
+    expect(outside.sort()).toEqual(
+      [routeFunctionId('$connect'), routeFunctionId('$default')].sort(),
+    );
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
       const vpc = fn.Properties.VpcConfig as { SubnetIds: { Ref: string }[] } | undefined;
-      if (storeless.includes(id) || id.startsWith('Authorizer')) {
-        expect(vpc).toBeUndefined();
+      if (outside.includes(id) || id.startsWith('Authorizer')) {
+        expect(vpc, id).toBeUndefined();
       } else if (route.includes(id)) {
         expect(vpc?.SubnetIds.map((s) => s.Ref).every((r) => /appSubnet/.test(r))).toBe(true);
       }
     }
+  });
+
+  it('lets $connect only put its connection record: no VPC, secret, key or ENI', () => {
+    const connect = routeFunctionId('$connect');
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === connect)!;
+    expect(fn.Properties.VpcConfig).toBeUndefined();
+    const actions = roleActions(connect);
+    expect(actions.filter((a) => /^(secretsmanager|kms|ec2|execute-api):/.test(a))).toEqual([]);
+    const needs = ROUTE_NEEDS.$connect;
+    expect(needs.stores === 'connections-table' && needs.tableActions).toEqual([
+      'dynamodb:PutItem',
+    ]);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    // On the connections table itself, not on any table or index.
+    const [tableId] = resources('AWS::DynamoDB::GlobalTable')[0]!;
+    const put = rolePolicies(connect).filter((s) => [s.Action].flat().includes('dynamodb:PutItem'));
+    expect(put.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+    // Only the basic execution role: no AWSLambdaVPCAccessExecutionRole (ENI management).
+    const managed = JSON.stringify(roleOf(connect).Properties.ManagedPolicyArns);
+    expect(managed).toContain('AWSLambdaBasicExecutionRole');
+    expect(managed).not.toContain('VPCAccess');
+    const variables = Object.keys(
+      (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+    expect(variables).toContain('CONNECTIONS_TABLE');
+    expect(variables.filter((v) => /^(DB_|REDIS_|PG_|CALLBACK_URL)/.test(v))).toEqual([]);
   });
 
   it('gives $default no access to the stores or their secrets, only to posting', () => {
@@ -129,9 +175,9 @@ describe('network', () => {
       '6379-6380',
     ]);
     const route = functionIds('Route');
-    const storeless = storelessIds();
+    const outside = outsideVpcIds();
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
-      if (!route.includes(id) || storeless.includes(id)) continue;
+      if (!route.includes(id) || outside.includes(id)) continue;
       const groups = (fn.Properties.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds;
       expect(JSON.stringify(groups)).toContain(sgId);
     }
@@ -289,7 +335,9 @@ describe('functions', () => {
           .Statement,
     );
     const manage = statements.filter((s) => s.Action === 'execute-api:ManageConnections');
-    expect(manage).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
+    // Every route that posts; $connect does not (a post during $connect answers 410).
+    expect(manage).toHaveLength(routeKeys.filter((key) => ROUTE_NEEDS[key].posts).length);
+    expect(roleActions(routeFunctionId('$connect'))).not.toContain('execute-api:ManageConnections');
     for (const s of manage) {
       const resource = JSON.stringify(s.Resource);
       expect(resource).toContain('WebSocketApi');
