@@ -6,13 +6,14 @@
  * Every Parley function with needs is made here, so a new one (a route, a queue worker)
  * gets exactly its grants from its declaration.
  */
-import { Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { FunctionNeeds } from '../functions/route-table.js';
 import { ParleyFunction, type ParleyFunctionProps } from './parley-function.js';
@@ -124,4 +125,21 @@ function grantPosting(fn: ParleyFunction, { api, stage }: PostingTarget): void {
     }),
   );
   fn.addEnvironment('CALLBACK_URL', stage.callbackUrl);
+  const apiId = Stack.of(api).getLogicalId(api.node.defaultChild as CfnElement);
+  const connections = `<${apiId}>\\/${stage.stageName}\\/POST\\/@connections\\/\\*`;
+  NagSuppressions.addResourceSuppressions(
+    fn,
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'execute-api:ManageConnections must name connection ids only known at run time; ' +
+          'the grant is scoped to this API, this stage and POST.',
+        appliesTo: [
+          { regex: `/^Resource::arn:<AWS::Partition>:execute-api:[^:]+:[^:]+:${connections}$/` },
+        ],
+      },
+    ],
+    true,
+  );
 }

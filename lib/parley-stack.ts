@@ -12,6 +12,7 @@ import { Peer, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
   AUTHORIZER_ENTRY,
@@ -117,6 +118,14 @@ export class ParleyStack extends Stack {
         generateSecretString: { passwordLength: 64, excludePunctuation: true },
       });
       jwtEnvironment.JWT_SECRET_ARN = jwtSecret.secretArn;
+      NagSuppressions.addResourceSuppressions(jwtSecret, [
+        {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'Rotating the JWT signing secret invalidates every issued token, so it is an ' +
+            "operator's decision (replace the value; see README), not a schedule.",
+        },
+      ]);
     } else {
       jwtEnvironment.JWT_JWKS_URL = config.jwksUrl!;
       if (config.jwtIssuer) jwtEnvironment.JWT_ISSUER = config.jwtIssuer;

@@ -9,6 +9,7 @@ import {
   type CfnStage,
   LogGroupLogDestination,
   WebSocketApi,
+  WebSocketRoute,
   WebSocketStage,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -16,6 +17,7 @@ import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integra
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
 
@@ -69,6 +71,19 @@ export class ParleyWebSocketApi extends Construct {
       this.api.addRoute(routeKey, { integration: integration(routeKey) });
     }
 
+    // Authorization happens once, on $connect; cdk-nag asks it of every route.
+    for (const child of this.api.node.children) {
+      if (!(child instanceof WebSocketRoute) || child.routeKey === '$connect') continue;
+      NagSuppressions.addResourceSuppressions(child, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'WebSocket APIs authorize once, on $connect (the JWT authorizer); every later ' +
+            'route runs on that authorized connection and its handler uses the bound user id.',
+        },
+      ]);
+    }
+
     // WebSocket (like REST) stages can log only once the account has a CloudWatch role for
     // API Gateway; a fresh account has none and the stage would fail to create. The
     // setting is per region and outlives this stack, so the role is retained.
@@ -79,6 +94,15 @@ export class ParleyWebSocketApi extends Construct {
       ],
     });
     cloudWatchRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    NagSuppressions.addResourceSuppressions(cloudWatchRole, [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason: 'AmazonAPIGatewayPushToCloudWatchLogs is the minimal policy for API Gateway logs.',
+        appliesTo: [
+          'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+        ],
+      },
+    ]);
     const account = new CfnAccount(this, 'ApiGatewayAccount', {
       cloudWatchRoleArn: cloudWatchRole.roleArn,
     });

@@ -4,9 +4,13 @@
  * API, alarms, and zero unsuppressed cdk-nag AwsSolutions findings.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROUTE_ENTRIES, ROUTE_NEEDS, type RouteKey } from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
+import type { ParleyStack } from '../../lib/parley-stack.js';
 import { type Synthesized, synthesize } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
@@ -81,6 +85,44 @@ describe('cdk-nag', () => {
       jwksUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json',
     });
     expect(dev.nagFindings).toEqual([]);
+  });
+});
+
+describe('cdk-nag suppressions', () => {
+  // Each suppression names the resource and the finding it accepts, so the same kind of
+  // finding anywhere else, such as a grant added later, is still reported.
+  const findingsOf = (change: (stack: ParleyStack) => void, rule: string) =>
+    synthesize({}, change).nagFindings.filter((f) => f.includes(`: ${rule}`));
+
+  it('still report a wildcard grant added to a function later', () => {
+    const findings = findingsOf((stack) => {
+      stack.functions.send_message.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }),
+      );
+    }, 'AwsSolutions-IAM5');
+    expect(findings).toEqual([
+      expect.stringMatching(
+        /^\/Test\/Route-send-message\/ServiceRole\/DefaultPolicy\/Resource: .*Resource::\*/,
+      ),
+    ]);
+  });
+
+  it('still report a secret added later without rotation', () => {
+    const findings = findingsOf((stack) => {
+      new Secret(stack, 'Unrotated');
+    }, 'AwsSolutions-SMG4');
+    expect(findings).toEqual([expect.stringMatching(/^\/Test\/Unrotated\/Resource: /)]);
+  });
+
+  it('still report a function added later on an outdated runtime', () => {
+    const findings = findingsOf((stack) => {
+      new LambdaFunction(stack, 'Outdated', {
+        runtime: Runtime.NODEJS_18_X,
+        handler: 'index.handler',
+        code: Code.fromInline('exports.handler = async () => {};'),
+      });
+    }, 'AwsSolutions-L1');
+    expect(findings).toEqual([expect.stringMatching(/^\/Test\/Outdated\/Resource: /)]);
   });
 });
 
