@@ -8,14 +8,13 @@
  * `cdk diff` shows no change. A failed migration fails the deploy, which rolls back.
  */
 import { createHash } from 'node:crypto';
-import { type CfnElement, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Provider } from 'aws-cdk-lib/custom-resources';
-import { NagSuppressions } from 'cdk-nag';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { MIGRATIONS } from '../functions/stores/postgres/migrations.js';
 import { ParleyFunction } from './parley-function.js';
+import { providerResource } from './provider-resource.js';
 
 export interface SchemaMigrationProps {
   vpc: IVpc;
@@ -30,6 +29,8 @@ export function migrationsDigest(): string {
   return createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 16);
 }
 
+export const MIGRATION_TIMEOUT = Duration.minutes(5);
+
 export class SchemaMigration extends Construct {
   readonly function: ParleyFunction;
 
@@ -40,38 +41,20 @@ export class SchemaMigration extends Construct {
       vpc: props.vpc,
       securityGroups: props.securityGroups,
       environment: props.environment,
-      timeout: Duration.minutes(5),
+      // Room to wait for RDS Proxy on a first deploy; the handler fits every wait in it
+      // (MIGRATION_TIMING in functions/migrate-on-deploy.ts).
+      timeout: MIGRATION_TIMEOUT,
       logRetention: props.logRetention,
     });
-    const provider = new Provider(this, 'Provider', {
-      onEventHandler: this.function,
-      logGroup: new LogGroup(this, 'ProviderLogs', {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
-    });
-    const migrateId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement);
-    NagSuppressions.addResourceSuppressions(
-      provider,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'The custom-resource provider framework invokes any version of the migration ' +
-            'function it fronts (ARN:*); nothing else.',
-          appliesTo: [`Resource::<${migrateId}.Arn>:*`],
-        },
-      ],
-      true,
-    );
-    new CustomResource(this, 'Schema', {
-      serviceToken: provider.serviceToken,
+    providerResource(this, 'Schema', {
+      onEvent: this.function,
       resourceType: 'Custom::ParleySchema',
       properties: {
         MigrationsDigest: migrationsDigest(),
         ...(props.deployId === undefined ? {} : { DeployId: props.deployId }),
         LatestVersion: MIGRATIONS.at(-1)?.version ?? 0,
       },
+      logRetention: props.logRetention,
     });
   }
 }

@@ -8,6 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { MIGRATION_MIN_TIMEOUT_MS, MIGRATION_TIMING } from '../../functions/migrate-on-deploy.js';
 import { ROUTE_ENTRIES, ROUTE_NEEDS, type RouteKey } from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
 import type { ParleyStack } from '../../lib/parley-stack.js';
@@ -286,6 +287,29 @@ describe('PostgreSQL', () => {
     const dependsOn = migration.DependsOn as string[];
     expect(dependsOn.some((d) => /ProxyProxyTargetGroup/.test(d))).toBe(true);
     expect(dependsOn.some((d) => /DatabaseInstance[0-9A-F]{8}$/.test(d))).toBe(true);
+  });
+
+  it('nests the migration timeouts: its waits, its function, the framework, CloudFormation', () => {
+    const timeoutOf = (prefix: string) => {
+      const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))!;
+      return fn.Properties.Timeout as number;
+    };
+    const migrate = timeoutOf('SchemaMigrationMigrate');
+    // The handler plans every wait within what is left of this (functions/migrate-on-deploy.ts),
+    // and the timeout leaves room beyond one attempt to wait for RDS Proxy.
+    const { connectMs, retryDelayMs } = MIGRATION_TIMING;
+    expect(migrate * 1000).toBeGreaterThanOrEqual(
+      MIGRATION_MIN_TIMEOUT_MS + 10 * (connectMs + retryDelayMs),
+    );
+    // The framework invokes the handler, and if the invoke itself fails waits up to 300 s
+    // for it to be active and invokes it again: all within its own timeout.
+    const framework = timeoutOf('SchemaMigrationProviderframeworkonEvent');
+    expect(2 * migrate + 300).toBeLessThanOrEqual(framework);
+    // CloudFormation gives up just after the framework would, not after its default hour.
+    const [, schema] = resources('Custom::ParleySchema')[0]!;
+    const serviceTimeout = Number(schema.Properties.ServiceTimeout);
+    expect(serviceTimeout).toBeGreaterThan(framework);
+    expect(serviceTimeout).toBeLessThanOrEqual(framework + 120);
   });
 
   it('migrates the schema through a custom resource when the migrations change', () => {

@@ -17,6 +17,8 @@ import {
 } from 'vitest';
 import {
   handler,
+  MIGRATION_TIMING,
+  migrateFor,
   PHYSICAL_RESOURCE_ID,
   SCHEMA_VERSION,
 } from '../../functions/migrate-on-deploy.js';
@@ -48,6 +50,12 @@ function customResourceEvent(requestType: 'Create' | 'Update' | 'Delete'): CdkCu
 }
 
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version).join(',');
+
+/** Lambda's context as the stack's 5-minute function starts, or with `remainingMs` left. */
+const invocation = (remainingMs = 300_000) => ({ getRemainingTimeInMillis: () => remainingMs });
+
+/** Too little time left for a second connection attempt: a failure is final. */
+const lastMinute = () => invocation(MIGRATION_TIMING.marginMs + MIGRATION_TIMING.migrateMs);
 
 /** A database of this file's own, so "applies every migration" can be seen. */
 const freshName = `parley_mod_${process.pid}_${Date.now()}`;
@@ -96,7 +104,7 @@ async function tablesOf(url: string): Promise<string[]> {
 describe('migrate-on-deploy', () => {
   it('Create on an empty database applies every migration, logging each', async () => {
     vi.stubEnv('DATABASE_URL', freshUrl);
-    expect(await handler(customResourceEvent('Create'))).toEqual({
+    expect(await handler(customResourceEvent('Create'), invocation())).toEqual({
       PhysicalResourceId: PHYSICAL_RESOURCE_ID,
       Data: { Applied: ALL_VERSIONS, Version: String(SCHEMA_VERSION) },
     });
@@ -115,15 +123,15 @@ describe('migrate-on-deploy', () => {
       PhysicalResourceId: PHYSICAL_RESOURCE_ID,
       Data: { Applied: '', Version: String(SCHEMA_VERSION) },
     };
-    expect(await handler(customResourceEvent('Create'))).toEqual(expected);
-    expect(await handler(customResourceEvent('Update'))).toEqual(expected);
+    expect(await handler(customResourceEvent('Create'), invocation())).toEqual(expected);
+    expect(await handler(customResourceEvent('Update'), invocation())).toEqual(expected);
     expect(SCHEMA_VERSION).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
   });
 
   it('Delete keeps the schema and its data, and needs no database at all', async () => {
     vi.stubEnv('DATABASE_URL', undefined);
     const before = await tablesOf(freshUrl);
-    expect(await handler(customResourceEvent('Delete'))).toEqual({
+    expect(await handler(customResourceEvent('Delete'), invocation())).toEqual({
       PhysicalResourceId: PHYSICAL_RESOURCE_ID,
     });
     expect(await tablesOf(freshUrl)).toEqual(before);
@@ -132,11 +140,34 @@ describe('migrate-on-deploy', () => {
 
   it('lets an error through, so CloudFormation fails the deploy', async () => {
     vi.stubEnv('DATABASE_URL', 'postgres://postgres@127.0.0.1:1/nowhere');
-    vi.stubEnv('MIGRATION_DB_WAIT_ATTEMPTS', '1');
-    await expect(handler(customResourceEvent('Create'))).rejects.toThrow(/ECONNREFUSED/);
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    await expect(handler(customResourceEvent('Create'), lastMinute())).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
     vi.stubEnv('DATABASE_URL', undefined);
-    await expect(handler(customResourceEvent('Update'))).rejects.toThrow(
+    await expect(handler(customResourceEvent('Update'), invocation())).rejects.toThrow(
       /DATABASE_URL or DB_SECRET_ARN is required/,
     );
+  });
+
+  it('gives up on a migration lock still held at its deadline, and says so', async () => {
+    // A concurrent migration (another deploy, a stuck session) holds migrate()'s lock.
+    const MIGRATION_LOCK_KEY = 7_301_202_6; // functions/stores/postgres/migrate.ts
+    vi.stubEnv('DATABASE_URL', freshUrl);
+    const holder = new pg.Client({ connectionString: freshUrl });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const shortly = Date.now() + 1_500;
+      await expect(
+        migrateFor(customResourceEvent('Update'), shortly, { ...MIGRATION_TIMING, migrateMs: 0 }),
+      ).rejects.toThrow(/statement timeout/);
+    } finally {
+      await holder.end();
+    }
+    // With the lock free again, the same migration goes through.
+    await expect(handler(customResourceEvent('Update'), invocation())).resolves.toMatchObject({
+      PhysicalResourceId: PHYSICAL_RESOURCE_ID,
+    });
   });
 });
