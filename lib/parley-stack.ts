@@ -25,6 +25,7 @@ import { Cache } from './cache.js';
 import { isProduction, type ParleyConfig, validateConfig } from './config.js';
 import { ConnectionsTable } from './connections-table.js';
 import { DATABASE_NAME, Database, PROXY_PORT } from './database.js';
+import { DeletionProtectionOnceDeployed } from './deletion-protection.js';
 import { FunctionFactory } from './function-needs.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
 import { Network } from './network.js';
@@ -209,6 +210,16 @@ export class ParleyStack extends Stack {
         value: jwtSecret.secretArn,
         description: 'Sign client tokens (HS256) with the value of this secret',
       });
+    }
+    if (production) {
+      // Last: it depends on every other resource, so it runs only once all of them exist.
+      const protection = new DeletionProtectionOnceDeployed(this, 'DatabaseProtection', {
+        instance: database.instance,
+        logRetention,
+      });
+      for (const child of this.node.children) {
+        if (child !== protection) protection.node.addDependency(child);
+      }
     }
     applyNagSuppressions(this);
   }

@@ -246,12 +246,50 @@ describe('PostgreSQL', () => {
         EngineVersion: POSTGRES_VERSION.postgresFullVersion,
         StorageEncrypted: true,
         BackupRetentionPeriod: 7,
-        DeletionProtection: true,
         MultiAZ: true,
         PubliclyAccessible: false,
         EnableCloudwatchLogsExports: ['postgresql'],
       }),
     });
+  });
+
+  it('is protected from deletion once a deploy succeeded, so a failed first deploy rolls back', () => {
+    // Created without protection: a failed first deploy's rollback can delete it.
+    const [dbId, db] = resources('AWS::RDS::DBInstance')[0]!;
+    expect(db.Properties.DeletionProtection).toBeUndefined();
+    expect(db.DeletionPolicy).toBe('Snapshot');
+    // Then switched on through the RDS API, never off.
+    const protections = resources('Custom::AWS').filter(([, r]) =>
+      JSON.stringify(r.Properties.Create).includes('modifyDBInstance'),
+    );
+    expect(protections).toHaveLength(1);
+    const [protectionId, protection] = protections[0]!;
+    const create = JSON.stringify(protection.Properties.Create);
+    expect(create).toContain('\\"DeletionProtection\\":true');
+    expect(create).toContain(`{"Ref":"${dbId}"}`);
+    expect(protection.Properties.Create).toEqual(protection.Properties.Update);
+    expect(protection.Properties.Delete).toBeUndefined();
+    // Last of all: it waits for every other resource of the stack.
+    const own = new Set([
+      protectionId,
+      ...(protection.DependsOn as string[]).filter((d) => d.startsWith('DatabaseProtection')),
+    ]);
+    const others = Object.keys(template.toJSON().Resources as object).filter(
+      (id) => !own.has(id) && !id.startsWith('DatabaseProtection'),
+    );
+    expect(others.length).toBeGreaterThan(100);
+    expect(protection.DependsOn as string[]).toEqual(expect.arrayContaining(others));
+    // Its function may modify this instance only.
+    const statements = resources('AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('DatabaseProtection'))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: 'rds:ModifyDBInstance',
+        Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }),
+      }),
+    ]);
+    expect(JSON.stringify(statements[0]!.Resource)).toContain(dbId);
   });
 
   it('keeps credentials in Secrets Manager, rotated, behind RDS Proxy with TLS required', () => {
@@ -278,6 +316,7 @@ describe('PostgreSQL', () => {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ DeletionProtection: false }),
     });
+    expect(JSON.stringify(dev.findResources('Custom::AWS'))).not.toContain('modifyDBInstance');
   });
 
   it('migrates only once the proxy and its target exist', () => {
