@@ -4,7 +4,7 @@
  * `?token=`, and a stage with throttling and JSON access logs.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
   LogGroupLogDestination,
@@ -14,12 +14,12 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
+import { ApiGatewayCloudWatchRole } from './api-gateway-logging.js';
 
 export interface ParleyWebSocketApiProps {
   stageName: string;
@@ -84,29 +84,11 @@ export class ParleyWebSocketApi extends Construct {
       ]);
     }
 
-    // WebSocket (like REST) stages can log only once the account has a CloudWatch role for
-    // API Gateway; a fresh account has none and the stage would fail to create. The
-    // setting is per region and outlives this stack, so the role is retained.
-    const cloudWatchRole = new Role(this, 'ApiGatewayLogsRole', {
-      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
-      managedPolicies: [
-        ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
-      ],
+    // Stages log only once the account has a CloudWatch role for API Gateway: set where
+    // missing, never replaced (api-gateway-logging.ts).
+    const logging = new ApiGatewayCloudWatchRole(this, 'Logging', {
+      logRetention: props.logRetention,
     });
-    cloudWatchRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    NagSuppressions.addResourceSuppressions(cloudWatchRole, [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason: 'AmazonAPIGatewayPushToCloudWatchLogs is the minimal policy for API Gateway logs.',
-        appliesTo: [
-          'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-        ],
-      },
-    ]);
-    const account = new CfnAccount(this, 'ApiGatewayAccount', {
-      cloudWatchRoleArn: cloudWatchRole.roleArn,
-    });
-    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
@@ -131,6 +113,6 @@ export class ParleyWebSocketApi extends Construct {
     const cfnStage = this.stage.node.defaultChild as CfnStage;
     cfnStage.addPropertyOverride('DefaultRouteSettings.LoggingLevel', 'ERROR');
     cfnStage.addPropertyOverride('DefaultRouteSettings.DataTraceEnabled', false);
-    this.stage.node.addDependency(account);
+    this.stage.node.addDependency(logging);
   }
 }

@@ -484,15 +484,42 @@ describe('WebSocket API', () => {
     for (const [, i] of integrations) expect(i.Properties.IntegrationType).toBe('AWS_PROXY');
   });
 
-  it('sets up API Gateway account logging, which a fresh account lacks, before the stage', () => {
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: Match.objectLike({
-        Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
-      }),
-    });
-    const [accountId] = resources('AWS::ApiGateway::Account')[0]!;
+  it('gives API Gateway a CloudWatch role only where the account has none, before the stage', () => {
+    // The region-wide account setting is not declared: that would replace the role every
+    // other API in the region logs through.
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const [roleId, role] = resources('AWS::IAM::Role').find(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com'),
+    )!;
+    expect(role.DeletionPolicy).toBe('Retain');
+    // A custom resource sets it if missing (functions/api-gateway-account.ts), before the
+    // stage that logs.
+    const [setId, set] = resources('Custom::ApiGatewayCloudWatchRole')[0]!;
+    expect(set.Properties.RoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     const [, stage] = resources('AWS::ApiGatewayV2::Stage')[0]!;
-    expect(stage.DependsOn).toContain(accountId);
+    expect(stage.DependsOn).toContain(setId);
+    // Its function may read and change the account setting and pass only that role.
+    const setter = functionIds('WebSocketLoggingSetIfMissing');
+    expect(setter).toHaveLength(1);
+    const statements = rolePolicies(setter[0]!).filter(
+      (s) => !String(s.Action).startsWith('xray:'),
+    );
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: ['apigateway:GET', 'apigateway:PATCH'],
+        Resource: expect.objectContaining({
+          'Fn::Join': [
+            '',
+            expect.arrayContaining([expect.stringMatching(/:apigateway:.*::\/account$/)]),
+          ],
+        }),
+      }),
+      expect.objectContaining({
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+      }),
+    ]);
   });
 
   it('throttles the stage and writes JSON access logs', () => {

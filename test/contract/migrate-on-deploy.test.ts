@@ -2,7 +2,6 @@
  * The schema migration custom resource against the real PostgreSQL: the suite's database
  * (already migrated by the global setup) and a fresh database made for this file.
  */
-import type { CdkCustomResourceEvent } from 'aws-lambda';
 import pg from 'pg';
 import {
   afterAll,
@@ -24,29 +23,19 @@ import {
 } from '../../functions/migrate-on-deploy.js';
 import { logger } from '../../functions/runtime/logger.js';
 import { MIGRATIONS } from '../../functions/stores/postgres/migrations.js';
+import {
+  type RequestType,
+  customResourceEvent as schemaEvent,
+} from '../support/custom-resource-events.js';
 
-const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:parley-migrate-provider';
-
-function customResourceEvent(requestType: 'Create' | 'Update' | 'Delete'): CdkCustomResourceEvent {
-  const common = {
-    ServiceToken: SERVICE_TOKEN,
-    ResponseURL: 'https://cloudformation-custom-resource-response.example/',
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/parley/1',
-    RequestId: `req-${requestType}`,
-    LogicalResourceId: 'Schema',
-    ResourceType: 'Custom::ParleySchema',
-    ResourceProperties: { ServiceToken: SERVICE_TOKEN, Version: String(SCHEMA_VERSION) },
-  };
-  if (requestType === 'Create') return { ...common, RequestType: 'Create' };
-  if (requestType === 'Update') {
-    return {
-      ...common,
-      RequestType: 'Update',
-      PhysicalResourceId: PHYSICAL_RESOURCE_ID,
-      OldResourceProperties: { ServiceToken: SERVICE_TOKEN, Version: '0' },
-    };
-  }
-  return { ...common, RequestType: 'Delete', PhysicalResourceId: PHYSICAL_RESOURCE_ID };
+function customResourceEvent(requestType: RequestType) {
+  return schemaEvent(requestType, {
+    resourceType: 'Custom::ParleySchema',
+    logicalResourceId: 'Schema',
+    physicalResourceId: PHYSICAL_RESOURCE_ID,
+    properties: { Version: String(SCHEMA_VERSION) },
+    oldProperties: { Version: '0' },
+  });
 }
 
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version).join(',');
