@@ -84,7 +84,12 @@ describe('the API Gateway account CloudWatch role', () => {
 
   it('waits for a new role to become assumable, within the time left', async () => {
     let now = 0;
-    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const clock: Clock = {
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    };
     apiGateway.on(GetAccountCommand).resolves({});
     apiGateway
       .on(UpdateAccountCommand)
