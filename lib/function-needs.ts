@@ -127,6 +127,8 @@ function grantPosting(fn: ParleyFunction, { api, stage }: PostingTarget): void {
   fn.addEnvironment('CALLBACK_URL', stage.callbackUrl);
   const apiId = Stack.of(api).getLogicalId(api.node.defaultChild as CfnElement);
   const connections = `<${apiId}>\\/${stage.stageName}\\/POST\\/@connections\\/\\*`;
+  // Region and account are names, or tokens (`<AWS::Region>`) in an environment-agnostic app.
+  const field = '(?:<[^>]+>|[^:<>]+)';
   NagSuppressions.addResourceSuppressions(
     fn,
     [
@@ -136,7 +138,9 @@ function grantPosting(fn: ParleyFunction, { api, stage }: PostingTarget): void {
           'execute-api:ManageConnections must name connection ids only known at run time; ' +
           'the grant is scoped to this API, this stage and POST.',
         appliesTo: [
-          { regex: `/^Resource::arn:<AWS::Partition>:execute-api:[^:]+:[^:]+:${connections}$/` },
+          {
+            regex: `/^Resource::arn:<AWS::Partition>:execute-api:${field}:${field}:${connections}$/`,
+          },
         ],
       },
     ],

@@ -77,6 +77,10 @@ describe('cdk-nag', () => {
     expect(prod.nagFindings).toEqual([]);
   });
 
+  it('holds without an account or region, as cdk synth runs offline', () => {
+    expect(synthesize({}, () => {}, {}).nagFindings).toEqual([]);
+  });
+
   it('holds in the dev-stage and JWKS configurations too', () => {
     const dev = synthesize({
       stageName: 'dev',
