@@ -18,8 +18,36 @@ export const ROUTE_ENTRIES = {
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
 
 /**
- * Routes that only answer their own caller and touch no store. Their functions run outside
- * the VPC with no access to the stores or their secrets, and their bundles carry no store
- * client (see functions/default.ts).
+ * What a function reaches. The stack reads it to place the function (inside the VPC only
+ * when it needs PostgreSQL or Redis, which live there) and to grant it exactly that; a new
+ * function (a route, or a worker behind a queue) declares its needs here and nothing else.
+ *
+ * `stores`:
+ * - `'stores'`: PostgreSQL (RDS Proxy), Redis and the connections table, with their
+ *   secrets; inside the VPC.
+ * - `'connections-table'`: only the connections table, with exactly the `tableActions`;
+ *   outside the VPC (no ENI, no secret, a faster cold start).
+ * - `'none'`: no store; outside the VPC. Such a route never creates the runtime and its
+ *   bundle carries no store client (see functions/default.ts).
+ *
+ * `posts`: it calls the Management API (PostToConnection) on this stage's connections.
  */
-export const STORELESS_ROUTES: readonly RouteKey[] = ['$default'];
+export type FunctionNeeds =
+  | { stores: 'stores' | 'none'; posts: boolean }
+  | { stores: 'connections-table'; tableActions: readonly string[]; posts: boolean };
+
+/** A route that reads and writes the stores and posts to connections: most of them. */
+const CHAT_ROUTE: FunctionNeeds = { stores: 'stores', posts: true };
+
+export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
+  // Records the connection and its user, nothing else (functions/connect.ts). It posts
+  // nothing: a post during $connect answers 410, the connection is not open yet.
+  $connect: { stores: 'connections-table', tableActions: ['dynamodb:PutItem'], posts: false },
+  $disconnect: CHAT_ROUTE,
+  // Answers its own caller only.
+  $default: { stores: 'none', posts: true },
+  join_room: CHAT_ROUTE,
+  leave_room: CHAT_ROUTE,
+  send_message: CHAT_ROUTE,
+  get_history: CHAT_ROUTE,
+};

@@ -33,8 +33,9 @@ export interface ParleyConfig {
   /** Where alarm notifications go (an e-mail subscription), if anywhere. */
   alarmEmail?: string;
   /**
-   * Changes on every deploy so the schema migration runs each time. Defaults to the synth
-   * time; pin it (`-c parley:deployId=...`) for a reproducible template.
+   * Set (`-c parley:deployId=...`) to make the schema migration run on this deploy even
+   * though no migration changed; a new value runs it again. Unset by default, so the same
+   * code gives the same template.
    */
   deployId?: string;
 }

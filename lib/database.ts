@@ -1,6 +1,7 @@
 /**
  * PostgreSQL on RDS: a pinned engine version, encrypted storage, automated backups,
- * deletion protection and a snapshot on delete in production, generated credentials in
+ * deletion protection (once deployed, see deletion-protection.ts) and a snapshot on
+ * delete in production, generated credentials in
  * Secrets Manager (rotated), and RDS Proxy in front with TLS required. Lambdas talk to
  * the proxy only: it pools their many short-lived connections.
  */
@@ -84,7 +85,9 @@ export class Database extends Construct {
       caCertificate: CaCertificate.RDS_CA_RSA2048_G1,
       iamAuthentication: true,
       backupRetention: Duration.days(props.backupRetentionDays),
-      deletionProtection: props.production,
+      // Production's protection is switched on once a deploy has succeeded
+      // (deletion-protection.ts), so that a failed first deploy can still roll back.
+      deletionProtection: props.production ? undefined : false,
       removalPolicy: props.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       cloudwatchLogsExports: ['postgresql'],
       cloudwatchLogsRetention: props.logRetention,
@@ -93,7 +96,17 @@ export class Database extends Construct {
       parameters: { 'rds.force_ssl': '1' },
     });
     // The rotation function calls the Secrets Manager API, so it runs where NAT egress is.
-    if (!props.production) {
+    if (props.production) {
+      NagSuppressions.addResourceSuppressions(this.instance, [
+        {
+          id: 'AwsSolutions-RDS10',
+          reason:
+            'Deletion protection is switched on by the DeletionProtectionOnceDeployed ' +
+            'custom resource once the deploy has succeeded, so a failed first deploy can ' +
+            'still delete the new instance when it rolls back.',
+        },
+      ]);
+    } else {
       NagSuppressions.addResourceSuppressions(this.instance, [
         { id: 'AwsSolutions-RDS10', reason: 'Non-production stages are meant to be torn down.' },
         ...(props.multiAz
@@ -106,6 +119,10 @@ export class Database extends Construct {
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      // CloudFormation would otherwise rotate as soon as the schedule is created or changed:
+      // on a first deploy, while the migration and the functions first connect. The first
+      // rotation comes with the schedule instead.
+      rotateImmediatelyOnUpdate: false,
     });
 
     this.proxy = this.instance.addProxy('Proxy', {

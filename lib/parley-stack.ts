@@ -9,22 +9,24 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Peer, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
   AUTHORIZER_ENTRY,
   ROUTE_ENTRIES,
+  ROUTE_NEEDS,
   type RouteKey,
-  STORELESS_ROUTES,
 } from '../functions/route-table.js';
 import { Operations } from './alarms.js';
 import { Cache } from './cache.js';
 import { isProduction, type ParleyConfig, validateConfig } from './config.js';
 import { ConnectionsTable } from './connections-table.js';
 import { DATABASE_NAME, Database, PROXY_PORT } from './database.js';
+import { DeletionProtectionOnceDeployed } from './deletion-protection.js';
+import { FunctionFactory } from './function-needs.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
 import { Network } from './network.js';
 import { ParleyFunction } from './parley-function.js';
@@ -117,6 +119,14 @@ export class ParleyStack extends Stack {
         generateSecretString: { passwordLength: 64, excludePunctuation: true },
       });
       jwtEnvironment.JWT_SECRET_ARN = jwtSecret.secretArn;
+      NagSuppressions.addResourceSuppressions(jwtSecret, [
+        {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'Rotating the JWT signing secret invalidates every issued token, so it is an ' +
+            "operator's decision (replace the value; see README), not a schedule.",
+        },
+      ]);
     } else {
       jwtEnvironment.JWT_JWKS_URL = config.jwksUrl!;
       if (config.jwtIssuer) jwtEnvironment.JWT_ISSUER = config.jwtIssuer;
@@ -131,19 +141,32 @@ export class ParleyStack extends Stack {
     });
     jwtSecret?.grantRead(this.authorizer);
 
-    const isStoreless = (routeKey: string) => STORELESS_ROUTES.some((key) => key === routeKey);
+    const migration = new SchemaMigration(this, 'SchemaMigration', {
+      vpc,
+      securityGroups,
+      environment: databaseEnvironment,
+      logRetention,
+      deployId: config.deployId,
+    });
+    databaseSecret.grantRead(migration.function);
+    // The proxy, its target and the rotation must exist before the first migration.
+    migration.node.addDependency(database);
+
+    // Each function is placed and granted as functions/route-table.ts says it needs.
+    const functions = new FunctionFactory(this, {
+      vpc,
+      securityGroups,
+      environment: routeEnvironment,
+      table,
+      secrets: [databaseSecret, cache.credentials],
+      // Functions deploy after the schema they expect.
+      deployedBefore: [migration],
+      logRetention,
+    });
     this.functions = Object.fromEntries(
-      Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [
+      (Object.entries(ROUTE_ENTRIES) as [RouteKey, string][]).map(([routeKey, entry]) => [
         routeKey,
-        new ParleyFunction(
-          this,
-          `Route-${entry}`,
-          isStoreless(routeKey)
-            ? // Like the authorizer: no store, so outside the VPC (no ENI, and the
-              // Management API is reached directly rather than through NAT).
-              { entry, environment: { POWERTOOLS_LOG_LEVEL: 'INFO' }, logRetention }
-            : { entry, vpc, securityGroups, environment: routeEnvironment, logRetention },
-        ),
+        functions.create(`Route-${entry}`, entry, ROUTE_NEEDS[routeKey]),
       ]),
     ) as Record<RouteKey, ParleyFunction>;
 
@@ -155,45 +178,7 @@ export class ParleyStack extends Stack {
       throttleBurstLimit: config.throttleBurstLimit,
       logRetention,
     });
-    /** The route functions that use the stores: their grants, and the schema first. */
-    const storeFunctions = Object.entries(this.functions)
-      .filter(([routeKey]) => !isStoreless(routeKey))
-      .map(([, fn]) => fn);
-    for (const fn of storeFunctions) {
-      table.grantReadWriteData(fn);
-      databaseSecret.grantRead(fn);
-      cache.credentials.grantRead(fn);
-    }
-    for (const fn of Object.values(this.functions)) {
-      // PostToConnection on this stage's @connections only: narrower than
-      // grantManagementApiAccess, which allows every method.
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['execute-api:ManageConnections'],
-          resources: [
-            this.formatArn({
-              service: 'execute-api',
-              resource: websocket.api.apiId,
-              resourceName: `${config.stageName}/POST/@connections/*`,
-            }),
-          ],
-        }),
-      );
-      fn.addEnvironment('CALLBACK_URL', websocket.stage.callbackUrl);
-    }
-
-    const migration = new SchemaMigration(this, 'SchemaMigration', {
-      vpc,
-      securityGroups,
-      environment: databaseEnvironment,
-      logRetention,
-      deployId: config.deployId ?? new Date().toISOString(),
-    });
-    databaseSecret.grantRead(migration.function);
-    // The proxy, its target and the rotation must exist before the first migration.
-    migration.node.addDependency(database);
-    // Functions deploy after the schema they expect.
-    for (const fn of storeFunctions) fn.node.addDependency(migration);
+    functions.postTo({ api: websocket.api, stage: websocket.stage });
 
     const alarmed: Record<string, IFunction> = {
       Authorizer: this.authorizer,
@@ -225,6 +210,16 @@ export class ParleyStack extends Stack {
         value: jwtSecret.secretArn,
         description: 'Sign client tokens (HS256) with the value of this secret',
       });
+    }
+    if (production) {
+      // Last: it depends on every other resource, so it runs only once all of them exist.
+      const protection = new DeletionProtectionOnceDeployed(this, 'DatabaseProtection', {
+        instance: database.instance,
+        logRetention,
+      });
+      for (const child of this.node.children) {
+        if (child !== protection) protection.node.addDependency(child);
+      }
     }
     applyNagSuppressions(this);
   }

@@ -4,15 +4,22 @@
  * `?token=`, and a stage with throttling and JSON access logs.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
-import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  LogGroupLogDestination,
+  WebSocketApi,
+  WebSocketRoute,
+  WebSocketStage,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
+import { ApiGatewayCloudWatchRole } from './api-gateway-logging.js';
 
 export interface ParleyWebSocketApiProps {
   stageName: string;
@@ -64,20 +71,24 @@ export class ParleyWebSocketApi extends Construct {
       this.api.addRoute(routeKey, { integration: integration(routeKey) });
     }
 
-    // WebSocket (like REST) stages can log only once the account has a CloudWatch role for
-    // API Gateway; a fresh account has none and the stage would fail to create. The
-    // setting is per region and outlives this stack, so the role is retained.
-    const cloudWatchRole = new Role(this, 'ApiGatewayLogsRole', {
-      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
-      managedPolicies: [
-        ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
-      ],
+    // Authorization happens once, on $connect; cdk-nag asks it of every route.
+    for (const child of this.api.node.children) {
+      if (!(child instanceof WebSocketRoute) || child.routeKey === '$connect') continue;
+      NagSuppressions.addResourceSuppressions(child, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'WebSocket APIs authorize once, on $connect (the JWT authorizer); every later ' +
+            'route runs on that authorized connection and its handler uses the bound user id.',
+        },
+      ]);
+    }
+
+    // Stages log only once the account has a CloudWatch role for API Gateway: set where
+    // missing, never replaced (api-gateway-logging.ts).
+    const logging = new ApiGatewayCloudWatchRole(this, 'Logging', {
+      logRetention: props.logRetention,
     });
-    cloudWatchRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    const account = new CfnAccount(this, 'ApiGatewayAccount', {
-      cloudWatchRoleArn: cloudWatchRole.roleArn,
-    });
-    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
@@ -88,11 +99,20 @@ export class ParleyWebSocketApi extends Construct {
       stageName: props.stageName,
       autoDeploy: true,
       throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
+      detailedMetricsEnabled: false,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    this.stage.node.addDependency(account);
+    // Execution logs of errors only (authorizer failures, integration errors, throttling):
+    // INFO would log every message's route selection, and data trace every message body,
+    // which is users' chat content. Per-route detailed metrics are left off: the stage's
+    // own metrics feed the alarms, and each route's would be billed as custom metrics.
+    // The L2 stage sets no logging level, hence the escape hatch.
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.addPropertyOverride('DefaultRouteSettings.LoggingLevel', 'ERROR');
+    cfnStage.addPropertyOverride('DefaultRouteSettings.DataTraceEnabled', false);
+    this.stage.node.addDependency(logging);
   }
 }

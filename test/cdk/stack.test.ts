@@ -4,9 +4,14 @@
  * API, alarms, and zero unsuppressed cdk-nag AwsSolutions findings.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_ENTRIES, STORELESS_ROUTES } from '../../functions/route-table.js';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { MIGRATION_MIN_TIMEOUT_MS, MIGRATION_TIMING } from '../../functions/migrate-on-deploy.js';
+import { ROUTE_ENTRIES, ROUTE_NEEDS, type RouteKey } from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
+import type { ParleyStack } from '../../lib/parley-stack.js';
 import { type Synthesized, synthesize } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
@@ -27,31 +32,53 @@ const functionIds = (prefix: string) =>
     .map(([id]) => id)
     .filter((id) => id.startsWith(prefix));
 
-/** The logical ids of the functions of routes that touch no store ($default). */
-const storelessIds = () =>
-  STORELESS_ROUTES.map((key) => {
-    const name = `Route${ROUTE_ENTRIES[key]}`;
-    const ids = functionIds('Route').filter((id) => id.startsWith(name));
-    expect(ids).toHaveLength(1);
-    return ids[0]!;
-  });
+/** The logical id of a route's function. */
+function routeFunctionId(key: RouteKey): string {
+  const ids = functionIds(`Route${ROUTE_ENTRIES[key].replace(/-/g, '')}`);
+  expect(ids, key).toHaveLength(1);
+  return ids[0]!;
+}
 
-/** The IAM actions granted to a function's role. */
-function roleActions(functionId: string): string[] {
+const routeKeys = Object.keys(ROUTE_ENTRIES) as RouteKey[];
+
+/** The functions of routes that need neither PostgreSQL nor Redis ($connect, $default). */
+const outsideVpcIds = () =>
+  routeKeys.filter((key) => ROUTE_NEEDS[key].stores !== 'stores').map(routeFunctionId);
+
+/** The functions of routes that touch no store at all ($default). */
+const storelessIds = () =>
+  routeKeys.filter((key) => ROUTE_NEEDS[key].stores === 'none').map(routeFunctionId);
+
+type Statement = { Action: string | string[]; Resource: unknown };
+
+/** The role of a function. */
+function roleOf(functionId: string): Resource {
+  const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId)!;
+  const [roleId] = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  return resources('AWS::IAM::Role').find(([id]) => id === roleId)![1];
+}
+
+/** The statements of the inline policies attached to a function's role. */
+function rolePolicies(functionId: string): Statement[] {
   const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId)!;
   const [roleId] = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
   return resources('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as { Ref?: string }[]).some((r) => r.Ref === roleId))
-    .flatMap(
-      ([, p]) =>
-        (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
-    )
-    .flatMap((statement) => [statement.Action].flat());
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** The IAM actions granted to a function's role. */
+function roleActions(functionId: string): string[] {
+  return rolePolicies(functionId).flatMap((statement) => [statement.Action].flat());
 }
 
 describe('cdk-nag', () => {
   it('has no unsuppressed AwsSolutions findings', () => {
     expect(prod.nagFindings).toEqual([]);
+  });
+
+  it('holds without an account or region, as cdk synth runs offline', () => {
+    expect(synthesize({}, () => {}, {}).nagFindings).toEqual([]);
   });
 
   it('holds in the dev-stage and JWKS configurations too', () => {
@@ -63,6 +90,44 @@ describe('cdk-nag', () => {
       jwksUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json',
     });
     expect(dev.nagFindings).toEqual([]);
+  });
+});
+
+describe('cdk-nag suppressions', () => {
+  // Each suppression names the resource and the finding it accepts, so the same kind of
+  // finding anywhere else, such as a grant added later, is still reported.
+  const findingsOf = (change: (stack: ParleyStack) => void, rule: string) =>
+    synthesize({}, change).nagFindings.filter((f) => f.includes(`: ${rule}`));
+
+  it('still report a wildcard grant added to a function later', () => {
+    const findings = findingsOf((stack) => {
+      stack.functions.send_message.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }),
+      );
+    }, 'AwsSolutions-IAM5');
+    expect(findings).toEqual([
+      expect.stringMatching(
+        /^\/Test\/Route-send-message\/ServiceRole\/DefaultPolicy\/Resource: .*Resource::\*/,
+      ),
+    ]);
+  });
+
+  it('still report a secret added later without rotation', () => {
+    const findings = findingsOf((stack) => {
+      new Secret(stack, 'Unrotated');
+    }, 'AwsSolutions-SMG4');
+    expect(findings).toEqual([expect.stringMatching(/^\/Test\/Unrotated\/Resource: /)]);
+  });
+
+  it('still report a function added later on an outdated runtime', () => {
+    const findings = findingsOf((stack) => {
+      new LambdaFunction(stack, 'Outdated', {
+        runtime: Runtime.NODEJS_18_X,
+        handler: 'index.handler',
+        code: Code.fromInline('exports.handler = async () => {};'),
+      });
+    }, 'AwsSolutions-L1');
+    expect(findings).toEqual([expect.stringMatching(/^\/Test\/Outdated\/Resource: /)]);
   });
 });
 
@@ -79,19 +144,47 @@ describe('network', () => {
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 
-  it('puts the route functions in the private subnets and keeps the authorizer and $default out', () => {
+  it('puts the route functions that use PostgreSQL or Redis in the private subnets, and no other', () => {
     const route = functionIds('Route');
     expect(route).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
-    const storeless = storelessIds();
-    expect(storeless).toHaveLength(1);
+    const outside = outsideVpcIds();
+    expect(outside.sort()).toEqual(
+      [routeFunctionId('$connect'), routeFunctionId('$default')].sort(),
+    );
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
       const vpc = fn.Properties.VpcConfig as { SubnetIds: { Ref: string }[] } | undefined;
-      if (storeless.includes(id) || id.startsWith('Authorizer')) {
-        expect(vpc).toBeUndefined();
+      if (outside.includes(id) || id.startsWith('Authorizer')) {
+        expect(vpc, id).toBeUndefined();
       } else if (route.includes(id)) {
         expect(vpc?.SubnetIds.map((s) => s.Ref).every((r) => /appSubnet/.test(r))).toBe(true);
       }
     }
+  });
+
+  it('lets $connect only put its connection record: no VPC, secret, key or ENI', () => {
+    const connect = routeFunctionId('$connect');
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === connect)!;
+    expect(fn.Properties.VpcConfig).toBeUndefined();
+    const actions = roleActions(connect);
+    expect(actions.filter((a) => /^(secretsmanager|kms|ec2|execute-api):/.test(a))).toEqual([]);
+    const needs = ROUTE_NEEDS.$connect;
+    expect(needs.stores === 'connections-table' && needs.tableActions).toEqual([
+      'dynamodb:PutItem',
+    ]);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    // On the connections table itself, not on any table or index.
+    const [tableId] = resources('AWS::DynamoDB::GlobalTable')[0]!;
+    const put = rolePolicies(connect).filter((s) => [s.Action].flat().includes('dynamodb:PutItem'));
+    expect(put.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+    // Only the basic execution role: no AWSLambdaVPCAccessExecutionRole (ENI management).
+    const managed = JSON.stringify(roleOf(connect).Properties.ManagedPolicyArns);
+    expect(managed).toContain('AWSLambdaBasicExecutionRole');
+    expect(managed).not.toContain('VPCAccess');
+    const variables = Object.keys(
+      (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+    expect(variables).toContain('CONNECTIONS_TABLE');
+    expect(variables.filter((v) => /^(DB_|REDIS_|PG_|CALLBACK_URL)/.test(v))).toEqual([]);
   });
 
   it('gives $default no access to the stores or their secrets, only to posting', () => {
@@ -129,9 +222,9 @@ describe('network', () => {
       '6379-6380',
     ]);
     const route = functionIds('Route');
-    const storeless = storelessIds();
+    const outside = outsideVpcIds();
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
-      if (!route.includes(id) || storeless.includes(id)) continue;
+      if (!route.includes(id) || outside.includes(id)) continue;
       const groups = (fn.Properties.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds;
       expect(JSON.stringify(groups)).toContain(sgId);
     }
@@ -157,7 +250,6 @@ describe('PostgreSQL', () => {
         EngineVersion: POSTGRES_VERSION.postgresFullVersion,
         StorageEncrypted: true,
         BackupRetentionPeriod: 7,
-        DeletionProtection: true,
         MultiAZ: true,
         PubliclyAccessible: false,
         EnableCloudwatchLogsExports: ['postgresql'],
@@ -165,8 +257,53 @@ describe('PostgreSQL', () => {
     });
   });
 
+  it('is protected from deletion once a deploy succeeded, so a failed first deploy rolls back', () => {
+    // Created without protection: a failed first deploy's rollback can delete it.
+    const [dbId, db] = resources('AWS::RDS::DBInstance')[0]!;
+    expect(db.Properties.DeletionProtection).toBeUndefined();
+    expect(db.DeletionPolicy).toBe('Snapshot');
+    // Then switched on through the RDS API, never off.
+    const protections = resources('Custom::AWS').filter(([, r]) =>
+      JSON.stringify(r.Properties.Create).includes('modifyDBInstance'),
+    );
+    expect(protections).toHaveLength(1);
+    const [protectionId, protection] = protections[0]!;
+    const create = JSON.stringify(protection.Properties.Create);
+    expect(create).toContain('\\"DeletionProtection\\":true');
+    expect(create).toContain(`{"Ref":"${dbId}"}`);
+    expect(protection.Properties.Create).toEqual(protection.Properties.Update);
+    expect(protection.Properties.Delete).toBeUndefined();
+    // Last of all: it waits for every other resource of the stack.
+    const own = new Set([
+      protectionId,
+      ...(protection.DependsOn as string[]).filter((d) => d.startsWith('DatabaseProtection')),
+    ]);
+    const others = Object.keys(template.toJSON().Resources as object).filter(
+      (id) => !own.has(id) && !id.startsWith('DatabaseProtection'),
+    );
+    expect(others.length).toBeGreaterThan(100);
+    expect(protection.DependsOn as string[]).toEqual(expect.arrayContaining(others));
+    // Its function may modify this instance only.
+    const statements = resources('AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('DatabaseProtection'))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: 'rds:ModifyDBInstance',
+        Resource: expect.objectContaining({ 'Fn::Join': expect.anything() }),
+      }),
+    ]);
+    expect(JSON.stringify(statements[0]!.Resource)).toContain(dbId);
+  });
+
   it('keeps credentials in Secrets Manager, rotated, behind RDS Proxy with TLS required', () => {
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    // Not on create or update: a first rotation would change the password while the first
+    // migration and the functions start; the schedule's window does the first one.
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotateImmediatelyOnUpdate: false,
+      RotationRules: Match.objectLike({ ScheduleExpression: 'rate(30 days)' }),
+    });
     template.hasResourceProperties('AWS::RDS::DBProxy', {
       DBProxyName: 'parley-prod',
       EngineFamily: 'POSTGRESQL',
@@ -183,6 +320,7 @@ describe('PostgreSQL', () => {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ DeletionProtection: false }),
     });
+    expect(JSON.stringify(dev.findResources('Custom::AWS'))).not.toContain('modifyDBInstance');
   });
 
   it('migrates only once the proxy and its target exist', () => {
@@ -194,12 +332,40 @@ describe('PostgreSQL', () => {
     expect(dependsOn.some((d) => /DatabaseInstance[0-9A-F]{8}$/.test(d))).toBe(true);
   });
 
-  it('migrates the schema on every deploy through a custom resource', () => {
+  it('nests the migration timeouts: its waits, its function, the framework, CloudFormation', () => {
+    const timeoutOf = (prefix: string) => {
+      const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))!;
+      return fn.Properties.Timeout as number;
+    };
+    const migrate = timeoutOf('SchemaMigrationMigrate');
+    // The handler plans every wait within what is left of this (functions/migrate-on-deploy.ts),
+    // and the timeout leaves room beyond one attempt to wait for RDS Proxy.
+    const { connectMs, retryDelayMs } = MIGRATION_TIMING;
+    expect(migrate * 1000).toBeGreaterThanOrEqual(
+      MIGRATION_MIN_TIMEOUT_MS + 10 * (connectMs + retryDelayMs),
+    );
+    // The framework invokes the handler, and if the invoke itself fails waits up to 300 s
+    // for it to be active and invokes it again: all within its own timeout.
+    const framework = timeoutOf('SchemaMigrationProviderframeworkonEvent');
+    expect(2 * migrate + 300).toBeLessThanOrEqual(framework);
+    // CloudFormation gives up just after the framework would, not after its default hour.
+    const [, schema] = resources('Custom::ParleySchema')[0]!;
+    const serviceTimeout = Number(schema.Properties.ServiceTimeout);
+    expect(serviceTimeout).toBeGreaterThan(framework);
+    expect(serviceTimeout).toBeLessThanOrEqual(framework + 120);
+  });
+
+  it('migrates the schema through a custom resource when the migrations change', () => {
     template.hasResourceProperties('Custom::ParleySchema', {
       MigrationsDigest: Match.stringLikeRegexp('^[0-9a-f]{16}$'),
-      DeployId: 'test-deploy',
+      DeployId: Match.absent(),
       LatestVersion: Match.anyValue(),
     });
+  });
+
+  it('migrates again on demand: -c parley:deployId=... changes the resource', () => {
+    const forced = synthesize({ deployId: 'release-42' }).template;
+    forced.hasResourceProperties('Custom::ParleySchema', { DeployId: 'release-42' });
   });
 });
 
@@ -278,7 +444,9 @@ describe('functions', () => {
           .Statement,
     );
     const manage = statements.filter((s) => s.Action === 'execute-api:ManageConnections');
-    expect(manage).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
+    // Every route that posts; $connect does not (a post during $connect answers 410).
+    expect(manage).toHaveLength(routeKeys.filter((key) => ROUTE_NEEDS[key].posts).length);
+    expect(roleActions(routeFunctionId('$connect'))).not.toContain('execute-api:ManageConnections');
     for (const s of manage) {
       const resource = JSON.stringify(s.Resource);
       expect(resource).toContain('WebSocketApi');
@@ -320,15 +488,42 @@ describe('WebSocket API', () => {
     for (const [, i] of integrations) expect(i.Properties.IntegrationType).toBe('AWS_PROXY');
   });
 
-  it('sets up API Gateway account logging, which a fresh account lacks, before the stage', () => {
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: Match.objectLike({
-        Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
-      }),
-    });
-    const [accountId] = resources('AWS::ApiGateway::Account')[0]!;
+  it('gives API Gateway a CloudWatch role only where the account has none, before the stage', () => {
+    // The region-wide account setting is not declared: that would replace the role every
+    // other API in the region logs through.
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const [roleId, role] = resources('AWS::IAM::Role').find(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com'),
+    )!;
+    expect(role.DeletionPolicy).toBe('Retain');
+    // A custom resource sets it if missing (functions/api-gateway-account.ts), before the
+    // stage that logs.
+    const [setId, set] = resources('Custom::ApiGatewayCloudWatchRole')[0]!;
+    expect(set.Properties.RoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     const [, stage] = resources('AWS::ApiGatewayV2::Stage')[0]!;
-    expect(stage.DependsOn).toContain(accountId);
+    expect(stage.DependsOn).toContain(setId);
+    // Its function may read and change the account setting and pass only that role.
+    const setter = functionIds('WebSocketLoggingSetIfMissing');
+    expect(setter).toHaveLength(1);
+    const statements = rolePolicies(setter[0]!).filter(
+      (s) => !String(s.Action).startsWith('xray:'),
+    );
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: ['apigateway:GET', 'apigateway:PATCH'],
+        Resource: expect.objectContaining({
+          'Fn::Join': [
+            '',
+            expect.arrayContaining([expect.stringMatching(/:apigateway:.*::\/account$/)]),
+          ],
+        }),
+      }),
+      expect.objectContaining({
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+      }),
+    ]);
   });
 
   it('throttles the stage and writes JSON access logs', () => {
@@ -338,6 +533,16 @@ describe('WebSocket API', () => {
       AccessLogSettings: Match.objectLike({
         Format: Match.stringLikeRegexp('"connectionId":"\\$context.connectionId"'),
       }),
+    });
+  });
+
+  it('writes execution logs of errors only, without message bodies', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: {
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        DetailedMetricsEnabled: false,
+      },
     });
   });
 
@@ -410,6 +615,23 @@ describe('operations', () => {
       },
     });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('synthesis', () => {
+  it('gives the same template for the same code, whenever it runs', () => {
+    // A template that changes with the clock shows a diff on every `cdk diff` and updates
+    // the migration resource on every deploy.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-12-06T10:00:00Z'));
+      const first = synthesize().template.toJSON();
+      vi.setSystemTime(new Date('2026-12-07T11:30:00Z'));
+      const second = synthesize().template.toJSON();
+      expect(second).toEqual(first);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -2,7 +2,7 @@
  * Synthesizes the stack for assertions, with cdk-nag's AwsSolutions pack applied.
  * Bundling is skipped here (the bundle-size test and CI's `cdk synth` bundle for real).
  */
-import { App, Aspects } from 'aws-cdk-lib';
+import { App, Aspects, type Environment } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_CONFIG, type ParleyConfig } from '../../lib/config.js';
@@ -15,12 +15,22 @@ export interface Synthesized {
   nagFindings: string[];
 }
 
-export function synthesize(overrides: Partial<ParleyConfig> = {}): Synthesized {
+/**
+ * `overrides` change the settings (`DEFAULT_CONFIG`, no `deployId`, as `cdk.json` gives
+ * them); `change` alters the stack before it is synthesized, as a later edit of the code
+ * would; `env` empty makes it environment-agnostic, as `cdk synth` without credentials.
+ */
+export function synthesize(
+  overrides: Partial<ParleyConfig> = {},
+  change: (stack: ParleyStack) => void = () => {},
+  env: Environment = { account: '123456789012', region: 'eu-west-1' },
+): Synthesized {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new ParleyStack(app, 'Test', {
-    config: { ...DEFAULT_CONFIG, deployId: 'test-deploy', ...overrides },
-    env: { account: '123456789012', region: 'eu-west-1' },
+    config: { ...DEFAULT_CONFIG, ...overrides },
+    env,
   });
+  change(stack);
   Aspects.of(app).add(new AwsSolutionsChecks());
   const template = Template.fromStack(stack);
   const annotations = Annotations.fromStack(stack);
