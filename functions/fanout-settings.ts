@@ -3,9 +3,15 @@
  * source) and by the local gateway's emulated queue, so both run it the same way. Why
  * these numbers: docs/capacity.md.
  */
+import type { FunctionNeeds } from './route-table.js';
+
+/** It reads the stores (membership, clean-up of gone connections) and posts. */
+const WORKER_NEEDS: FunctionNeeds = { stores: 'stores', posts: true };
+
 export const FANOUT_WORKER = {
   /** The file in functions/. */
   entry: 'fanout-worker',
+  needs: WORKER_NEEDS,
   /** One full vCPU: posting is CPU-bound in the SDK (~0.8 ms a post). */
   memoryMb: 1769,
   timeoutSeconds: 30,

@@ -5,33 +5,31 @@
  * posts go through it; see docs/capacity.md for the sizing.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
-import { ParleyFunction } from './parley-function.js';
 
-export interface FanoutProps {
-  vpc: IVpc;
-  securityGroups: ISecurityGroup[];
-  /** The store functions' environment: the worker reads the stores as the routes do. */
-  environment: Record<string, string>;
-  logRetention: RetentionDays;
-}
-
+/**
+ * The queue and its dead-letter queue, made first so the store functions can be given
+ * their URLs; the worker is attached once the function factory has made it.
+ */
 export class Fanout extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly worker: ParleyFunction;
   /** Fires when anything reaches the dead-letter queue: posts that were never delivered. */
   readonly deadLetterAlarm: Alarm;
   /** Fires when jobs wait longer than a minute: the workers cannot keep up. */
   readonly backlogAlarm: Alarm;
 
-  constructor(scope: Construct, id: string, props: FanoutProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -50,31 +48,6 @@ export class Fanout extends Construct {
         maxReceiveCount: FANOUT_WORKER.maxReceiveCount,
       },
     });
-    const environment = {
-      ...props.environment,
-      FANOUT_QUEUE_URL: this.queue.queueUrl,
-      FANOUT_DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      FANOUT_POSTS_PER_SECOND: String(FANOUT_WORKER.postsPerSecond),
-    };
-    this.worker = new ParleyFunction(this, 'Worker', {
-      entry: FANOUT_WORKER.entry,
-      vpc: props.vpc,
-      securityGroups: props.securityGroups,
-      environment,
-      memorySize: FANOUT_WORKER.memoryMb,
-      timeout: Duration.seconds(FANOUT_WORKER.timeoutSeconds),
-      logRetention: props.logRetention,
-    });
-    this.worker.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: FANOUT_WORKER.batchSize,
-        maxConcurrency: FANOUT_WORKER.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
-    this.grantEnqueue(this.worker);
-    this.deadLetterQueue.grantSendMessages(this.worker);
-
     this.deadLetterAlarm = new Alarm(this, 'DeadLettersAlarm', {
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
@@ -99,10 +72,31 @@ export class Fanout extends Construct {
     });
   }
 
-  /** Lets a function queue jobs (the store routes hand big rooms and retries over). */
-  grantEnqueue(fn: ParleyFunction): void {
-    this.queue.grantSendMessages(fn);
-    fn.addEnvironment('FANOUT_QUEUE_URL', this.queue.queueUrl);
-    fn.addEnvironment('FANOUT_DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
+  /** What every function that delivers (and so may queue) needs in its environment. */
+  get environment(): Record<string, string> {
+    return {
+      FANOUT_QUEUE_URL: this.queue.queueUrl,
+      FANOUT_DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+    };
+  }
+
+  /**
+   * Runs `worker` on the queue: batches of `batchSize` jobs, at most `maxConcurrency`
+   * invocations at once, each failed record reported alone; it may dead-letter too.
+   */
+  attachWorker(worker: IFunction): void {
+    worker.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: FANOUT_WORKER.batchSize,
+        maxConcurrency: FANOUT_WORKER.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+    this.deadLetterQueue.grantSendMessages(worker);
+  }
+
+  alarmTo(action: IAlarmAction): void {
+    this.deadLetterAlarm.addAlarmAction(action);
+    this.backlogAlarm.addAlarmAction(action);
   }
 }

@@ -13,6 +13,7 @@ import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { FunctionNeeds } from '../functions/route-table.js';
@@ -29,6 +30,8 @@ export interface StoreAccess {
   secrets: ISecret[];
   /** What must be deployed before such a function takes traffic (the schema). */
   deployedBefore: Construct[];
+  /** Queues such a function may send to (the fan-out queue: it hands big rooms over). */
+  queues: IQueue[];
   logRetention: RetentionDays;
 }
 
@@ -66,6 +69,7 @@ export class FunctionFactory {
     if (needs.stores === 'stores') {
       access.table.grantReadWriteData(fn);
       for (const secret of access.secrets) secret.grantRead(fn);
+      for (const queue of access.queues) queue.grantSendMessages(fn);
       for (const construct of access.deployedBefore) fn.node.addDependency(construct);
     } else if (needs.stores === 'connections-table') {
       fn.addToRolePolicy(

@@ -8,12 +8,14 @@
  * trade-off against a fan-out function outside the VPC.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Peer, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { FANOUT_WORKER } from '../functions/fanout-settings.js';
 import {
   AUTHORIZER_ENTRY,
   ROUTE_ENTRIES,
@@ -26,6 +28,7 @@ import { isProduction, type ParleyConfig, validateConfig } from './config.js';
 import { ConnectionsTable } from './connections-table.js';
 import { DATABASE_NAME, Database, PROXY_PORT } from './database.js';
 import { DeletionProtectionOnceDeployed } from './deletion-protection.js';
+import { Fanout } from './fanout.js';
 import { FunctionFactory } from './function-needs.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
 import { Network } from './network.js';
@@ -48,6 +51,8 @@ function retention(days: number): RetentionDays {
 export class ParleyStack extends Stack {
   readonly functions: Record<RouteKey, ParleyFunction>;
   readonly authorizer: ParleyFunction;
+  /** Posts big rooms' deliveries and retried posts from the fan-out queue. */
+  readonly fanoutWorker: ParleyFunction;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -97,8 +102,10 @@ export class ParleyStack extends Stack {
       DB_PORT: String(PROXY_PORT),
       DB_NAME: DATABASE_NAME,
     };
+    const fanout = new Fanout(this, 'Fanout');
     const routeEnvironment = {
       ...databaseEnvironment,
+      ...fanout.environment,
       REDIS_URL: cache.url,
       REDIS_CLUSTER: 'true',
       REDIS_SECRET_ARN: cache.credentials.secretArn,
@@ -161,6 +168,7 @@ export class ParleyStack extends Stack {
       secrets: [databaseSecret, cache.credentials],
       // Functions deploy after the schema they expect.
       deployedBefore: [migration],
+      queues: [fanout.queue],
       logRetention,
     });
     this.functions = Object.fromEntries(
@@ -180,12 +188,22 @@ export class ParleyStack extends Stack {
     });
     functions.postTo({ api: websocket.api, stage: websocket.stage });
 
+    // Big rooms' deliveries and retried posts (docs/capacity.md for the sizing).
+    const worker = functions.create('FanoutWorker', FANOUT_WORKER.entry, FANOUT_WORKER.needs, {
+      memorySize: FANOUT_WORKER.memoryMb,
+      timeout: Duration.seconds(FANOUT_WORKER.timeoutSeconds),
+    });
+    worker.addEnvironment('FANOUT_POSTS_PER_SECOND', String(FANOUT_WORKER.postsPerSecond));
+    fanout.attachWorker(worker);
+    this.fanoutWorker = worker;
+
     const alarmed: Record<string, IFunction> = {
       Authorizer: this.authorizer,
       SchemaMigration: migration.function,
     };
     for (const [routeKey, fn] of Object.entries(this.functions)) alarmed[routeKey] = fn;
-    new Operations(this, 'Operations', {
+    alarmed.FanoutWorker = worker;
+    const operations = new Operations(this, 'Operations', {
       stageName: config.stageName,
       functions: alarmed,
       api: websocket.api,
@@ -196,6 +214,7 @@ export class ParleyStack extends Stack {
       cacheMaxDataGiB: config.cacheMaxDataGiB,
       alarmEmail: config.alarmEmail,
     });
+    fanout.alarmTo(new SnsAction(operations.topic));
 
     new CfnOutput(this, 'WebSocketUrl', {
       value: websocket.stage.url,

@@ -8,6 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { FANOUT_WORKER } from '../../functions/fanout-settings.js';
 import { MIGRATION_MIN_TIMEOUT_MS, MIGRATION_TIMING } from '../../functions/migrate-on-deploy.js';
 import { ROUTE_ENTRIES, ROUTE_NEEDS, type RouteKey } from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
@@ -444,8 +445,9 @@ describe('functions', () => {
           .Statement,
     );
     const manage = statements.filter((s) => s.Action === 'execute-api:ManageConnections');
-    // Every route that posts; $connect does not (a post during $connect answers 410).
-    expect(manage).toHaveLength(routeKeys.filter((key) => ROUTE_NEEDS[key].posts).length);
+    // Every route that posts, and the fan-out worker; $connect does not (a post during
+    // $connect answers 410).
+    expect(manage).toHaveLength(routeKeys.filter((key) => ROUTE_NEEDS[key].posts).length + 1);
     expect(roleActions(routeFunctionId('$connect'))).not.toContain('execute-api:ManageConnections');
     for (const s of manage) {
       const resource = JSON.stringify(s.Resource);
@@ -571,12 +573,125 @@ describe('WebSocket API', () => {
   });
 });
 
+describe('fan-out queue', () => {
+  const workerId = () => {
+    const ids = functionIds('FanoutWorker');
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  };
+  const queues = () => resources('AWS::SQS::Queue');
+  const mainQueue = () => queues().find(([, q]) => q.Properties.RedrivePolicy !== undefined)!;
+  const deadLetterQueue = () => queues().find(([, q]) => q.Properties.RedrivePolicy === undefined)!;
+
+  it('has an encrypted queue whose failing jobs go to a dead-letter queue', () => {
+    expect(queues()).toHaveLength(2);
+    const [, queue] = mainQueue();
+    const [dlqId, dlq] = deadLetterQueue();
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: FANOUT_WORKER.visibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+        maxReceiveCount: FANOUT_WORKER.maxReceiveCount,
+      },
+    });
+    expect(dlq.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    // SQS's advice: a visibility timeout of at least six times the function's timeout.
+    expect(FANOUT_WORKER.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+      6 * FANOUT_WORKER.timeoutSeconds,
+    );
+    // Both refuse anything but TLS.
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        }),
+      },
+      2,
+    );
+  });
+
+  it('runs the worker on the queue with bounded concurrency and partial batch failures', () => {
+    const [queueId] = mainQueue();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: workerId() },
+      BatchSize: FANOUT_WORKER.batchSize,
+      ScalingConfig: { MaximumConcurrency: FANOUT_WORKER.maxConcurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: FANOUT_WORKER.memoryMb,
+      Timeout: FANOUT_WORKER.timeoutSeconds,
+      VpcConfig: Match.anyValue(),
+      Environment: {
+        Variables: Match.objectLike({
+          FANOUT_POSTS_PER_SECOND: String(FANOUT_WORKER.postsPerSecond),
+          CALLBACK_URL: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('lets every function that delivers queue jobs, and only the worker dead-letter them', () => {
+    const [queueId] = mainQueue();
+    const [dlqId] = deadLetterQueue();
+    const sendsTo = (functionId: string, queue: string) =>
+      rolePolicies(functionId).some(
+        (s) =>
+          [s.Action].flat().includes('sqs:SendMessage') &&
+          JSON.stringify(s.Resource).includes(queue),
+      );
+    const delivering = routeKeys.filter((key) => ROUTE_NEEDS[key].stores === 'stores');
+    for (const key of delivering) {
+      const id = routeFunctionId(key);
+      expect(sendsTo(id, queueId), key).toBe(true);
+      expect(sendsTo(id, dlqId), key).toBe(false);
+      const fn = resources('AWS::Lambda::Function').find(([fid]) => fid === id)![1];
+      expect(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      ).toMatchObject({
+        FANOUT_QUEUE_URL: { Ref: queueId },
+        FANOUT_DEAD_LETTER_QUEUE_URL: { Ref: dlqId },
+      });
+    }
+    expect(sendsTo(workerId(), queueId)).toBe(true);
+    expect(sendsTo(workerId(), dlqId)).toBe(true);
+    for (const id of outsideVpcIds()) expect(sendsTo(id, queueId)).toBe(false);
+  });
+
+  it('alarms on anything dead-lettered and on a backlog', () => {
+    const [dlqId] = deadLetterQueue();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [Match.anyValue()],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+});
+
 describe('operations', () => {
   it('alarms on errors and throttles of every function, the API, RDS and the cache', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const metrics = alarms.map((a) => `${a.Namespace}:${a.MetricName}`);
-    // Every route, the authorizer and the schema migration.
-    const functions = Object.keys(ROUTE_ENTRIES).length + 2;
+    // Every route, the authorizer, the schema migration and the fan-out worker.
+    const functions = Object.keys(ROUTE_ENTRIES).length + 3;
     expect(metrics.filter((m) => m === 'AWS/Lambda:Errors')).toHaveLength(functions);
     expect(metrics.filter((m) => m === 'AWS/Lambda:Throttles')).toHaveLength(functions);
     expect(metrics).toEqual(
