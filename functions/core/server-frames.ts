@@ -7,8 +7,12 @@ export interface RoomHistoryFrame {
   roomId: string;
   messages: Message[];
   hasMore: boolean;
-  /** On `join_room` replies only. */
+  /**
+   * On `join_room` replies only: who is online, the joiner first, capped (see
+   * `online-list.ts`); `onlineCount` is how many are online in all.
+   */
   online?: string[];
+  onlineCount?: number;
   lastSeq?: number;
   requestId?: string;
 }

@@ -82,6 +82,7 @@ describe('join_room', () => {
         messages: [],
         hasMore: false,
         online: ['alice'],
+        onlineCount: 1,
         lastSeq: 0,
         requestId: 'j1',
       },

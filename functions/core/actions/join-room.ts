@@ -2,6 +2,8 @@ import { deliver } from '../fanout.js';
 import type { JoinRoomRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { summarizeOnline } from '../online-list.js';
+import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
 import { presenceAudience } from '../room-connections.js';
 import type { ActionHandler } from './types.js';
 
@@ -25,20 +27,21 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
     });
   const { online, announceTo } = await presenceAudience(deps, roomId, cached, caller);
 
-  const page = await readHistory(
-    deps,
-    roomId,
-    { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT },
-    lastSeq,
+  const query = { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT };
+  const page = await readHistory(deps, roomId, query, lastSeq);
+  await reply(
+    fitHistoryFrame(
+      {
+        type: 'room_history',
+        roomId,
+        messages: page.messages,
+        hasMore: page.hasMore,
+        ...summarizeOnline(online, caller.userId),
+        lastSeq,
+      },
+      pageEndFor(query),
+    ),
   );
-  await reply({
-    type: 'room_history',
-    roomId,
-    messages: page.messages,
-    hasMore: page.hasMore,
-    online: online.includes(caller.userId) ? online : [...online, caller.userId],
-    lastSeq,
-  });
 
   // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after
   // the join was written and so already lists the joining connection.

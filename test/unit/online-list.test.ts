@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ONLINE_LIST_MAX_BYTES,
+  ONLINE_LIST_MAX_USERS,
+  USER_ID_MAX_CHARS,
+} from '../../functions/core/limits.js';
+import { summarizeOnline } from '../../functions/core/online-list.js';
+
+const heavyId = (chars: number, i: number) => `${'\u0001'.repeat(chars - String(i).length)}${i}`;
+
+describe('summarizeOnline', () => {
+  it('lists everyone in a small room, the joiner first, and counts them', () => {
+    expect(summarizeOnline(['bob', 'alice', 'carol'], 'alice')).toEqual({
+      online: ['alice', 'bob', 'carol'],
+      onlineCount: 3,
+    });
+  });
+
+  it('adds and counts the joiner when the list does not have them yet', () => {
+    expect(summarizeOnline([], 'alice')).toEqual({ online: ['alice'], onlineCount: 1 });
+    expect(summarizeOnline(['bob'], 'alice')).toEqual({ online: ['alice', 'bob'], onlineCount: 2 });
+  });
+
+  it('counts each user once', () => {
+    expect(summarizeOnline(['bob', 'bob', 'alice'], 'alice')).toEqual({
+      online: ['alice', 'bob'],
+      onlineCount: 2,
+    });
+  });
+
+  it(`caps a big room at ${ONLINE_LIST_MAX_USERS} ids, the joiner included, and counts all`, () => {
+    const users = Array.from(
+      { length: 2500 },
+      (_, i) => `${'u'.repeat(60)}${String(i).padStart(4, '0')}`,
+    );
+    const joiner = users[2222]!;
+    const { online, onlineCount } = summarizeOnline(users, joiner);
+    expect(onlineCount).toBe(2500);
+    expect(online).toHaveLength(ONLINE_LIST_MAX_USERS);
+    expect(online[0]).toBe(joiner);
+    expect(new Set(online).size).toBe(ONLINE_LIST_MAX_USERS);
+    expect(online.slice(1)).toEqual(users.slice(0, ONLINE_LIST_MAX_USERS - 1));
+  });
+
+  it(`caps the list at ${ONLINE_LIST_MAX_BYTES} bytes of JSON when the ids are long`, () => {
+    const users = Array.from({ length: 300 }, (_, i) => heavyId(USER_ID_MAX_CHARS, i));
+    const joiner = heavyId(USER_ID_MAX_CHARS, 999);
+    const { online, onlineCount } = summarizeOnline(users, joiner);
+    expect(onlineCount).toBe(301);
+    expect(online[0]).toBe(joiner);
+    expect(online.length).toBeLessThan(ONLINE_LIST_MAX_USERS);
+    expect(Buffer.byteLength(JSON.stringify(online))).toBeLessThanOrEqual(ONLINE_LIST_MAX_BYTES);
+    // Full: the next id would not have fitted.
+    const next = JSON.stringify([...online, users[online.length - 1]]);
+    expect(Buffer.byteLength(next)).toBeGreaterThan(ONLINE_LIST_MAX_BYTES);
+  });
+});
