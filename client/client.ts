@@ -48,8 +48,11 @@ export interface ParleyEvents extends Record<string, unknown> {
   /** Every message of every joined room: once, in seq order per room, own sends included. */
   message: Message;
   presence: PresenceEvent;
-  /** A room's online user ids changed (join reply or presence). */
-  online: { roomId: string; users: string[] };
+  /**
+   * A room's online users changed (join reply or presence): `users` as listed (in a big
+   * room, some of them), `count` how many are online in all.
+   */
+  online: { roomId: string; users: string[]; count: number };
   /** A joined room could not be recovered (e.g. `forbidden` on rejoin): the app must act. */
   resync_failed: { roomId: string; error: ParleyError };
   /** Error frames no call was waiting for, and a refused token. */
@@ -70,6 +73,8 @@ export interface ParleyClient {
     options?: { before?: number; after?: number; limit?: number },
   ): Promise<HistoryResult>;
   online(roomId: string): string[];
+  /** How many users are online in the room: `online()` may list only some in a big room. */
+  onlineCount(roomId: string): number;
   lastSeq(roomId: string): number;
   close(): Promise<void>;
 }
@@ -90,6 +95,8 @@ interface Room {
   readonly limit: number | undefined;
   readonly stream: RoomStream;
   online: Set<string>;
+  /** Users online in all; more than `online` holds when the server capped its list. */
+  onlineCount: number;
   /** Joined at least once: a later failure to rejoin is a `resync_failed`. */
   joinedOnce: boolean;
   /** Settles when the room is joined (and caught up) on the current connection. */
@@ -141,6 +148,7 @@ class Client implements ParleyClient {
         messages: [],
         hasMore: false,
         online: [...existing.online],
+        onlineCount: existing.onlineCount,
         lastSeq: existing.stream.lastSeq,
       });
     }
@@ -149,6 +157,7 @@ class Client implements ParleyClient {
       limit: options.limit,
       stream: new RoomStream((message) => this.events.emit('message', message)),
       online: new Set(),
+      onlineCount: 0,
       joinedOnce: false,
       ready: new Deferred(),
       filling: false,
@@ -231,6 +240,10 @@ class Client implements ParleyClient {
 
   online(roomId: string): string[] {
     return [...(this.rooms.get(roomId)?.online ?? [])];
+  }
+
+  onlineCount(roomId: string): number {
+    return this.rooms.get(roomId)?.onlineCount ?? 0;
   }
 
   lastSeq(roomId: string): number {
@@ -407,14 +420,28 @@ class Client implements ParleyClient {
   private onPresence(event: PresenceEvent): void {
     const room = this.rooms.get(event.roomId);
     if (!room) return;
-    if (event.status === 'online') room.online.add(event.userId);
-    else room.online.delete(event.userId);
+    // Each presence frame is one user coming online or going offline. A user the capped
+    // list did not show can still go offline: the count drops, the list stays.
+    if (event.status === 'online') {
+      if (!room.online.has(event.userId)) room.onlineCount += 1;
+      room.online.add(event.userId);
+    } else if (room.online.delete(event.userId) || room.onlineCount > room.online.size) {
+      room.onlineCount -= 1;
+    }
     this.events.emit('presence', {
       roomId: event.roomId,
       userId: event.userId,
       status: event.status,
     });
-    this.events.emit('online', { roomId: room.id, users: [...room.online] });
+    this.emitOnline(room);
+  }
+
+  private emitOnline(room: Room): void {
+    this.events.emit('online', {
+      roomId: room.id,
+      users: [...room.online],
+      count: room.onlineCount,
+    });
   }
 
   // ---- rooms: join, rejoin, catch up ---------------------------------------------------
@@ -441,7 +468,9 @@ class Client implements ParleyClient {
       if (reply.type !== 'room_history') throw unexpected(reply);
       if (this.rooms.get(room.id) !== room) return;
       room.online = new Set(reply.online ?? []);
-      this.events.emit('online', { roomId: room.id, users: [...room.online] });
+      // A server that does not send the count lists everyone.
+      room.onlineCount = Math.max(reply.onlineCount ?? 0, room.online.size);
+      this.emitOnline(room);
       const lastSeq = reply.lastSeq ?? 0;
       const messages = [...reply.messages];
       if (!resume) {
@@ -471,6 +500,7 @@ class Client implements ParleyClient {
         messages,
         hasMore: resume ? false : reply.hasMore,
         online: [...room.online],
+        onlineCount: room.onlineCount,
         lastSeq,
       });
       if (room.stream.hasGap) void this.fillGap(room);

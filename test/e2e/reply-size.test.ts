@@ -4,14 +4,17 @@
  * real Management API client, which gets 413 `PayloadTooLargeException` from the local
  * gateway above 128 KB as it would from AWS.
  */
+import { DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type ConnectionState, connect } from '../../client/index.js';
 import { countCharacters } from '../../functions/core/frames.js';
 import { DEFAULT_LIMITS } from '../../functions/core/limits.js';
 import type { Message } from '../../functions/core/message.js';
+import { DynamoConnectionStore } from '../../functions/stores/dynamodb/connection-store.js';
 import type { ChatClient, Frame } from '../support/chat-client.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
-import { uid } from '../support/services.js';
+import { testDynamo, uid } from '../support/services.js';
 
 /** API Gateway's limit on one message posted to a connection. */
 const API_GATEWAY_MESSAGE_BYTES = 128 * 1024;
@@ -154,5 +157,62 @@ describe('a room of maximum-size multi-byte messages (SDK sender, 413 above 128 
       seqs.unshift(...page.messages.map((m) => m.seq));
     }
     expect(seqs).toEqual(range(1, COUNT));
+  });
+
+  it('the SDK resumes over a gap of maximum-size messages: every one once, in order', async () => {
+    const gapRoom = uid('gap');
+    const userId = uid('sdk');
+    const token = await parley.token(userId);
+    // The token function holds reconnects back until the gap is written.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let connects = 0;
+    const client = connect({
+      url: parley.url,
+      token: async () => {
+        connects += 1;
+        if (connects > 1) await held;
+        return token;
+      },
+      reconnect: { initialDelayMs: 10, maxDelayMs: 100 },
+    });
+    const seqs: number[] = [];
+    let reached = () => {};
+    const all = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    client.on('message', (m) => {
+      seqs.push(m.seq);
+      if (m.seq === COUNT) reached();
+    });
+    const reconnecting = new Promise<void>((resolve) =>
+      client.on('state', (state: ConnectionState) => {
+        if (state === 'reconnecting') resolve();
+      }),
+    );
+    try {
+      await client.join(gapRoom);
+      const dynamo = testDynamo();
+      const [mine] = await new DynamoConnectionStore(dynamo, inject('connectionsTable'))
+        .roomConnections(gapRoom)
+        .finally(() => dynamo.destroy());
+      await parley
+        .management()
+        .send(new DeleteConnectionCommand({ ConnectionId: mine!.connectionId }));
+      await reconnecting;
+
+      const writer = await parley.connect(uid('writer'));
+      await writer.join(gapRoom);
+      for (let i = 0; i < COUNT; i++) await writer.send(gapRoom, contentOf(i));
+      await writer.close();
+      release();
+      await all;
+      expect(seqs).toEqual(range(1, COUNT));
+      expect(client.lastSeq(gapRoom)).toBe(COUNT);
+    } finally {
+      await client.close();
+    }
   });
 });
