@@ -14,7 +14,7 @@ import {
   type WebSocketRoute,
 } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatClient } from '../support/chat-client.js';
+import { crowdUser, joinCrowd } from '../support/crowd.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
 
@@ -222,12 +222,7 @@ describe('the web chat page', () => {
   }, async () => {
     const room = uid('bigroom').replace(/[^A-Za-z0-9_-]/g, '');
     // More users than a join reply lists (100, the joiner included).
-    const crowd: ChatClient[] = [];
-    for (let i = 0; i < 101; i++) {
-      const user = await parley.connect(`crowd-${String(i).padStart(3, '0')}`);
-      await user.join(room);
-      crowd.push(user);
-    }
+    const crowd = await joinCrowd(parley, room, 101);
     try {
       const carol = await openPage();
       await join(carol, 'carol', room);
@@ -239,11 +234,11 @@ describe('the web chat page', () => {
 
       // A listed user leaves: off the list, and the count drops; the unlisted stay unlisted.
       const listed = new Set(await carol.locator('#online li').allTextContents());
-      const shown = crowd.findIndex((_, i) => listed.has(`crowd-${String(i).padStart(3, '0')}`));
-      const hidden = crowd.findIndex((_, i) => !listed.has(`crowd-${String(i).padStart(3, '0')}`));
+      const shown = crowd.findIndex((_, i) => listed.has(crowdUser(i)));
+      const hidden = crowd.findIndex((_, i) => !listed.has(crowdUser(i)));
       await crowd[shown]?.close();
       await count.getByText('101', { exact: true }).waitFor();
-      await onlineUser(carol, `crowd-${String(shown).padStart(3, '0')}`).waitFor({
+      await onlineUser(carol, crowdUser(shown)).waitFor({
         state: 'detached',
       });
       await onlineUser(carol, 'and 2 more').waitFor();
