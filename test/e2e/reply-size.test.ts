@@ -130,6 +130,18 @@ describe('a room of maximum-size multi-byte messages (SDK sender, 413 above 128 
     for (const m of middle.messages) expect(m.content).toBe(contentOf(m.seq - 1));
   });
 
+  it('fits with the longest, heaviest requestId the protocol allows', async () => {
+    const frames = [
+      { action: 'join_room', roomId: room, limit: 100 },
+      { action: 'get_history', roomId: room, after: 0, limit: 100 },
+    ];
+    for (const [i, frame] of frames.entries()) {
+      const requestId = `${'\u0001'.repeat(63)}${i}`; // 64 characters of 6 bytes (but one)
+      reader.sendRaw(JSON.stringify({ ...frame, requestId }));
+      expectHistory(await reader.next((f) => f.requestId === requestId));
+    }
+  });
+
   it('serves the same pages from PostgreSQL when the cached window is gone', async () => {
     const forget = async () => {
       const keys = await redis.keys(`${parley.redisPrefix}{r:${room}}:*`);
