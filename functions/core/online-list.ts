@@ -14,7 +14,17 @@ export interface OnlineSummary {
   onlineCount: number;
 }
 
-export function summarizeOnline(online: readonly string[], joiner: string): OnlineSummary {
+/**
+ * @param online user ids online, in the order to list them (the joiner may be among them)
+ * @param known.onlineCount how many are online when `online` is itself only part of them
+ * @param known.maxUsers the most ids to list
+ */
+export function summarizeOnline(
+  online: readonly string[],
+  joiner: string,
+  known: { onlineCount?: number; maxUsers?: number } = {},
+): OnlineSummary {
+  const maxUsers = known.maxUsers ?? ONLINE_LIST_MAX_USERS;
   const list = [joiner];
   let bytes = jsonBytes(list);
   let full = false;
@@ -24,12 +34,12 @@ export function summarizeOnline(online: readonly string[], joiner: string): Onli
     seen.add(user);
     if (full) continue;
     const added = 1 + jsonStringBytes(user); // a comma and the id
-    if (list.length >= ONLINE_LIST_MAX_USERS || bytes + added > ONLINE_LIST_MAX_BYTES) {
+    if (list.length >= maxUsers || bytes + added > ONLINE_LIST_MAX_BYTES) {
       full = true;
       continue;
     }
     list.push(user);
     bytes += added;
   }
-  return { online: list, onlineCount: seen.size };
+  return { online: list, onlineCount: Math.max(known.onlineCount ?? 0, seen.size) };
 }

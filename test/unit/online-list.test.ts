@@ -54,4 +54,14 @@ describe('summarizeOnline', () => {
     const next = JSON.stringify([...online, users[online.length - 1]]);
     expect(Buffer.byteLength(next)).toBeGreaterThan(ONLINE_LIST_MAX_BYTES);
   });
+
+  it('takes the count and the cap from the caller when the list given is itself partial', () => {
+    const partial = ['bob', 'carol', 'dave'];
+    expect(summarizeOnline(partial, 'alice', { onlineCount: 2500, maxUsers: 3 })).toEqual({
+      online: ['alice', 'bob', 'carol'],
+      onlineCount: 2500,
+    });
+    // Never fewer than the list holds.
+    expect(summarizeOnline(partial, 'alice', { onlineCount: 1 }).onlineCount).toBe(4);
+  });
 });
