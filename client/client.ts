@@ -36,6 +36,14 @@ export interface ConnectOptions {
   token: string | (() => string | Promise<string>);
   /** Per request, while connected. Default 10 000. */
   requestTimeoutMs?: number;
+  /**
+   * How long a seq gap may wait for the missing messages to arrive by themselves before
+   * they are fetched with `get_history` (plus up to as much again, at random, so a big
+   * room does not fetch at once). Big rooms' messages reach members through a queue that
+   * can deliver them out of order; most gaps close on their own. Default 1 000; 0 fetches
+   * at once.
+   */
+  gapGraceMs?: number;
   reconnect?: ReconnectOptions;
   /** Sends that may wait for a connection; beyond it `send` rejects with `queue_full`. Default 100. */
   maxQueuedSends?: number;
@@ -49,8 +57,9 @@ export interface ParleyEvents extends Record<string, unknown> {
   message: Message;
   presence: PresenceEvent;
   /**
-   * A room's online users changed (join reply or presence): `users` as listed (in a big
-   * room, some of them), `count` how many are online in all.
+   * A room's online users changed (join reply, presence or, in a big room,
+   * `presence_count`): `users` as far as known (a big room lists at most a page of them),
+   * `count` how many there are.
    */
   online: { roomId: string; users: string[]; count: number };
   /** A joined room could not be recovered (e.g. `forbidden` on rejoin): the app must act. */
@@ -73,7 +82,7 @@ export interface ParleyClient {
     options?: { before?: number; after?: number; limit?: number },
   ): Promise<HistoryResult>;
   online(roomId: string): string[];
-  /** How many users are online in the room: `online()` may list only some in a big room. */
+  /** How many users are online in a joined room (in a big room, more than `online` lists). */
   onlineCount(roomId: string): number;
   lastSeq(roomId: string): number;
   close(): Promise<void>;
@@ -95,8 +104,10 @@ interface Room {
   readonly limit: number | undefined;
   readonly stream: RoomStream;
   online: Set<string>;
-  /** Users online in all; more than `online` holds when the server capped its list. */
-  onlineCount: number;
+  /** From the join reply's `onlineCount` and `presence_count`; `online.size` when none. */
+  onlineCount: number | undefined;
+  /** Waits `gapGraceMs` before a gap is fetched. */
+  gapTimer: ReturnType<typeof setTimeout> | undefined;
   /** Joined at least once: a later failure to rejoin is a `resync_failed`. */
   joinedOnce: boolean;
   /** Settles when the room is joined (and caught up) on the current connection. */
@@ -148,7 +159,7 @@ class Client implements ParleyClient {
         messages: [],
         hasMore: false,
         online: [...existing.online],
-        onlineCount: existing.onlineCount,
+        onlineCount: this.onlineCount(roomId),
         lastSeq: existing.stream.lastSeq,
       });
     }
@@ -157,7 +168,8 @@ class Client implements ParleyClient {
       limit: options.limit,
       stream: new RoomStream((message) => this.events.emit('message', message)),
       online: new Set(),
-      onlineCount: 0,
+      onlineCount: undefined,
+      gapTimer: undefined,
       joinedOnce: false,
       ready: new Deferred(),
       filling: false,
@@ -173,6 +185,7 @@ class Client implements ParleyClient {
   async leave(roomId: string): Promise<void> {
     const room = this.rooms.get(roomId);
     this.rooms.delete(roomId);
+    clearTimeout(room?.gapTimer);
     room?.ready.reject(new ParleyError('closed', `Left ${roomId} before it was joined`));
     // A new connection has joined nothing, so only an open one needs telling.
     if (this.state !== 'open') return;
@@ -243,7 +256,8 @@ class Client implements ParleyClient {
   }
 
   onlineCount(roomId: string): number {
-    return this.rooms.get(roomId)?.onlineCount ?? 0;
+    const room = this.rooms.get(roomId);
+    return room ? Math.max(room.onlineCount ?? 0, room.online.size) : 0;
   }
 
   lastSeq(roomId: string): number {
@@ -357,6 +371,7 @@ class Client implements ParleyClient {
     this.opened.reject(error);
     for (const room of this.rooms.values()) {
       clearTimeout(room.retryTimer);
+      clearTimeout(room.gapTimer);
       room.ready.reject(error);
     }
     this.rooms.clear();
@@ -403,6 +418,13 @@ class Client implements ParleyClient {
       case 'presence':
         this.onPresence(frame);
         return;
+      case 'presence_count': {
+        const room = this.rooms.get(frame.roomId);
+        if (!room) return;
+        room.onlineCount = frame.online;
+        this.emitOnline(room);
+        return;
+      }
     }
     if (this.pending.settle(frame)) return;
     if (frame.type === 'error') {
@@ -414,7 +436,33 @@ class Client implements ParleyClient {
     const room = this.rooms.get(message.roomId);
     if (!room || typeof message.seq !== 'number') return;
     room.stream.push(message);
-    if (room.stream.hasGap) void this.fillGap(room);
+    if (room.stream.hasGap) this.fillGapSoon(room);
+  }
+
+  /** Fetches a gap that is still open after the grace period (see `gapGraceMs`). */
+  private fillGapSoon(room: Room): void {
+    const grace = this.options.gapGraceMs ?? 1_000;
+    if (grace <= 0) {
+      void this.fillGap(room);
+      return;
+    }
+    if (room.gapTimer) return;
+    room.gapTimer = setTimeout(
+      () => {
+        room.gapTimer = undefined;
+        if (room.stream.hasGap && this.rooms.get(room.id) === room) void this.fillGap(room);
+      },
+      grace * (1 + Math.random()),
+    );
+  }
+
+  private emitOnline(room: Room): void {
+    const users = [...room.online];
+    this.events.emit('online', {
+      roomId: room.id,
+      users,
+      count: Math.max(room.onlineCount ?? 0, users.length),
+    });
   }
 
   private onPresence(event: PresenceEvent): void {
@@ -422,11 +470,14 @@ class Client implements ParleyClient {
     if (!room) return;
     // Each presence frame is one user coming online or going offline. A user the capped
     // list did not show can still go offline: the count drops, the list stays.
-    if (event.status === 'online') {
-      if (!room.online.has(event.userId)) room.onlineCount += 1;
-      room.online.add(event.userId);
-    } else if (room.online.delete(event.userId) || room.onlineCount > room.online.size) {
-      room.onlineCount -= 1;
+    const had = room.online.has(event.userId);
+    if (event.status === 'online') room.online.add(event.userId);
+    else room.online.delete(event.userId);
+    if (room.onlineCount !== undefined) {
+      if (event.status === 'online' && !had) room.onlineCount += 1;
+      if (event.status === 'offline' && (had || room.onlineCount > room.online.size)) {
+        room.onlineCount -= 1;
+      }
     }
     this.events.emit('presence', {
       roomId: event.roomId,
@@ -434,14 +485,6 @@ class Client implements ParleyClient {
       status: event.status,
     });
     this.emitOnline(room);
-  }
-
-  private emitOnline(room: Room): void {
-    this.events.emit('online', {
-      roomId: room.id,
-      users: [...room.online],
-      count: room.onlineCount,
-    });
   }
 
   // ---- rooms: join, rejoin, catch up ---------------------------------------------------
@@ -468,8 +511,7 @@ class Client implements ParleyClient {
       if (reply.type !== 'room_history') throw unexpected(reply);
       if (this.rooms.get(room.id) !== room) return;
       room.online = new Set(reply.online ?? []);
-      // A server that does not send the count lists everyone.
-      room.onlineCount = Math.max(reply.onlineCount ?? 0, room.online.size);
+      room.onlineCount = reply.onlineCount;
       this.emitOnline(room);
       const lastSeq = reply.lastSeq ?? 0;
       const messages = [...reply.messages];
@@ -500,7 +542,7 @@ class Client implements ParleyClient {
         messages,
         hasMore: resume ? false : reply.hasMore,
         online: [...room.online],
-        onlineCount: room.onlineCount,
+        onlineCount: this.onlineCount(room.id),
         lastSeq,
       });
       if (room.stream.hasGap) void this.fillGap(room);

@@ -56,6 +56,7 @@ export type ServerFrame =
   | { type: 'ack'; message: Message; requestId?: string }
   | { type: 'new_message'; message: Message }
   | ({ type: 'presence' } & PresenceEvent)
+  | { type: 'presence_count'; roomId: string; online: number }
   | { type: 'error'; code: string; message: string; requestId?: string };
 
 /** Frames the client sends (protocol.md "Client to server"), before `requestId` is added. */

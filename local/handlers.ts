@@ -3,6 +3,7 @@ import { handler as authorizer } from '../functions/authorizer.js';
 import { handler as connect } from '../functions/connect.js';
 import { handler as defaultRoute } from '../functions/default.js';
 import { handler as disconnect } from '../functions/disconnect.js';
+import { handler as fanoutWorker } from '../functions/fanout-worker.js';
 import { handler as getHistory } from '../functions/get-history.js';
 import { handler as joinRoom } from '../functions/join-room.js';
 import { handler as leaveRoom } from '../functions/leave-room.js';
@@ -27,11 +28,13 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], WebSoc
 export interface LoadedHandlers {
   authorizer: RequestAuthorizerHandler;
   routes: Record<string, WebSocketHandler>;
+  /** The SQS-triggered fan-out worker (functions/fanout-settings.ts). */
+  fanoutWorker: typeof fanoutWorker;
 }
 
 export async function loadHandlers(): Promise<LoadedHandlers> {
   const routes = Object.fromEntries(
     Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [routeKey, ENTRIES[entry]]),
   );
-  return { authorizer, routes };
+  return { authorizer, routes, fanoutWorker };
 }

@@ -14,6 +14,7 @@ import type {
   ConnectionRecord,
   ConnectionSender,
   ConnectionStore,
+  FanoutQueue,
 } from '../../functions/core/ports.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { migrate } from '../../functions/stores/postgres/migrate.js';
@@ -62,6 +63,15 @@ export const silentSender: ConnectionSender = {
   },
 };
 
+/**
+ * Takes jobs and drops them: a room bigger than the inline limit hands its fan-out to the
+ * queue, whose workers these scenarios do not measure.
+ */
+export const silentQueue: FanoutQueue = {
+  async enqueue() {},
+  async deadLetter() {},
+};
+
 export interface CoreStack {
   pool: pg.Pool;
   /** A bare client (ioredis' defaults), for timing Redis itself. */
@@ -83,6 +93,7 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
     connections: new MemoryConnections(),
     cache: new RedisRoomCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     sender: silentSender,
+    queue: silentQueue,
     limits: DEFAULT_LIMITS,
     log,
   };

@@ -1,7 +1,13 @@
-/** Delivery to a room's connections, and the clean-up of those that turned out to be gone. */
+/**
+ * Delivery to a room's connections. A small audience is posted by the invocation that
+ * made the frame; a big one is cut into slices for the fan-out queue's workers, because
+ * one invocation cannot post to thousands within its timeout (docs/capacity.md). Posts
+ * that may pass later (throttled, timed out) go to the queue too, with a delay: every
+ * post ends delivered, gone (410, cleaned up) or dead-lettered, never dropped.
+ */
 import type { RoomConnection } from './message.js';
-import type { ChatDeps } from './ports.js';
-import { presenceAudience } from './room-connections.js';
+import type { BroadcastResult, ChatDeps, DeliveryJob } from './ports.js';
+import { announcePresence, presenceAudience, presenceView } from './presence.js';
 import type { ServerFrame } from './server-frames.js';
 
 export interface DeliverOptions {
@@ -18,26 +24,105 @@ export async function deliver(
   options: DeliverOptions = {},
 ): Promise<void> {
   if (to.length === 0) return;
-  const { gone } = await deps.sender.broadcast(
+  const data = JSON.stringify(frame);
+  if (to.length > deps.limits.inlineFanoutMax) {
+    await handOver(deps, slices(deps, roomId, data, to), 0);
+    return;
+  }
+  const result = await deps.sender.broadcast(
     to.map((c) => c.connectionId),
-    JSON.stringify(frame),
+    data,
   );
-  if (gone.length === 0 || options.cleanUpGone === false) return;
-  const goneSet = new Set(gone);
+  const outcome = sortOutcome(to, result);
+  await Promise.all([
+    options.cleanUpGone === false ? undefined : cleanUpGone(deps, roomId, outcome.gone),
+    outcome.retry.length === 0
+      ? undefined
+      : handOver(deps, [{ kind: 'deliver', roomId, frame: data, to: outcome.retry, attempt: 1 }]),
+  ]);
+}
+
+/** A slice per `fanoutSliceSize` connections, each a fresh delivery job. */
+export function slices(
+  deps: ChatDeps,
+  roomId: string,
+  frame: string,
+  to: readonly RoomConnection[],
+): DeliveryJob[] {
+  const size = deps.limits.fanoutSliceSize;
+  const jobs: DeliveryJob[] = [];
+  for (let i = 0; i < to.length; i += size) {
+    jobs.push({ kind: 'deliver', roomId, frame, to: to.slice(i, i + size), attempt: 0 });
+  }
+  return jobs;
+}
+
+/**
+ * How long a job waits before its next try: 1, 2, 4, 8... s, capped at a minute, with
+ * up to half of it random, so a throttled burst does not come back as one burst.
+ */
+export function retryDelaySeconds(attempt: number, random: () => number = Math.random): number {
+  if (attempt <= 0) return 0;
+  const base = Math.min(60, 2 ** (attempt - 1));
+  return Math.ceil(base * (0.5 + random() / 2));
+}
+
+/**
+ * Queues delivery jobs, with the delay their attempt earns. A queue that refuses them is
+ * logged with what it cost (nothing else can take the posts then); it does not fail the
+ * request whose frame it was, which has already been answered.
+ */
+export async function handOver(
+  deps: ChatDeps,
+  jobs: readonly DeliveryJob[],
+  attempt = jobs[0]?.attempt ?? 0,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  try {
+    await deps.queue.enqueue(jobs, { delaySeconds: retryDelaySeconds(attempt) });
+  } catch (error) {
+    deps.log.error('fan-out queue refused deliveries: these posts are lost', {
+      roomId: jobs[0]?.roomId,
+      undelivered: jobs.reduce((n, job) => n + job.to.length, 0),
+      error: String(error),
+    });
+  }
+}
+
+export interface SortedOutcome {
+  gone: RoomConnection[];
+  retry: RoomConnection[];
+}
+
+/** The connections of `to` a broadcast found gone, and those to try again. */
+export function sortOutcome(to: readonly RoomConnection[], result: BroadcastResult): SortedOutcome {
+  if (result.gone.length === 0 && result.retry.length === 0) return { gone: [], retry: [] };
+  const gone = new Set(result.gone);
+  const retry = new Set(result.retry);
+  return {
+    gone: to.filter((c) => gone.has(c.connectionId)),
+    retry: to.filter((c) => retry.has(c.connectionId)),
+  };
+}
+
+/** Removes connections a post found gone (410), each from everywhere. */
+export async function cleanUpGone(
+  deps: ChatDeps,
+  roomId: string,
+  gone: readonly RoomConnection[],
+): Promise<void> {
   await Promise.all(
-    to
-      .filter((c) => goneSet.has(c.connectionId))
-      .map((c) =>
-        dropConnection(deps, c.connectionId, {
-          cleanUpGone: false,
-          seenIn: { roomId, ...c },
-        }).catch((error: unknown) => {
-          deps.log.warn('could not clean up a gone connection', {
-            connectionId: c.connectionId,
-            error: String(error),
-          });
-        }),
-      ),
+    gone.map((c) =>
+      dropConnection(deps, c.connectionId, {
+        cleanUpGone: false,
+        seenIn: { roomId, ...c },
+      }).catch((error: unknown) => {
+        deps.log.warn('could not clean up a gone connection', {
+          connectionId: c.connectionId,
+          error: String(error),
+        });
+      }),
+    ),
   );
 }
 
@@ -68,20 +153,13 @@ export async function dropConnection(
     await deps.connections.removeFromRoom(seenIn, connectionId);
     rooms.add(seenIn);
   }
+  const view = presenceView(deps);
   await Promise.all(
     [...rooms].map(async (roomId) => {
-      const cached = await deps.cache.removeRoomConnection(roomId, connectionId, userId);
+      const cached = await deps.cache.removeRoomConnection(roomId, connectionId, userId, view);
       if (userId === undefined) return;
-      const { announceTo } = await presenceAudience(deps, roomId, cached, { connectionId, userId });
-      if (announceTo) {
-        await deliver(
-          deps,
-          roomId,
-          announceTo,
-          { type: 'presence', roomId, userId, status: 'offline' },
-          options,
-        );
-      }
+      const audience = await presenceAudience(deps, roomId, cached, { connectionId, userId });
+      await announcePresence(deps, roomId, audience, userId, 'offline', options);
     }),
   );
 }

@@ -4,9 +4,42 @@ export interface ChatLimits {
   maxMessageChars: number;
   /** How many recent messages per room the cache keeps. */
   recentWindow: number;
+  /**
+   * Audiences up to this many connections are posted by the invocation that made the
+   * frame; bigger ones go through the fan-out queue in slices (docs/capacity.md).
+   */
+  inlineFanoutMax: number;
+  /** Connections per queued delivery job. */
+  fanoutSliceSize: number;
+  /** Failed tries of a delivery before it is dead-lettered. */
+  deliveryMaxAttempts: number;
+  /**
+   * Rooms with more connections than this hear `presence_count` at a bounded rate
+   * instead of a `presence` frame for every user who comes or goes.
+   */
+  presenceFullMax: number;
+  /** The shortest period between two `presence_count` frames to one room, in seconds. */
+  presenceCountMinSeconds: number;
+  /**
+   * Posts per second one room's `presence_count` may cost: a bigger room hears it less
+   * often (a room of 100,000 at 500/s: every 200 s).
+   */
+  presenceCountPostsPerSecond: number;
+  /** At most this many user ids in a `join_room` reply's `online`. */
+  onlineListMax: number;
 }
 
-export const DEFAULT_LIMITS: ChatLimits = { maxMessageChars: 4000, recentWindow: 100 };
+export const DEFAULT_LIMITS: ChatLimits = {
+  maxMessageChars: 4000,
+  recentWindow: 100,
+  inlineFanoutMax: 100,
+  fanoutSliceSize: 250,
+  deliveryMaxAttempts: 6,
+  presenceFullMax: 200,
+  presenceCountMinSeconds: 5,
+  presenceCountPostsPerSecond: 500,
+  onlineListMax: 100,
+};
 
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
@@ -26,7 +59,8 @@ export const REPLY_MAX_BYTES = 128 * 1024;
 /** Room left under `REPLY_MAX_BYTES` for what a reply's exact measure cannot foresee. */
 export const REPLY_SAFETY_BYTES = 1024;
 
-/** The `online` list of a `join_room` reply: at most this many user ids... */
-export const ONLINE_LIST_MAX_USERS = 100;
-/** ...and at most this many bytes of JSON, so one message always fits beside them. */
+/**
+ * The `online` list of a `join_room` reply: at most `onlineListMax` user ids and at most
+ * this many bytes of JSON, so one message always fits beside them.
+ */
 export const ONLINE_LIST_MAX_BYTES = 16 * 1024;

@@ -1,11 +1,11 @@
 /**
  * The `online` list of a `join_room` reply. A room's online users can run to thousands
  * (2,500 ids of 64 characters are 167 KB of JSON, past API Gateway's 128 KB), so the reply
- * lists the joiner and then others up to `ONLINE_LIST_MAX_USERS` ids and
+ * lists the joiner and then others up to `onlineListMax` ids (DEFAULT_LIMITS) and
  * `ONLINE_LIST_MAX_BYTES` of JSON, and `onlineCount` says how many are online in all.
  */
 import { jsonBytes, jsonStringBytes } from './json-bytes.js';
-import { ONLINE_LIST_MAX_BYTES, ONLINE_LIST_MAX_USERS } from './limits.js';
+import { DEFAULT_LIMITS, ONLINE_LIST_MAX_BYTES } from './limits.js';
 
 export interface OnlineSummary {
   /** The joiner first, then others in the order given, within the caps. */
@@ -24,7 +24,7 @@ export function summarizeOnline(
   joiner: string,
   known: { onlineCount?: number; maxUsers?: number } = {},
 ): OnlineSummary {
-  const maxUsers = known.maxUsers ?? ONLINE_LIST_MAX_USERS;
+  const maxUsers = known.maxUsers ?? DEFAULT_LIMITS.onlineListMax;
   const list = [joiner];
   let bytes = jsonBytes(list);
   let full = false;

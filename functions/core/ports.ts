@@ -73,15 +73,31 @@ export interface RecentWindow {
   messages: Message[];
 }
 
+/**
+ * How much of a room a presence answer may carry: a room of 100,000 must not send its
+ * whole membership back on every join.
+ */
+export interface PresenceView {
+  /** At most this many user ids in `online`. */
+  onlineMax: number;
+  /** `others` only while the room has at most this many connections. */
+  othersMax: number;
+}
+
 /** A room's presence right after one of its connections joined or left. */
 export interface PresenceChange {
-  /** User ids with a connection in the room after the change. */
+  /** User ids with a connection in the room after the change: at most `onlineMax`. */
   online: string[];
+  /** How many users have a connection in the room after the change. */
+  onlineCount: number;
+  /** How many connections the room has after the change. */
+  connectionCount: number;
   /** Whether the connection's user has another connection in the room after the change. */
   userHasOthers: boolean;
   /**
-   * The room's other connections, present only when `userHasOthers` is false: then the
-   * user came online or went offline and they are owed a presence frame.
+   * The room's other connections, present only when `userHasOthers` is false (the user
+   * came online or went offline, so they are owed a presence frame) and the room has at
+   * most `othersMax` connections (a bigger room is told a count instead).
    */
   others?: RoomConnection[];
 }
@@ -118,23 +134,30 @@ export interface RoomCache {
   ): Promise<void>;
   /**
    * Adds a connection; says who is online now and whether its user already had another
-   * connection here, or undefined on a miss. O(online users), not O(connections), so a
-   * join to a big room stays cheap.
+   * connection here, or undefined on a miss. O(view), not O(room): a join to a room of
+   * 100,000 stays cheap.
    */
   addRoomConnection(
     roomId: string,
     connection: RoomConnection,
+    view: PresenceView,
   ): Promise<PresenceChange | undefined>;
   /**
    * Removes a connection; says who is online now and whether its user still has another
-   * connection here, or undefined on a miss. `userId` names the user when the cache may
-   * no longer list the connection (its records already gone).
+   * connection here, or undefined on a miss (O(view), as adding). `userId` names the user
+   * when the cache may no longer list the connection (its records already gone).
    */
   removeRoomConnection(
     roomId: string,
     connectionId: string,
-    userId?: string,
+    userId: string | undefined,
+    view: PresenceView,
   ): Promise<PresenceChange | undefined>;
+  /**
+   * Claims the room's next presence count, due in `seconds`: true for the first caller
+   * of that period (who schedules it), false for every other until it has passed.
+   */
+  claimPresenceCount(roomId: string, seconds: number): Promise<boolean>;
 
   recentMessages(roomId: string): Promise<RecentWindow | undefined>;
   /** Replaces the room's recent window with messages read from the record. */
@@ -170,6 +193,38 @@ export interface ConnectionSender {
   broadcast(connectionIds: readonly string[], data: string): Promise<BroadcastResult>;
 }
 
+/** One slice of a room's audience: a frame to post to these connections. */
+export interface DeliveryJob {
+  kind: 'deliver';
+  roomId: string;
+  /** The frame as sent, serialised once. */
+  frame: string;
+  /** The connections still owed the frame, with their users (for the clean-up of gone ones). */
+  to: RoomConnection[];
+  /** Failed tries so far: 0 for a fresh slice. */
+  attempt: number;
+}
+
+/** Tells a big room how many users are online, counted when the job runs. */
+export interface PresenceCountJob {
+  kind: 'presence_count';
+  roomId: string;
+}
+
+export type FanoutJob = DeliveryJob | PresenceCountJob;
+
+/**
+ * Hands deliveries to fan-out workers (SQS and its worker Lambdas; locally an emulated
+ * queue): for audiences too big for the invocation that made the frame, and for posts
+ * that must be tried again later.
+ */
+export interface FanoutQueue {
+  /** Resolves once the queue holds the jobs durably; each runs `delaySeconds` later. */
+  enqueue(jobs: readonly FanoutJob[], options?: { delaySeconds?: number }): Promise<void>;
+  /** Parks a delivery that can no longer be tried in the dead-letter queue, with why. */
+  deadLetter(job: DeliveryJob, reason: string): Promise<void>;
+}
+
 export interface ChatLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -181,6 +236,7 @@ export interface ChatDeps {
   connections: ConnectionStore;
   cache: RoomCache;
   sender: ConnectionSender;
+  queue: FanoutQueue;
   limits: import('./limits.js').ChatLimits;
   log: ChatLogger;
 }

@@ -4,8 +4,7 @@
  * delivery down but does not stop it.
  */
 import type { RoomConnection } from './message.js';
-import { onlineUsers } from './message.js';
-import type { ChatDeps, PresenceChange } from './ports.js';
+import type { ChatDeps } from './ports.js';
 
 export async function readRoomConnections(
   deps: ChatDeps,
@@ -47,35 +46,4 @@ export async function hasJoined(
     });
   }
   return deps.connections.isInRoom(roomId, connectionId);
-}
-
-export interface Audience {
-  /** User ids with a connection in the room. */
-  online: string[];
-  /** The connections owed a presence frame; undefined when the user has another connection. */
-  announceTo?: readonly RoomConnection[];
-}
-
-/**
- * After `who` joined or left a room: who is online, and who must hear that the user came
- * online or went offline (nobody while the user has another connection there). From the
- * cache's answer when it had the room, else from the durable store, which the caller has
- * already updated.
- */
-export async function presenceAudience(
-  deps: ChatDeps,
-  roomId: string,
-  cached: PresenceChange | undefined,
-  who: RoomConnection,
-): Promise<Audience> {
-  if (cached) {
-    return cached.userHasOthers
-      ? { online: cached.online }
-      : { online: cached.online, announceTo: cached.others ?? [] };
-  }
-  const others = (await readRoomConnections(deps, roomId)).filter(
-    (c) => c.connectionId !== who.connectionId,
-  );
-  const online = onlineUsers(others);
-  return online.includes(who.userId) ? { online } : { online, announceTo: others };
 }

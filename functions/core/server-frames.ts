@@ -8,10 +8,11 @@ export interface RoomHistoryFrame {
   messages: Message[];
   hasMore: boolean;
   /**
-   * On `join_room` replies only: who is online, the joiner first, capped (see
-   * `online-list.ts`); `onlineCount` is how many are online in all.
+   * On `join_room` replies only: who is online, the joiner first, at most `onlineListMax`
+   * user ids and 16 KiB of them (see `online-list.ts`).
    */
   online?: string[];
+  /** On `join_room` replies only: how many users are online in the room. */
   onlineCount?: number;
   lastSeq?: number;
   requestId?: string;
@@ -41,6 +42,16 @@ export interface PresenceFrame {
   status: 'online' | 'offline';
 }
 
+/**
+ * A big room's presence: how many users are online, sent instead of a `presence` frame
+ * per user, at most once per period (see core/presence.ts).
+ */
+export interface PresenceCountFrame {
+  type: 'presence_count';
+  roomId: string;
+  online: number;
+}
+
 export interface ErrorFrame {
   type: 'error';
   code: ErrorCode;
@@ -49,7 +60,7 @@ export interface ErrorFrame {
 }
 
 export type ReplyFrame = RoomHistoryFrame | LeftFrame | AckFrame | ErrorFrame;
-export type ServerFrame = ReplyFrame | NewMessageFrame | PresenceFrame;
+export type ServerFrame = ReplyFrame | NewMessageFrame | PresenceFrame | PresenceCountFrame;
 
 /** Adds the request's `requestId` to a reply when it had one. */
 export function withRequestId<F extends ReplyFrame>(frame: F, requestId: string | undefined): F {

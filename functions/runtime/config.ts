@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { MAX_MESSAGE_CHARS_CEILING } from '../core/reply-budget.js';
+import { FANOUT_WORKER } from '../fanout-settings.js';
 
 const flag = z.pipe(
   z.optional(z.enum(['true', 'false', '1', '0'])),
@@ -79,6 +80,25 @@ const envSchema = z.object({
   ),
   POST_CONCURRENCY: positiveInt(64),
   POST_TIMEOUT_MS: positiveInt(3000),
+  /**
+   * The fan-out queue (SQS) and its dead-letter queue, which rooms above
+   * FANOUT_INLINE_MAX need (see runtime/queues.ts); the stack and the dev server set them.
+   */
+  FANOUT_QUEUE_URL: optionalString,
+  FANOUT_DEAD_LETTER_QUEUE_URL: optionalString,
+  /** The SQS endpoint; the local gateway's emulated queue in dev and tests. */
+  SQS_ENDPOINT: optionalString,
+  /** Audiences up to this many connections are posted inline (DEFAULT_LIMITS). */
+  FANOUT_INLINE_MAX: positiveInt(DEFAULT_LIMITS.inlineFanoutMax),
+  /** Rooms with more connections hear `presence_count` instead of per-user presence. */
+  PRESENCE_FULL_MAX: positiveInt(DEFAULT_LIMITS.presenceFullMax),
+  /** The shortest period between two `presence_count` frames to a room, in seconds. */
+  PRESENCE_COUNT_MIN_SECONDS: positiveInt(DEFAULT_LIMITS.presenceCountMinSeconds),
+  /**
+   * The fan-out worker: posts one invocation may start per second, its share of the
+   * account's 10,000 requests/s (docs/capacity.md).
+   */
+  FANOUT_POSTS_PER_SECOND: positiveInt(FANOUT_WORKER.postsPerSecond),
 });
 
 export type DatabaseConfig = z.infer<typeof databaseSchema>;

@@ -16,6 +16,7 @@ import { type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
 import { postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
+import { createQueues } from './queues.js';
 import { readJsonSecret, secretField } from './secrets.js';
 import { currentInProcessSender, senderCache } from './senders.js';
 
@@ -115,11 +116,18 @@ function buildRuntime(
     cache = new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX });
   }
   const connections = connectionsRuntime(config);
+  const queues = createQueues(config);
   const base = {
     messages: new PostgresMessageStore(pool),
     connections: connections.store,
     cache,
-    limits: { ...DEFAULT_LIMITS, maxMessageChars: config.MAX_MESSAGE_CHARS },
+    limits: {
+      ...DEFAULT_LIMITS,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
+      inlineFanoutMax: config.FANOUT_INLINE_MAX,
+      presenceFullMax: config.PRESENCE_FULL_MAX,
+      presenceCountMinSeconds: config.PRESENCE_COUNT_MIN_SECONDS,
+    },
     log: chatLogger,
   };
   const senderFor = senderCache({
@@ -132,17 +140,21 @@ function buildRuntime(
     config,
     pool,
     deps(callbackUrl: string): ChatDeps {
+      const endpoint = config.CALLBACK_URL ?? callbackUrl;
       const inProcessSender = currentInProcessSender();
       if (inProcessSender) {
         // One object for every invocation in the local gateway's process, not one each.
-        if (inProcess?.sender !== inProcessSender) inProcess = { ...base, sender: inProcessSender };
+        if (inProcess?.sender !== inProcessSender) {
+          inProcess = { ...base, sender: inProcessSender, queue: queues.queueFor(endpoint) };
+        }
         return inProcess;
       }
-      return { ...base, sender: senderFor(config.CALLBACK_URL ?? callbackUrl) };
+      return { ...base, sender: senderFor(endpoint), queue: queues.queueFor(endpoint) };
     },
     async close() {
       await pool.end();
       redis?.disconnect();
+      queues.close();
       resetConnections(connections);
     },
   };

@@ -198,6 +198,7 @@ describe('resume after a drop', () => {
     for (let i = 1; i <= 10; i++) server.post('r', `m${i}`);
     server.fanOut = true;
     server.post('r', 'm11'); // seq 11 arrives live: 1 to 10 are missing
+    await vi.advanceTimersByTimeAsync(2_000); // the gap's grace period (1 to 2 s)
     await until(() => received.length === 11);
     expect(seqs(received)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(server.last.frames('get_history').map((f) => f.after)).toEqual([0, 3, 6, 9]);
@@ -270,11 +271,40 @@ describe('ordering while connected', () => {
     server.post('r', 'lost-2');
     server.fanOut = true;
     server.post('r', 'three');
+    // The missing messages get gapGraceMs (1 s, up to twice that with jitter) to arrive.
+    await vi.advanceTimersByTimeAsync(999);
+    expect(server.last.frames('get_history')).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_001);
     await until(() => received.length === 3);
     expect(server.last.frames('get_history')).toEqual([
       expect.objectContaining({ roomId: 'r', after: 0 }),
     ]);
     expect(contents(received)).toEqual(['lost-1', 'lost-2', 'three']);
+  });
+
+  it('does not fetch a gap that the late frames close within the grace period', async () => {
+    const { server, client, received } = setup();
+    await client.join('r');
+    server.fanOut = false;
+    const [m1, m2] = [server.post('r', 'late'), server.post('r', 'early')];
+    const socket = server.last;
+    socket.receive({ type: 'new_message', message: m2 }); // the queue reordered them
+    await vi.advanceTimersByTimeAsync(500);
+    socket.receive({ type: 'new_message', message: m1 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(contents(received)).toEqual(['late', 'early']);
+    expect(socket.frames('get_history')).toEqual([]);
+  });
+
+  it('fetches a gap at once with gapGraceMs 0', async () => {
+    const { server, client, received } = setup({ gapGraceMs: 0 });
+    await client.join('r');
+    server.fanOut = false;
+    server.post('r', 'lost');
+    server.fanOut = true;
+    server.post('r', 'two');
+    await until(() => received.length === 2);
+    expect(contents(received)).toEqual(['lost', 'two']);
   });
 
   it('buffers out-of-order frames, drops duplicates, and emits each seq once in order', async () => {
@@ -301,6 +331,7 @@ describe('ordering while connected', () => {
     server.fanOut = true;
     const mine = await client.send('r', 'mine');
     expect(mine.seq).toBe(2);
+    await vi.advanceTimersByTimeAsync(2_000); // the gap's grace period
     await until(() => received.length === 2);
     expect(contents(received)).toEqual(['theirs', 'mine']);
   });
@@ -429,6 +460,19 @@ describe('presence and close', () => {
     expect(await joining).toMatchObject({ online: ['alice', 'bob'], onlineCount: 2 });
     server.last.receive({ type: 'presence', roomId: 'r', userId: 'carol', status: 'offline' });
     expect(client.onlineCount('r')).toBe(2);
+  });
+
+  it("takes a big room's count from presence_count", async () => {
+    const { server, client } = setup();
+    await client.join('r');
+    const counts: number[] = [];
+    client.on('online', ({ count }) => counts.push(count));
+    expect(client.onlineCount('r')).toBe(1);
+    server.last.receive({ type: 'presence_count', roomId: 'r', online: 4_321 });
+    server.last.receive({ type: 'presence_count', roomId: 'elsewhere', online: 7 });
+    expect(counts).toEqual([4_321]);
+    expect(client.onlineCount('r')).toBe(4_321);
+    expect(client.online('r')).toEqual(['alice']);
   });
 
   it('close() ends in closed and rejects pending calls with closed', async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../functions/core/message.js';
-import type { RoomCache } from '../../functions/core/ports.js';
+import type { PresenceView, RoomCache } from '../../functions/core/ports.js';
 import { missVersion } from '../support/room-cache.js';
 import { uid } from '../support/services.js';
 
@@ -22,6 +22,9 @@ const message = (roomId: string, seq: number, extra: Partial<Message> = {}): Mes
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
   ...extra,
 });
+
+/** Room enough for these tests' rooms: every presence answer is whole. */
+const VIEW: PresenceView = { onlineMax: 100, othersMax: 100 };
 
 export function roomCacheContract(name: string, factory: CacheFactory, flush: RoomFlush) {
   describe(`RoomCache contract: ${name}`, () => {
@@ -53,15 +56,19 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       const bob = { connectionId: 'c2', userId: 'bob' };
       const version = await missVersion(cache, room);
       await cache.fillRoomConnections(room, [alice], version);
-      const joined = await cache.addRoomConnection(room, bob);
+      const joined = await cache.addRoomConnection(room, bob, VIEW);
       expect(joined && { ...joined, online: [...joined.online].sort() }).toEqual({
         online: ['alice', 'bob'],
+        onlineCount: 2,
+        connectionCount: 2,
         userHasOthers: false,
         others: [alice],
       });
       expect(await cache.isInRoom(room, 'c2')).toBe(true);
-      expect(await cache.removeRoomConnection(room, 'c1')).toEqual({
+      expect(await cache.removeRoomConnection(room, 'c1', undefined, VIEW)).toEqual({
         online: ['bob'],
+        onlineCount: 1,
+        connectionCount: 1,
         userHasOthers: false,
         others: [bob],
       });
@@ -77,37 +84,89 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
         { connectionId: 'b1', userId: 'b' },
       ];
       await cache.fillRoomConnections(room, [a1, b1], await missVersion(cache, room));
-      const second = await cache.addRoomConnection(room, a2);
+      const second = await cache.addRoomConnection(room, a2, VIEW);
       expect(second?.userHasOthers).toBe(true);
       expect(second?.others).toBeUndefined();
       // Joining again with a connection already listed counts it once.
-      expect((await cache.addRoomConnection(room, a2))?.userHasOthers).toBe(true);
-      expect(await cache.removeRoomConnection(room, 'a1')).toMatchObject({ userHasOthers: true });
-      expect(await cache.removeRoomConnection(room, 'a2')).toEqual({
+      expect((await cache.addRoomConnection(room, a2, VIEW))?.userHasOthers).toBe(true);
+      expect(await cache.removeRoomConnection(room, 'a1', undefined, VIEW)).toMatchObject({
+        userHasOthers: true,
+      });
+      expect(await cache.removeRoomConnection(room, 'a2', undefined, VIEW)).toEqual({
         online: ['b'],
+        onlineCount: 1,
+        connectionCount: 1,
         userHasOthers: false,
         others: [b1],
       });
       // A connection the cache no longer lists, its user named by the caller.
-      expect(await cache.removeRoomConnection(room, 'a2', 'a')).toMatchObject({
+      expect(await cache.removeRoomConnection(room, 'a2', 'a', VIEW)).toMatchObject({
         userHasOthers: false,
         others: [b1],
       });
-      expect(await cache.removeRoomConnection(room, 'zz')).toMatchObject({ userHasOthers: true });
-      const back = await cache.addRoomConnection(room, a1);
+      expect(await cache.removeRoomConnection(room, 'zz', undefined, VIEW)).toMatchObject({
+        userHasOthers: true,
+      });
+      const back = await cache.addRoomConnection(room, a1, VIEW);
       expect(back && { ...back, online: [...back.online].sort() }).toEqual({
         online: ['a', 'b'],
+        onlineCount: 2,
+        connectionCount: 2,
         userHasOthers: false,
         others: [b1],
       });
     });
 
+    it('answers a big room with counts and at most onlineMax users, never the whole room', async () => {
+      const room = uid();
+      const members = Array.from({ length: 30 }, (_, i) => ({
+        connectionId: `c${i}`,
+        userId: `u${i}`,
+      }));
+      await cache.fillRoomConnections(room, members, await missVersion(cache, room));
+      const view = { onlineMax: 5, othersMax: 30 };
+      const joined = await cache.addRoomConnection(
+        room,
+        { connectionId: 'new', userId: 'n' },
+        view,
+      );
+      expect(joined?.online).toHaveLength(5);
+      expect(new Set(joined?.online).size).toBe(5);
+      for (const user of joined?.online ?? []) expect(user).toMatch(/^(u\d+|n)$/);
+      // 30 others: still at most othersMax, so they are listed.
+      expect(joined).toMatchObject({ onlineCount: 31, connectionCount: 31, userHasOthers: false });
+      expect(joined?.others).toHaveLength(30);
+      // One more and the room is past othersMax: a count, no list.
+      const next = await cache.addRoomConnection(room, { connectionId: 'new2', userId: 'm' }, view);
+      expect(next).toMatchObject({ onlineCount: 32, connectionCount: 32, userHasOthers: false });
+      expect(next?.others).toBeUndefined();
+      const left = await cache.removeRoomConnection(room, 'c0', undefined, view);
+      expect(left).toMatchObject({ onlineCount: 31, connectionCount: 31, userHasOthers: false });
+      expect(left?.others).toBeUndefined();
+      const none = await cache.addRoomConnection(
+        room,
+        { connectionId: 'x', userId: 'x' },
+        {
+          onlineMax: 0,
+          othersMax: 0,
+        },
+      );
+      expect(none).toMatchObject({ online: [], onlineCount: 32, userHasOthers: false });
+    });
+
+    it('lets one caller a period claim a presence count', async () => {
+      const [room, other] = [uid(), uid()];
+      expect(await cache.claimPresenceCount(room, 60)).toBe(true);
+      expect(await cache.claimPresenceCount(room, 60)).toBe(false);
+      expect(await cache.claimPresenceCount(other, 60)).toBe(true);
+    });
+
     it('leaves an uncached room uncached on add and remove', async () => {
       const room = uid();
       expect(
-        await cache.addRoomConnection(room, { connectionId: 'c1', userId: 'a' }),
+        await cache.addRoomConnection(room, { connectionId: 'c1', userId: 'a' }, VIEW),
       ).toBeUndefined();
-      expect(await cache.removeRoomConnection(room, 'c1')).toBeUndefined();
+      expect(await cache.removeRoomConnection(room, 'c1', undefined, VIEW)).toBeUndefined();
       expect((await cache.roomConnections(room)).connections).toBeUndefined();
     });
 
@@ -115,7 +174,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       const room = uid();
       const version = await missVersion(cache, room);
       // A leave lands between the fill's read of the durable store and its write.
-      await cache.removeRoomConnection(room, 'c-left');
+      await cache.removeRoomConnection(room, 'c-left', undefined, VIEW);
       await cache.fillRoomConnections(room, [{ connectionId: 'c-left', userId: 'x' }], version);
       expect((await cache.roomConnections(room)).connections).toBeUndefined();
     });
@@ -171,10 +230,10 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
 
     it('refuses a fill whose version was read before a flush and a join', async () => {
       const room = uid();
-      await cache.addRoomConnection(room, { connectionId: 'c-a', userId: 'a' });
+      await cache.addRoomConnection(room, { connectionId: 'c-a', userId: 'a' }, VIEW);
       const version = await missVersion(cache, room);
       await flush(cache, room);
-      await cache.addRoomConnection(room, { connectionId: 'c-b', userId: 'b' });
+      await cache.addRoomConnection(room, { connectionId: 'c-b', userId: 'b' }, VIEW);
       await cache.fillRoomConnections(room, [{ connectionId: 'c-a', userId: 'a' }], version);
       expect((await cache.roomConnections(room)).connections).toBeUndefined();
     });

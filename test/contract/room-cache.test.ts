@@ -59,7 +59,11 @@ describe('Redis room cache keys', () => {
     // (or the other way round) would answer presence wrongly, so neither is trusted.
     await redis.del(`${prefix}{r:${room}}:users`);
     expect(
-      await cache.addRoomConnection(room, { connectionId: 'b1', userId: 'b' }),
+      await cache.addRoomConnection(
+        room,
+        { connectionId: 'b1', userId: 'b' },
+        { onlineMax: 100, othersMax: 100 },
+      ),
     ).toBeUndefined();
     expect(await redis.exists(`${prefix}{r:${room}}:conns`)).toBe(0);
     expect((await cache.roomConnections(room)).connections).toBeUndefined();

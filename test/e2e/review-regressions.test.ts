@@ -17,6 +17,7 @@ import type {
   BroadcastResult,
   ChatDeps,
   ConnectionSender,
+  PresenceView,
   RoomCache,
 } from '../../functions/core/ports.js';
 import { readRoomConnections } from '../../functions/core/room-connections.js';
@@ -24,6 +25,7 @@ import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames
 import { DynamoConnectionStore } from '../../functions/stores/dynamodb/connection-store.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
+import { RecordingQueue } from '../support/fakes.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { missVersion } from '../support/room-cache.js';
 import { testDynamo, testPool, testRedis, uid } from '../support/services.js';
@@ -67,6 +69,7 @@ class Sender implements ConnectionSender {
 }
 
 const log = { info() {}, warn() {}, error() {} };
+const VIEW: PresenceView = { onlineMax: 100, othersMax: 100 };
 
 function realDeps(sender: ConnectionSender, cache?: RoomCache): ChatDeps {
   return {
@@ -74,6 +77,7 @@ function realDeps(sender: ConnectionSender, cache?: RoomCache): ChatDeps {
     connections: new DynamoConnectionStore(dynamo, inject('connectionsTable')),
     cache: cache ?? new RedisRoomCache(redis, { keyPrefix: prefix }),
     sender,
+    queue: new RecordingQueue(),
     limits: DEFAULT_LIMITS,
     log,
   };
@@ -117,7 +121,7 @@ describe('Redis cache', () => {
     const a: Caller = { connectionId: uid('ca'), userId: 'alice' };
     const b: Caller = { connectionId: uid('cb'), userId: 'bob' };
     await deps.connections.addToRoom(room, a);
-    await deps.cache.addRoomConnection(room, a); // miss: ver = 1
+    await deps.cache.addRoomConnection(room, a, VIEW); // miss: ver = 1
 
     // Reader (e.g. a send_message in another Lambda) on a miss: version '1', then DynamoDB.
     const version = await missVersion(deps.cache, room);
@@ -128,7 +132,7 @@ describe('Redis cache', () => {
 
     // Bob joins: DynamoDB, cache add (miss, ver = 1 again), read-through fill.
     await deps.connections.addToRoom(room, b);
-    await deps.cache.addRoomConnection(room, b);
+    await deps.cache.addRoomConnection(room, b, VIEW);
     await readRoomConnections(deps, room);
 
     // The reader's fill lands last.
@@ -167,7 +171,7 @@ describe('Redis cache', () => {
     } as unknown as Redis;
     const cache = new RedisRoomCache(failing, { keyPrefix: prefix });
     const error = await cache
-      .addRoomConnection('room', { connectionId: 'c', userId: 'u' })
+      .addRoomConnection('room', { connectionId: 'c', userId: 'u' }, VIEW)
       .catch((e: unknown) => e);
     expect(toClientError(error).code).toBe('unavailable');
   });
@@ -183,10 +187,15 @@ describe('clean-up of gone connections', () => {
     const redisCache = new RedisRoomCache(redis, { keyPrefix: prefix });
     let failRemove = false;
     const flaky: RoomCache = Object.assign(Object.create(redisCache) as RoomCache, {
-      removeRoomConnection: (roomId: string, connectionId: string) =>
+      removeRoomConnection: (
+        roomId: string,
+        connectionId: string,
+        userId: string | undefined,
+        view: PresenceView,
+      ) =>
         failRemove
           ? Promise.reject(new Error('Redis timeout'))
-          : redisCache.removeRoomConnection(roomId, connectionId),
+          : redisCache.removeRoomConnection(roomId, connectionId, userId, view),
     });
     const deps = realDeps(sender, flaky);
     const room = uid();

@@ -1,8 +1,10 @@
 /**
  * Event factories for calling the Lambda entries directly: API Gateway WebSocket events
  * (CONNECT, MESSAGE, DISCONNECT) in the shape of `functions/shared/apigw-events.ts`, the
- * REQUEST authorizer event of `$connect`, and a Lambda `Context`.
+ * REQUEST authorizer event of `$connect`, the fan-out worker's SQS event, and a Lambda
+ * `Context`.
  */
+import type { SQSEvent, SQSMessageAttributes } from 'aws-lambda';
 import type {
   APIGatewayRequestAuthorizerEvent,
   AuthorizerContext,
@@ -189,5 +191,35 @@ export function lambdaContext(functionName = 'parley-test'): Context {
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+  };
+}
+
+function endpointAttribute(endpoint: string | undefined): SQSMessageAttributes {
+  if (endpoint === undefined) return {};
+  const attribute = { stringListValues: [], binaryListValues: [], dataType: 'String' as const };
+  return { endpoint: { ...attribute, stringValue: endpoint } };
+}
+
+/** An SQS event as Lambda's event source mapping hands it to the fan-out worker. */
+export function sqsEvent(
+  records: { body: string; messageId?: string; endpoint?: string; receiveCount?: number }[],
+): SQSEvent {
+  return {
+    Records: records.map((r, i) => ({
+      messageId: r.messageId ?? `msg-${i}`,
+      receiptHandle: `handle-${i}`,
+      body: r.body,
+      attributes: {
+        ApproximateReceiveCount: String(r.receiveCount ?? 1),
+        SentTimestamp: String(CONNECTED_AT),
+        SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+        ApproximateFirstReceiveTimestamp: String(CONNECTED_AT),
+      },
+      messageAttributes: endpointAttribute(r.endpoint),
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:parley-fanout`,
+      awsRegion: REGION,
+    })),
   };
 }

@@ -4,7 +4,8 @@
  * closely enough for the core to be exercised without any network. The cache is the real
  * `MemoryRoomCache`.
  */
-import { ChatError } from '../../functions/core/errors.js';
+import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
+import { type JobBudget, type JobOutcome, runFanoutJob } from '../../functions/core/fanout-job.js';
 import { DEFAULT_LIMITS, REPLY_MAX_BYTES } from '../../functions/core/limits.js';
 import type { Message, RoomConnection } from '../../functions/core/message.js';
 import type {
@@ -14,6 +15,9 @@ import type {
   ConnectionRecord,
   ConnectionSender,
   ConnectionStore,
+  DeliveryJob,
+  FanoutJob,
+  FanoutQueue,
   HistoryPage,
   HistoryQuery,
   MessageStore,
@@ -253,6 +257,63 @@ export class RecordingSender implements ConnectionSender {
   }
 }
 
+/**
+ * The fan-out queue as a list: jobs wait in `pending` (with the delay they asked for) until
+ * a test runs them with `drain`, through the same worker core the Lambda uses. Time is not
+ * simulated: `drain` runs delayed jobs at once, so a test sees where every post ended.
+ */
+export class RecordingQueue implements FanoutQueue {
+  readonly pending: { job: FanoutJob; delaySeconds: number }[] = [];
+  /** Every job ever queued, in order. */
+  readonly enqueued: { job: FanoutJob; delaySeconds: number }[] = [];
+  readonly deadLetters: { job: DeliveryJob; reason: string }[] = [];
+  /** While set, enqueue and deadLetter fail as an unreachable queue would. */
+  failing = false;
+
+  async enqueue(jobs: readonly FanoutJob[], options: { delaySeconds?: number } = {}) {
+    if (this.failing) throw new StoreUnavailableError('fan-out queue');
+    for (const job of jobs) {
+      // A copy, as a message body is: later changes to the job do not reach the queue.
+      const entry = { job: structuredClone(job), delaySeconds: options.delaySeconds ?? 0 };
+      this.pending.push(entry);
+      this.enqueued.push(entry);
+    }
+  }
+
+  async deadLetter(job: DeliveryJob, reason: string): Promise<void> {
+    if (this.failing) throw new StoreUnavailableError('fan-out queue');
+    this.deadLetters.push({ job: structuredClone(job), reason });
+  }
+
+  /** The queued jobs of one kind. */
+  jobsOf<K extends FanoutJob['kind']>(kind: K): Extract<FanoutJob, { kind: K }>[] {
+    return this.pending
+      .map((entry) => entry.job)
+      .filter((job): job is Extract<FanoutJob, { kind: K }> => job.kind === kind);
+  }
+
+  /**
+   * Runs queued jobs (and the jobs they queue) through the worker core until none is left
+   * or `maxJobs` ran; returns each job's outcome.
+   */
+  async drain(deps: ChatDeps, budget: Partial<JobBudget> = {}, maxJobs = 1_000) {
+    const outcomes: JobOutcome[] = [];
+    for (let entry = this.pending.shift(); entry; entry = this.pending.shift()) {
+      if (outcomes.length >= maxJobs) throw new Error(`still jobs left after ${maxJobs}`);
+      outcomes.push(
+        await runFanoutJob(deps, entry.job, {
+          postsPerSecond: 1_000_000,
+          remainingMs: () => 30_000,
+          reserveMs: 0,
+          sleep: async () => {},
+          ...budget,
+        }),
+      );
+    }
+    return outcomes;
+  }
+}
+
 export interface LogEntry {
   level: 'info' | 'warn' | 'error';
   message: string;
@@ -279,6 +340,7 @@ export interface FakeWorld {
   connections: FakeConnectionStore;
   cache: MemoryRoomCache;
   sender: RecordingSender;
+  queue: RecordingQueue;
   log: RecordingLogger;
 }
 
@@ -289,13 +351,15 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
   const connections = new FakeConnectionStore();
   const cache = new MemoryRoomCache(merged.recentWindow);
   const sender = new RecordingSender();
+  const queue = new RecordingQueue();
   const log = new RecordingLogger();
   return {
-    deps: { messages, connections, cache, sender, limits: merged, log },
+    deps: { messages, connections, cache, sender, queue, limits: merged, log },
     messages,
     connections,
     cache,
     sender,
+    queue,
     log,
   };
 }

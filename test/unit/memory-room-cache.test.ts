@@ -3,6 +3,8 @@ import type { Message } from '../../functions/core/message.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 import { missVersion } from '../support/room-cache.js';
 
+const VIEW = { onlineMax: 100, othersMax: 100 };
+
 function msg(seq: number, roomId = 'r'): Message {
   return {
     id: `id-${seq}`,
@@ -40,7 +42,7 @@ describe('MemoryRoomCache: room connections', () => {
     const cache = new MemoryRoomCache();
     const version = await missVersion(cache, 'r');
     // A join lands on the uncached room between the read and the fill.
-    expect(await cache.addRoomConnection('r', b1)).toBeUndefined();
+    expect(await cache.addRoomConnection('r', b1, VIEW)).toBeUndefined();
     await cache.fillRoomConnections('r', [a1], version);
     expect((await cache.roomConnections('r')).connections).toBeUndefined();
   });
@@ -48,7 +50,7 @@ describe('MemoryRoomCache: room connections', () => {
   it('refuses a stale fill after a leave changed the room (no resurrection)', async () => {
     const cache = new MemoryRoomCache();
     const version = await missVersion(cache, 'r');
-    expect(await cache.removeRoomConnection('r', 'a1')).toBeUndefined();
+    expect(await cache.removeRoomConnection('r', 'a1', undefined, VIEW)).toBeUndefined();
     await cache.fillRoomConnections('r', [a1, b1], version);
     expect((await cache.roomConnections('r')).connections).toBeUndefined();
     expect(await cache.isInRoom('r', 'a1')).toBeUndefined();
@@ -57,9 +59,9 @@ describe('MemoryRoomCache: room connections', () => {
   it('changes the version on every join and leave', async () => {
     const cache = new MemoryRoomCache();
     const v0 = await missVersion(cache, 'r');
-    await cache.addRoomConnection('r', a1);
+    await cache.addRoomConnection('r', a1, VIEW);
     const v1 = await missVersion(cache, 'r');
-    await cache.removeRoomConnection('r', 'a1');
+    await cache.removeRoomConnection('r', 'a1', undefined, VIEW);
     const v2 = await missVersion(cache, 'r');
     expect(new Set([v0, v1, v2]).size).toBe(3);
     await cache.fillRoomConnections('r', [b1], v2);
@@ -68,19 +70,19 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('add says who is online and, for a first connection, who to tell; undefined on a miss', async () => {
     const cache = new MemoryRoomCache();
-    expect(await cache.addRoomConnection('r', a1)).toBeUndefined();
+    expect(await cache.addRoomConnection('r', a1, VIEW)).toBeUndefined();
     await cache.fillRoomConnections('r', [], await missVersion(cache, 'r'));
-    expect(await cache.addRoomConnection('r', a1)).toEqual({
+    expect(await cache.addRoomConnection('r', a1, VIEW)).toMatchObject({
       online: ['alice'],
       userHasOthers: false,
       others: [],
     });
-    expect(await cache.addRoomConnection('r', b1)).toEqual({
+    expect(await cache.addRoomConnection('r', b1, VIEW)).toMatchObject({
       online: ['alice', 'bob'],
       userHasOthers: false,
       others: [a1],
     });
-    expect(await cache.addRoomConnection('r', a2)).toEqual({
+    expect(await cache.addRoomConnection('r', a2, VIEW)).toMatchObject({
       online: ['alice', 'bob'],
       userHasOthers: true,
     });
@@ -89,24 +91,24 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('remove says whether the user is still here and, if not, who to tell', async () => {
     const cache = new MemoryRoomCache();
-    expect(await cache.removeRoomConnection('r', 'a1')).toBeUndefined();
+    expect(await cache.removeRoomConnection('r', 'a1', undefined, VIEW)).toBeUndefined();
     await cache.fillRoomConnections('r', [a1, b1, a2], await missVersion(cache, 'r'));
-    expect(await cache.removeRoomConnection('r', 'a1')).toEqual({
+    expect(await cache.removeRoomConnection('r', 'a1', undefined, VIEW)).toMatchObject({
       online: ['bob', 'alice'],
       userHasOthers: true,
     });
-    expect(await cache.removeRoomConnection('r', 'a2')).toEqual({
+    expect(await cache.removeRoomConnection('r', 'a2', undefined, VIEW)).toMatchObject({
       online: ['bob'],
       userHasOthers: false,
       others: [b1],
     });
     // Already gone from the cache: the caller names the user.
-    expect(await cache.removeRoomConnection('r', 'a2', 'alice')).toEqual({
+    expect(await cache.removeRoomConnection('r', 'a2', 'alice', VIEW)).toMatchObject({
       online: ['bob'],
       userHasOthers: false,
       others: [b1],
     });
-    expect(await cache.removeRoomConnection('r', 'b1')).toEqual({
+    expect(await cache.removeRoomConnection('r', 'b1', undefined, VIEW)).toMatchObject({
       online: [],
       userHasOthers: false,
       others: [],

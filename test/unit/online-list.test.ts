@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_LIMITS,
   ONLINE_LIST_MAX_BYTES,
-  ONLINE_LIST_MAX_USERS,
   USER_ID_MAX_CHARS,
 } from '../../functions/core/limits.js';
 import { summarizeOnline } from '../../functions/core/online-list.js';
@@ -28,7 +28,7 @@ describe('summarizeOnline', () => {
     });
   });
 
-  it(`caps a big room at ${ONLINE_LIST_MAX_USERS} ids, the joiner included, and counts all`, () => {
+  it(`caps a big room at ${DEFAULT_LIMITS.onlineListMax} ids, the joiner included, and counts all`, () => {
     const users = Array.from(
       { length: 2500 },
       (_, i) => `${'u'.repeat(60)}${String(i).padStart(4, '0')}`,
@@ -36,10 +36,10 @@ describe('summarizeOnline', () => {
     const joiner = users[2222]!;
     const { online, onlineCount } = summarizeOnline(users, joiner);
     expect(onlineCount).toBe(2500);
-    expect(online).toHaveLength(ONLINE_LIST_MAX_USERS);
+    expect(online).toHaveLength(DEFAULT_LIMITS.onlineListMax);
     expect(online[0]).toBe(joiner);
-    expect(new Set(online).size).toBe(ONLINE_LIST_MAX_USERS);
-    expect(online.slice(1)).toEqual(users.slice(0, ONLINE_LIST_MAX_USERS - 1));
+    expect(new Set(online).size).toBe(DEFAULT_LIMITS.onlineListMax);
+    expect(online.slice(1)).toEqual(users.slice(0, DEFAULT_LIMITS.onlineListMax - 1));
   });
 
   it(`caps the list at ${ONLINE_LIST_MAX_BYTES} bytes of JSON when the ids are long`, () => {
@@ -48,7 +48,7 @@ describe('summarizeOnline', () => {
     const { online, onlineCount } = summarizeOnline(users, joiner);
     expect(onlineCount).toBe(301);
     expect(online[0]).toBe(joiner);
-    expect(online.length).toBeLessThan(ONLINE_LIST_MAX_USERS);
+    expect(online.length).toBeLessThan(DEFAULT_LIMITS.onlineListMax);
     expect(Buffer.byteLength(JSON.stringify(online))).toBeLessThanOrEqual(ONLINE_LIST_MAX_BYTES);
     // Full: the next id would not have fitted.
     const next = JSON.stringify([...online, users[online.length - 1]]);

@@ -7,11 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getHistory } from '../../functions/core/actions/get-history.js';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import type { ActionHandler } from '../../functions/core/actions/types.js';
-import {
-  DEFAULT_LIMITS,
-  ONLINE_LIST_MAX_USERS,
-  REPLY_MAX_BYTES,
-} from '../../functions/core/limits.js';
+import { DEFAULT_LIMITS, REPLY_MAX_BYTES } from '../../functions/core/limits.js';
 import type { Caller, RoomConnection } from '../../functions/core/message.js';
 import type { ReplyFrame, RoomHistoryFrame } from '../../functions/core/server-frames.js';
 import { type FakeWorld, fakeWorld } from '../support/fakes.js';
@@ -56,9 +52,9 @@ describe('join_room in a room of 2,500 users with 64-character ids', () => {
     expect(frame.type).toBe('room_history');
     expect(bytes).toBeLessThanOrEqual(REPLY_MAX_BYTES);
     expect(frame.onlineCount).toBe(2500);
-    expect(frame.online).toHaveLength(ONLINE_LIST_MAX_USERS);
+    expect(frame.online).toHaveLength(DEFAULT_LIMITS.onlineListMax);
     expect(frame.online).toContain(joiner.userId);
-    expect(new Set(frame.online).size).toBe(ONLINE_LIST_MAX_USERS);
+    expect(new Set(frame.online).size).toBe(DEFAULT_LIMITS.onlineListMax);
     for (const user of frame.online ?? []) expect(users).toContain(user);
   }
 

@@ -1,10 +1,9 @@
-import { deliver } from '../fanout.js';
 import type { JoinRoomRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
 import { summarizeOnline } from '../online-list.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
-import { presenceAudience } from '../room-connections.js';
+import { announcePresence, presenceAudience, presenceView } from '../presence.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -17,7 +16,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
   const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
   const rejoin = await deps.connections.addToRoom(roomId, caller);
   const cached = await deps.cache
-    .addRoomConnection(roomId, caller)
+    .addRoomConnection(roomId, caller, presenceView(deps))
     .catch(async (error: unknown) => {
       // The cache must learn of every join or fan-out would miss this connection; if it
       // cannot, undo the DynamoDB half so the client's retry starts from a clean state.
@@ -25,7 +24,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
         await deps.connections.removeFromRoom(roomId, caller.connectionId).catch(() => {});
       throw error;
     });
-  const { online, announceTo } = await presenceAudience(deps, roomId, cached, caller);
+  const audience = await presenceAudience(deps, roomId, cached, caller);
 
   const query = { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT };
   const page = await readHistory(deps, roomId, query, lastSeq);
@@ -36,7 +35,12 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
         roomId,
         messages: page.messages,
         hasMore: page.hasMore,
-        ...summarizeOnline(online, caller.userId),
+        // The cache's list is already cut to `onlineListMax`; this also keeps the joiner
+        // in it and caps its bytes (long user ids), with the cache's count of everyone.
+        ...summarizeOnline(audience.online, caller.userId, {
+          onlineCount: audience.onlineCount,
+          maxUsers: deps.limits.onlineListMax,
+        }),
         lastSeq,
       },
       pageEndFor(query),
@@ -45,12 +49,5 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
 
   // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after
   // the join was written and so already lists the joining connection.
-  if (!rejoin && announceTo) {
-    await deliver(deps, roomId, announceTo, {
-      type: 'presence',
-      roomId,
-      userId: caller.userId,
-      status: 'online',
-    });
-  }
+  if (!rejoin) await announcePresence(deps, roomId, audience, caller.userId, 'online');
 };

@@ -1,6 +1,5 @@
-import { deliver } from '../fanout.js';
 import type { LeaveRoomRequest } from '../frames.js';
-import { presenceAudience } from '../room-connections.js';
+import { announcePresence, presenceAudience, presenceView } from '../presence.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -11,7 +10,7 @@ export const leaveRoom: ActionHandler<LeaveRoomRequest> = async (deps, caller, r
   const { roomId } = request;
   const wasJoined = await deps.connections.removeFromRoom(roomId, caller.connectionId);
   const cached = await deps.cache
-    .removeRoomConnection(roomId, caller.connectionId, caller.userId)
+    .removeRoomConnection(roomId, caller.connectionId, caller.userId, presenceView(deps))
     .catch(async (error: unknown) => {
       // The cache would keep delivering this room to the connection; put the DynamoDB
       // half back so both still agree it is joined, and let the client retry the leave.
@@ -20,13 +19,6 @@ export const leaveRoom: ActionHandler<LeaveRoomRequest> = async (deps, caller, r
     });
   await reply({ type: 'left', roomId });
   if (!wasJoined) return;
-  const { announceTo } = await presenceAudience(deps, roomId, cached, caller);
-  if (announceTo) {
-    await deliver(deps, roomId, announceTo, {
-      type: 'presence',
-      roomId,
-      userId: caller.userId,
-      status: 'offline',
-    });
-  }
+  const audience = await presenceAudience(deps, roomId, cached, caller);
+  await announcePresence(deps, roomId, audience, caller.userId, 'offline');
 };

@@ -7,6 +7,7 @@ import type { Message, RoomConnection } from '../../core/message.js';
 import type {
   CachedConnections,
   PresenceChange,
+  PresenceView,
   RecentWindow,
   RoomCache,
 } from '../../core/ports.js';
@@ -16,6 +17,8 @@ interface RoomEntry {
   version: number;
   recent: Map<number, Message>;
   floor?: number;
+  /** When the scheduled presence count's claim runs out (ms since the epoch). */
+  presenceCountUntil?: number;
 }
 
 export class MemoryRoomCache implements RoomCache {
@@ -62,25 +65,35 @@ export class MemoryRoomCache implements RoomCache {
   async addRoomConnection(
     roomId: string,
     connection: RoomConnection,
+    view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
     entry.version = ++this.lastVersion;
     if (!entry.connections) return undefined;
     entry.connections.set(connection.connectionId, connection.userId);
-    return presence(entry.connections, connection.connectionId, connection.userId);
+    return presence(entry.connections, connection.connectionId, connection.userId, view);
   }
 
   async removeRoomConnection(
     roomId: string,
     connectionId: string,
-    userId?: string,
+    userId: string | undefined,
+    view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
     entry.version = ++this.lastVersion;
     if (!entry.connections) return undefined;
     const user = entry.connections.get(connectionId) ?? userId;
     entry.connections.delete(connectionId);
-    return presence(entry.connections, connectionId, user);
+    return presence(entry.connections, connectionId, user, view);
+  }
+
+  async claimPresenceCount(roomId: string, seconds: number): Promise<boolean> {
+    const entry = this.room(roomId);
+    const now = Date.now();
+    if (entry.presenceCountUntil !== undefined && entry.presenceCountUntil > now) return false;
+    entry.presenceCountUntil = now + seconds * 1000;
+    return true;
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
@@ -138,13 +151,20 @@ function presence(
   connections: Map<string, string>,
   connectionId: string,
   userId: string | undefined,
+  view: PresenceView,
 ): PresenceChange {
-  const online = [...new Set(connections.values())];
+  const users = [...new Set(connections.values())];
   let hasOthers = userId === undefined;
   for (const [id, user] of connections) {
     if (id !== connectionId && user === userId) hasOthers = true;
   }
-  if (hasOthers) return { online, userHasOthers: true };
+  const change: PresenceChange = {
+    online: users.slice(0, view.onlineMax),
+    onlineCount: users.length,
+    connectionCount: connections.size,
+    userHasOthers: hasOthers,
+  };
   const others = toList(connections).filter((c) => c.connectionId !== connectionId);
-  return { online, userHasOthers: false, others };
+  if (!hasOthers && others.length <= view.othersMax) change.others = others;
+  return change;
 }

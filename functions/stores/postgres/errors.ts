@@ -1,5 +1,6 @@
 /** Translates `pg` errors into the core's errors; anything unrecognised is rethrown. */
 import { StoreUnavailableError } from '../../core/errors.js';
+import { UNAVAILABLE_NETWORK_CODES } from '../network-errors.js';
 
 /** SQLSTATE classes that mean "the server cannot serve now", not "your query is wrong". */
 const UNAVAILABLE_SQLSTATE = [
@@ -8,15 +9,6 @@ const UNAVAILABLE_SQLSTATE = [
   '57', // operator intervention (admin shutdown, cannot connect now)
   '58', // system error
 ];
-const UNAVAILABLE_NODE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-]);
 
 export const UNIQUE_VIOLATION = '23505';
 
@@ -27,7 +19,7 @@ export function sqlState(error: unknown): string | undefined {
 
 function isUnavailable(error: unknown): boolean {
   const code = sqlState(error);
-  if (code && UNAVAILABLE_NODE_CODES.has(code)) return true;
+  if (code && UNAVAILABLE_NETWORK_CODES.has(code)) return true;
   if (code && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.includes(code.slice(0, 2));
   const message = error instanceof Error ? error.message : '';
   // pg raises these without a code when the pool cannot get or keep a connection.

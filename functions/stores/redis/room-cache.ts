@@ -10,6 +10,7 @@
  *   {r:id}:ver     bumped by every join and leave; a fill read before one is refused
  *   {r:id}:recent  sorted set seq -> message JSON, the newest `window` messages
  *   {r:id}:floor   the lowest seq from which :recent has no gaps; absent = not cached
+ *   {r:id}:pcount  set while a `presence_count` is scheduled for the room (see core/presence.ts)
  */
 import { randomUUID } from 'node:crypto';
 import { ReplyError } from 'ioredis';
@@ -18,6 +19,7 @@ import type { Message, RoomConnection } from '../../core/message.js';
 import type {
   CachedConnections,
   PresenceChange,
+  PresenceView,
   RecentWindow,
   RoomCache,
 } from '../../core/ports.js';
@@ -57,13 +59,27 @@ function hasField(flat: readonly string[], field: string): boolean {
   return false;
 }
 
-/** A script's `{ userHasOthers, online, pairs }` reply, or undefined for its nil (a miss). */
+/** A connection script's reply (see scripts.ts), or undefined for its nil (a miss). */
 function toPresenceChange(reply: unknown, connectionId: string): PresenceChange | undefined {
   if (reply === null) return undefined;
-  const [hasOthers, online, pairs] = reply as [number, string[], string[]];
-  if (hasOthers === 1) return { online, userHasOthers: true };
-  const others = pairsToConnections(pairs).filter((c) => c.connectionId !== connectionId);
-  return { online, userHasOthers: false, others };
+  const [hasOthers, online, pairs, onlineCount, connectionCount, withOthers] = reply as [
+    number,
+    string[],
+    string[],
+    number,
+    number,
+    number,
+  ];
+  const change: PresenceChange = {
+    online,
+    onlineCount,
+    connectionCount,
+    userHasOthers: hasOthers === 1,
+  };
+  if (withOthers === 1) {
+    change.others = pairsToConnections(pairs).filter((c) => c.connectionId !== connectionId);
+  }
+  return change;
 }
 
 /** Key order is fixed so that the same message always serialises to the same member. */
@@ -112,7 +128,10 @@ export class RedisRoomCache implements RoomCache {
     this.ttl = options.ttlSeconds ?? 24 * 3600;
   }
 
-  private key(roomId: string, part: 'conns' | 'users' | 'ver' | 'recent' | 'floor'): string {
+  private key(
+    roomId: string,
+    part: 'conns' | 'users' | 'ver' | 'recent' | 'floor' | 'pcount',
+  ): string {
     return `${this.prefix}{r:${roomId}}:${part}`;
   }
 
@@ -158,6 +177,7 @@ export class RedisRoomCache implements RoomCache {
   async addRoomConnection(
     roomId: string,
     connection: RoomConnection,
+    view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const reply = await guarded(() =>
       ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
@@ -165,6 +185,8 @@ export class RedisRoomCache implements RoomCache {
         connection.userId,
         this.ttl,
         randomUUID(),
+        view.onlineMax,
+        view.othersMax,
       ]),
     );
     return toPresenceChange(reply, connection.connectionId);
@@ -173,7 +195,8 @@ export class RedisRoomCache implements RoomCache {
   async removeRoomConnection(
     roomId: string,
     connectionId: string,
-    userId?: string,
+    userId: string | undefined,
+    view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const reply = await guarded(() =>
       REMOVE_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
@@ -181,9 +204,18 @@ export class RedisRoomCache implements RoomCache {
         this.ttl,
         randomUUID(),
         userId ?? '',
+        view.onlineMax,
+        view.othersMax,
       ]),
     );
     return toPresenceChange(reply, connectionId);
+  }
+
+  async claimPresenceCount(roomId: string, seconds: number): Promise<boolean> {
+    const set = await guarded(() =>
+      this.redis.set(this.key(roomId, 'pcount'), '1', 'EX', seconds, 'NX'),
+    );
+    return set === 'OK';
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {

@@ -38,12 +38,35 @@ if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[3]) == 0 then
   return false
 end`;
 
-/** The online user ids: the `users` fields without their `@` (the sentinel skipped). */
-const ONLINE = `
+/**
+ * The presence answer's tail, after a join or leave of `user`: up to ARGV `onlineMax` user
+ * ids (the `users` fields without their `@`, read with HSCAN so a room of 100,000 costs
+ * O(onlineMax), not O(room)), the counts from HLEN (the sentinels not counted), and the
+ * room's connections only when nobody else of the user's is left here and the others
+ * number at most `othersMax`. Expects locals `user`, `hasOthers`, `joined` (1 on a join:
+ * the joiner is not one of the others), `onlineMax`, `othersMax`.
+ */
+const PRESENCE_REPLY = `
 local online = {}
-for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
-  if string.sub(field, 1, 1) == '@' then online[#online + 1] = string.sub(field, 2) end
-end`;
+if onlineMax > 0 then
+  local cursor = '0'
+  repeat
+    local page = redis.call('HSCAN', KEYS[3], cursor, 'COUNT', onlineMax + 1)
+    cursor = page[1]
+    for i = 1, #page[2], 2 do
+      local field = page[2][i]
+      if #online < onlineMax and string.sub(field, 1, 1) == '@' then
+        online[#online + 1] = string.sub(field, 2)
+      end
+    end
+  until cursor == '0' or #online >= onlineMax
+end
+local onlineCount = redis.call('HLEN', KEYS[3]) - 1
+local connectionCount = redis.call('HLEN', KEYS[1]) - 1
+if hasOthers == 1 or connectionCount - joined > othersMax then
+  return { hasOthers, online, {}, onlineCount, connectionCount, 0 }
+end
+return { 0, online, redis.call('HGETALL', KEYS[1]), onlineCount, connectionCount, 1 }`;
 
 /** KEYS conns, version, users; ARGV version-read, ttl, then connectionId/userId pairs. */
 export const FILL_CONNECTIONS = new Script(`
@@ -62,11 +85,12 @@ redis.call('EXPIRE', KEYS[3], ARGV[2])
 return 1`);
 
 /**
- * KEYS conns, version, users; ARGV connectionId, userId, ttl, new version. Returns nil on a
- * miss, else { userHasOthers (0/1), online user ids, the room's connections as flat pairs
- * when the user has no other (they are owed a presence frame), else {} }. The version is a
- * fresh random token, not a counter: a counter restarts after a flush or failover and could
- * match a version a stale fill read before it.
+ * KEYS conns, version, users; ARGV connectionId, userId, ttl, new version, onlineMax,
+ * othersMax. Returns nil on a miss, else { userHasOthers (0/1), up to onlineMax online
+ * user ids, the room's connections as flat pairs (or {}), onlineCount, connectionCount,
+ * whether the pairs were included (0/1) }. The version is a fresh random token, not a
+ * counter: a counter restarts after a flush or failover and could match a version a
+ * stale fill read before it.
  */
 export const ADD_CONNECTION = new Script(`
 redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[3])
@@ -79,13 +103,15 @@ else
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
-${ONLINE}
-if count > 1 then return { 1, online, {} } end
-return { 0, online, redis.call('HGETALL', KEYS[1]) }`);
+local hasOthers, joined = 0, 1
+if count > 1 then hasOthers = 1 end
+local onlineMax, othersMax = tonumber(ARGV[5]), tonumber(ARGV[6])
+${PRESENCE_REPLY}`);
 
 /**
  * KEYS conns, version, users; ARGV connectionId, ttl, new version, userId ('' if unknown:
- * then the cached entry names the user). Returns nil on a miss, else as ADD_CONNECTION.
+ * then the cached entry names the user), onlineMax, othersMax. Returns nil on a miss,
+ * else as ADD_CONNECTION.
  */
 export const REMOVE_CONNECTION = new Script(`
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
@@ -99,10 +125,10 @@ if user then
 elseif ARGV[4] ~= '' then
   user = ARGV[4]
 end
-${ONLINE}
-if not user then return { 1, online, {} } end
-if redis.call('HEXISTS', KEYS[3], '@' .. user) == 1 then return { 1, online, {} } end
-return { 0, online, redis.call('HGETALL', KEYS[1]) }`);
+local hasOthers, joined = 1, 0
+if user and redis.call('HEXISTS', KEYS[3], '@' .. user) == 0 then hasOthers = 0 end
+local onlineMax, othersMax = tonumber(ARGV[5]), tonumber(ARGV[6])
+${PRESENCE_REPLY}`);
 
 /** Shared tail: trim to the window, move the floor up past what was trimmed, set TTLs. */
 const TRIM_AND_FLOOR = `

@@ -1,0 +1,165 @@
+/**
+ * What a fan-out worker does with one job from the queue: post a slice of a room's
+ * audience at the pace it is allotted, retry what may pass later while its invocation
+ * has time, and hand the rest back to the queue (with a backoff) or, after
+ * `deliveryMaxAttempts` failed tries, to the dead-letter queue. A job is never dropped.
+ */
+import { cleanUpGone, retryDelaySeconds, sortOutcome } from './fanout.js';
+import type { RoomConnection } from './message.js';
+import type { BroadcastResult, ChatDeps, DeliveryJob, FanoutJob } from './ports.js';
+import { sendPresenceCount } from './presence.js';
+
+export interface JobBudget {
+  /**
+   * Posts this invocation may start per second: its share of the account's request
+   * quota, which every API and PostToConnection in the region draws from.
+   */
+  postsPerSecond: number;
+  /** Milliseconds left before the invocation's timeout. */
+  remainingMs: () => number;
+  /** No post starts later than this long before the timeout: the rest is handed back. */
+  reserveMs: number;
+  /** Tries of the throttled or failed posts within this invocation, after the first. */
+  retriesInInvocation?: number;
+  /** Defaults to a timer; tests pass their own. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Defaults to Date.now. */
+  now?: () => number;
+}
+
+export interface JobOutcome {
+  posted: number;
+  gone: number;
+  /** Posts that cannot succeed as sent (413, 403): logged by the sender. */
+  failed: number;
+  /** Posts handed back to the queue to try later. */
+  requeued: number;
+  /** Posts parked in the dead-letter queue. */
+  deadLettered: number;
+}
+
+const RETRY_WAITS_MS = [100, 400, 1_600];
+/** Posts are started in chunks this many times a second, to keep to the pace. */
+const CHUNKS_PER_SECOND = 20;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function runFanoutJob(
+  deps: ChatDeps,
+  job: FanoutJob,
+  budget: JobBudget,
+): Promise<JobOutcome> {
+  if (job.kind === 'presence_count') {
+    await sendPresenceCount(deps, job.roomId);
+    return { posted: 0, gone: 0, failed: 0, requeued: 0, deadLettered: 0 };
+  }
+  return runDelivery(deps, job, budget);
+}
+
+async function runDelivery(
+  deps: ChatDeps,
+  job: DeliveryJob,
+  budget: JobBudget,
+): Promise<JobOutcome> {
+  const sleep = budget.sleep ?? defaultSleep;
+  const retries = budget.retriesInInvocation ?? RETRY_WAITS_MS.length;
+  const outcome: JobOutcome = { posted: 0, gone: 0, failed: 0, requeued: 0, deadLettered: 0 };
+  let pending: RoomConnection[] = job.to;
+  let failedTry = false;
+  for (let round = 0; pending.length > 0; round++) {
+    if (round > 0) {
+      const wait = RETRY_WAITS_MS[Math.min(round - 1, RETRY_WAITS_MS.length - 1)] ?? 0;
+      if (round > retries || budget.remainingMs() - wait < budget.reserveMs) break;
+      await sleep(wait);
+    }
+    const paced = await pacedBroadcast(deps, pending, job.frame, budget, sleep);
+    await cleanUpGone(deps, job.roomId, paced.gone);
+    outcome.gone += paced.gone.length;
+    outcome.posted += paced.posted;
+    outcome.failed += paced.failed;
+    if (paced.retry.length > 0) failedTry = true;
+    pending = [...paced.retry, ...paced.notStarted];
+    if (paced.notStarted.length > 0) break; // out of time
+  }
+  if (pending.length === 0) return outcome;
+
+  // Out of time alone is no failed try: the rest starts again at once, as it was.
+  const attempt = job.attempt + (failedTry ? 1 : 0);
+  const rest: DeliveryJob = { ...job, to: pending, attempt };
+  if (attempt >= deps.limits.deliveryMaxAttempts) {
+    await deps.queue.deadLetter(rest, `still failing after ${attempt} tries`);
+    deps.log.error('deliveries dead-lettered', {
+      roomId: job.roomId,
+      deadLettered: pending.length,
+      attempt,
+    });
+    outcome.deadLettered = pending.length;
+  } else {
+    // Not handOver: a queue that refuses this must fail the job, so that the queue brings
+    // the whole job back (some members may get it twice; none goes without).
+    const delaySeconds = failedTry ? retryDelaySeconds(attempt) : 0;
+    await deps.queue.enqueue([rest], { delaySeconds });
+    outcome.requeued = pending.length;
+  }
+  return outcome;
+}
+
+interface PacedResult {
+  posted: number;
+  failed: number;
+  gone: RoomConnection[];
+  retry: RoomConnection[];
+  /** Never started: the invocation ran out of time first. */
+  notStarted: RoomConnection[];
+}
+
+/**
+ * Starts the posts in chunks, `postsPerSecond` a second, so that the workers together stay
+ * inside the account's quota instead of learning it from 429s; stops starting them
+ * `reserveMs` before the timeout.
+ */
+async function pacedBroadcast(
+  deps: ChatDeps,
+  to: readonly RoomConnection[],
+  frame: string,
+  budget: JobBudget,
+  sleep: (ms: number) => Promise<void>,
+): Promise<PacedResult> {
+  const now = budget.now ?? Date.now;
+  const chunk = Math.max(1, Math.ceil(budget.postsPerSecond / CHUNKS_PER_SECOND));
+  const chunkMs = (chunk / budget.postsPerSecond) * 1000;
+  const started = now();
+  const runs: Promise<BroadcastResult & { slice: RoomConnection[] }>[] = [];
+  let next = 0;
+  for (let i = 0; next < to.length; i++) {
+    const wait = started + i * chunkMs - now();
+    if (wait > 0) await sleep(wait);
+    if (budget.remainingMs() < budget.reserveMs) break;
+    const slice = to.slice(next, next + chunk);
+    next += slice.length;
+    runs.push(
+      deps.sender
+        .broadcast(
+          slice.map((c) => c.connectionId),
+          frame,
+        )
+        .then((result) => ({ slice, ...result })),
+    );
+  }
+  const results = await Promise.all(runs);
+  const paced: PacedResult = {
+    posted: 0,
+    failed: 0,
+    gone: [],
+    retry: [],
+    notStarted: to.slice(next),
+  };
+  for (const result of results) {
+    const sorted = sortOutcome(result.slice, result);
+    paced.gone.push(...sorted.gone);
+    paced.retry.push(...sorted.retry);
+    paced.failed += result.failed;
+    paced.posted += result.slice.length - sorted.gone.length - sorted.retry.length - result.failed;
+  }
+  return paced;
+}

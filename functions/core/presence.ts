@@ -1,0 +1,123 @@
+/**
+ * Presence: who is online in a room, and what the room hears when that changes. Small
+ * rooms hear a `presence` frame for each user who comes or goes; rooms with more than
+ * `presenceFullMax` connections hear `presence_count` instead, at most once per period,
+ * because per-user frames cost a post to every member on every join and leave: with API
+ * Gateway closing every connection at 2 h, churn alone costs ~N^2/3,600 posts/s.
+ */
+import { deliver } from './fanout.js';
+import { onlineUsers, type RoomConnection } from './message.js';
+import type { ChatDeps, PresenceChange, PresenceView } from './ports.js';
+import { readRoomConnections } from './room-connections.js';
+
+/** How much of the room a presence answer carries, from the limits. */
+export function presenceView(deps: ChatDeps): PresenceView {
+  return { onlineMax: deps.limits.onlineListMax, othersMax: deps.limits.presenceFullMax };
+}
+
+export interface Audience {
+  /**
+   * User ids with a connection in the room after the change (a joiner included), at most
+   * `onlineListMax` of them.
+   */
+  online: string[];
+  /** How many users have a connection in the room. */
+  onlineCount: number;
+  /** The connections owed a `presence` frame; absent when nobody is. */
+  announceTo?: readonly RoomConnection[];
+  /** Set in a big room whose online users changed: it is owed a `presence_count`. */
+  countChanged?: { connectionCount: number };
+}
+
+/**
+ * After `who` joined or left a room: who is online, and who must hear that the user came
+ * online or went offline (nobody while the user has another connection there). From the
+ * cache's answer when it had the room, else from the durable store, which the caller has
+ * already updated.
+ */
+export async function presenceAudience(
+  deps: ChatDeps,
+  roomId: string,
+  cached: PresenceChange | undefined,
+  who: RoomConnection,
+): Promise<Audience> {
+  if (cached) {
+    const { online, onlineCount } = cached;
+    if (cached.userHasOthers) return { online, onlineCount };
+    if (cached.others) return { online, onlineCount, announceTo: cached.others };
+    return { online, onlineCount, countChanged: { connectionCount: cached.connectionCount } };
+  }
+  const connections = await readRoomConnections(deps, roomId);
+  const others = connections.filter((c) => c.connectionId !== who.connectionId);
+  const users = onlineUsers(connections);
+  const online = users.slice(0, deps.limits.onlineListMax);
+  const onlineCount = users.length;
+  if (others.some((c) => c.userId === who.userId)) return { online, onlineCount };
+  if (others.length > deps.limits.presenceFullMax) {
+    return { online, onlineCount, countChanged: { connectionCount: connections.length } };
+  }
+  return { online, onlineCount, announceTo: others };
+}
+
+/**
+ * Tells the room that `userId` came online or went offline: a `presence` frame to each
+ * connection owed one, or, in a big room, a `presence_count` scheduled for later.
+ */
+export async function announcePresence(
+  deps: ChatDeps,
+  roomId: string,
+  audience: Audience,
+  userId: string,
+  status: 'online' | 'offline',
+  options: { cleanUpGone?: boolean } = {},
+): Promise<void> {
+  if (audience.announceTo) {
+    await deliver(
+      deps,
+      roomId,
+      audience.announceTo,
+      { type: 'presence', roomId, userId, status },
+      options,
+    );
+  } else if (audience.countChanged) {
+    await schedulePresenceCount(deps, roomId, audience.countChanged.connectionCount);
+  }
+}
+
+/**
+ * How long a room waits between two counts: at least `presenceCountMinSeconds`, and long
+ * enough that its counts cost at most `presenceCountPostsPerSecond`; never more than the
+ * queue can delay a job (15 minutes).
+ */
+export function presenceCountPeriod(deps: ChatDeps, connectionCount: number): number {
+  const { presenceCountMinSeconds, presenceCountPostsPerSecond } = deps.limits;
+  const forBudget = Math.ceil(connectionCount / presenceCountPostsPerSecond);
+  return Math.min(900, Math.max(presenceCountMinSeconds, forBudget));
+}
+
+/**
+ * The first change of a period claims it and queues the count to run at its end; the
+ * count is read when the job runs, so it covers every change of the period, and the room
+ * hears at most one count per period. Fails open: with the cache down, no count goes out
+ * and the next change tries again (the count is a courtesy; messages never depend on it).
+ */
+async function schedulePresenceCount(
+  deps: ChatDeps,
+  roomId: string,
+  connectionCount: number,
+): Promise<void> {
+  const seconds = presenceCountPeriod(deps, connectionCount);
+  try {
+    if (!(await deps.cache.claimPresenceCount(roomId, seconds))) return;
+    await deps.queue.enqueue([{ kind: 'presence_count', roomId }], { delaySeconds: seconds });
+  } catch (error) {
+    deps.log.warn('could not schedule a presence count', { roomId, error: String(error) });
+  }
+}
+
+/** The `presence_count` job: counts the room's users now and tells every connection. */
+export async function sendPresenceCount(deps: ChatDeps, roomId: string): Promise<void> {
+  const connections = await readRoomConnections(deps, roomId);
+  const online = onlineUsers(connections).length;
+  await deliver(deps, roomId, connections, { type: 'presence_count', roomId, online });
+}

@@ -1,0 +1,145 @@
+/**
+ * The fan-out queue adapters: the SQS adapter (the real SDK against the local emulator's
+ * SQS API on a port of its own) and the recording fake pass the same contract; then what
+ * only SQS can do wrong.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../functions/core/errors.js';
+import type { DeliveryJob } from '../../functions/core/ports.js';
+import { REASON_ATTRIBUTE, SqsFanoutQueue } from '../../functions/stores/sqs/fanout-queue.js';
+import { decodeJob } from '../../functions/stores/sqs/job-codec.js';
+import { LocalQueue } from '../../local/queue/local-queue.js';
+import { isSqsRequest, SqsApi } from '../../local/queue/sqs-api.js';
+import { RecordingQueue } from '../support/fakes.js';
+import { fanoutQueueContract } from './fanout-queue.contract.js';
+
+interface LocalSqs {
+  endpoint: string;
+  queue: LocalQueue;
+  dlq: LocalQueue;
+  client: SQSClient;
+  close(): Promise<void>;
+}
+
+async function startLocalSqs(): Promise<LocalSqs> {
+  const dlq = new LocalQueue({ name: 'test-dlq', url: 'x' });
+  const queue = new LocalQueue({ name: 'test-fanout', url: 'x', deadLetterQueue: dlq });
+  const api = new SqsApi(
+    new Map([
+      [queue.name, queue],
+      [dlq.name, dlq],
+    ]),
+  );
+  const server: Server = createServer((req, res) => {
+    if (isSqsRequest(req)) void api.handle(req, res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new SQSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    endpoint,
+    queue,
+    dlq,
+    client,
+    async close() {
+      client.destroy();
+      queue.close();
+      dlq.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const urlOf = (endpoint: string, name: string) => `${endpoint}/123456789012/${name}`;
+
+fanoutQueueContract('SQS (local emulator)', async () => {
+  const sqs = await startLocalSqs();
+  const adapter = new SqsFanoutQueue(sqs.client, {
+    queueUrl: urlOf(sqs.endpoint, 'test-fanout'),
+    deadLetterQueueUrl: urlOf(sqs.endpoint, 'test-dlq'),
+    endpoint: 'https://api.example/test',
+  });
+  const probe = {
+    async take() {
+      return sqs.queue.purge().map((m) => {
+        expect(m.attributes.endpoint?.StringValue).toBe('https://api.example/test');
+        return {
+          job: decodeJob(m.body),
+          delaySeconds: Math.round((m.visibleAt - m.sentAt) / 1000),
+        };
+      });
+    },
+    async deadLettered() {
+      return sqs.dlq.peek().map((m) => ({
+        job: decodeJob(m.body),
+        reason: m.attributes[REASON_ATTRIBUTE]?.StringValue ?? '',
+      }));
+    },
+  };
+  return [adapter, probe, () => sqs.close()];
+});
+
+fanoutQueueContract('recording fake', async () => {
+  const fake = new RecordingQueue();
+  const probe = {
+    async take() {
+      return fake.pending.splice(0);
+    },
+    async deadLettered() {
+      return fake.deadLetters;
+    },
+  };
+  return [fake, probe, async () => {}];
+});
+
+describe('SqsFanoutQueue', () => {
+  let sqs: LocalSqs;
+  beforeAll(async () => {
+    sqs = await startLocalSqs();
+  });
+  afterAll(() => sqs.close());
+
+  const job: DeliveryJob = {
+    kind: 'deliver',
+    roomId: 'r',
+    frame: '{}',
+    to: [{ connectionId: 'c', userId: 'u' }],
+    attempt: 0,
+  };
+
+  it('answers unavailable when SQS cannot be reached', async () => {
+    const client = new SQSClient({
+      endpoint: 'http://127.0.0.1:1',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const adapter = new SqsFanoutQueue(client, {
+      queueUrl: urlOf('http://127.0.0.1:1', 'q'),
+      deadLetterQueueUrl: urlOf('http://127.0.0.1:1', 'dlq'),
+      endpoint: 'e',
+    });
+    await expect(adapter.enqueue([job])).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(adapter.deadLetter(job, 'x')).rejects.toBeInstanceOf(StoreUnavailableError);
+    client.destroy();
+  });
+
+  it('rethrows a misconfiguration (no such queue) as it is, not as unavailable', async () => {
+    const adapter = new SqsFanoutQueue(sqs.client, {
+      queueUrl: urlOf(sqs.endpoint, 'no-such-queue'),
+      deadLetterQueueUrl: urlOf(sqs.endpoint, 'test-dlq'),
+      endpoint: 'e',
+    });
+    const error = await adapter.enqueue([job]).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).name).toBe('QueueDoesNotExist');
+  });
+});
