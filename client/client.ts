@@ -159,6 +159,7 @@ class Client implements ParleyClient {
         messages: [],
         hasMore: false,
         online: [...existing.online],
+        onlineCount: this.onlineCount(roomId),
         lastSeq: existing.stream.lastSeq,
       });
     }
@@ -467,11 +468,16 @@ class Client implements ParleyClient {
   private onPresence(event: PresenceEvent): void {
     const room = this.rooms.get(event.roomId);
     if (!room) return;
+    // Each presence frame is one user coming online or going offline. A user the capped
+    // list did not show can still go offline: the count drops, the list stays.
     const had = room.online.has(event.userId);
     if (event.status === 'online') room.online.add(event.userId);
     else room.online.delete(event.userId);
-    if (room.onlineCount !== undefined && had !== room.online.has(event.userId)) {
-      room.onlineCount += event.status === 'online' ? 1 : -1;
+    if (room.onlineCount !== undefined) {
+      if (event.status === 'online' && !had) room.onlineCount += 1;
+      if (event.status === 'offline' && (had || room.onlineCount > room.online.size)) {
+        room.onlineCount -= 1;
+      }
     }
     this.events.emit('presence', {
       roomId: event.roomId,
@@ -536,6 +542,7 @@ class Client implements ParleyClient {
         messages,
         hasMore: resume ? false : reply.hasMore,
         online: [...room.online],
+        onlineCount: this.onlineCount(room.id),
         lastSeq,
       });
       if (room.stream.hasGap) void this.fillGap(room);

@@ -39,12 +39,12 @@ export interface HistoryResult {
 /** `client.join()`: the join reply. */
 export interface JoinResult extends HistoryResult {
   /**
-   * User ids with a connection in the room, the joiner included: at most a page of them
-   * in a big room (`onlineCount` says how many there are).
+   * User ids with a connection in the room, the joiner included; in a big room only some
+   * of them (the server lists at most 100), `onlineCount` says how many in all.
    */
   online: string[];
-  /** How many users have a connection in the room. */
-  onlineCount?: number;
+  /** How many users are online in the room, the joiner included. */
+  onlineCount: number;
   /** The room's highest seq when the reply was made. */
   lastSeq: number;
 }

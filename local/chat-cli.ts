@@ -174,7 +174,10 @@ async function interactive(
 
   try {
     const joined = await Promise.race([client.join(room), cannotConnect]);
-    print(`* joined ${room}; online: ${joined.online.join(', ')}; /quit to leave`);
+    // A big room's reply lists only some of those online; say how many the list leaves out.
+    const unlisted = joined.onlineCount - joined.online.length;
+    const more = unlisted > 0 ? ` and ${unlisted} more` : '';
+    print(`* joined ${room}; online: ${joined.online.join(', ')}${more}; /quit to leave`);
   } catch (error) {
     rl.close();
     fail(error);

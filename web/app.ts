@@ -154,9 +154,10 @@ function showMessage(current: Chat, message: Message): void {
   showHistoryState(current);
 }
 
-function showOnline(current: Chat, users: readonly string[]): void {
-  renderOnline(ui.online, users, current.session.name);
-  ui.onlineCount.textContent = String(users.length);
+/** `count` is how many are online; in a big room the server lists only some of them. */
+function showOnline(current: Chat, users: readonly string[], count: number): void {
+  renderOnline(ui.online, users, current.session.name, count);
+  ui.onlineCount.textContent = String(Math.max(count, users.length));
 }
 
 /** Fetches the page before the oldest message shown, keeping the view where it was. */
@@ -221,8 +222,8 @@ async function start(session: Session): Promise<void> {
       if (state === 'open') ui.chatError.textContent = '';
     }),
     client.on('message', (message) => showMessage(current, message)),
-    client.on('online', ({ roomId, users }) => {
-      if (roomId === session.room) showOnline(current, users);
+    client.on('online', ({ roomId, users, count }) => {
+      if (roomId === session.room) showOnline(current, users, count);
     }),
     client.on('resync_failed', ({ roomId, error }) => {
       if (roomId === session.room) ui.chatError.textContent = `Lost the room: ${describe(error)}`;
@@ -240,7 +241,7 @@ async function start(session: Session): Promise<void> {
   ui.identity.textContent = `Signed in as ${session.name}`;
   ui.roomTitle.textContent = `# ${session.room}`;
   document.title = `#${session.room} · Parley`;
-  showOnline(current, []);
+  showOnline(current, [], 0);
   ui.historyNote.textContent = 'Loading messages…';
   // Ready to type at once: a send made before the join completes waits for it in the SDK.
   ui.composeInput.focus();
@@ -251,7 +252,7 @@ async function start(session: Session): Promise<void> {
     for (const message of joined.messages) current.list.add(message);
     current.hasMore = joined.hasMore;
     current.live = true;
-    showOnline(current, client.online(session.room));
+    showOnline(current, client.online(session.room), client.onlineCount(session.room));
     showHistoryState(current);
     scrollToBottom();
     await fillView(current);

@@ -152,10 +152,19 @@ function setDelivery(item: HTMLLIElement, state: Delivery, text = DELIVERY_TEXT[
   label.textContent = text;
 }
 
-/** The room's online users, the signed-in one marked. */
-export function renderOnline(list: HTMLUListElement, users: readonly string[], self: string): void {
+/**
+ * The room's online users, the signed-in one marked; when the server listed only some of
+ * the `count` online (a big room), a last line says how many more there are.
+ */
+export function renderOnline(
+  list: HTMLUListElement,
+  users: readonly string[],
+  self: string,
+  count: number,
+): void {
   const sorted = [...users].sort((a, b) => a.localeCompare(b));
-  list.replaceChildren(
-    ...sorted.map((user) => element('li', '', user === self ? `${user} (you)` : user)),
-  );
+  const items = sorted.map((user) => element('li', '', user === self ? `${user} (you)` : user));
+  const unlisted = count - users.length;
+  if (unlisted > 0) items.push(element('li', 'more', `and ${unlisted.toLocaleString()} more`));
+  list.replaceChildren(...items);
 }

@@ -1,9 +1,10 @@
 /**
  * Verifies a client's JWT. HS256 with `JWT_SECRET` by default; RS256 (or any asymmetric
  * algorithm the issuer uses) from an OIDC issuer's JWKS when `JWT_JWKS_URL` is set.
- * `sub` and `exp` are required.
+ * `sub` (at most 255 characters) and `exp` are required.
  */
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { USER_ID_MAX_CHARS } from '../core/limits.js';
 
 export interface VerifiedUser {
   userId: string;
@@ -63,6 +64,11 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw new InvalidTokenError('sub must be a non-empty string');
+    }
+    // Every frame that names a user must fit 128 KB, so user ids are bounded (OIDC's own
+    // limit on `sub`), in code points like every other length in the protocol.
+    if ([...payload.sub].length > USER_ID_MAX_CHARS) {
+      throw new InvalidTokenError(`sub must be at most ${USER_ID_MAX_CHARS} characters`);
     }
     const user: VerifiedUser = { userId: payload.sub };
     if (typeof payload.name === 'string') user.name = payload.name;

@@ -7,7 +7,10 @@ export interface RoomHistoryFrame {
   roomId: string;
   messages: Message[];
   hasMore: boolean;
-  /** On `join_room` replies only: at most `onlineListMax` user ids, the joiner always among them. */
+  /**
+   * On `join_room` replies only: who is online, the joiner first, at most `onlineListMax`
+   * user ids and 16 KiB of them (see `online-list.ts`).
+   */
   online?: string[];
   /** On `join_room` replies only: how many users are online in the room. */
   onlineCount?: number;

@@ -2,6 +2,7 @@
 // zod/mini keeps the bundles small (see core/frames.ts).
 import * as z from 'zod/mini';
 import { DEFAULT_LIMITS } from '../core/limits.js';
+import { MAX_MESSAGE_CHARS_CEILING } from '../core/reply-budget.js';
 import { FANOUT_WORKER } from '../fanout-settings.js';
 
 const flag = z.pipe(
@@ -59,7 +60,24 @@ const envSchema = z.object({
   PARLEY_CACHE: z._default(z.enum(['redis', 'memory']), 'redis'),
   /** The Management API endpoint; else `https://{domainName}/{stage}` from the event. */
   CALLBACK_URL: z.optional(z.string()),
-  MAX_MESSAGE_CHARS: positiveInt(4000),
+  /**
+   * Bounded so that one message of the heaviest characters always fits in a reply: pages
+   * shrink to fit 128 KB, but never below one message (core/reply-budget.ts).
+   */
+  MAX_MESSAGE_CHARS: z._default(
+    z.coerce
+      .number()
+      .check(
+        z.int(),
+        z.positive(),
+        z.maximum(
+          MAX_MESSAGE_CHARS_CEILING,
+          `at most ${MAX_MESSAGE_CHARS_CEILING}: one message of that many characters, each ` +
+            `escaped to 6 bytes of JSON, is the most that always fits in one 128 KB reply`,
+        ),
+      ),
+    DEFAULT_LIMITS.maxMessageChars,
+  ),
   POST_CONCURRENCY: positiveInt(64),
   POST_TIMEOUT_MS: positiveInt(3000),
   /**

@@ -14,6 +14,7 @@ import {
   type WebSocketRoute,
 } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crowdUser, joinCrowd } from '../support/crowd.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
 
@@ -214,5 +215,40 @@ describe('the web chat page', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await alice.screenshot({ path: path.join(ARTIFACTS, 'web-chat.png') });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows how many are online when a big room lists only some of them', {
+    timeout: 120_000,
+  }, async () => {
+    const room = uid('bigroom').replace(/[^A-Za-z0-9_-]/g, '');
+    // More users than a join reply lists (100, the joiner included).
+    const crowd = await joinCrowd(parley, room, 101);
+    try {
+      const carol = await openPage();
+      await join(carol, 'carol', room);
+      await onlineUser(carol, 'carol (you)').waitFor();
+      const count = carol.locator('#online-count');
+      await count.getByText('102', { exact: true }).waitFor();
+      await onlineUser(carol, 'and 2 more').waitFor();
+      expect(await carol.locator('#online li').count()).toBe(101);
+
+      // A listed user leaves: off the list, and the count drops; the unlisted stay unlisted.
+      const listed = new Set(await carol.locator('#online li').allTextContents());
+      const shown = crowd.findIndex((_, i) => listed.has(crowdUser(i)));
+      const hidden = crowd.findIndex((_, i) => !listed.has(crowdUser(i)));
+      await crowd[shown]?.close();
+      await count.getByText('101', { exact: true }).waitFor();
+      await onlineUser(carol, crowdUser(shown)).waitFor({
+        state: 'detached',
+      });
+      await onlineUser(carol, 'and 2 more').waitFor();
+      // An unlisted user leaves: one fewer unlisted.
+      await crowd[hidden]?.close();
+      await count.getByText('100', { exact: true }).waitFor();
+      await onlineUser(carol, 'and 1 more').waitFor();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await Promise.all(crowd.map((user) => user.close()));
+    }
   });
 });

@@ -169,16 +169,39 @@ describe('resume after a drop', () => {
     expect(seqs(received)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('pages forward with get_history after while the rejoin says hasMore', async () => {
+  it.each([
+    { pages: 'of limit (100)', pageCut: undefined, count: 250, afters: [100, 200] },
+    // As a server cuts a page of large messages to fit 128 KB: fewer than asked, hasMore.
+    { pages: 'cut below limit', pageCut: 7, count: 40, afters: [7, 14, 21, 28, 35] },
+  ])(
+    'pages forward with get_history after while the rejoin says hasMore, pages $pages',
+    async ({ pageCut, count, afters }) => {
+      const { server, client, received } = setup();
+      server.pageCut = pageCut;
+      await client.join('r');
+      server.last.drop();
+      for (let i = 1; i <= count; i++) server.post('r', `m${i}`);
+      await reconnect(server, 2);
+      await until(() => received.length === count);
+      expect(seqs(received)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      expect(server.last.frames('join_room')[0]).toMatchObject({ since: 0, limit: 100 });
+      expect(server.last.frames('get_history').map((f) => f.after)).toEqual(afters);
+      expect(client.lastSeq('r')).toBe(count);
+    },
+  );
+
+  it('fills a gap with get_history after through pages cut below limit', async () => {
     const { server, client, received } = setup();
+    server.pageCut = 3;
     await client.join('r');
-    server.last.drop();
-    for (let i = 1; i <= 250; i++) server.post('r', `m${i}`);
-    await reconnect(server, 2);
-    await until(() => received.length === 250);
-    expect(seqs(received)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
-    expect(server.last.frames('join_room')[0]).toMatchObject({ since: 0 });
-    expect(server.last.frames('get_history').map((f) => f.after)).toEqual([100, 200]);
+    server.fanOut = false;
+    for (let i = 1; i <= 10; i++) server.post('r', `m${i}`);
+    server.fanOut = true;
+    server.post('r', 'm11'); // seq 11 arrives live: 1 to 10 are missing
+    await vi.advanceTimersByTimeAsync(2_000); // the gap's grace period (1 to 2 s)
+    await until(() => received.length === 11);
+    expect(seqs(received)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(server.last.frames('get_history').map((f) => f.after)).toEqual([0, 3, 6, 9]);
   });
 
   it('re-sends an unacked send with the same clientMsgId after the rejoin; one message, acked once', async () => {
@@ -396,6 +419,47 @@ describe('presence and close', () => {
     server.last.receive({ type: 'presence', roomId: 'r', userId: 'alice', status: 'offline' });
     expect(changes).toEqual([['alice', 'bob'], ['bob']]);
     expect(client.online('r')).toEqual(['bob']);
+  });
+
+  it('counts who is online beyond a capped list, through presence frames', async () => {
+    const { server, client } = setup();
+    server.unlistedOnline = 2499; // a big room: the server lists some, counts all
+    const joined = await client.join('r');
+    expect(joined).toMatchObject({ online: ['alice'], onlineCount: 2500 });
+    expect(client.onlineCount('r')).toBe(2500);
+    const changes: { users: string[]; count: number }[] = [];
+    client.on('online', ({ users, count }) => changes.push({ users, count }));
+    server.last.receive({ type: 'presence', roomId: 'r', userId: 'bob', status: 'online' });
+    // Unlisted users going offline lower the count; a listed one leaves the list too.
+    server.last.receive({ type: 'presence', roomId: 'r', userId: 'zed', status: 'offline' });
+    server.last.receive({ type: 'presence', roomId: 'r', userId: 'bob', status: 'offline' });
+    expect(changes).toEqual([
+      { users: ['alice', 'bob'], count: 2501 },
+      { users: ['alice', 'bob'], count: 2500 },
+      { users: ['alice'], count: 2499 },
+    ]);
+    expect(client.onlineCount('r')).toBe(2499);
+    expect(await client.join('r')).toMatchObject({ online: ['alice'], onlineCount: 2499 });
+  });
+
+  it('counts the listed users when the server sends no onlineCount, and never below them', async () => {
+    const { server, client } = setup();
+    server.silent.add('join_room'); // answered by hand, as a server without onlineCount
+    const joining = client.join('r');
+    await until(() => server.sockets.at(-1)?.frames('join_room').length === 1, 'a join');
+    const { requestId } = server.last.frames('join_room')[0]!;
+    server.last.receive({
+      type: 'room_history',
+      roomId: 'r',
+      messages: [],
+      hasMore: false,
+      online: ['alice', 'bob'],
+      lastSeq: 0,
+      requestId,
+    });
+    expect(await joining).toMatchObject({ online: ['alice', 'bob'], onlineCount: 2 });
+    server.last.receive({ type: 'presence', roomId: 'r', userId: 'carol', status: 'offline' });
+    expect(client.onlineCount('r')).toBe(2);
   });
 
   it("takes a big room's count from presence_count", async () => {

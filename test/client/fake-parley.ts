@@ -108,6 +108,13 @@ export class FakeParley {
   dropBeforeNextAck = false;
   /** Deliver new_message to other connections (false: hold them back, making a gap). */
   fanOut = true;
+  /**
+   * At most this many messages per page, whatever the `limit` (as the real server cuts a
+   * page of large messages to fit 128 KB), keeping the end the client reads from.
+   */
+  pageCut: number | undefined;
+  /** Users online that no socket stands for (a big room); counted, not listed. */
+  unlistedOnline = 0;
   private ids = 0;
 
   readonly WebSocket: WebSocketConstructor;
@@ -205,22 +212,35 @@ export class FakeParley {
         }
         socket.joined.add(roomId);
         const since = frame.since;
-        const page = typeof since === 'number' ? forward(list, since, limit) : newest(list, limit);
+        const page = this.cut(
+          typeof since === 'number' ? forward(list, since, limit) : newest(list, limit),
+          typeof since === 'number',
+        );
         const online = [
           ...new Set(this.sockets.filter((s) => s.joined.has(roomId)).map((s) => s.token)),
         ];
-        return reply({ type: 'room_history', roomId, ...page, online, lastSeq: list.length });
+        const onlineCount = online.length + this.unlistedOnline;
+        return reply({
+          type: 'room_history',
+          roomId,
+          ...page,
+          online,
+          onlineCount,
+          lastSeq: list.length,
+        });
       }
       case 'get_history': {
         if (!socket.joined.has(roomId))
           return reply({ type: 'error', code: 'forbidden', message: 'join first' });
-        const page =
+        const page = this.cut(
           typeof frame.after === 'number'
             ? forward(list, frame.after, limit)
             : newest(
                 list.slice(0, typeof frame.before === 'number' ? frame.before - 1 : undefined),
                 limit,
-              );
+              ),
+          typeof frame.after === 'number',
+        );
         return reply({ type: 'room_history', roomId, ...page });
       }
       case 'send_message': {
@@ -246,13 +266,26 @@ export class FakeParley {
         return reply({ type: 'error', code: 'unknown_action', message: 'no' });
     }
   }
+
+  /** `pageCut` applied: the oldest kept going forward, else the newest; hasMore if cut. */
+  private cut(page: Page, forward: boolean): Page {
+    const max = this.pageCut;
+    if (max === undefined || page.messages.length <= max) return page;
+    const messages = forward ? page.messages.slice(0, max) : page.messages.slice(-max);
+    return { messages, hasMore: true };
+  }
 }
 
-function forward(list: Message[], after: number, limit: number) {
+interface Page {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+function forward(list: Message[], after: number, limit: number): Page {
   const rest = list.filter((m) => m.seq > after);
   return { messages: rest.slice(0, limit), hasMore: rest.length > limit };
 }
 
-function newest(list: Message[], limit: number) {
+function newest(list: Message[], limit: number): Page {
   return { messages: list.slice(-limit), hasMore: list.length > limit };
 }

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../client/index.js';
+import { joinCrowd } from '../support/crowd.js';
 import { startTestParley, TEST_JWT_SECRET, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
 
@@ -125,6 +126,23 @@ describe('npm run chat', () => {
     const run = chat(args);
     expect(await run.exit).toBe(2);
     expect(run.stderr()).toContain('usage: npm run chat');
+  });
+
+  it('interactive, in a big room: says how many more are online than the reply lists', async () => {
+    const room = uid();
+    const crowd = await joinCrowd(parley, room, 101);
+    try {
+      const run = chat(['--url', parley.url, '--user', 'bob', '--room', room]);
+      // 102 online, 100 listed (bob, then 99 of the crowd).
+      await run.printed(' and 2 more; /quit to leave');
+      expect(run.stdout()).toMatch(
+        new RegExp(`\\* joined ${room}; online: bob, (crowd-\\d{3}, ){98}crowd-\\d{3} and 2 more;`),
+      );
+      run.child.stdin?.write('/quit\n');
+      expect(await run.exit).toBe(0);
+    } finally {
+      await Promise.all(crowd.map((user) => user.close()));
+    }
   });
 
   it('interactive: prints history and presence, sends typed lines, /quit exits 0', async () => {

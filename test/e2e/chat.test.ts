@@ -97,6 +97,7 @@ describe.each(['sdk', 'direct'] as const)('with the %s sender', (sender) => {
         messages: [],
         hasMore: false,
         online: ['alice'],
+        onlineCount: 1,
         lastSeq: 0,
       });
       await bob!.join(room);

@@ -106,6 +106,13 @@ describe('authorizer', () => {
     await expectRefused(token);
   });
 
+  it('allows a sub of 255 characters and refuses a longer one (OIDC caps sub at 255)', async () => {
+    // Counted in code points: 255 emoji are one character each.
+    const longest = await signDevToken(SECRET, '😀'.repeat(255));
+    expect((await authorize(longest)).principalId).toBe('😀'.repeat(255));
+    await expectRefused(await signDevToken(SECRET, 'a'.repeat(256)));
+  });
+
   it('refuses a token without exp', async () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

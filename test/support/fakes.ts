@@ -6,7 +6,7 @@
  */
 import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
 import { type JobBudget, type JobOutcome, runFanoutJob } from '../../functions/core/fanout-job.js';
-import { DEFAULT_LIMITS } from '../../functions/core/limits.js';
+import { DEFAULT_LIMITS, REPLY_MAX_BYTES } from '../../functions/core/limits.js';
 import type { Message, RoomConnection } from '../../functions/core/message.js';
 import type {
   BroadcastResult,
@@ -174,7 +174,20 @@ export class FakeConnectionStore implements ConnectionStore {
   }
 }
 
-/** Records every frame sent, per connection. Connections in `gone` answer as 410 would. */
+/** Over API Gateway's 128 KB per message, which PostToConnection refuses with 413. */
+const tooLarge = (data: string) => Buffer.byteLength(data, 'utf8') > REPLY_MAX_BYTES;
+
+function payloadTooLarge(): Error {
+  return Object.assign(new Error('Message too long'), {
+    name: 'PayloadTooLargeException',
+    $metadata: { httpStatusCode: 413 },
+  });
+}
+
+/**
+ * Records every frame sent, per connection. Connections in `gone` answer as 410 would; a
+ * frame over 128 KB is refused as API Gateway refuses it (413).
+ */
 export class RecordingSender implements ConnectionSender {
   /** connectionId => raw frames, in send order. */
   readonly sent = new Map<string, string[]>();
@@ -189,6 +202,7 @@ export class RecordingSender implements ConnectionSender {
     if (this.failing.has(connectionId) || this.retrying.has(connectionId)) {
       throw new Error('post failed');
     }
+    if (tooLarge(data)) throw payloadTooLarge();
     this.record(connectionId, data);
     return true;
   }
@@ -198,7 +212,7 @@ export class RecordingSender implements ConnectionSender {
     for (const connectionId of connectionIds) {
       if (this.gone.has(connectionId)) result.gone.push(connectionId);
       else if (this.retrying.has(connectionId)) result.retry.push(connectionId);
-      else if (this.failing.has(connectionId)) result.failed++;
+      else if (this.failing.has(connectionId) || tooLarge(data)) result.failed++;
       else this.record(connectionId, data);
     }
     return result;

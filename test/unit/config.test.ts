@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_CHARS_CEILING } from '../../functions/core/reply-budget.js';
 import { readConfig, readDatabaseConfig } from '../../functions/runtime/config.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:parley-db-AbCdEf';
@@ -68,6 +69,19 @@ describe('readConfig: where PostgreSQL is', () => {
   it.each(['0', '70000', 'abc', '54.3'])('refuses DB_PORT=%s', (port) => {
     expect(() => readConfig({ DB_SECRET_ARN: ARN, DB_PORT: port, PARLEY_CACHE: 'memory' })).toThrow(
       /Invalid configuration: DB_PORT/,
+    );
+  });
+
+  it('takes MAX_MESSAGE_CHARS up to the most that always fits in one 128 KB reply', () => {
+    const env = { DB_SECRET_ARN: ARN, PARLEY_CACHE: 'memory' } as const;
+    expect(readConfig(env).MAX_MESSAGE_CHARS).toBe(4000);
+    expect(
+      readConfig({ ...env, MAX_MESSAGE_CHARS: String(MAX_MESSAGE_CHARS_CEILING) }),
+    ).toMatchObject({ MAX_MESSAGE_CHARS: MAX_MESSAGE_CHARS_CEILING });
+    expect(() =>
+      readConfig({ ...env, MAX_MESSAGE_CHARS: String(MAX_MESSAGE_CHARS_CEILING + 1) }),
+    ).toThrow(
+      `Invalid configuration: MAX_MESSAGE_CHARS: at most ${MAX_MESSAGE_CHARS_CEILING}: one message`,
     );
   });
 

@@ -2,6 +2,7 @@ import { ChatError } from '../errors.js';
 import type { GetHistoryRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
 import { hasJoined } from '../room-connections.js';
 import type { ActionHandler } from './types.js';
 
@@ -15,10 +16,16 @@ export const getHistory: ActionHandler<GetHistoryRequest> = async (
   if (!(await hasJoined(deps, roomId, caller.connectionId))) {
     throw new ChatError('forbidden', `Join room ${roomId} before reading its history`);
   }
-  const page = await readHistory(deps, roomId, {
+  const query = {
     before: request.before,
     after: request.after,
     limit: request.limit ?? HISTORY_DEFAULT_LIMIT,
-  });
-  await reply({ type: 'room_history', roomId, messages: page.messages, hasMore: page.hasMore });
+  };
+  const page = await readHistory(deps, roomId, query);
+  await reply(
+    fitHistoryFrame(
+      { type: 'room_history', roomId, messages: page.messages, hasMore: page.hasMore },
+      pageEndFor(query),
+    ),
+  );
 };

@@ -1,6 +1,8 @@
 import type { JoinRoomRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { summarizeOnline } from '../online-list.js';
+import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
 import { announcePresence, presenceAudience, presenceView } from '../presence.js';
 import type { ActionHandler } from './types.js';
 
@@ -24,25 +26,26 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
     });
   const audience = await presenceAudience(deps, roomId, cached, caller);
 
-  const page = await readHistory(
-    deps,
-    roomId,
-    { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT },
-    lastSeq,
+  const query = { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT };
+  const page = await readHistory(deps, roomId, query, lastSeq);
+  await reply(
+    fitHistoryFrame(
+      {
+        type: 'room_history',
+        roomId,
+        messages: page.messages,
+        hasMore: page.hasMore,
+        // The cache's list is already cut to `onlineListMax`; this also keeps the joiner
+        // in it and caps its bytes (long user ids), with the cache's count of everyone.
+        ...summarizeOnline(audience.online, caller.userId, {
+          onlineCount: audience.onlineCount,
+          maxUsers: deps.limits.onlineListMax,
+        }),
+        lastSeq,
+      },
+      pageEndFor(query),
+    ),
   );
-  // The joiner is always listed, also when the list is cut short in a big room.
-  const online = audience.online.includes(caller.userId)
-    ? audience.online
-    : [caller.userId, ...audience.online].slice(0, deps.limits.onlineListMax);
-  await reply({
-    type: 'room_history',
-    roomId,
-    messages: page.messages,
-    hasMore: page.hasMore,
-    online,
-    onlineCount: Math.max(audience.onlineCount, online.length),
-    lastSeq,
-  });
 
   // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after
   // the join was written and so already lists the joining connection.
