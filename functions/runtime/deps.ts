@@ -10,7 +10,12 @@ import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
-import { REDIS_CLIENT_OPTIONS } from '../stores/redis/client-options.js';
+import {
+  REDIS_CLIENT_OPTIONS,
+  REDIS_CLUSTER_OPTIONS,
+  REDIS_TIMEOUT_MS,
+} from '../stores/redis/client-options.js';
+import { firstConnection } from '../stores/redis/first-connection.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
@@ -49,12 +54,12 @@ export function createRedis(
       ...credentials,
     };
     return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+      ...REDIS_CLUSTER_OPTIONS,
       // ElastiCache's TLS certificates name the configuration endpoint, not node IPs.
       dnsLookup: (address, callback) => callback(null, address),
       // The cache user's ACL excludes @dangerous, which holds INFO, the ready check's command.
       enableReadyCheck: false,
       redisOptions: { ...REDIS_CLIENT_OPTIONS, ...tls, ...auth, enableReadyCheck: false },
-      slotsRefreshTimeout: 2_000,
     });
   }
   return new Redis(url, { ...REDIS_CLIENT_OPTIONS, ...credentials });
@@ -90,11 +95,11 @@ export async function createRuntime(config?: HandlerConfig): Promise<Runtime> {
   return buildRuntime(config, connection, credentials);
 }
 
-function buildRuntime(
+async function buildRuntime(
   config: HandlerConfig,
   connection: pg.PoolConfig,
   credentials: RedisCredentials,
-): Runtime {
+): Promise<Runtime> {
   const pool = new pg.Pool({
     ...connection,
     max: config.PG_POOL_MAX,
@@ -112,6 +117,11 @@ function buildRuntime(
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
+    // The cache gets a connected client, or one known to be down: its commands then fail at
+    // once and the routes fall back, while the client reconnects in the background.
+    if (!(await firstConnection(redis, REDIS_TIMEOUT_MS))) {
+      chatLogger.warn('Redis is unreachable; serving from the durable stores until it is back');
+    }
     cache = new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX });
   }
   const connections = connectionsRuntime(config);

@@ -21,6 +21,7 @@ import type {
   RecentWindow,
   RoomCache,
 } from '../../core/ports.js';
+import { REDIS_OPERATION_TIMEOUT_MS } from './client-options.js';
 import {
   ADD_CONNECTION,
   APPEND_RECENT,
@@ -39,6 +40,8 @@ export interface RedisRoomCacheOptions {
   window?: number;
   /** Idle rooms fall out of the cache after this long. */
   ttlSeconds?: number;
+  /** The most one operation may take; default `REDIS_OPERATION_TIMEOUT_MS`. */
+  operationTimeoutMs?: number;
 }
 
 function pairsToConnections(flat: unknown): RoomConnection[] {
@@ -86,15 +89,34 @@ export function serializeMessage(m: Message): string {
 const UNAVAILABLE_REPLIES =
   /^(READONLY|LOADING|OOM|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|NOAUTH|WRONGPASS|NOPERM|MOVED|ASK)\b/;
 
-/** Connection failures and unavailable replies become `unavailable`; other replies are bugs. */
-async function guarded<T>(run: () => Promise<T>): Promise<T> {
+/** An operation that outlived its deadline (see `REDIS_OPERATION_TIMEOUT_MS`). */
+class RedisDeadlineError extends Error {
+  override readonly name = 'RedisDeadlineError';
+}
+
+/**
+ * Runs one cache operation within `timeoutMs`. Connection failures, timeouts and
+ * unavailable replies become `unavailable`; other replies are bugs and pass through. Like
+ * a command timeout, the deadline only stops the waiting: a write already on its way may
+ * still land (see docs/decisions/2026-12-06-stores-fail-fast.md).
+ */
+async function guarded<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RedisDeadlineError(`no answer from Redis in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
   try {
-    return await run();
+    return await Promise.race([run(), deadline]);
   } catch (error) {
     if (error instanceof ReplyError && !UNAVAILABLE_REPLIES.test((error as Error).message)) {
       throw error;
     }
     throw new StoreUnavailableError('Redis', { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -102,6 +124,7 @@ export class RedisRoomCache implements RoomCache {
   private readonly prefix: string;
   private readonly window: number;
   private readonly ttl: number;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly redis: RedisClient,
@@ -110,6 +133,11 @@ export class RedisRoomCache implements RoomCache {
     this.prefix = options.keyPrefix ?? '';
     this.window = options.window ?? 100;
     this.ttl = options.ttlSeconds ?? 24 * 3600;
+    this.timeoutMs = options.operationTimeoutMs ?? REDIS_OPERATION_TIMEOUT_MS;
+  }
+
+  private guarded<T>(run: () => Promise<T>): Promise<T> {
+    return guarded(run, this.timeoutMs);
   }
 
   private key(roomId: string, part: 'conns' | 'users' | 'ver' | 'recent' | 'floor'): string {
@@ -119,7 +147,7 @@ export class RedisRoomCache implements RoomCache {
   async roomConnections(roomId: string): Promise<CachedConnections> {
     // HGETALL through `call`: the flat reply, not ioredis's object of it, which costs twice
     // the time on a room of thousands (measured: 6 ms against 10 ms at 5,000).
-    const flat = (await guarded(() =>
+    const flat = (await this.guarded(() =>
       this.redis.call('HGETALL', this.key(roomId, 'conns')),
     )) as string[];
     if (hasField(flat, SENTINEL)) return { connections: pairsToConnections(flat) };
@@ -127,12 +155,12 @@ export class RedisRoomCache implements RoomCache {
     // after the miss and before the caller reads DynamoDB, it still refuses a stale fill:
     // joins and leaves write DynamoDB first and bump the version after, so any change the
     // caller's DynamoDB read could miss bumps it after this read.
-    const version = await guarded(() => this.redis.get(this.key(roomId, 'ver')));
+    const version = await this.guarded(() => this.redis.get(this.key(roomId, 'ver')));
     return { version: version ?? '' };
   }
 
   async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
-    const [sentinel, userId] = await guarded(() =>
+    const [sentinel, userId] = await this.guarded(() =>
       this.redis.hmget(this.key(roomId, 'conns'), SENTINEL, connectionId),
     );
     if (sentinel === null || sentinel === undefined) return undefined;
@@ -150,7 +178,7 @@ export class RedisRoomCache implements RoomCache {
     version: string,
   ): Promise<void> {
     const pairs = connections.flatMap((c) => [c.connectionId, c.userId]);
-    await guarded(() =>
+    await this.guarded(() =>
       FILL_CONNECTIONS.run(this.redis, this.connectionKeys(roomId), [version, this.ttl, ...pairs]),
     );
   }
@@ -159,7 +187,7 @@ export class RedisRoomCache implements RoomCache {
     roomId: string,
     connection: RoomConnection,
   ): Promise<PresenceChange | undefined> {
-    const reply = await guarded(() =>
+    const reply = await this.guarded(() =>
       ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
         connection.connectionId,
         connection.userId,
@@ -175,7 +203,7 @@ export class RedisRoomCache implements RoomCache {
     connectionId: string,
     userId?: string,
   ): Promise<PresenceChange | undefined> {
-    const reply = await guarded(() =>
+    const reply = await this.guarded(() =>
       REMOVE_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
         connectionId,
         this.ttl,
@@ -187,15 +215,16 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
-    const results = await guarded(() =>
-      this.redis
-        .pipeline()
-        .get(this.key(roomId, 'floor'))
-        .zrange(this.key(roomId, 'recent'), 0, -1)
-        .exec(),
-    );
-    const [floorResult, membersResult] = results ?? [];
-    if (floorResult?.[0]) throw floorResult[0];
+    const [floorResult, membersResult] = await this.guarded(async () => {
+      const results =
+        (await this.redis
+          .pipeline()
+          .get(this.key(roomId, 'floor'))
+          .zrange(this.key(roomId, 'recent'), 0, -1)
+          .exec()) ?? [];
+      for (const [error] of results) if (error) throw error;
+      return results;
+    });
     const floorText = floorResult?.[1] as string | null | undefined;
     if (floorText === null || floorText === undefined) return undefined;
     const floor = Number(floorText);
@@ -209,7 +238,7 @@ export class RedisRoomCache implements RoomCache {
 
   async fillRecentMessages(roomId: string, window: RecentWindow): Promise<void> {
     const pairs = window.messages.flatMap((m) => [m.seq, serializeMessage(m)]);
-    await guarded(() =>
+    await this.guarded(() =>
       FILL_RECENT.run(
         this.redis,
         [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
@@ -219,7 +248,7 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async forgetRecentMessages(roomId: string): Promise<void> {
-    await guarded(() => this.redis.del(this.key(roomId, 'floor'), this.key(roomId, 'recent')));
+    await this.guarded(() => this.redis.del(this.key(roomId, 'floor'), this.key(roomId, 'recent')));
   }
 
   /**
@@ -228,7 +257,7 @@ export class RedisRoomCache implements RoomCache {
    * leaving it out.
    */
   async appendRecentMessage(roomId: string, message: Message): Promise<void> {
-    await guarded(() =>
+    await this.guarded(() =>
       APPEND_RECENT.run(
         this.redis,
         [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
