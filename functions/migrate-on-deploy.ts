@@ -13,9 +13,9 @@ import type {
   CdkCustomResourceResponse,
   CloudFormationCustomResourceResourcePropertiesCommon,
 } from 'aws-lambda';
-import pg from 'pg';
+import type pg from 'pg';
 import { readDatabaseConfig } from './runtime/config.js';
-import { postgresConnection } from './runtime/database.js';
+import { createPostgresPool, postgresConnection } from './runtime/database.js';
 import { logger } from './runtime/logger.js';
 import { migrate } from './stores/postgres/migrate.js';
 import { MIGRATIONS } from './stores/postgres/migrations.js';
@@ -62,12 +62,10 @@ export async function handler(
     });
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const connection = await postgresConnection(readDatabaseConfig());
-  const pool = new pg.Pool({
-    ...connection,
-    max: 1,
-    connectionTimeoutMillis: 10_000,
-  });
+  const config = readDatabaseConfig();
+  const connection = await postgresConnection(config);
+  // A first deploy can rotate the secret right away: a refused password is re-read.
+  const pool = createPostgresPool(config, connection, { max: 1, connectionTimeoutMillis: 10_000 });
   pool.on('error', (error) =>
     logger.warn('idle PostgreSQL client failed', { error: String(error) }),
   );

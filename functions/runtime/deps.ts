@@ -5,7 +5,7 @@
  * happens on the first invocation; a failed build is retried by the next one.
  */
 import { Cluster, Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
@@ -19,7 +19,7 @@ import { firstConnection } from '../stores/redis/first-connection.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
-import { postgresConnection } from './database.js';
+import { createPostgresPool, postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
 import { readJsonSecret, secretField } from './secrets.js';
 import { currentInProcessSender, senderCache } from './senders.js';
@@ -100,8 +100,7 @@ async function buildRuntime(
   connection: pg.PoolConfig,
   credentials: RedisCredentials,
 ): Promise<Runtime> {
-  const pool = new pg.Pool({
-    ...connection,
+  const pool = createPostgresPool(config, connection, {
     max: config.PG_POOL_MAX,
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 60_000,
