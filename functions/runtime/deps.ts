@@ -10,12 +10,7 @@ import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
-import {
-  REDIS_CLIENT_OPTIONS,
-  REDIS_CLUSTER_OPTIONS,
-  REDIS_TIMEOUT_MS,
-} from '../stores/redis/client-options.js';
-import { firstConnection } from '../stores/redis/first-connection.js';
+import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
@@ -95,11 +90,11 @@ export async function createRuntime(config?: HandlerConfig): Promise<Runtime> {
   return buildRuntime(config, connection, credentials);
 }
 
-async function buildRuntime(
+function buildRuntime(
   config: HandlerConfig,
   connection: pg.PoolConfig,
   credentials: RedisCredentials,
-): Promise<Runtime> {
+): Runtime {
   const pool = createPostgresPool(config, connection, {
     max: config.PG_POOL_MAX,
     connectionTimeoutMillis: 3_000,
@@ -116,11 +111,6 @@ async function buildRuntime(
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
-    // The cache gets a connected client, or one known to be down: its commands then fail at
-    // once and the routes fall back, while the client reconnects in the background.
-    if (!(await firstConnection(redis, REDIS_TIMEOUT_MS))) {
-      chatLogger.warn('Redis is unreachable; serving from the durable stores until it is back');
-    }
     cache = new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX });
   }
   const connections = connectionsRuntime(config);

@@ -7,24 +7,20 @@
  * refused (nothing listens: the offline queue is off, so a command fails at once instead of
  * waiting for a reconnect), silent (a frozen or unreachable node: the command, connect and
  * socket timeouts), and a cluster mid-failover (bounded redirections, and the adapter's
- * per-operation deadline). The figures behind the values are in
+ * deadline on each operation). The figures behind the values are in
  * docs/decisions/2026-12-06-stores-fail-fast.md.
  */
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 
 /**
- * How long one step may take: a TCP (and TLS) connect, one command's reply, or a socket
- * that owes replies staying quiet. Redis answers in about a millisecond; half a second of
- * silence is an outage, not load.
+ * How long one step may take: a TCP (and TLS) connect, one command's reply, a socket that
+ * owes replies staying quiet, a cluster's slot discovery, and (enforced by
+ * `RedisRoomCache`, whatever the client does inside: redirections, failover retries) one
+ * cache operation as a whole. Redis answers in about a millisecond; half a second of
+ * silence is an outage, not load. A request makes at most two cache operations before it
+ * answers, so it answers within about a second however Redis fails.
  */
 export const REDIS_TIMEOUT_MS = 500;
-
-/**
- * The most one cache operation may hold a request, whatever the client does inside it
- * (a cluster's slot discovery, redirections and failover retries are each bounded by
- * their own option, but not together). `RedisRoomCache` enforces it.
- */
-export const REDIS_OPERATION_TIMEOUT_MS = 1_000;
 
 /** A single-node client's settings, and each cluster node's (`redisOptions`). */
 export const REDIS_CLIENT_OPTIONS = {
@@ -62,7 +58,7 @@ export const REDIS_CLUSTER_OPTIONS = {
   // that never answers MOVED. (ioredis documents 5000 as the default but applies none.)
   slotsRefreshInterval: 5_000,
   // A command retried after "connection closed", CLUSTERDOWN or TRYAGAIN waits 100 ms a
-  // time: a few retries ride out a MOVED or a blip within the operation deadline, and a
-  // failover that takes longer answers `unavailable` instead of holding the request.
-  maxRedirections: 6,
+  // time: a few retries ride out a MOVED or a blip within the operation's deadline, and
+  // a failover that takes longer answers `unavailable` instead of holding the request.
+  maxRedirections: 4,
 } as const satisfies ClusterOptions;

@@ -1,10 +1,11 @@
 /**
- * A new client's first connection. With the offline queue off, a client rejects commands
- * until it is connected, so whoever creates one waits for it before handing it to the
- * cache. A Redis that is down must not fail that caller: the wait ends on the first failed
- * attempt or after `timeoutMs` (a server that accepts connections but never answers), the
- * client keeps reconnecting in the background, and meanwhile the cache's commands fail at
- * once, so the routes that can fall back to the durable stores still work.
+ * A new client's first connection. With the offline queue off, a client refuses commands
+ * until it is connected, so a cold start would see its first cache operations refused.
+ * The wait for that first attempt is bounded, and a Redis that is down does not fail the
+ * waiter: the wait ends on the first failed attempt, or after `timeoutMs` for a server that
+ * accepts connections and never answers. The client keeps reconnecting in the background,
+ * and meanwhile the cache's operations fail at once, so the routes that can fall back to
+ * the durable stores still work.
  */
 import type { RedisClient } from './scripts.js';
 

@@ -21,7 +21,8 @@ import type {
   RecentWindow,
   RoomCache,
 } from '../../core/ports.js';
-import { REDIS_OPERATION_TIMEOUT_MS } from './client-options.js';
+import { REDIS_TIMEOUT_MS } from './client-options.js';
+import { firstConnection } from './first-connection.js';
 import {
   ADD_CONNECTION,
   APPEND_RECENT,
@@ -40,7 +41,7 @@ export interface RedisRoomCacheOptions {
   window?: number;
   /** Idle rooms fall out of the cache after this long. */
   ttlSeconds?: number;
-  /** The most one operation may take; default `REDIS_OPERATION_TIMEOUT_MS`. */
+  /** The most one operation may take; default `REDIS_TIMEOUT_MS`. */
   operationTimeoutMs?: number;
 }
 
@@ -89,7 +90,7 @@ export function serializeMessage(m: Message): string {
 const UNAVAILABLE_REPLIES =
   /^(READONLY|LOADING|OOM|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|NOAUTH|WRONGPASS|NOPERM|MOVED|ASK)\b/;
 
-/** An operation that outlived its deadline (see `REDIS_OPERATION_TIMEOUT_MS`). */
+/** An operation that outlived its deadline (see `REDIS_TIMEOUT_MS`). */
 class RedisDeadlineError extends Error {
   override readonly name = 'RedisDeadlineError';
 }
@@ -125,7 +126,14 @@ export class RedisRoomCache implements RoomCache {
   private readonly window: number;
   private readonly ttl: number;
   private readonly timeoutMs: number;
+  /** Set while a client handed over still connecting makes its first attempt. */
+  private connecting: Promise<unknown> | undefined;
 
+  /**
+   * `redis` may still be making its first connection (a cold start): the first operations
+   * wait for that one attempt, within the timeout, rather than be refused by a client with
+   * no offline queue. After it, operations never wait for a connection.
+   */
   constructor(
     private readonly redis: RedisClient,
     options: RedisRoomCacheOptions = {},
@@ -133,10 +141,22 @@ export class RedisRoomCache implements RoomCache {
     this.prefix = options.keyPrefix ?? '';
     this.window = options.window ?? 100;
     this.ttl = options.ttlSeconds ?? 24 * 3600;
-    this.timeoutMs = options.operationTimeoutMs ?? REDIS_OPERATION_TIMEOUT_MS;
+    this.timeoutMs = options.operationTimeoutMs ?? REDIS_TIMEOUT_MS;
+    if (redis.status !== 'ready') {
+      this.connecting = firstConnection(redis, this.timeoutMs).finally(() => {
+        this.connecting = undefined;
+      });
+    }
   }
 
-  private guarded<T>(run: () => Promise<T>): Promise<T> {
+  private async guarded<T>(run: () => Promise<T>): Promise<T> {
+    if (this.connecting) await this.connecting;
+    // A client that is not connected would refuse the command anyway (no offline queue),
+    // except a cluster with auto-pipelining that has lost its slots, which waits for its
+    // next connection attempt: fail at once either way.
+    if (this.redis.status !== 'ready') {
+      throw new StoreUnavailableError('Redis', { cause: new Error(`client ${this.redis.status}`) });
+    }
     return guarded(run, this.timeoutMs);
   }
 
