@@ -23,6 +23,8 @@ import { uid } from '../support/services.js';
 
 /** Nothing listens here: connections are refused. */
 const REFUSED = 'redis://127.0.0.1:1';
+/** A cluster's start and failover take seconds, longer on a busy machine. */
+const CLUSTER_TEST_TIMEOUT_MS = 60_000;
 
 let parley: TestParley | undefined;
 const stops: (() => Promise<void>)[] = [];
@@ -99,79 +101,87 @@ async function joinOnceBack(client: ChatClient, room: string): Promise<Frame> {
   }
 }
 
-describe.each(topologies)('Redis down: $name', (topology) => {
-  it('refused from the cold start: falls back, or answers unavailable', async () => {
-    const alice = await (await startParley(topology, REFUSED)).connect('alice');
-    const room = uid();
-    expectCode(await alice.join(room), 'unavailable');
-    // The DynamoDB half of the join was undone, and the fallback reads say so.
-    await expectFallbackForStranger(alice, room);
-    expectCode(await alice.request({ action: 'dance' }), 'unknown_action');
-  });
+describe.each(topologies)(
+  'Redis down: $name',
+  (topology) => {
+    it('refused from the cold start: falls back, or answers unavailable', async () => {
+      const alice = await (await startParley(topology, REFUSED)).connect('alice');
+      const room = uid();
+      expectCode(await alice.join(room), 'unavailable');
+      // The DynamoDB half of the join was undone, and the fallback reads say so.
+      await expectFallbackForStranger(alice, room);
+      expectCode(await alice.request({ action: 'dance' }), 'unknown_action');
+    });
 
-  it('silent from the cold start (it accepts connections, never answers)', async () => {
-    const { url, nodes } = await topology.start();
-    for (const node of nodes) node.pause();
-    const alice = await (await startParley(topology, url)).connect('alice');
-    const room = uid();
-    expectCode(await alice.join(room), 'unavailable');
-    await expectFallbackForStranger(alice, room);
-  });
+    it('silent from the cold start (it accepts connections, never answers)', async () => {
+      const { url, nodes } = await topology.start();
+      for (const node of nodes) node.pause();
+      const alice = await (await startParley(topology, url)).connect('alice');
+      const room = uid();
+      expectCode(await alice.join(room), 'unavailable');
+      await expectFallbackForStranger(alice, room);
+    });
 
-  it('silent mid-run: served from the durable stores, then back when Redis is', async () => {
-    const { url, nodes } = await topology.start();
-    const alice = await (await startParley(topology, url)).connect('alice');
-    const room = uid();
-    expect(await alice.join(room)).toMatchObject({ type: 'room_history' });
-    await alice.send(room, 'before');
+    it('silent mid-run: served from the durable stores, then back when Redis is', async () => {
+      const { url, nodes } = await topology.start();
+      const alice = await (await startParley(topology, url)).connect('alice');
+      const room = uid();
+      expect(await alice.join(room)).toMatchObject({ type: 'room_history' });
+      await alice.send(room, 'before');
 
-    for (const node of nodes) node.pause();
-    await expectServedWithoutRedis(alice, room);
+      for (const node of nodes) node.pause();
+      await expectServedWithoutRedis(alice, room);
 
-    for (const node of nodes) node.resume();
-    const rejoined = await joinOnceBack(alice, uid());
-    expect(rejoined).toMatchObject({ type: 'room_history' });
-    expect((await alice.send(room, 'after')).content).toBe('after');
-  });
-});
+      for (const node of nodes) node.resume();
+      const rejoined = await joinOnceBack(alice, uid());
+      expect(rejoined).toMatchObject({ type: 'room_history' });
+      expect((await alice.send(room, 'after')).content).toBe('after');
+    });
+  },
+  CLUSTER_TEST_TIMEOUT_MS,
+);
 
 describe('Redis Cluster: a master fails mid-test and its replica takes over', () => {
   for (const failure of ['killed', 'frozen'] as const) {
-    it(`answers while the master of the room's slot is ${failure}, and works after the failover`, async () => {
-      const cluster = await ownCluster();
-      const topology = topologies[1]!;
-      const alice = await (await startParley(topology, cluster.url)).connect('alice');
-      const bob = await await parley!.connect('bob');
-      const room = uid();
-      expect(await alice.join(room)).toMatchObject({ type: 'room_history' });
-      expect(await bob.join(room)).toMatchObject({ type: 'room_history' });
-      const acked = [(await alice.send(room, 'before')).seq];
+    it(
+      `answers while the master of the room's slot is ${failure}, and works after the failover`,
+      async () => {
+        const cluster = await ownCluster();
+        const topology = topologies[1]!;
+        const alice = await (await startParley(topology, cluster.url)).connect('alice');
+        const bob = await parley!.connect('bob');
+        const room = uid();
+        expect(await alice.join(room)).toMatchObject({ type: 'room_history' });
+        expect(await bob.join(room)).toMatchObject({ type: 'room_history' });
+        const acked = [(await alice.send(room, 'before')).seq];
 
-      const master = await cluster.masterOf(`{r:${room}}`);
-      if (failure === 'killed') await master.kill();
-      else master.pause();
-      // During the failover: every request is answered, from the durable stores or with
-      // `unavailable`; none waits for the cluster to recover.
-      const during = await alice.request({
-        action: 'send_message',
-        roomId: room,
-        content: 'during',
-      });
-      if (during.type === 'ack') acked.push((during.message as { seq: number }).seq);
-      else expectCode(during, 'unavailable');
-      const read = await bob.request({ action: 'get_history', roomId: room });
-      if (read.type !== 'room_history') expectCode(read, 'unavailable');
+        const master = await cluster.masterOf(`{r:${room}}`);
+        if (failure === 'killed') await master.kill();
+        else master.pause();
+        // During the failover: every request is answered, from the durable stores or with
+        // `unavailable`; none waits for the cluster to recover.
+        const during = await alice.request({
+          action: 'send_message',
+          roomId: room,
+          content: 'during',
+        });
+        if (during.type === 'ack') acked.push((during.message as { seq: number }).seq);
+        else expectCode(during, 'unavailable');
+        const read = await bob.request({ action: 'get_history', roomId: room });
+        if (read.type !== 'room_history') expectCode(read, 'unavailable');
 
-      await cluster.settled();
-      expect(await cluster.masterOf(`{r:${room}}`)).not.toBe(master);
-      const carol = await parley!.connect('carol');
-      const joined = await joinOnceBack(carol, room);
-      // The join reads history knowing the room's last seq: nothing acked is missing.
-      const seqs = (joined.messages as { seq: number }[]).map((m) => m.seq);
-      expect(seqs).toEqual(expect.arrayContaining(acked));
-      const after = await alice.send(room, 'after');
-      expect((await carol.next((f) => f.type === 'new_message')).message).toEqual(after);
-      if (failure === 'frozen') master.resume();
-    });
+        await cluster.settled();
+        expect(await cluster.masterOf(`{r:${room}}`)).not.toBe(master);
+        const carol = await parley!.connect('carol');
+        const joined = await joinOnceBack(carol, room);
+        // The join reads history knowing the room's last seq: nothing acked is missing.
+        const seqs = (joined.messages as { seq: number }[]).map((m) => m.seq);
+        expect(seqs).toEqual(expect.arrayContaining(acked));
+        const after = await alice.send(room, 'after');
+        expect((await carol.next((f) => f.type === 'new_message')).message).toEqual(after);
+        if (failure === 'frozen') master.resume();
+      },
+      CLUSTER_TEST_TIMEOUT_MS,
+    );
   }
 });

@@ -72,6 +72,9 @@ async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/** A `CLUSTER SLOTS` row: first slot, last slot, then [host, port, id] of its master. */
+type SlotRange = [number, number, [string, number, ...unknown[]]];
+
 /** Polls `check` until it is true; there is no event for "the cluster agrees". */
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
@@ -283,11 +286,7 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
     async masterOf(key) {
       const seed = alive()[0]!;
       const slot = Number(await seed.command('CLUSTER', 'KEYSLOT', key));
-      const ranges = (await seed.command('CLUSTER', 'SLOTS')) as [
-        number,
-        number,
-        [string, number],
-      ][];
+      const ranges = (await seed.command('CLUSTER', 'SLOTS')) as SlotRange[];
       const range = ranges.find(([from, to]) => slot >= from && slot <= to);
       const port = range?.[2][1];
       const master = servers.find((s) => s.port === port);
@@ -295,10 +294,14 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
       return master;
     },
     async settled() {
-      await until('the cluster to be ok on every live node, replicas in sync', async () => {
+      await until('every slot to have a live master, replicas in sync', async () => {
+        const live = new Set(alive().map((s) => s.port));
         for (const s of alive()) {
           const info = String(await s.command('CLUSTER', 'INFO'));
           if (!info.includes('cluster_state:ok')) return false;
+          // Until a failed master's replica has taken over, the survivors still list it.
+          const ranges = (await s.command('CLUSTER', 'SLOTS')) as SlotRange[];
+          if (ranges.some(([, , [, port]]) => !live.has(port))) return false;
           const replication = String(await s.command('INFO', 'replication'));
           if (
             replication.includes('role:slave') &&
