@@ -25,9 +25,9 @@ export const REDIS_TIMEOUT_MS = 500;
 /** A single-node client's settings, and each cluster node's (`redisOptions`). */
 export const REDIS_CLIENT_OPTIONS = {
   // A command issued while the client is not connected fails at once rather than waiting
-  // in a queue for a reconnect that may never come. The price: a new client rejects
-  // commands until its first connection is up, so the runtime awaits that first
-  // (`firstConnection`), and the cluster client turns it off at its own level too.
+  // in a queue for a reconnect that may never come. The price: a new client refuses
+  // commands until its first connection is up, so `RedisRoomCache` waits for that one
+  // attempt (`firstConnection`). The cluster client turns it off at its own level too.
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   connectTimeout: REDIS_TIMEOUT_MS,
