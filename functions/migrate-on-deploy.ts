@@ -16,9 +16,9 @@ import type {
   CloudFormationCustomResourceResourcePropertiesCommon,
   Context,
 } from 'aws-lambda';
-import pg from 'pg';
+import type pg from 'pg';
 import { readDatabaseConfig } from './runtime/config.js';
-import { postgresConnection } from './runtime/database.js';
+import { createPostgresPool, postgresConnection } from './runtime/database.js';
 import { logger } from './runtime/logger.js';
 import { type Clock, deadlineOf, retryUntil } from './shared/deadline.js';
 import { migrate } from './stores/postgres/migrate.js';
@@ -99,9 +99,10 @@ export async function migrateFor(
     });
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const connection = await postgresConnection(readDatabaseConfig());
-  const pool = new pg.Pool({
-    ...connection,
+  const config = readDatabaseConfig();
+  const connection = await postgresConnection(config);
+  // A password rotated under the deploy is re-read on the first refusal (28P01).
+  const pool = createPostgresPool(config, connection, {
     max: 1,
     connectionTimeoutMillis: timing.connectMs,
   });

@@ -4,6 +4,7 @@
  * `dbname`), reached through RDS Proxy (`DB_HOST`) over TLS.
  */
 import type pg from 'pg';
+import { ReauthenticatingPool } from '../stores/postgres/pool.js';
 import type { DatabaseConfig } from './config.js';
 import { readJsonSecret, secretField } from './secrets.js';
 
@@ -32,7 +33,8 @@ export async function postgresConnection(config: DatabaseConfig): Promise<Postgr
     database: config.DB_NAME ?? secretField(secret, 'dbname', arn) ?? 'parley',
     user,
     // Read for every new connection through the secrets cache, so a rotated password is
-    // picked up within the cache's lifetime without restarting the container.
+    // picked up within the cache's lifetime without restarting the container, and at once
+    // when the server refuses the cached one (`refreshCredentials`).
     password: async () => secretField(await readJsonSecret(arn), 'password', arn, true),
     // TLS, verified. RDS Proxy presents an ACM (Amazon Trust Services) certificate, which
     // Node trusts by default, so no CA bundle is needed. Connecting straight to an RDS
@@ -40,4 +42,27 @@ export async function postgresConnection(config: DatabaseConfig): Promise<Postgr
     // bundle in NODE_EXTRA_CA_CERTS.
     ssl: { rejectUnauthorized: true },
   };
+}
+
+/**
+ * Re-reads the database secret past the secrets cache, so that the connection's `password`
+ * function returns what Secrets Manager holds now. Undefined with `DATABASE_URL`. The user
+ * name is not re-read: the stack rotates a single user (addRotationSingleUser), whose name
+ * never changes.
+ */
+export function refreshCredentials(config: DatabaseConfig): (() => Promise<void>) | undefined {
+  const arn = config.DATABASE_URL ? undefined : config.DB_SECRET_ARN;
+  if (!arn) return undefined;
+  return async () => {
+    await readJsonSecret(arn, { fresh: true });
+  };
+}
+
+/** A pool over `connection` that follows a rotated password (see ReauthenticatingPool). */
+export function createPostgresPool(
+  config: DatabaseConfig,
+  connection: PostgresConnection,
+  sizing: Pick<pg.PoolConfig, 'max' | 'connectionTimeoutMillis' | 'idleTimeoutMillis'>,
+): pg.Pool {
+  return new ReauthenticatingPool({ ...connection, ...sizing }, refreshCredentials(config));
 }

@@ -5,16 +5,16 @@
  * happens on the first invocation; a failed build is retried by the next one.
  */
 import { Cluster, Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
-import { REDIS_CLIENT_OPTIONS } from '../stores/redis/client-options.js';
+import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
-import { postgresConnection } from './database.js';
+import { createPostgresPool, postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
 import { createQueues } from './queues.js';
 import { readJsonSecret, secretField } from './secrets.js';
@@ -50,12 +50,12 @@ export function createRedis(
       ...credentials,
     };
     return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+      ...REDIS_CLUSTER_OPTIONS,
       // ElastiCache's TLS certificates name the configuration endpoint, not node IPs.
       dnsLookup: (address, callback) => callback(null, address),
       // The cache user's ACL excludes @dangerous, which holds INFO, the ready check's command.
       enableReadyCheck: false,
       redisOptions: { ...REDIS_CLIENT_OPTIONS, ...tls, ...auth, enableReadyCheck: false },
-      slotsRefreshTimeout: 2_000,
     });
   }
   return new Redis(url, { ...REDIS_CLIENT_OPTIONS, ...credentials });
@@ -96,8 +96,7 @@ function buildRuntime(
   connection: pg.PoolConfig,
   credentials: RedisCredentials,
 ): Runtime {
-  const pool = new pg.Pool({
-    ...connection,
+  const pool = createPostgresPool(config, connection, {
     max: config.PG_POOL_MAX,
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 60_000,

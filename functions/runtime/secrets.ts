@@ -35,9 +35,22 @@ function describe(arn: string): string {
 /** How long a secret read stays in the Powertools cache (the runtime itself reads once). */
 const MAX_AGE_SECONDS = 300;
 
-async function fetchSecret(arn: string, transform?: 'json'): Promise<unknown> {
+export interface SecretReadOptions {
+  /** Read Secrets Manager itself, past the cache (which then holds the fresh value). */
+  fresh?: boolean;
+}
+
+async function fetchSecret(
+  arn: string,
+  transform?: 'json',
+  { fresh = false }: SecretReadOptions = {},
+): Promise<unknown> {
   try {
-    return await getSecret(arn, { maxAge: MAX_AGE_SECONDS, ...(transform ? { transform } : {}) });
+    return await getSecret(arn, {
+      maxAge: MAX_AGE_SECONDS,
+      ...(transform ? { transform } : {}),
+      ...(fresh ? { forceFetch: true } : {}),
+    });
   } catch (error) {
     if (error instanceof TransformParameterError) {
       // No cause: JSON.parse's message quotes the text, which is the secret.
@@ -60,8 +73,11 @@ export async function readSecretString(arn: string): Promise<string> {
 }
 
 /** A secret whose SecretString is a JSON object (Powertools' `json` transform). */
-export async function readJsonSecret(arn: string): Promise<Record<string, unknown>> {
-  const value = await fetchSecret(arn, 'json');
+export async function readJsonSecret(
+  arn: string,
+  options?: SecretReadOptions,
+): Promise<Record<string, unknown>> {
+  const value = await fetchSecret(arn, 'json', options);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(`${describe(arn)} is not a JSON object`);
   }

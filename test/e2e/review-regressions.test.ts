@@ -166,6 +166,7 @@ describe('Redis cache', () => {
   // OOM, CLUSTERDOWN, TRYAGAIN... reach the client as `internal` instead of `unavailable`.
   it('a Redis that refuses writes (READONLY after failover) is `unavailable`, not `internal`', async () => {
     const failing = {
+      status: 'ready',
       evalsha: () =>
         Promise.reject(new ReplyError("READONLY You can't write against a read only replica.")),
     } as unknown as Redis;

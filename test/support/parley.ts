@@ -32,6 +32,7 @@ export async function startTestParley(
   Object.assign(process.env, {
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
+    REDIS_CLUSTER: 'false',
     REDIS_KEY_PREFIX: redisPrefix,
     PARLEY_CACHE: 'redis',
     DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),

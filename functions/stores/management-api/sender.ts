@@ -63,6 +63,8 @@ export function createManagementApiClient(
       httpsAgent: new HttpsAgent(agentOptions),
       connectionTimeout: 2_000,
       requestTimeout: options.requestTimeoutMs ?? 3_000,
+      // Without it the timeout only logs a warning and the post waits for its answer.
+      throwOnRequestTimeout: true,
     },
   });
 }

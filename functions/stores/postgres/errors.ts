@@ -11,6 +11,12 @@ const UNAVAILABLE_SQLSTATE = [
 ];
 
 export const UNIQUE_VIOLATION = '23505';
+/**
+ * The server refused the password. The pool re-reads the secret and retries once first
+ * (pool.ts), so what still fails is a rotation caught half-way (the database already has
+ * the new password, Secrets Manager not yet, or the other way round): retry later.
+ */
+export const INVALID_PASSWORD = '28P01';
 
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -19,6 +25,7 @@ export function sqlState(error: unknown): string | undefined {
 
 function isUnavailable(error: unknown): boolean {
   const code = sqlState(error);
+  if (code === INVALID_PASSWORD) return true;
   if (code && UNAVAILABLE_NETWORK_CODES.has(code)) return true;
   if (code && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.includes(code.slice(0, 2));
   const message = error instanceof Error ? error.message : '';

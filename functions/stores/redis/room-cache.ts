@@ -23,6 +23,8 @@ import type {
   RecentWindow,
   RoomCache,
 } from '../../core/ports.js';
+import { REDIS_TIMEOUT_MS } from './client-options.js';
+import { firstConnection } from './first-connection.js';
 import {
   ADD_CONNECTION,
   APPEND_RECENT,
@@ -41,6 +43,8 @@ export interface RedisRoomCacheOptions {
   window?: number;
   /** Idle rooms fall out of the cache after this long. */
   ttlSeconds?: number;
+  /** The most one operation may take; default `REDIS_TIMEOUT_MS`. */
+  operationTimeoutMs?: number;
 }
 
 function pairsToConnections(flat: unknown): RoomConnection[] {
@@ -102,15 +106,34 @@ export function serializeMessage(m: Message): string {
 const UNAVAILABLE_REPLIES =
   /^(READONLY|LOADING|OOM|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|NOAUTH|WRONGPASS|NOPERM|MOVED|ASK)\b/;
 
-/** Connection failures and unavailable replies become `unavailable`; other replies are bugs. */
-async function guarded<T>(run: () => Promise<T>): Promise<T> {
+/** An operation that outlived its deadline (see `REDIS_TIMEOUT_MS`). */
+class RedisDeadlineError extends Error {
+  override readonly name = 'RedisDeadlineError';
+}
+
+/**
+ * Runs one cache operation within `timeoutMs`. Connection failures, timeouts and
+ * unavailable replies become `unavailable`; other replies are bugs and pass through. Like
+ * a command timeout, the deadline only stops the waiting: a write already on its way may
+ * still land (see docs/decisions/2026-12-06-stores-fail-fast.md).
+ */
+async function guarded<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RedisDeadlineError(`no answer from Redis in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
   try {
-    return await run();
+    return await Promise.race([run(), deadline]);
   } catch (error) {
     if (error instanceof ReplyError && !UNAVAILABLE_REPLIES.test((error as Error).message)) {
       throw error;
     }
     throw new StoreUnavailableError('Redis', { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -118,7 +141,15 @@ export class RedisRoomCache implements RoomCache {
   private readonly prefix: string;
   private readonly window: number;
   private readonly ttl: number;
+  private readonly timeoutMs: number;
+  /** Set while a client handed over still connecting makes its first attempt. */
+  private connecting: Promise<unknown> | undefined;
 
+  /**
+   * `redis` may still be making its first connection (a cold start): the first operations
+   * wait for that one attempt, within the timeout, rather than be refused by a client with
+   * no offline queue. After it, operations never wait for a connection.
+   */
   constructor(
     private readonly redis: RedisClient,
     options: RedisRoomCacheOptions = {},
@@ -126,6 +157,23 @@ export class RedisRoomCache implements RoomCache {
     this.prefix = options.keyPrefix ?? '';
     this.window = options.window ?? 100;
     this.ttl = options.ttlSeconds ?? 24 * 3600;
+    this.timeoutMs = options.operationTimeoutMs ?? REDIS_TIMEOUT_MS;
+    if (redis.status !== 'ready') {
+      this.connecting = firstConnection(redis, this.timeoutMs).finally(() => {
+        this.connecting = undefined;
+      });
+    }
+  }
+
+  private async guarded<T>(run: () => Promise<T>): Promise<T> {
+    if (this.connecting) await this.connecting;
+    // A client that is not connected would refuse the command anyway (no offline queue),
+    // except a cluster with auto-pipelining that has lost its slots, which waits for its
+    // next connection attempt: fail at once either way.
+    if (this.redis.status !== 'ready') {
+      throw new StoreUnavailableError('Redis', { cause: new Error(`client ${this.redis.status}`) });
+    }
+    return guarded(run, this.timeoutMs);
   }
 
   private key(
@@ -138,7 +186,7 @@ export class RedisRoomCache implements RoomCache {
   async roomConnections(roomId: string): Promise<CachedConnections> {
     // HGETALL through `call`: the flat reply, not ioredis's object of it, which costs twice
     // the time on a room of thousands (measured: 6 ms against 10 ms at 5,000).
-    const flat = (await guarded(() =>
+    const flat = (await this.guarded(() =>
       this.redis.call('HGETALL', this.key(roomId, 'conns')),
     )) as string[];
     if (hasField(flat, SENTINEL)) return { connections: pairsToConnections(flat) };
@@ -146,12 +194,12 @@ export class RedisRoomCache implements RoomCache {
     // after the miss and before the caller reads DynamoDB, it still refuses a stale fill:
     // joins and leaves write DynamoDB first and bump the version after, so any change the
     // caller's DynamoDB read could miss bumps it after this read.
-    const version = await guarded(() => this.redis.get(this.key(roomId, 'ver')));
+    const version = await this.guarded(() => this.redis.get(this.key(roomId, 'ver')));
     return { version: version ?? '' };
   }
 
   async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
-    const [sentinel, userId] = await guarded(() =>
+    const [sentinel, userId] = await this.guarded(() =>
       this.redis.hmget(this.key(roomId, 'conns'), SENTINEL, connectionId),
     );
     if (sentinel === null || sentinel === undefined) return undefined;
@@ -169,7 +217,7 @@ export class RedisRoomCache implements RoomCache {
     version: string,
   ): Promise<void> {
     const pairs = connections.flatMap((c) => [c.connectionId, c.userId]);
-    await guarded(() =>
+    await this.guarded(() =>
       FILL_CONNECTIONS.run(this.redis, this.connectionKeys(roomId), [version, this.ttl, ...pairs]),
     );
   }
@@ -179,7 +227,7 @@ export class RedisRoomCache implements RoomCache {
     connection: RoomConnection,
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
-    const reply = await guarded(() =>
+    const reply = await this.guarded(() =>
       ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
         connection.connectionId,
         connection.userId,
@@ -198,7 +246,7 @@ export class RedisRoomCache implements RoomCache {
     userId: string | undefined,
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
-    const reply = await guarded(() =>
+    const reply = await this.guarded(() =>
       REMOVE_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
         connectionId,
         this.ttl,
@@ -212,22 +260,23 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async claimPresenceCount(roomId: string, seconds: number): Promise<boolean> {
-    const set = await guarded(() =>
+    const set = await this.guarded(() =>
       this.redis.set(this.key(roomId, 'pcount'), '1', 'EX', seconds, 'NX'),
     );
     return set === 'OK';
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
-    const results = await guarded(() =>
-      this.redis
-        .pipeline()
-        .get(this.key(roomId, 'floor'))
-        .zrange(this.key(roomId, 'recent'), 0, -1)
-        .exec(),
-    );
-    const [floorResult, membersResult] = results ?? [];
-    if (floorResult?.[0]) throw floorResult[0];
+    const [floorResult, membersResult] = await this.guarded(async () => {
+      const results =
+        (await this.redis
+          .pipeline()
+          .get(this.key(roomId, 'floor'))
+          .zrange(this.key(roomId, 'recent'), 0, -1)
+          .exec()) ?? [];
+      for (const [error] of results) if (error) throw error;
+      return results;
+    });
     const floorText = floorResult?.[1] as string | null | undefined;
     if (floorText === null || floorText === undefined) return undefined;
     const floor = Number(floorText);
@@ -241,7 +290,7 @@ export class RedisRoomCache implements RoomCache {
 
   async fillRecentMessages(roomId: string, window: RecentWindow): Promise<void> {
     const pairs = window.messages.flatMap((m) => [m.seq, serializeMessage(m)]);
-    await guarded(() =>
+    await this.guarded(() =>
       FILL_RECENT.run(
         this.redis,
         [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
@@ -251,7 +300,7 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async forgetRecentMessages(roomId: string): Promise<void> {
-    await guarded(() => this.redis.del(this.key(roomId, 'floor'), this.key(roomId, 'recent')));
+    await this.guarded(() => this.redis.del(this.key(roomId, 'floor'), this.key(roomId, 'recent')));
   }
 
   /**
@@ -260,7 +309,7 @@ export class RedisRoomCache implements RoomCache {
    * leaving it out.
    */
   async appendRecentMessage(roomId: string, message: Message): Promise<void> {
-    await guarded(() =>
+    await this.guarded(() =>
       APPEND_RECENT.run(
         this.redis,
         [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
