@@ -16,6 +16,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   AUTHORIZER_ENTRY,
+  FUNCTION_TIMEOUT_SECONDS,
   ROUTE_ENTRIES,
   type RouteKey,
   STORELESS_ROUTES,
@@ -126,7 +127,7 @@ export class ParleyStack extends Stack {
       entry: AUTHORIZER_ENTRY,
       environment: { ...jwtEnvironment, POWERTOOLS_LOG_LEVEL: 'INFO' },
       memorySize: 256,
-      timeout: Duration.seconds(5),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.authorizer),
       logRetention,
     });
     jwtSecret?.grantRead(this.authorizer);
