@@ -4,10 +4,17 @@
  * PARLEY_CACHE=memory, DYNAMODB_ENDPOINT, JWT_SECRET); the dev runner and the end-to-end
  * tests do that, then call this.
  */
+import { DEFAULT_POST_CONCURRENCY } from '../functions/runtime/config.js';
 import { resetRuntime } from '../functions/runtime/deps.js';
 import { useInProcessSender } from '../functions/runtime/senders.js';
 import { directSender } from './direct-sender.js';
-import { type Gateway, type GatewayLog, type HttpFallback, startGateway } from './gateway/index.js';
+import {
+  type Gateway,
+  type GatewayLog,
+  type HttpFallback,
+  type RuntimeLimits,
+  startGateway,
+} from './gateway/index.js';
 import { loadHandlers } from './handlers.js';
 import { buildWebPage, notFound, type WebPage } from './web-server.js';
 
@@ -30,6 +37,15 @@ export interface ParleyServerOptions {
    * AWS. `PARLEY_LOCAL_SENDER` sets the default.
    */
   sender?: 'direct' | 'sdk';
+  /** AWS's limits for the gateway to enforce (local/aws-limits.ts). Default: none. */
+  limits?: RuntimeLimits;
+  /** Where Lambda's own lines go (`Task timed out`). Default: stderr. */
+  platformLog?: (line: string) => void;
+  /**
+   * Serve the virtual connections' control API (`/@virtual/...`) to loopback clients:
+   * dev only, for benchmarks that drive the dev server from another process.
+   */
+  virtualConnections?: boolean;
 }
 
 export interface ParleyServer {
@@ -49,7 +65,14 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
         if (!web.handle(req, res)) return (fallback ?? notFound)(req, res);
       }
     : fallback;
-  const gateway = await startGateway({ ...options, httpFallback, authorizer, routes });
+  const { virtualConnections, ...gatewayOptions } = options;
+  const gateway = await startGateway({
+    ...gatewayOptions,
+    httpFallback,
+    authorizer,
+    routes,
+    virtualControl: virtualConnections ?? false,
+  });
   // With the SDK sender, handlers post through this gateway's @connections API.
   process.env.CALLBACK_URL = gateway.callbackUrl;
   // This one process stands in for every Lambda container API Gateway would run at once,
@@ -59,7 +82,10 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
   // the rest `unavailable` after waiting for one; 28,500-29,400 with 10.
   process.env.PG_POOL_MAX ??= '10';
   const sender = options.sender ?? (process.env.PARLEY_LOCAL_SENDER === 'sdk' ? 'sdk' : 'direct');
-  useInProcessSender(sender === 'direct' ? directSender(gateway) : undefined);
+  // Bounded like the SDK sender's pool, which decides how long a fan-out takes once each
+  // post has a latency.
+  const concurrency = Number(process.env.POST_CONCURRENCY) || DEFAULT_POST_CONCURRENCY;
+  useInProcessSender(sender === 'direct' ? directSender(gateway, { concurrency }) : undefined);
   return {
     gateway,
     web,

@@ -45,6 +45,9 @@ const connectionsShape = {
 
 const connectionsSchema = z.object(connectionsShape);
 
+/** Posts in flight at once per broadcast (`POST_CONCURRENCY`), the sender's pool. */
+export const DEFAULT_POST_CONCURRENCY = 64;
+
 const envSchema = z.object({
   ...databaseShape,
   ...connectionsShape,
@@ -58,7 +61,7 @@ const envSchema = z.object({
   /** The Management API endpoint; else `https://{domainName}/{stage}` from the event. */
   CALLBACK_URL: z.optional(z.string()),
   MAX_MESSAGE_CHARS: positiveInt(4000),
-  POST_CONCURRENCY: positiveInt(64),
+  POST_CONCURRENCY: positiveInt(DEFAULT_POST_CONCURRENCY),
   POST_TIMEOUT_MS: positiveInt(3000),
 });
 
