@@ -51,3 +51,15 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   send_message: CHAT_ROUTE,
   get_history: CHAT_ROUTE,
 };
+
+/**
+ * How long each function may run before Lambda ends it, in seconds: the stack configures
+ * these (lib/parley-function.ts, lib/parley-stack.ts) and the local gateway enforces the
+ * same numbers (`LAMBDA_TIMEOUT_MS`, `PARLEY_AWS_LIMITS`).
+ */
+export const FUNCTION_TIMEOUT_SECONDS = {
+  /** Every route function. */
+  route: 10,
+  /** The $connect authorizer: a token check, nothing more. */
+  authorizer: 5,
+} as const;

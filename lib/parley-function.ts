@@ -21,6 +21,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/route-table.js';
 
 const FUNCTIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'functions');
 
@@ -97,7 +98,7 @@ export class ParleyFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS.route),
       loggingFormat: LoggingFormat.JSON,
       logGroup,
       ...(props.vpc

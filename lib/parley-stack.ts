@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
 import {
   AUTHORIZER_ENTRY,
+  FUNCTION_TIMEOUT_SECONDS,
   ROUTE_ENTRIES,
   ROUTE_NEEDS,
   type RouteKey,
@@ -143,7 +144,7 @@ export class ParleyStack extends Stack {
       entry: AUTHORIZER_ENTRY,
       environment: { ...jwtEnvironment, POWERTOOLS_LOG_LEVEL: 'INFO' },
       memorySize: 256,
-      timeout: Duration.seconds(5),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.authorizer),
       logRetention,
     });
     jwtSecret?.grantRead(this.authorizer);

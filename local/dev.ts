@@ -11,6 +11,7 @@ import { signDevToken } from '../functions/auth/sign-token.js';
 import { logger } from '../functions/runtime/logger.js';
 import { ensureConnectionsTable } from '../functions/stores/dynamodb/table.js';
 import { migrate } from '../functions/stores/postgres/migrate.js';
+import { AwsLimitsError, awsLimitsFromEnv, describeLimits } from './aws-limits.js';
 import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
 import { startEmbeddedDynamo } from './embedded/dynamodb.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
@@ -21,6 +22,8 @@ const say = (message: string) => console.log(`[parley] ${message}`);
 const stops: (() => Promise<void>)[] = [];
 
 async function main() {
+  // First, so a bad value is one line before anything starts.
+  const limits = awsLimitsFromEnv(process.env);
   const dataDir = dataDirFromEnv();
   await mkdir(dataDir, { recursive: true });
   const port = Number(process.env.PORT ?? 3001);
@@ -81,6 +84,9 @@ async function main() {
     port,
     web: true,
     ...durations,
+    limits,
+    // Dev only: lets a benchmark in another process open socketless connections.
+    virtualConnections: true,
     log: (message, fields) =>
       process.env.PARLEY_GATEWAY_LOG === '1'
         ? console.log(`[gateway] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`)
@@ -92,6 +98,8 @@ async function main() {
   const readyMs = Date.now() - started;
   say(`management API: ${server.gateway.callbackUrl}/@connections/{connectionId}`);
   say(`web chat page: ${server.gateway.callbackUrl}/  (pick a name and a room; two tabs chat)`);
+  say(describeLimits(limits));
+  say(`virtual connections (dev only, loopback): ${server.gateway.callbackUrl}/@virtual/...`);
   say('connect as alice (a token for anyone else: npm run token -- bob):');
   console.log(`\n  npx wscat -c "${server.gateway.url}/?token=${token}"\n`);
   say('then send: {"action":"join_room","roomId":"general"}');
@@ -114,6 +122,10 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 main().catch(async (error: unknown) => {
+  if (error instanceof AwsLimitsError) {
+    console.error(`[parley] ${error.message}`);
+    process.exit(2);
+  }
   console.error('[parley] failed to start:', error);
   await shutdown('startup failure');
   process.exit(1);

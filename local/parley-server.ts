@@ -1,15 +1,22 @@
 /**
- * Parley on the local gateway: the real Lambda entries behind the API Gateway emulator.
- * The stores must already be configured in the environment (DATABASE_URL, REDIS_URL or
- * PARLEY_CACHE=memory, DYNAMODB_ENDPOINT, JWT_SECRET); the dev runner and the end-to-end
- * tests do that, then call this.
+ * Parley on the local gateway: the real Lambda entries behind the API Gateway emulator,
+ * and the fan-out worker behind the emulated SQS queue. The stores must already be
+ * configured in the environment (DATABASE_URL, REDIS_URL or PARLEY_CACHE=memory,
+ * DYNAMODB_ENDPOINT, JWT_SECRET); the dev runner and the end-to-end tests do that, then
+ * call this.
  */
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
+import { DEFAULT_POST_CONCURRENCY } from '../functions/runtime/config.js';
 import { resetRuntime } from '../functions/runtime/deps.js';
 import { useInProcessSender } from '../functions/runtime/senders.js';
 import { directSender } from './direct-sender.js';
-import { type Gateway, type GatewayLog, type HttpFallback, startGateway } from './gateway/index.js';
-import { createLambdaContext } from './gateway/lambda-context.js';
+import {
+  type Gateway,
+  type GatewayLog,
+  type HttpFallback,
+  type RuntimeLimits,
+  startGateway,
+} from './gateway/index.js';
 import { loadHandlers } from './handlers.js';
 import { type FanoutQueues, type FanoutQueuesOptions, startFanoutQueues } from './queue/index.js';
 import { buildWebPage, notFound, type WebPage } from './web-server.js';
@@ -35,6 +42,15 @@ export interface ParleyServerOptions {
   sender?: 'direct' | 'sdk';
   /** The fan-out queue's settings; tests shorten them (defaults: the stack's). */
   queue?: Partial<Omit<FanoutQueuesOptions, 'endpoint' | 'invoke' | 'log'>>;
+  /** AWS's limits for the gateway to enforce (local/aws-limits.ts). Default: none. */
+  limits?: RuntimeLimits;
+  /** Where Lambda's own lines go (`Task timed out`). Default: stderr. */
+  platformLog?: (line: string) => void;
+  /**
+   * Serve the virtual connections' control API (`/@virtual/...`) to loopback clients:
+   * dev only, for benchmarks that drive the dev server from another process.
+   */
+  virtualConnections?: boolean;
 }
 
 export interface ParleyServer {
@@ -58,13 +74,25 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
     if (web?.handle(req, res)) return;
     return fallback(req, res);
   };
-  const gateway = await startGateway({ ...options, httpFallback, authorizer, routes });
+  const { virtualConnections, queue, ...gatewayOptions } = options;
+  const gateway = await startGateway({
+    ...gatewayOptions,
+    httpFallback,
+    authorizer,
+    routes,
+    virtualControl: virtualConnections ?? false,
+  });
   const log = options.log ?? ((message, fields) => console.log(`[queue] ${message}`, fields ?? ''));
+  // The worker runs as a Lambda with the stack's timeout, under the gateway's rules: past
+  // it the invocation fails and what it would still post is not delivered.
   queues = startFanoutQueues({
     endpoint: gateway.callbackUrl,
-    invoke: (event) => fanoutWorker(event, createLambdaContext(FANOUT_WORKER.entry)),
+    invoke: (event) =>
+      gateway.lambda.invoke(FANOUT_WORKER.entry, fanoutWorker, event, {
+        timeoutMs: FANOUT_WORKER.timeoutSeconds * 1000,
+      }),
     log,
-    ...options.queue,
+    ...queue,
   });
   // With the SDK sender, handlers post through this gateway's @connections API.
   process.env.CALLBACK_URL = gateway.callbackUrl;
@@ -79,7 +107,10 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
   // the rest `unavailable` after waiting for one; 28,500-29,400 with 10.
   process.env.PG_POOL_MAX ??= '10';
   const sender = options.sender ?? (process.env.PARLEY_LOCAL_SENDER === 'sdk' ? 'sdk' : 'direct');
-  useInProcessSender(sender === 'direct' ? directSender(gateway) : undefined);
+  // Bounded like the SDK sender's pool, which decides how long a fan-out takes once each
+  // post has a latency.
+  const concurrency = Number(process.env.POST_CONCURRENCY) || DEFAULT_POST_CONCURRENCY;
+  useInProcessSender(sender === 'direct' ? directSender(gateway, { concurrency }) : undefined);
   const started = queues;
   return {
     gateway,

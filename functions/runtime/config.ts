@@ -48,6 +48,9 @@ const connectionsShape = {
 
 const connectionsSchema = z.object(connectionsShape);
 
+/** Posts in flight at once per broadcast (`POST_CONCURRENCY`), the sender's pool. */
+export const DEFAULT_POST_CONCURRENCY = 64;
+
 const envSchema = z.object({
   ...databaseShape,
   ...connectionsShape,
@@ -78,7 +81,7 @@ const envSchema = z.object({
       ),
     DEFAULT_LIMITS.maxMessageChars,
   ),
-  POST_CONCURRENCY: positiveInt(64),
+  POST_CONCURRENCY: positiveInt(DEFAULT_POST_CONCURRENCY),
   POST_TIMEOUT_MS: positiveInt(3000),
   /**
    * The fan-out queue (SQS) and its dead-letter queue, which rooms above

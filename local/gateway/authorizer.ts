@@ -32,14 +32,17 @@ export function hasIdentitySources(sources: readonly string[], request: Handshak
   });
 }
 
+/**
+ * Invokes the authorizer (through `invoke`, which runs it as a Lambda invocation) and
+ * evaluates its answer. A failed invocation, a timed-out one included, refuses with 500.
+ */
 export async function runAuthorizer(
-  authorizer: RequestAuthorizerHandler,
+  invoke: (event: Parameters<RequestAuthorizerHandler>[0]) => Promise<APIGatewayAuthorizerResult>,
   event: Parameters<RequestAuthorizerHandler>[0],
-  context: Parameters<RequestAuthorizerHandler>[1],
 ): Promise<AuthorizerOutcome> {
   let result: APIGatewayAuthorizerResult;
   try {
-    result = await authorizer(event, context);
+    result = await invoke(event);
   } catch (error) {
     // The Lambda authorizer convention: throwing exactly 'Unauthorized' means 401.
     if (error instanceof Error && error.message === 'Unauthorized') {

@@ -8,6 +8,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { AuthorizerContext } from '../../functions/shared/apigw-events.js';
+import type { VirtualInbox } from './virtual-connections.js';
 
 /**
  * - `connecting`: the authorizer or $connect is running; the management API answers 410 as
@@ -35,6 +36,8 @@ export interface Connection {
   lastActiveAt: number;
   authorizer: AuthorizerContext | undefined;
   socket: WebSocket | undefined;
+  /** Set on a virtual connection (no socket): it counts what it receives instead. */
+  virtual: VirtualInbox | undefined;
   /** Why the gateway closed it, when the gateway did: becomes the $disconnect status and reason. */
   closeIntent: CloseIntent | undefined;
 }

@@ -105,3 +105,32 @@ export function refuseHandshake(socket: Duplex, status: number): void {
       body,
   );
 }
+
+/**
+ * The handshake of a virtual connection (no socket): what a plain client connecting to
+ * `host` with `?token=` sends, with the headers API Gateway adds.
+ */
+export function virtualHandshake(
+  host: string,
+  token: string | undefined,
+  userAgent: string,
+  now: number,
+): HandshakeRequest {
+  const headers: Record<string, string> = {
+    Host: host,
+    'User-Agent': userAgent,
+    'X-Forwarded-For': '127.0.0.1',
+    'X-Forwarded-Port': host.split(':').pop() ?? '',
+    'X-Forwarded-Proto': 'http',
+    'X-Amzn-Trace-Id': newTraceId(now),
+  };
+  const multiValueHeaders = Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, [value]]),
+  );
+  return {
+    headers,
+    multiValueHeaders,
+    queryStringParameters: token === undefined ? undefined : { token },
+    multiValueQueryStringParameters: token === undefined ? undefined : { token: [token] },
+  };
+}

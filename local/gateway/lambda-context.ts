@@ -7,11 +7,6 @@ import { newAwsRequestId } from './ids.js';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT_ID = '123456789012';
-/**
- * The deadline `getRemainingTimeInMillis` counts down to. API Gateway stops waiting for an
- * integration after 29 s, so no handler behind it usefully runs longer. It is not enforced.
- */
-export const INVOCATION_TIMEOUT_MS = 29_000;
 
 /**
  * Lambda function names allow letters, digits, `-` and `_`; route keys like `$connect` do
@@ -70,16 +65,17 @@ class LocalLambdaContext implements Context {
   readonly logStreamName: string;
   private readonly deadline: number;
 
-  constructor(routeKey: string, now: number) {
+  constructor(routeKey: string, now: number, timeoutMs: number) {
     const names = namesFor(routeKey);
     this.functionName = routeKey;
     this.invokedFunctionArn = names.invokedFunctionArn;
     this.awsRequestId = newAwsRequestId();
     this.logGroupName = names.logGroupName;
     this.logStreamName = logStreamFor(now);
-    this.deadline = now + INVOCATION_TIMEOUT_MS;
+    this.deadline = now + timeoutMs;
   }
 
+  /** Counts down the function's timeout: the one the gateway enforces, when it does. */
   getRemainingTimeInMillis(): number {
     return Math.max(0, this.deadline - Date.now());
   }
@@ -91,6 +87,7 @@ class LocalLambdaContext implements Context {
   succeed(): void {}
 }
 
-export function createLambdaContext(routeKey: string, now = Date.now()): Context {
-  return new LocalLambdaContext(routeKey, now);
+/** A context for one invocation of `routeKey`'s function, whose timeout is `timeoutMs`. */
+export function createLambdaContext(routeKey: string, now: number, timeoutMs: number): Context {
+  return new LocalLambdaContext(routeKey, now, timeoutMs);
 }

@@ -4,10 +4,14 @@
  * unchanged: errors carry `x-amzn-ErrorType`, which the SDK turns into `GoneException` and
  * friends with the right `$metadata.httpStatusCode`.
  *
- * Requests are not authenticated: the SDK's SigV4 signature is accepted unchecked.
+ * Every call meets the account's quota and the call's latency (`CallbackLimits`), as the
+ * in-process posts do. Requests are not authenticated: the SDK's SigV4 signature is
+ * accepted unchecked.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallbackLimits } from './callback-limits.js';
 import type { Connection, ConnectionRegistry } from './connection-registry.js';
+import { readBody, sendJson } from './http-io.js';
 import { newAwsRequestId } from './ids.js';
 import { MAX_MESSAGE_BYTES } from './limits.js';
 
@@ -19,6 +23,8 @@ export interface ConnectionControl {
   post(connection: Connection, data: string): Promise<void>;
   /** Starts closing the connection; $disconnect follows when the socket has closed. */
   delete(connection: Connection): void;
+  /** The caller hung up while the call waited its latency: nothing was done. */
+  dropped(connectionId: string, method: string): void;
 }
 
 /** The connection id in a management API path, URL-decoded; `undefined` for other paths. */
@@ -40,6 +46,7 @@ export async function handleManagementRequest(
   connectionId: string,
   registry: ConnectionRegistry,
   control: ConnectionControl,
+  limits: CallbackLimits,
 ): Promise<void> {
   res.setHeader('x-amzn-RequestId', newAwsRequestId());
   const method = req.method ?? 'GET';
@@ -51,6 +58,7 @@ export async function handleManagementRequest(
   }
   if (method === 'POST') {
     const body = await readBody(req, MAX_MESSAGE_BYTES);
+    if (!(await passLimits(res, limits, () => control.dropped(connectionId, method)))) return;
     const connection = registry.getOpen(connectionId);
     if (!connection) return sendGone(res);
     if (body === 'too-large') {
@@ -66,6 +74,7 @@ export async function handleManagementRequest(
     return;
   }
   req.resume();
+  if (!(await passLimits(res, limits, () => control.dropped(connectionId, method)))) return;
   const connection = registry.getOpen(connectionId);
   if (!connection) return sendGone(res);
   if (method === 'DELETE') {
@@ -82,6 +91,32 @@ export async function handleManagementRequest(
   });
 }
 
+/**
+ * Takes the call from the account's quota, then waits its latency. False when the call ends
+ * there: throttled (429 `LimitExceededException`, which the SDK raises, retrying first), or
+ * its client hung up while it waited (a Lambda past its timeout, whose requests are
+ * destroyed): then nothing is delivered.
+ */
+async function passLimits(
+  res: ServerResponse,
+  limits: CallbackLimits,
+  dropped: () => void,
+): Promise<boolean> {
+  const admitted = limits.admit();
+  if (limits.latency.enabled) {
+    await limits.latency.wait();
+    if (res.destroyed || !res.socket || res.socket.destroyed) {
+      dropped();
+      return false;
+    }
+  }
+  if (!admitted) {
+    sendError(res, 429, 'LimitExceededException', 'Rate exceeded');
+    return false;
+  }
+  return true;
+}
+
 function sendGone(res: ServerResponse): void {
   sendError(res, 410, 'GoneException', 'Gone');
 }
@@ -89,31 +124,4 @@ function sendGone(res: ServerResponse): void {
 function sendError(res: ServerResponse, status: number, errorType: string, message: string): void {
   res.setHeader('x-amzn-ErrorType', errorType);
   sendJson(res, status, { message });
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res
-    .writeHead(status, {
-      'Content-Type': 'application/json',
-      'Content-Length': String(Buffer.byteLength(body)),
-    })
-    .end(body);
-}
-
-/**
- * Reads the request body, or reports it as too large past `limit` bytes. The rest of an
- * oversized body is drained rather than buffered, so the client still gets the 413.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

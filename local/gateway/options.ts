@@ -3,16 +3,45 @@
  * WebSocket stage.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/route-table.js';
 import type {
   RequestAuthorizerHandler,
   WebSocketHandler,
 } from '../../functions/shared/apigw-events.js';
+import type { BatchOptions, BatchResult } from './in-process-posts.js';
+import type { LambdaRunner } from './lambda-runner.js';
+import type { LatencyRange } from './latency.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTION_MS } from './limits.js';
+import type { ThrottleLimits } from './token-bucket.js';
+import type { VirtualConnections } from './virtual-connections.js';
 
 export type GatewayLog = (msg: string, fields?: Record<string, unknown>) => void;
 
 /** May return a promise; the gateway answers 500 if it rejects (or the call throws). */
 export type HttpFallback = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/**
+ * AWS's runtime limits, each off unless given (local/aws-limits.ts reads them from the
+ * environment, with AWS's numbers under `PARLEY_AWS_LIMITS=1`).
+ */
+export interface RuntimeLimits {
+  /**
+   * Added to every `@connections` call, over HTTP and in-process alike: fixed
+   * (`minMs === maxMs`) or uniform over the range. AWS: 10-50 ms from a Lambda.
+   */
+  postLatencyMs?: LatencyRange;
+  /**
+   * The account's request quota, a token bucket over every `@connections` call (POST, GET,
+   * DELETE): over it a call answers 429 `LimitExceededException`. AWS: 10,000/s, burst 5,000.
+   */
+  accountThrottle?: ThrottleLimits;
+  /**
+   * When set, every invocation is ended at its function's timeout as Lambda ends it (see
+   * `LambdaRunner`): 10 s for route functions and 5 s for the authorizer, as the stack
+   * configures them, or `timeoutMs` for every function.
+   */
+  lambdaTimeouts?: { timeoutMs?: number };
+}
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -48,6 +77,18 @@ export interface GatewayOptions {
    * format, 16 base64 characters.
    */
   connectionIdFactory?: () => string;
+  /** AWS's limits to enforce. Default: none (see `RuntimeLimits`). */
+  limits?: RuntimeLimits;
+  /**
+   * Where Lambda's own lines go (`{requestId} Task timed out after 10.00 seconds`), apart
+   * from the gateway's log so that they show whatever that is set to. Default: stderr.
+   */
+  platformLog?: (line: string) => void;
+  /**
+   * Serve the virtual connections' control API (`/@virtual/...`) to loopback clients.
+   * Dev only: it lets any local process open connections and send frames. Default false.
+   */
+  virtualControl?: boolean;
 }
 
 export interface Gateway {
@@ -58,16 +99,30 @@ export interface Gateway {
   port: number;
   /**
    * What `POST /@connections/{id}` does, without the HTTP round trip, for handlers that run
-   * in this process: 'gone' when the connection is not open (the 410 case); throws on a
-   * payload over 128 KB (the 413 case).
+   * in this process, under the same limits: 'gone' when the connection is not open (the
+   * 410 case); throws errors shaped like the SDK's on a payload over 128 KB
+   * (`PayloadTooLargeException`, 413) and when throttled (`LimitExceededException`, 429),
+   * and a `LambdaTimeoutError` for a post from an invocation past its timeout.
    */
   postToConnection(connectionId: string, data: string): Promise<'sent' | 'gone'>;
   /**
-   * The same post to many connections at once, resolving with those that were gone (or
-   * closed under the send) once every send has been written. One promise for the batch
-   * rather than one per connection: in a room of thousands those were most of the cost.
+   * The same post to many connections, each one call under the limits, resolving once every
+   * post has completed with those that were gone (or closed under the send) and those the
+   * account's quota throttled. One promise for the batch rather than one per connection: in
+   * a room of thousands those were most of the cost.
    */
-  postToConnections(connectionIds: readonly string[], data: Buffer): Promise<{ gone: string[] }>;
+  postToConnections(
+    connectionIds: readonly string[],
+    data: Buffer,
+    options?: BatchOptions,
+  ): Promise<BatchResult>;
+  /**
+   * Runs handlers as Lambda invocations under the gateway's timeouts, for other emulated
+   * event sources (a queue's worker functions): see `LambdaRunner.invoke`.
+   */
+  lambda: LambdaRunner;
+  /** Socketless connections that count what they receive: see `VirtualConnections`. */
+  virtual: VirtualConnections;
   /** Closes every connection with 1001 (awaiting each $disconnect), then the server. */
   close(): Promise<void>;
 }
@@ -85,6 +140,11 @@ export interface ResolvedOptions {
   log: GatewayLog;
   httpFallback: HttpFallback | undefined;
   connectionIdFactory: (() => string) | undefined;
+  limits: RuntimeLimits;
+  platformLog: (line: string) => void;
+  virtualControl: boolean;
+  /** A function's configured timeout when it is invoked without one. */
+  functionTimeoutMs: (functionName: string) => number;
 }
 
 const defaultLog: GatewayLog = (msg, fields) => {
@@ -105,5 +165,18 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     log: options.log ?? defaultLog,
     httpFallback: options.httpFallback,
     connectionIdFactory: options.connectionIdFactory,
+    limits: options.limits ?? {},
+    platformLog: options.platformLog ?? ((line) => console.error(line)),
+    virtualControl: options.virtualControl ?? false,
+    functionTimeoutMs: defaultFunctionTimeoutMs,
   };
+}
+
+/** The timeouts the stack gives each function (functions/route-table.ts). */
+function defaultFunctionTimeoutMs(functionName: string): number {
+  const seconds =
+    functionName === 'authorizer'
+      ? FUNCTION_TIMEOUT_SECONDS.authorizer
+      : FUNCTION_TIMEOUT_SECONDS.route;
+  return seconds * 1000;
 }

@@ -3,15 +3,19 @@
  * $connect first, then route selection for every frame, then $disconnect) and whose plain
  * requests are the `@connections` management API.
  *
- * Handlers run in-process. Frames from one connection are dispatched as they arrive, without
- * waiting for the previous invocation, because API Gateway does not serialize them either.
+ * Handlers run in-process, each call as a Lambda invocation (`LambdaRunner`: its context,
+ * and its timeout when enforced). Frames from one connection are dispatched as they arrive,
+ * without waiting for the previous invocation, because API Gateway does not serialize them
+ * either. Every `@connections` call, over HTTP or in-process, meets the same limits
+ * (`CallbackLimits`). Virtual connections (no socket) share every path but the socket.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
-import type { WebSocketEvent, WebSocketHandler } from '../../functions/shared/apigw-events.js';
+import type { WebSocketHandler } from '../../functions/shared/apigw-events.js';
 import { hasIdentitySources, runAuthorizer } from './authorizer.js';
+import { CallbackLimits } from './callback-limits.js';
 import type { CloseIntent, Connection } from './connection-registry.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import {
@@ -23,20 +27,31 @@ import {
   connectMethodArn,
   type HandshakeRequest,
 } from './events.js';
-import { isValidUpgrade, parseHandshake, refuseHandshake, sourceIpOf } from './handshake.js';
+import {
+  isValidUpgrade,
+  parseHandshake,
+  refuseHandshake,
+  sourceIpOf,
+  virtualHandshake,
+} from './handshake.js';
 import { newConnectionId, newGatewayId } from './ids.js';
-import { createLambdaContext, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './lambda-context.js';
+import { InProcessPosts } from './in-process-posts.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './lambda-context.js';
+import { LambdaRunner, LambdaTimeoutError } from './lambda-runner.js';
 import {
   CLOSE,
   CLOSE_HANDSHAKE_TIMEOUT_MS,
   FrameMeter,
   type FrameViolation,
+  MAX_FRAME_BYTES,
   MAX_MESSAGE_BYTES,
 } from './limits.js';
 import { connectionIdFromPath, handleManagementRequest } from './management-api.js';
 import type { Gateway, GatewayOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { selectRoute } from './route-selection.js';
+import { pooled, VirtualConnections, type VirtualInbox } from './virtual-connections.js';
+import { isVirtualControlPath, VirtualControl } from './virtual-control.js';
 
 const VIOLATION_CLOSE: Record<FrameViolation, CloseIntent> = {
   'frame-too-big': CLOSE.frameTooBig,
@@ -45,6 +60,9 @@ const VIOLATION_CLOSE: Record<FrameViolation, CloseIntent> = {
 };
 
 /** `$disconnect` reasons for client-side closes that carry none, as AWS words them. */
+/** The `User-Agent` a virtual connection's events carry. */
+const VIRTUAL_USER_AGENT = 'parley-virtual-connection';
+
 const DEFAULT_CLOSE_REASONS: Record<number, string> = {
   1000: 'Connection Closed Normally',
   1001: 'Going away',
@@ -73,6 +91,19 @@ function errorFields(error: unknown): Record<string, unknown> {
     : { error: String(error) };
 }
 
+/** `what threw` or `what timed out` (Lambda has logged its own line for a timeout). */
+function failure(what: string, error: unknown): string {
+  return `${what} ${error instanceof LambdaTimeoutError ? 'timed out' : 'threw'}`;
+}
+
+/** A timeout's fields are Lambda's line, already logged: only the stack of a throw adds. */
+function failureFields(error: unknown): Record<string, unknown> {
+  return error instanceof LambdaTimeoutError ? {} : errorFields(error);
+}
+
+/** A client's own close of a virtual connection: 1000, as a browser's `close()` sends. */
+const VIRTUAL_CLIENT_CLOSE: CloseIntent = { code: 1000, reason: 'Connection Closed Normally' };
+
 type ConnectDecision =
   | { accept: true; protocol: string | undefined }
   | { accept: false; status: number };
@@ -88,12 +119,47 @@ class LocalGateway {
   private readonly lifecycles = new Set<Promise<void>>();
   /** The sub-protocol $connect chose, per upgrade request, for `handleProtocols`. */
   private readonly chosenProtocols = new WeakMap<IncomingMessage, string>();
+  private readonly limits: CallbackLimits;
+  private readonly lambda: LambdaRunner;
+  private readonly posts: InProcessPosts;
+  private readonly virtual: VirtualConnections;
+  private readonly virtualControl: VirtualControl | undefined;
   private closing = false;
+  /** The port listened on (the option may be 0): virtual connections' `domainName`. */
+  private boundPort = 0;
 
   constructor(options: GatewayOptions) {
     this.options = resolveOptions(options);
     this.api = { apiId: this.options.apiId, stage: this.options.stage };
     this.routeKeys = new Set(Object.keys(this.options.routes));
+    const { limits } = this.options;
+    this.limits = new CallbackLimits({
+      postLatencyMs: limits.postLatencyMs,
+      throttle: limits.accountThrottle,
+    });
+    this.lambda = new LambdaRunner({
+      enforceTimeouts: limits.lambdaTimeouts !== undefined,
+      timeoutOverrideMs: limits.lambdaTimeouts?.timeoutMs,
+      timeoutFor: this.options.functionTimeoutMs,
+      platformLog: this.options.platformLog,
+    });
+    this.posts = new InProcessPosts(
+      {
+        getOpen: (id) => this.registry.getOpen(id),
+        write: (connection, data, done) => this.write(connection, data, done),
+      },
+      this.limits,
+      this.lambda,
+    );
+    this.virtual = new VirtualConnections({
+      open: (token) => this.openVirtual(token),
+      send: (id, frame) => this.sendVirtual(id, frame),
+      close: (id) => this.closeVirtual(id, VIRTUAL_CLIENT_CLOSE),
+      inbox: (id) => this.registry.get(id)?.virtual,
+    });
+    this.virtualControl = this.options.virtualControl
+      ? new VirtualControl(this.virtual)
+      : undefined;
     // ws 8.23 reads `closeTimeout` (how long a server-initiated close waits for the client's
     // close frame) but @types/ws does not declare it yet, hence the widened options object.
     const wsOptions: ServerOptions & { closeTimeout: number } = {
@@ -124,26 +190,38 @@ class LocalGateway {
       });
     });
     const { port } = this.server.address() as AddressInfo;
+    this.boundPort = port;
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
     this.options.log('gateway listening', { url: `ws://${host}:${port}` });
     return {
       url: `ws://${host}:${port}`,
       callbackUrl: `http://${host}:${port}`,
       port,
-      postToConnection: (connectionId, data) => this.postDirect(connectionId, data),
-      postToConnections: (connectionIds, data) => this.postManyDirect(connectionIds, data),
+      postToConnection: (connectionId, data) => this.posts.postToConnection(connectionId, data),
+      postToConnections: (connectionIds, data, options) =>
+        this.posts.postToConnections(connectionIds, data, options),
+      lambda: this.lambda,
+      virtual: this.virtual,
       close: () => this.close(),
     };
   }
 
   private async close(): Promise<void> {
     this.closing = true;
+    this.virtualControl?.close();
+    // Virtual connections first, a pool at a time: 100,000 $disconnects at once would
+    // each hold a store request open together.
+    const virtual = this.registry.all().filter((c) => c.virtual && c.state === 'open');
+    await pooled(virtual.length, undefined, async (i) => {
+      await this.closeVirtual((virtual[i] as Connection).id, CLOSE.goingAway);
+    });
     for (const connection of this.registry.all()) {
       this.closeConnection(connection, CLOSE.goingAway);
     }
     // Connections still in $connect finish it, see `closing`, and end too; loop until quiet.
     while (this.lifecycles.size > 0) await Promise.allSettled([...this.lifecycles]);
     this.wss.close();
+    this.lambda.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections(); // idle keep-alive sockets from management API clients
@@ -167,6 +245,13 @@ class LocalGateway {
   // ---- HTTP: the management API, else the fallback -------------------------------------
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const control = this.virtualControl;
+    if (control && isVirtualControlPath(req.url)) {
+      control
+        .handle(req, res)
+        .catch((error: unknown) => this.failRequest('virtual connections API request', res, error));
+      return;
+    }
     const connectionId = connectionIdFromPath(req.url);
     if (connectionId === undefined) {
       const fallback = this.options.httpFallback;
@@ -174,11 +259,7 @@ class LocalGateway {
         // A failing fallback must not take the gateway (and every connection) down with it.
         Promise.resolve()
           .then(() => fallback(req, res))
-          .catch((error: unknown) => {
-            this.options.log('HTTP fallback failed', errorFields(error));
-            if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-            res.end(JSON.stringify({ message: 'Internal server error' }));
-          });
+          .catch((error: unknown) => this.failRequest('HTTP fallback', res, error));
       } else {
         req.resume();
         res.writeHead(404, { 'Content-Type': 'application/json' });
@@ -186,53 +267,28 @@ class LocalGateway {
       }
       return;
     }
-    handleManagementRequest(req, res, connectionId, this.registry, {
-      post: (connection, data) => this.post(connection, data),
-      delete: (connection) => this.closeConnection(connection, CLOSE.deleted),
-    }).catch((error: unknown) => {
-      this.options.log('management API request failed', errorFields(error));
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: 'Internal server error' }));
-    });
+    handleManagementRequest(
+      req,
+      res,
+      connectionId,
+      this.registry,
+      {
+        post: (connection, data) => this.post(connection, data),
+        delete: (connection) => this.closeConnection(connection, CLOSE.deleted),
+        dropped: (connectionId, method) =>
+          this.options.log('@connections call dropped: its client hung up', {
+            connectionId,
+            method,
+          }),
+      },
+      this.limits,
+    ).catch((error: unknown) => this.failRequest('management API request', res, error));
   }
 
-  private async postDirect(connectionId: string, data: string): Promise<'sent' | 'gone'> {
-    if (Buffer.byteLength(data) > MAX_MESSAGE_BYTES) throw payloadTooLarge();
-    const connection = this.registry.getOpen(connectionId);
-    if (!connection) return 'gone';
-    try {
-      await this.post(connection, data);
-      return 'sent';
-    } catch {
-      return 'gone'; // the socket closed under the send
-    }
-  }
-
-  private postManyDirect(
-    connectionIds: readonly string[],
-    data: Buffer,
-  ): Promise<{ gone: string[] }> {
-    if (data.length > MAX_MESSAGE_BYTES) return Promise.reject(payloadTooLarge());
-    const gone: string[] = [];
-    let pending = 1; // held until every send has been started
-    return new Promise((resolve) => {
-      const settle = () => {
-        if (--pending === 0) resolve({ gone });
-      };
-      for (const id of connectionIds) {
-        const connection = this.registry.getOpen(id);
-        if (!connection) {
-          gone.push(id);
-          continue;
-        }
-        pending++;
-        this.write(connection, data, (error) => {
-          if (error) gone.push(id); // the socket closed under the send
-          settle();
-        });
-      }
-      settle();
-    });
+  private failRequest(what: string, res: ServerResponse, error: unknown): void {
+    this.options.log(`${what} failed`, errorFields(error));
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ message: 'Internal server error' }));
   }
 
   private post(connection: Connection, data: string | Buffer): Promise<void> {
@@ -247,8 +303,19 @@ class LocalGateway {
     data: string | Buffer,
     done: (error?: Error) => void,
   ): void {
+    if (connection.state !== 'open') {
+      done(new Error('gone'));
+      return;
+    }
+    const inbox = connection.virtual;
+    if (inbox) {
+      connection.lastActiveAt = Date.now();
+      this.virtual.receive(connection, inbox, data);
+      done();
+      return;
+    }
     const socket = connection.socket;
-    if (!socket || connection.state !== 'open') {
+    if (!socket) {
       done(new Error('gone'));
       return;
     }
@@ -275,20 +342,12 @@ class LocalGateway {
     const now = Date.now();
     const sourceIp = sourceIpOf(req);
     const request = parseHandshake(req, sourceIp, now);
-    const connection: Connection = {
-      id: (this.options.connectionIdFactory ?? newConnectionId)(),
-      connectedAt: now,
+    const connection = this.addConnection(
+      now,
       sourceIp,
-      userAgent: req.headers['user-agent'],
-      domainName: req.headers.host ?? `${this.options.host}:${String(this.options.port)}`,
-      state: 'connecting',
-      lastActiveAt: now,
-      authorizer: undefined,
-      socket: undefined,
-      closeIntent: undefined,
-    };
-    this.registry.add(connection);
-
+      req.headers['user-agent'],
+      req.headers.host ?? this.hostAndPort(),
+    );
     const decision = await this.decideConnect(connection, request, now);
     if (!decision.accept) {
       this.registry.remove(connection.id);
@@ -313,6 +372,35 @@ class LocalGateway {
     if (!upgraded) await this.end(connection, { code: 1006, reason: '' }, done);
   }
 
+  /** A new connection, registered as connecting: the management API answers 410 for it. */
+  private addConnection(
+    now: number,
+    sourceIp: string,
+    userAgent: string | undefined,
+    domainName: string,
+  ): Connection {
+    const connection: Connection = {
+      id: (this.options.connectionIdFactory ?? newConnectionId)(),
+      connectedAt: now,
+      sourceIp,
+      userAgent,
+      domainName,
+      state: 'connecting',
+      lastActiveAt: now,
+      authorizer: undefined,
+      socket: undefined,
+      virtual: undefined,
+      closeIntent: undefined,
+    };
+    this.registry.add(connection);
+    return connection;
+  }
+
+  /** `host:port` as a client without a Host header would have reached the gateway. */
+  private hostAndPort(): string {
+    return `${this.options.host}:${String(this.boundPort || this.options.port)}`;
+  }
+
   private async decideConnect(
     connection: Connection,
     request: HandshakeRequest,
@@ -327,12 +415,15 @@ class LocalGateway {
       }
       const methodArn = connectMethodArn(this.api, LOCAL_REGION, LOCAL_ACCOUNT_ID);
       const event = buildAuthorizerEvent(this.api, connection, request, requestId, now, methodArn);
-      const outcome = await runAuthorizer(authorizer, event, createLambdaContext('authorizer'));
+      const outcome = await runAuthorizer(
+        (input) => this.lambda.invoke('authorizer', authorizer, input),
+        event,
+      );
       if (!outcome.allowed) {
         const fields = { connectionId: connection.id, status: outcome.status };
         log('authorizer refused the connection', {
           ...fields,
-          ...(outcome.error === undefined ? {} : errorFields(outcome.error)),
+          ...(outcome.error === undefined ? {} : failureFields(outcome.error)),
         });
         return { accept: false, status: outcome.status };
       }
@@ -343,7 +434,8 @@ class LocalGateway {
     if (!handler) return { accept: true, protocol: undefined };
     const event = buildConnectEvent(this.api, connection, request, requestId, now);
     try {
-      const result = await handler(event, createLambdaContext('$connect'));
+      // A failed invocation, a timed-out one included, refuses the handshake.
+      const result = await this.lambda.invoke('$connect', handler, event);
       const status = result?.statusCode;
       if (typeof status !== 'number' || status < 200 || status > 299) {
         log('$connect refused the connection', { connectionId: connection.id, status });
@@ -351,7 +443,10 @@ class LocalGateway {
       }
       return { accept: true, protocol: headerValue(result.headers, 'sec-websocket-protocol') };
     } catch (error) {
-      log('$connect threw: 500', { connectionId: connection.id, ...errorFields(error) });
+      log(`${failure('$connect', error)}: 500`, {
+        connectionId: connection.id,
+        ...failureFields(error),
+      });
       return { accept: false, status: 500 };
     }
   }
@@ -382,7 +477,7 @@ class LocalGateway {
     ws.on('message', (data, isBinary) => {
       if (connection.state !== 'open') return; // closing: drop what is still in flight
       if (isBinary) return this.closeConnection(connection, CLOSE.binary);
-      this.dispatch(connection, rawDataToString(data));
+      void this.dispatch(connection, rawDataToString(data));
     });
     ws.on('error', (error) => {
       this.options.log('websocket error', { connectionId: connection.id, ...errorFields(error) });
@@ -401,48 +496,115 @@ class LocalGateway {
 
   /** Starts a server-side close; the first reason given is the one $disconnect reports. */
   private closeConnection(connection: Connection, intent: CloseIntent): void {
-    if (connection.state !== 'open' || !connection.socket) return;
+    if (connection.state !== 'open') return;
+    if (connection.virtual) {
+      void this.closeVirtual(connection.id, intent);
+      return;
+    }
+    if (!connection.socket) return;
     connection.state = 'closing';
     connection.closeIntent = intent;
     connection.socket.close(intent.code, intent.reason);
   }
 
-  private dispatch(connection: Connection, body: string): void {
+  /** Runs the frame's route; resolves once its invocation has ended, whatever the outcome. */
+  private dispatch(connection: Connection, body: string): Promise<void> {
     const routeKey = selectRoute(body, this.routeKeys);
     const handler: WebSocketHandler | undefined =
       routeKey === undefined ? undefined : this.options.routes[routeKey];
     if (routeKey === undefined || !handler) {
       this.sendFrame(connection, gatewayErrorFrame('Forbidden', connection.id, newGatewayId()));
-      return;
+      return Promise.resolve();
     }
     const event = buildMessageEvent(this.api, connection, routeKey, body, Date.now());
     // No route responses are configured, so what a MESSAGE handler returns goes nowhere, as
-    // on AWS; only a failure is visible to the client.
-    this.invoke(handler, event, routeKey).catch((error: unknown) => {
-      this.options.log(`${routeKey} threw`, { connectionId: connection.id, ...errorFields(error) });
-      const frame = gatewayErrorFrame(
-        'Internal server error',
-        connection.id,
-        event.requestContext.requestId,
-      );
-      this.sendFrame(connection, frame);
-    });
+    // on AWS; only a failure (a throw, or the timeout) is visible to the client.
+    return this.lambda.invoke(routeKey, handler, event).then(
+      () => undefined,
+      (error: unknown) => {
+        this.options.log(failure(routeKey, error), {
+          connectionId: connection.id,
+          ...failureFields(error),
+        });
+        const frame = gatewayErrorFrame(
+          'Internal server error',
+          connection.id,
+          event.requestContext.requestId,
+        );
+        this.sendFrame(connection, frame);
+      },
+    );
   }
 
-  private async invoke(
-    handler: WebSocketHandler,
-    event: WebSocketEvent,
-    routeKey: string,
-  ): Promise<void> {
-    await handler(event, createLambdaContext(routeKey));
-  }
-
+  /** A frame from the gateway itself (an error), written straight to the connection. */
   private sendFrame(connection: Connection, frame: string): void {
-    if (connection.state !== 'open') return;
-    connection.socket?.send(frame, (error) => {
-      if (error)
+    this.write(connection, frame, (error) => {
+      if (error && connection.state === 'open') {
         this.options.log('send failed', { connectionId: connection.id, error: error.message });
+      }
     });
+  }
+
+  // ---- Virtual connections --------------------------------------------------------------
+
+  /** A socketless connection through the same authorizer and $connect as an upgrade. */
+  private openVirtual(
+    token: string | undefined,
+  ): Promise<{ connectionId: string } | { status: number }> {
+    return new Promise((resolve) => {
+      this.track(async (done) => {
+        if (this.closing) {
+          resolve({ status: 503 });
+          return done();
+        }
+        const now = Date.now();
+        const domainName = this.hostAndPort();
+        const connection = this.addConnection(now, '127.0.0.1', VIRTUAL_USER_AGENT, domainName);
+        const request = virtualHandshake(domainName, token, VIRTUAL_USER_AGENT, now);
+        const decision = await this.decideConnect(connection, request, now).catch(() => ({
+          accept: false as const,
+          status: 500,
+        }));
+        if (!decision.accept) {
+          this.registry.remove(connection.id);
+          resolve({ status: decision.status });
+          return done();
+        }
+        if (this.closing) {
+          resolve({ status: 503 });
+          return this.end(connection, CLOSE.goingAway, done);
+        }
+        const inbox: VirtualInbox = { received: 0, done };
+        connection.virtual = inbox;
+        connection.state = 'open';
+        resolve({ connectionId: connection.id });
+      });
+    });
+  }
+
+  /** A frame from a virtual connection, under a client's frame limit; false if not open. */
+  private async sendVirtual(connectionId: string, frame: string): Promise<boolean> {
+    const connection = this.registry.getOpen(connectionId);
+    if (!connection?.virtual) return false;
+    connection.lastActiveAt = Date.now();
+    // Sent unfragmented, so one frame: over 32 KB a client's connection is closed (1009).
+    if (Buffer.byteLength(frame) > MAX_FRAME_BYTES) {
+      await this.closeVirtual(connectionId, CLOSE.frameTooBig);
+      return true;
+    }
+    await this.dispatch(connection, frame);
+    return true;
+  }
+
+  /** Closes a virtual connection; resolves once its $disconnect has run. False if not open. */
+  private async closeVirtual(connectionId: string, intent: CloseIntent): Promise<boolean> {
+    const connection = this.registry.getOpen(connectionId);
+    const inbox = connection?.virtual;
+    if (!connection || !inbox) return false;
+    connection.state = 'closing';
+    connection.closeIntent = intent;
+    await this.end(connection, intent, inbox.done);
+    return true;
   }
 
   /** The connection is gone: forget it, run $disconnect (best effort), end its lifecycle. */
@@ -453,10 +615,14 @@ class LocalGateway {
     try {
       if (handler) {
         const event = buildDisconnectEvent(this.api, connection, intent, Date.now());
-        await handler(event, createLambdaContext('$disconnect'));
+        await this.lambda.invoke('$disconnect', handler, event);
       }
     } catch (error) {
-      this.options.log('$disconnect threw', { connectionId: connection.id, ...errorFields(error) });
+      // As on AWS, a failed (or timed-out) $disconnect is only logged: the connection is gone.
+      this.options.log(failure('$disconnect', error), {
+        connectionId: connection.id,
+        ...failureFields(error),
+      });
     } finally {
       done();
     }
@@ -481,9 +647,4 @@ function headerValue(
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return new LocalGateway(options).listen();
-}
-
-/** What `POST /@connections/{id}` answers 413 with: over API Gateway's 128 KB message limit. */
-function payloadTooLarge(): Error {
-  return Object.assign(new Error('Message too long'), { name: 'PayloadTooLargeException' });
 }

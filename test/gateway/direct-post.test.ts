@@ -51,7 +51,7 @@ describe('postToConnection', () => {
     expect(result.gone.sort()).toEqual([thirdId, 'AAAAAAAAAAAAAAAAAAAA'].sort());
     expect(await first.message(1)).toBe('{"many":1}');
     expect(await second.message(1)).toBe('{"many":1}');
-    expect(await gateway.postToConnections([], frame)).toEqual({ gone: [] });
+    expect(await gateway.postToConnections([], frame)).toEqual({ gone: [], throttled: [] });
     await expect(
       gateway.postToConnections([firstId], Buffer.alloc(128 * 1024 + 1, 'x')),
     ).rejects.toMatchObject({ name: 'PayloadTooLargeException' });

@@ -2,7 +2,9 @@
  * Test helpers for the local gateway: handlers that record what they receive, WebSocket
  * clients that can be awaited, and the real management API client.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { afterEach, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type {
   Context,
@@ -10,6 +12,7 @@ import type {
   WebSocketHandler,
   WebSocketResult,
 } from '../../functions/shared/apigw-events.js';
+import { type Gateway, type GatewayOptions, startGateway } from '../../local/gateway/index.js';
 
 export interface Invocation {
   event: WebSocketEvent;
@@ -165,3 +168,33 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 }
 
 export const silentLog = (): void => {};
+
+/**
+ * One gateway per test: `start` closes the one before, and after each test the last is
+ * closed and real timers and mocked globals are restored.
+ */
+export function gatewayPerTest(): (options: GatewayOptions) => Promise<Gateway> {
+  let current: Gateway | undefined;
+  afterEach(async () => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+    await current?.close();
+    current = undefined;
+  });
+  return async (options) => {
+    await current?.close();
+    current = await startGateway(options);
+    return current;
+  };
+}
+
+/** Resolves when the next HTTP request reaches a server in this process. */
+export function nextServerRequest(): Promise<void> {
+  return new Promise((resolve) => {
+    const onStart = () => {
+      diagnostics.unsubscribe('http.server.request.start', onStart);
+      resolve();
+    };
+    diagnostics.subscribe('http.server.request.start', onStart);
+  });
+}

@@ -7,7 +7,11 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { inject } from 'vitest';
 import { signDevToken } from '../../functions/auth/sign-token.js';
 import { resetRuntime } from '../../functions/runtime/deps.js';
-import { type ParleyServer, startParleyServer } from '../../local/parley-server.js';
+import {
+  type ParleyServer,
+  type ParleyServerOptions,
+  startParleyServer,
+} from '../../local/parley-server.js';
 import { ChatClient } from './chat-client.js';
 import { uid } from './services.js';
 
@@ -26,7 +30,10 @@ export interface TestParley {
 
 export async function startTestParley(
   env: Record<string, string> = {},
-  options: { idleTimeoutMs?: number; sender?: 'direct' | 'sdk'; web?: boolean } = {},
+  options: Pick<
+    ParleyServerOptions,
+    'idleTimeoutMs' | 'sender' | 'web' | 'limits' | 'platformLog' | 'virtualConnections'
+  > = {},
 ): Promise<TestParley> {
   const redisPrefix = `${uid('e2e')}:`;
   Object.assign(process.env, {
