@@ -65,6 +65,7 @@ async function runDelivery(
   const retries = budget.retriesInInvocation ?? RETRY_WAITS_MS.length;
   const outcome: JobOutcome = { posted: 0, gone: 0, failed: 0, requeued: 0, deadLettered: 0 };
   let pending: RoomConnection[] = job.to;
+  const gone: RoomConnection[] = [];
   let failedTry = false;
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) {
@@ -73,16 +74,34 @@ async function runDelivery(
       await sleep(wait);
     }
     const paced = await pacedBroadcast(deps, pending, job.frame, budget, sleep);
-    await cleanUpGone(deps, job.roomId, paced.gone);
-    outcome.gone += paced.gone.length;
+    gone.push(...paced.gone);
     outcome.posted += paced.posted;
     outcome.failed += paced.failed;
     if (paced.retry.length > 0) failedTry = true;
     pending = [...paced.retry, ...paced.notStarted];
-    if (paced.notStarted.length > 0) break; // out of time
+    if (paced.notStarted.length > 0 || paced.cutShort) break; // out of time
   }
-  if (pending.length === 0) return outcome;
+  outcome.gone = gone.length;
+  if (pending.length > 0) await handBack(deps, job, pending, failedTry, outcome);
+  // The clean-up comes after the hand-back, and only with time to spare: an invocation
+  // that Lambda ends would bring the whole job back. A connection left listed is found
+  // gone again by a later post.
+  if (budget.remainingMs() > budget.reserveMs / 3) await cleanUpGone(deps, job.roomId, gone);
+  else if (gone.length > 0) deps.log.warn('gone connections left for later', { gone: gone.length });
+  return outcome;
+}
 
+/**
+ * Hands what is still owed back to the queue (with a backoff when a try failed), or after
+ * `deliveryMaxAttempts` failed tries to the dead-letter queue.
+ */
+async function handBack(
+  deps: ChatDeps,
+  job: DeliveryJob,
+  pending: RoomConnection[],
+  failedTry: boolean,
+  outcome: JobOutcome,
+): Promise<void> {
   // Out of time alone is no failed try: the rest starts again at once, as it was.
   const attempt = job.attempt + (failedTry ? 1 : 0);
   const rest: DeliveryJob = { ...job, to: pending, attempt };
@@ -101,7 +120,6 @@ async function runDelivery(
     await deps.queue.enqueue([rest], { delaySeconds });
     outcome.requeued = pending.length;
   }
-  return outcome;
 }
 
 interface PacedResult {
@@ -111,6 +129,8 @@ interface PacedResult {
   retry: RoomConnection[];
   /** Never started: the invocation ran out of time first. */
   notStarted: RoomConnection[];
+  /** Posts were still unanswered when the time to wait for them ran out. */
+  cutShort: boolean;
 }
 
 /**
@@ -130,6 +150,7 @@ async function pacedBroadcast(
   const chunkMs = (chunk / budget.postsPerSecond) * 1000;
   const started = now();
   const runs: Promise<BroadcastResult & { slice: RoomConnection[] }>[] = [];
+  const slices: RoomConnection[][] = [];
   let next = 0;
   for (let i = 0; next < to.length; i++) {
     const wait = started + i * chunkMs - now();
@@ -137,6 +158,7 @@ async function pacedBroadcast(
     if (budget.remainingMs() < budget.reserveMs) break;
     const slice = to.slice(next, next + chunk);
     next += slice.length;
+    slices.push(slice);
     runs.push(
       deps.sender
         .broadcast(
@@ -146,15 +168,27 @@ async function pacedBroadcast(
         .then((result) => ({ slice, ...result })),
     );
   }
-  const results = await Promise.all(runs);
+  // Waits for the posts in flight, but not into the last third of the reserve: a post that
+  // has not answered by then (or whose broadcast failed) counts as not delivered and is
+  // handed back with the rest, so the hand-back always fits before Lambda ends the
+  // invocation. Such a post may still have arrived: a member can get the frame twice
+  // (clients drop a seq they hold), never not at all.
+  const waitMs = Math.max(0, budget.remainingMs() - budget.reserveMs / 3);
+  const results = await settledWithin(runs, waitMs);
   const paced: PacedResult = {
     posted: 0,
     failed: 0,
     gone: [],
     retry: [],
     notStarted: to.slice(next),
+    cutShort: false,
   };
-  for (const result of results) {
+  for (const [i, result] of results.entries()) {
+    if (!result) {
+      paced.retry.push(...(slices[i] ?? []));
+      paced.cutShort = true;
+      continue;
+    }
     const sorted = sortOutcome(result.slice, result);
     paced.gone.push(...sorted.gone);
     paced.retry.push(...sorted.retry);
@@ -162,4 +196,29 @@ async function pacedBroadcast(
     paced.posted += result.slice.length - sorted.gone.length - sorted.retry.length - result.failed;
   }
   return paced;
+}
+
+/**
+ * Each promise's value once it has resolved, or undefined for one that rejected or was
+ * still pending after `ms` milliseconds.
+ */
+async function settledWithin<T>(promises: Promise<T>[], ms: number): Promise<(T | undefined)[]> {
+  const values: (T | undefined)[] = promises.map(() => undefined);
+  const all = Promise.all(
+    promises.map((promise, i) =>
+      promise.then(
+        (value) => {
+          values[i] = value;
+        },
+        () => undefined,
+      ),
+    ),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([all, timeout]);
+  clearTimeout(timer);
+  return [...values];
 }

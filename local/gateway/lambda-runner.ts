@@ -31,8 +31,10 @@ export class LambdaTimeoutError extends Error {
 
 export interface InvokeOptions {
   /**
-   * The function's configured timeout, as the stack would set it. Default: the gateway's
-   * per-function timeout (`FUNCTION_TIMEOUT_SECONDS`); `LAMBDA_TIMEOUT_MS` replaces both.
+   * The timeout of a function configured apart from the API's (the fan-out worker's 30 s):
+   * it wins over `LAMBDA_TIMEOUT_MS`, as a stack gives each function its own. Default: the
+   * gateway's per-function timeout (`FUNCTION_TIMEOUT_SECONDS`), which `LAMBDA_TIMEOUT_MS`
+   * replaces.
    */
   timeoutMs?: number;
 }
@@ -90,7 +92,7 @@ export class LambdaRunner {
 
   /** The timeout `functionName` runs with, in milliseconds. */
   timeoutMs(functionName: string, configuredMs?: number): number {
-    return this.options.timeoutOverrideMs ?? configuredMs ?? this.options.timeoutFor(functionName);
+    return configuredMs ?? this.options.timeoutOverrideMs ?? this.options.timeoutFor(functionName);
   }
 
   /**

@@ -38,7 +38,8 @@ export interface RuntimeLimits {
   /**
    * When set, every invocation is ended at its function's timeout as Lambda ends it (see
    * `LambdaRunner`): 10 s for route functions and 5 s for the authorizer, as the stack
-   * configures them, or `timeoutMs` for every function.
+   * configures them, or `timeoutMs` for those; a function invoked with its own timeout
+   * (the fan-out worker) keeps it.
    */
   lambdaTimeouts?: { timeoutMs?: number };
 }

@@ -295,14 +295,23 @@ describe('the invocation runner, for other event sources', () => {
     expect(gw.virtual.received(id)).toBe(0);
   });
 
-  it('lets LAMBDA_TIMEOUT_MS replace every timeout, the ones invoke is given included', async () => {
+  it("lets LAMBDA_TIMEOUT_MS replace the API's timeouts, not one a function is given", async () => {
     const { gw } = await start({ limits: { lambdaTimeouts: { timeoutMs: 30 } } });
     vi.useFakeTimers();
-    const run = gw.lambda
-      .invoke('fanout-worker', () => new Promise(() => {}), {}, { timeoutMs: 60_000 })
-      .catch((e: unknown) => e);
+    const route = gw.lambda.invoke('send_message', () => new Promise(() => {}), {});
+    const worker = gw.lambda.invoke(
+      'fanout-worker',
+      () => new Promise(() => {}),
+      {},
+      {
+        timeoutMs: 60,
+      },
+    );
+    const outcomes = [route, worker].map((run) => run.catch((e: unknown) => e));
     await vi.advanceTimersByTimeAsync(30);
-    expect(await run).toMatchObject({ name: 'LambdaTimeoutError', timeoutMs: 30 });
+    expect(await outcomes[0]).toMatchObject({ name: 'LambdaTimeoutError', timeoutMs: 30 });
+    await vi.advanceTimersByTimeAsync(30);
+    expect(await outcomes[1]).toMatchObject({ name: 'LambdaTimeoutError', timeoutMs: 60 });
   });
 
   it('runs to the end when timeouts are not enforced, the context still counting down', async () => {
