@@ -13,6 +13,7 @@
  * reports it in `retry`, for the caller to try again later.
  */
 import type { BroadcastResult, ConnectionSender } from '../functions/core/ports.js';
+import { asUnavailable } from '../functions/stores/management-api/sender.js';
 import type { Gateway } from './gateway/index.js';
 
 export interface DirectSenderOptions {
@@ -30,7 +31,11 @@ export function directSender(
   const batch = options.concurrency === undefined ? {} : { concurrency: options.concurrency };
   return {
     async send(connectionId, data) {
-      return (await gateway.postToConnection(connectionId, data)) === 'sent';
+      try {
+        return (await gateway.postToConnection(connectionId, data)) === 'sent';
+      } catch (error) {
+        throw asUnavailable(error); // a throttled post, as the SDK sender reports it
+      }
     },
     async broadcast(connectionIds, data): Promise<BroadcastResult> {
       // Encoded once for every recipient, not once per socket (a text frame either way).

@@ -114,8 +114,10 @@ describe('the account throttle in-process', () => {
       name: 'LimitExceededException',
       $metadata: { httpStatusCode: 429 },
     });
+    // The sender reports it as the SDK sender does: unavailable, for now.
     await expect(directSender(gw).send(id, 'three')).rejects.toMatchObject({
-      name: 'LimitExceededException',
+      code: 'unavailable',
+      cause: { name: 'LimitExceededException' },
     });
     expect(gw.virtual.received(id)).toBe(1);
   });

@@ -9,6 +9,8 @@ import {
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
+import { StoreUnavailableError } from '../../functions/core/errors.js';
+import { type Replier, replyTo } from '../../functions/runtime/replies.js';
 import { handler as sendMessage } from '../../functions/send-message.js';
 import { isGone, ManagementApiSender } from '../../functions/stores/management-api/sender.js';
 import { DOMAIN_NAME, lambdaContext, messageEvent, STAGE } from '../support/events.js';
@@ -85,6 +87,45 @@ describe('ManagementApiSender', () => {
     });
     mock.on(PostToConnectionCommand).rejects(forbidden);
     await expect(sender.send('c1', '{}')).rejects.toBe(forbidden);
+  });
+
+  it('send turns a post refused for now (429, timeout) into unavailable', async () => {
+    mock.on(PostToConnectionCommand).rejects(
+      new LimitExceededException({
+        message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 429 },
+      }),
+    );
+    const error = await sender.send('c1', '{}').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as StoreUnavailableError).code).toBe('unavailable');
+  });
+
+  it('replies again to a caller whose reply was refused for now, then gives up', async () => {
+    const posted: string[] = [];
+    let refusals = 2;
+    const flaky: Replier = {
+      sender: {
+        async send(connectionId, data) {
+          if (refusals-- > 0) throw new StoreUnavailableError('API Gateway');
+          posted.push(`${connectionId} ${data}`);
+          return true;
+        },
+        broadcast: () => Promise.reject(new Error('unused')),
+      },
+    };
+    const waits: number[] = [];
+    const event = messageEvent('{}');
+    const frame = { type: 'left' as const, roomId: 'r' };
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    expect(await replyTo(flaky, event, frame, sleep)).toBe(true);
+    expect(waits).toEqual([100, 300]);
+    expect(posted).toEqual([`${event.requestContext.connectionId} {"type":"left","roomId":"r"}`]);
+    refusals = 10;
+    await expect(replyTo(flaky, event, frame, sleep)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(waits).toEqual([100, 300, 100, 300, 900]);
   });
 
   it('broadcast reports 410s as gone, what may pass later to retry, and counts the rest', async () => {

@@ -42,7 +42,7 @@ afterEach(async () => {
 describe('a post that gets no answer in time', () => {
   it('rejects send with a timeout error', async () => {
     const error = await sender.send('c1', '{}').catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'TimeoutError' });
+    expect(error).toMatchObject({ code: 'unavailable', cause: { name: 'TimeoutError' } });
     expect(held.length).toBeGreaterThan(0);
   });
 

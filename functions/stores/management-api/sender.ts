@@ -12,6 +12,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import pLimit from 'p-limit';
+import { StoreUnavailableError } from '../../core/errors.js';
 import type { BroadcastResult, ChatLogger, ConnectionSender } from '../../core/ports.js';
 
 export interface ManagementApiSenderOptions {
@@ -69,6 +70,15 @@ export function createManagementApiClient(
   });
 }
 
+/**
+ * A post that may pass later (throttled, timed out, 5xx) is the Management API being
+ * unavailable: `unavailable` to a client, and worth another try to a caller that can wait.
+ * Anything else is rethrown as it is.
+ */
+export function asUnavailable(error: unknown): unknown {
+  return isRetryable(error) ? new StoreUnavailableError('API Gateway', { cause: error }) : error;
+}
+
 export class ManagementApiSender implements ConnectionSender {
   private readonly client: ApiGatewayManagementApiClient;
   private readonly concurrency: number;
@@ -88,7 +98,7 @@ export class ManagementApiSender implements ConnectionSender {
       return true;
     } catch (error) {
       if (isGone(error)) return false;
-      throw error;
+      throw asUnavailable(error);
     }
   }
 
