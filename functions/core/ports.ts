@@ -113,19 +113,23 @@ export type CachedConnections =
 /**
  * The cache (Redis, or the dev server's in-memory stand-in). Every read answers
  * `undefined` on a miss; the core then reads through from the durable store and refills.
- * Membership writes to a room that is not cached are no-ops, so a partial list is never
- * mistaken for the whole room.
+ * Membership writes to a room that is not cached only note themselves for the next fill,
+ * so a partial list is never mistaken for the whole room.
  */
 export interface RoomCache {
   /**
-   * The room's connections, or undefined when not cached; `version` changes on every
-   * join or leave, so a fill read before one of those can be refused (see below).
+   * The room's connections, or on a miss the `version` (the room's epoch) a fill must
+   * present: it changes only when the cache loses its record of the room (a flush, an
+   * eviction), so a fill read across such a loss is refused (see below).
    */
   roomConnections(roomId: string): Promise<CachedConnections>;
   isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined>;
   /**
-   * Caches connections read from the durable store, unless a join or leave changed the
-   * room since `version` was read: a stale fill would resurrect a connection that left.
+   * Caches connections read from the durable store, merged with the joins and leaves made
+   * since the miss (which the read may have missed: a join must not be lost, a connection
+   * that left must not come back). Does nothing when the room is cached already (a fill
+   * can only be older) or its epoch is no longer `version`. Concurrent fills never refuse
+   * one another: a herd of joins to an uncached room reads it once each, not once a refusal.
    */
   fillRoomConnections(
     roomId: string,

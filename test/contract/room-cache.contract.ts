@@ -171,13 +171,29 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect((await cache.roomConnections(room)).connections).toBeUndefined();
     });
 
-    it('refuses a fill read before a join or leave changed the room', async () => {
+    it('merges the joins and leaves made since the miss into the fill', async () => {
       const room = uid();
       const version = await missVersion(cache, room);
-      // A leave lands between the fill's read of the durable store and its write.
+      // A leave and a join land between the fill's read of the durable store and its write.
       await cache.removeRoomConnection(room, 'c-left', undefined, VIEW);
-      await cache.fillRoomConnections(room, [{ connectionId: 'c-left', userId: 'x' }], version);
-      expect((await cache.roomConnections(room)).connections).toBeUndefined();
+      await cache.addRoomConnection(room, { connectionId: 'c-new', userId: 'n' }, VIEW);
+      const read = [
+        { connectionId: 'c-left', userId: 'x' },
+        { connectionId: 'c-stay', userId: 's' },
+      ];
+      await cache.fillRoomConnections(room, read, version);
+      const ids = async () =>
+        ((await cache.roomConnections(room)).connections ?? []).map((c) => c.connectionId).sort();
+      expect(await ids()).toEqual(['c-new', 'c-stay']);
+      // A second fill, read as early, finds the room cached and changes nothing.
+      await cache.fillRoomConnections(room, read, version);
+      expect(await ids()).toEqual(['c-new', 'c-stay']);
+      // The counts were merged too: c-stay's user leaving is the last of them.
+      expect(await cache.removeRoomConnection(room, 'c-stay', undefined, VIEW)).toMatchObject({
+        onlineCount: 1,
+        connectionCount: 1,
+        userHasOthers: false,
+      });
     });
 
     it('serves a filled window and extends it with appends', async () => {

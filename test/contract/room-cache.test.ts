@@ -70,23 +70,23 @@ roomCacheContract(
 );
 
 describe('Redis room cache keys', () => {
-  it("reads a cached room's connections in one command, and the version only on a miss", async () => {
+  it("reads a cached room's connections in one command, and the epoch only on a miss", async () => {
     const cache = new RedisRoomCache(redis, { keyPrefix: prefix });
     const room = uid('one-read');
     const a = { connectionId: 'a1', userId: 'a' };
     const call = vi.spyOn(redis, 'call');
-    const get = vi.spyOn(redis, 'get');
+    const evalsha = vi.spyOn(redis, 'evalsha');
     try {
       const version = await missVersion(cache, room);
-      expect([call.mock.calls.length, get.mock.calls.length]).toEqual([1, 1]);
+      expect([call.mock.calls.length, evalsha.mock.calls.length]).toEqual([1, 1]);
       await cache.fillRoomConnections(room, [a], version);
       call.mockClear();
-      get.mockClear();
+      evalsha.mockClear();
       expect(await cache.roomConnections(room)).toEqual({ connections: [a] });
-      expect([call.mock.calls.length, get.mock.calls.length]).toEqual([1, 0]);
+      expect([call.mock.calls.length, evalsha.mock.calls.length]).toEqual([1, 0]);
     } finally {
       call.mockRestore();
-      get.mockRestore();
+      evalsha.mockRestore();
     }
   });
 

@@ -167,3 +167,30 @@ describe('presenceCountPeriod', () => {
     expect(presenceCountPeriod(deps, 10_000_000)).toBe(900);
   });
 });
+
+describe('a herd of joins to an uncached room', () => {
+  it('reads the room from the durable store a handful of times, not once per join', async () => {
+    const herd = fakeWorld();
+    // A read of the durable store takes a while, as DynamoDB's does, and joins keep
+    // arriving meanwhile, as a reconnect storm's do: one a millisecond, reads of 5 ms.
+    const read = herd.connections.roomConnections.bind(herd.connections);
+    const reads = vi.spyOn(herd.connections, 'roomConnections').mockImplementation(async (id) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return read(id);
+    });
+    const joinOne = async (i: number) => {
+      await new Promise((resolve) => setTimeout(resolve, i));
+      const caller = { connectionId: `h${i}`, userId: `herd-${i}` };
+      await herd.connections.putConnection({ ...caller, connectedAt: 1 });
+      await joinRoom(herd.deps, caller, { roomId: 'herd' }, async () => {});
+    };
+    vi.useFakeTimers(); // the clock steps exactly, however loaded the machine
+    const all = Promise.all(Array.from({ length: 200 }, (_, i) => joinOne(i)));
+    await vi.advanceTimersByTimeAsync(300);
+    await all;
+    // The joins that found the room uncached read it, until the first fill cached it for
+    // the rest. Fills refused for every join in between would cost a read per join.
+    expect(reads.mock.calls.length).toBeLessThan(50);
+    expect((await herd.cache.roomConnections('herd')).connections).toHaveLength(200);
+  });
+});

@@ -14,7 +14,10 @@ import type {
 
 interface RoomEntry {
   connections?: Map<string, string>;
-  version: number;
+  /** The room's epoch (see RedisRoomCache): made on a miss, lost with the entry. */
+  epoch?: number;
+  /** Joins (userId) and leaves (null) made while the room was not cached, for the fill. */
+  pending: Map<string, string | null>;
   recent: Map<number, Message>;
   floor?: number;
   /** When the scheduled presence count's claim runs out (ms since the epoch). */
@@ -23,15 +26,15 @@ interface RoomEntry {
 
 export class MemoryRoomCache implements RoomCache {
   private readonly rooms = new Map<string, RoomEntry>();
-  /** Never reset, not even by flush(), so no version is ever handed out twice. */
-  private lastVersion = 0;
+  /** Never reset, not even by flush(), so no epoch is ever handed out twice. */
+  private lastEpoch = 0;
 
   constructor(private readonly window = 100) {}
 
   private room(roomId: string): RoomEntry {
     let entry = this.rooms.get(roomId);
     if (!entry) {
-      entry = { version: 0, recent: new Map() };
+      entry = { pending: new Map(), recent: new Map() };
       this.rooms.set(roomId, entry);
     }
     return entry;
@@ -45,7 +48,9 @@ export class MemoryRoomCache implements RoomCache {
   async roomConnections(roomId: string): Promise<CachedConnections> {
     const entry = this.rooms.get(roomId);
     if (entry?.connections) return { connections: toList(entry.connections) };
-    return { version: entry?.version ? String(entry.version) : '' };
+    const room = this.room(roomId);
+    room.epoch ??= ++this.lastEpoch;
+    return { version: String(room.epoch) };
   }
 
   async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
@@ -58,8 +63,15 @@ export class MemoryRoomCache implements RoomCache {
     version: string,
   ): Promise<void> {
     const entry = this.room(roomId);
-    if ((entry.version ? String(entry.version) : '') !== version) return;
-    entry.connections = new Map(connections.map((c) => [c.connectionId, c.userId]));
+    if (entry.connections || entry.epoch === undefined || String(entry.epoch) !== version) return;
+    const filled = new Map(connections.map((c) => [c.connectionId, c.userId]));
+    // What changed while the room was not cached, which the caller's read may have missed.
+    for (const [connectionId, userId] of entry.pending) {
+      if (userId === null) filled.delete(connectionId);
+      else filled.set(connectionId, userId);
+    }
+    entry.pending.clear();
+    entry.connections = filled;
   }
 
   async addRoomConnection(
@@ -68,8 +80,10 @@ export class MemoryRoomCache implements RoomCache {
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
-    entry.version = ++this.lastVersion;
-    if (!entry.connections) return undefined;
+    if (!entry.connections) {
+      entry.pending.set(connection.connectionId, connection.userId);
+      return undefined;
+    }
     entry.connections.set(connection.connectionId, connection.userId);
     return presence(entry.connections, connection.connectionId, connection.userId, view);
   }
@@ -81,8 +95,10 @@ export class MemoryRoomCache implements RoomCache {
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
-    entry.version = ++this.lastVersion;
-    if (!entry.connections) return undefined;
+    if (!entry.connections) {
+      entry.pending.set(connectionId, null);
+      return undefined;
+    }
     const user = entry.connections.get(connectionId) ?? userId;
     entry.connections.delete(connectionId);
     return presence(entry.connections, connectionId, user, view);

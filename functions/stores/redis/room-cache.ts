@@ -7,7 +7,10 @@
  *                  "cached and empty" apart from "not cached"
  *   {r:id}:users   hash `@userId` -> that user's connection count, plus the sentinel `~`:
  *                  presence answers without reading every connection (see scripts.ts)
- *   {r:id}:ver     bumped by every join and leave; a fill read before one is refused
+ *   {r:id}:ver     the room's epoch: made on a miss, read before the durable store is; a fill
+ *                  presenting another (a flush or eviction came between) is refused
+ *   {r:id}:pend    joins and leaves made while the room was not cached, which the next
+ *                  fill merges (see FILL_CONNECTIONS)
  *   {r:id}:recent  sorted set seq -> message JSON, the newest `window` messages
  *   {r:id}:floor   the lowest seq from which :recent has no gaps; absent = not cached
  *   {r:id}:pcount  set while a `presence_count` is scheduled for the room (see core/presence.ts)
@@ -28,6 +31,7 @@ import { firstConnection } from './first-connection.js';
 import {
   ADD_CONNECTION,
   APPEND_RECENT,
+  EPOCH,
   FILL_CONNECTIONS,
   FILL_RECENT,
   REMOVE_CONNECTION,
@@ -178,7 +182,7 @@ export class RedisRoomCache implements RoomCache {
 
   private key(
     roomId: string,
-    part: 'conns' | 'users' | 'ver' | 'recent' | 'floor' | 'pcount',
+    part: 'conns' | 'users' | 'ver' | 'pend' | 'recent' | 'floor' | 'pcount',
   ): string {
     return `${this.prefix}{r:${roomId}}:${part}`;
   }
@@ -190,12 +194,15 @@ export class RedisRoomCache implements RoomCache {
       this.redis.call('HGETALL', this.key(roomId, 'conns')),
     )) as string[];
     if (hasField(flat, SENTINEL)) return { connections: pairsToConnections(flat) };
-    // A miss: only now the version, which every send would otherwise read for nothing. Read
-    // after the miss and before the caller reads DynamoDB, it still refuses a stale fill:
-    // joins and leaves write DynamoDB first and bump the version after, so any change the
-    // caller's DynamoDB read could miss bumps it after this read.
-    const version = await this.guarded(() => this.redis.get(this.key(roomId, 'ver')));
-    return { version: version ?? '' };
+    // A miss: only now the epoch, which every send would otherwise read for nothing. Read
+    // after the miss and before the caller reads DynamoDB: joins and leaves write DynamoDB
+    // first and record themselves for the fill after (while the room is not cached), so
+    // the fill merges whatever the caller's read missed, unless a flush lost that record,
+    // which changes the epoch.
+    const epoch = await this.guarded(() =>
+      EPOCH.run(this.redis, [this.key(roomId, 'ver')], [randomUUID(), this.ttl]),
+    );
+    return { version: String(epoch) };
   }
 
   async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
@@ -208,7 +215,12 @@ export class RedisRoomCache implements RoomCache {
 
   /** The keys every connection script takes, in its KEYS order. */
   private connectionKeys(roomId: string): string[] {
-    return [this.key(roomId, 'conns'), this.key(roomId, 'ver'), this.key(roomId, 'users')];
+    return [
+      this.key(roomId, 'conns'),
+      this.key(roomId, 'ver'),
+      this.key(roomId, 'users'),
+      this.key(roomId, 'pend'),
+    ];
   }
 
   async fillRoomConnections(
@@ -232,7 +244,6 @@ export class RedisRoomCache implements RoomCache {
         connection.connectionId,
         connection.userId,
         this.ttl,
-        randomUUID(),
         view.onlineMax,
         view.othersMax,
       ]),
@@ -250,7 +261,6 @@ export class RedisRoomCache implements RoomCache {
       REMOVE_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
         connectionId,
         this.ttl,
-        randomUUID(),
         userId ?? '',
         view.onlineMax,
         view.othersMax,

@@ -32,9 +32,21 @@ export class Script {
  * empty"). They can expire or be evicted apart, so a script that finds only one of them
  * drops both and answers a miss: the room is then rebuilt from the durable store.
  */
+/**
+ * How long a join or leave made while the room was not cached waits for the fill that
+ * merges it: longer than any fill's read of the durable store takes.
+ */
+export const PENDING_TTL_SECONDS = 300;
+
+/**
+ * ...and on a miss records the join or leave (locals `pendingField`, `pendingOp`) in
+ * `pend`, for the fill under way to merge (see FILL_CONNECTIONS).
+ */
 const BOTH_CACHED_OR_MISS = `
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('DEL', KEYS[1], KEYS[3])
+  redis.call('HSET', KEYS[4], pendingField, pendingOp)
+  redis.call('EXPIRE', KEYS[4], ${PENDING_TTL_SECONDS})
   return false
 end`;
 
@@ -68,32 +80,65 @@ if hasOthers == 1 or connectionCount - joined > othersMax then
 end
 return { 0, online, redis.call('HGETALL', KEYS[1]), onlineCount, connectionCount, 1 }`;
 
-/** KEYS conns, version, users; ARGV version-read, ttl, then connectionId/userId pairs. */
+/**
+ * KEYS conns, epoch, users, pend; ARGV epoch-read, ttl, then connectionId/userId pairs.
+ * Builds the room from what the caller read from the durable store, then applies the joins
+ * and leaves recorded while it was not cached (`pend`: connectionId -> `+userId` or `-`),
+ * which that read may have missed: so concurrent joins to an uncached room never refuse
+ * one another's fill (each refusal cost a full read of the room: O(N²) for a herd of N).
+ * A room already cached is left as it is (a fill can only be older than it), and so is one
+ * whose epoch changed since the caller's miss: a flush or an eviction lost the record of
+ * what happened meanwhile, so the caller's read may miss a join and must not be cached.
+ */
 export const FILL_CONNECTIONS = new Script(`
 local current = redis.call('GET', KEYS[2]) or ''
-if current ~= ARGV[1] then return 0 end
+if current ~= ARGV[1] or current == '' then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('HSET', KEYS[1], '~', '1')
 redis.call('HSET', KEYS[3], '~', '1')
-for i = 3, #ARGV, 2 do
-  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
-    redis.call('HINCRBY', KEYS[3], '@' .. ARGV[i + 1], 1)
+local function add(connectionId, userId)
+  if redis.call('HSETNX', KEYS[1], connectionId, userId) == 1 then
+    redis.call('HINCRBY', KEYS[3], '@' .. userId, 1)
   end
 end
+for i = 3, #ARGV, 2 do add(ARGV[i], ARGV[i + 1]) end
+local pending = redis.call('HGETALL', KEYS[4])
+for i = 1, #pending, 2 do
+  local connectionId, op = pending[i], pending[i + 1]
+  if string.sub(op, 1, 1) == '+' then
+    add(connectionId, string.sub(op, 2))
+  else
+    local user = redis.call('HGET', KEYS[1], connectionId)
+    if user then
+      redis.call('HDEL', KEYS[1], connectionId)
+      if redis.call('HINCRBY', KEYS[3], '@' .. user, -1) <= 0 then
+        redis.call('HDEL', KEYS[3], '@' .. user)
+      end
+    end
+  end
+end
+redis.call('DEL', KEYS[4])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[3], ARGV[2])
 return 1`);
 
 /**
- * KEYS conns, version, users; ARGV connectionId, userId, ttl, new version, onlineMax,
- * othersMax. Returns nil on a miss, else { userHasOthers (0/1), up to onlineMax online
- * user ids, the room's connections as flat pairs (or {}), onlineCount, connectionCount,
- * whether the pairs were included (0/1) }. The version is a fresh random token, not a
- * counter: a counter restarts after a flush or failover and could match a version a
- * stale fill read before it.
+ * KEYS epoch; ARGV a fresh token, ttl. The room's epoch, made now if it has none: read on a
+ * miss, before the caller reads the durable store, and presented with the fill.
+ */
+export const EPOCH = new Script(`
+redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+return redis.call('GET', KEYS[1])`);
+
+/**
+ * KEYS conns, epoch, users, pend; ARGV connectionId, userId, ttl, onlineMax, othersMax.
+ * Returns nil on a miss (after recording the join for the fill), else
+ * { userHasOthers (0/1), up to onlineMax online user ids, the room's connections as flat
+ * pairs (or {}), onlineCount, connectionCount, whether the pairs were included (0/1) }.
  */
 export const ADD_CONNECTION = new Script(`
-redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[3])
+local pendingField, pendingOp = ARGV[1], '+' .. ARGV[2]
 ${BOTH_CACHED_OR_MISS}
 local count
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
@@ -105,16 +150,16 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 local hasOthers, joined = 0, 1
 if count > 1 then hasOthers = 1 end
-local onlineMax, othersMax = tonumber(ARGV[5]), tonumber(ARGV[6])
+local onlineMax, othersMax = tonumber(ARGV[4]), tonumber(ARGV[5])
 ${PRESENCE_REPLY}`);
 
 /**
- * KEYS conns, version, users; ARGV connectionId, ttl, new version, userId ('' if unknown:
- * then the cached entry names the user), onlineMax, othersMax. Returns nil on a miss,
- * else as ADD_CONNECTION.
+ * KEYS conns, epoch, users, pend; ARGV connectionId, ttl, userId ('' if unknown: then the
+ * cached entry names the user), onlineMax, othersMax. Returns nil on a miss
+ * (after recording the leave for the fill), else as ADD_CONNECTION.
  */
 export const REMOVE_CONNECTION = new Script(`
-redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+local pendingField, pendingOp = ARGV[1], '-'
 ${BOTH_CACHED_OR_MISS}
 local user = redis.call('HGET', KEYS[1], ARGV[1])
 if user then
@@ -122,12 +167,12 @@ if user then
   if redis.call('HINCRBY', KEYS[3], '@' .. user, -1) <= 0 then
     redis.call('HDEL', KEYS[3], '@' .. user)
   end
-elseif ARGV[4] ~= '' then
-  user = ARGV[4]
+elseif ARGV[3] ~= '' then
+  user = ARGV[3]
 end
 local hasOthers, joined = 1, 0
 if user and redis.call('HEXISTS', KEYS[3], '@' .. user) == 0 then hasOthers = 0 end
-local onlineMax, othersMax = tonumber(ARGV[5]), tonumber(ARGV[6])
+local onlineMax, othersMax = tonumber(ARGV[4]), tonumber(ARGV[5])
 ${PRESENCE_REPLY}`);
 
 /** Shared tail: trim to the window, move the floor up past what was trimmed, set TTLs. */
