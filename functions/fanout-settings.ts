@@ -15,8 +15,12 @@ export const FANOUT_WORKER = {
   /** One full vCPU: posting is CPU-bound in the SDK (~0.8 ms a post). */
   memoryMb: 1769,
   timeoutSeconds: 30,
-  /** Jobs per invocation (each a slice of up to `fanoutSliceSize` connections). */
-  batchSize: 4,
+  /**
+   * Jobs per invocation (each a slice of up to `fanoutSliceSize` connections): one, so
+   * that a room's slices spread over every free worker at once instead of waiting one
+   * after another in a batch (docs/capacity.md). The worker handles any batch size.
+   */
+  batchSize: 1,
   /** Workers at once: together they may start `maxConcurrency * postsPerSecond` posts/s. */
   maxConcurrency: 10,
   /**

@@ -33,7 +33,7 @@ export const DEFAULT_LIMITS: ChatLimits = {
   maxMessageChars: 4000,
   recentWindow: 100,
   inlineFanoutMax: 100,
-  fanoutSliceSize: 250,
+  fanoutSliceSize: 100,
   deliveryMaxAttempts: 6,
   presenceFullMax: 200,
   presenceCountMinSeconds: 5,

@@ -91,7 +91,7 @@ export class SqsFanoutQueue implements FanoutQueue {
 
 /**
  * The job as one message, or halves of its audience until each fits SQS's message size
- * (only a frame near the 128 KB post limit makes a slice of 250 that big).
+ * (only a frame near the 128 KB post limit makes a slice of 100 that big).
  */
 function fitted(job: FanoutJob): FanoutJob[] {
   if (job.kind !== 'deliver' || job.to.length <= 1) return [job];
