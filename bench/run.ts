@@ -35,6 +35,7 @@ const SCENARIOS = [
   'store-work',
   'cold-start',
   'history',
+  'capacity',
 ];
 /** Open files wanted: 20,000 connections on each end plus the stores. */
 const WANTED_FDS = 65_536;

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,7 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
  */
 const PARLEY_SERVER_NODE_FLAGS = nodeFlagsOfScript('dev');
 
-function nodeFlagsOfScript(script: string): string[] {
+export function nodeFlagsOfScript(script: string): string[] {
   const pkg = JSON.parse(readFileSync(path.join(BENCH_DIR, '..', 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
@@ -122,6 +123,81 @@ export async function startSystem(ctx: BenchContext, name: SystemName): Promise<
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { exit, lines, crashed, stop } = trackChild(ctx, child, name);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${SYSTEM_LABELS[name]} did not start in ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    lines.on('line', (line: string) => {
+      const ready = /listening on (\d+)/.exec(line);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(Number(ready[1]));
+      }
+    });
+    void exit.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${SYSTEM_LABELS[name]} ${crashed() ?? 'exited'}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+
+  return describeSystem({
+    name,
+    label: SYSTEM_LABELS[name],
+    pid: child.pid ?? -1,
+    port,
+    crashed,
+    stop,
+    async collectGarbage() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    },
+  });
+}
+
+/** A started server as the scenarios see it: its URLs, and its memory and CPU from /proc. */
+export function describeSystem(
+  parts: Pick<
+    SystemUnderTest,
+    'name' | 'label' | 'pid' | 'port' | 'crashed' | 'stop' | 'collectGarbage'
+  >,
+): SystemUnderTest {
+  const { pid, port } = parts;
+  return {
+    ...parts,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    rssBytes: () => readRss(pid),
+    cpuSeconds: () => readCpuSeconds(pid),
+  };
+}
+
+/** A child's output as lines (each emitted as `line`), the last 40 of them kept. */
+export interface ChildLines extends EventEmitter {
+  seen(): string[];
+}
+
+export interface TrackedChild {
+  /** Settles when the child has exited. */
+  exit: Promise<void>;
+  lines: ChildLines;
+  /** Set when it exited before `stop()`: how, and the last lines it printed. */
+  crashed(): string | undefined;
+  /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows a child the bench started: its output line by line (echoed with BENCH_VERBOSE=1),
+ * how it ended, and a stop that always ends it. It is killed if the runner exits first.
+ */
+export function trackChild(ctx: BenchContext, child: ChildProcess, name: string): TrackedChild {
   live.add(child);
   const tail: string[] = [];
   let exited: string | undefined;
@@ -133,60 +209,28 @@ export async function startSystem(ctx: BenchContext, name: SystemName): Promise<
       resolve();
     });
   });
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${SYSTEM_LABELS[name]} did not start in ${START_TIMEOUT_MS} ms`)),
-      START_TIMEOUT_MS,
-    );
-    const onLine = (line: string) => {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      if (process.env.BENCH_VERBOSE === '1') ctx.log(`  [${name}] ${line}`);
-      const ready = /listening on (\d+)/.exec(line);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(Number(ready[1]));
+  const lines = Object.assign(new EventEmitter(), { seen: () => [...tail] }) as ChildLines;
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffered += chunk;
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? '';
+      for (const line of parts) {
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        if (process.env.BENCH_VERBOSE === '1') ctx.log(`  [${name}] ${line}`);
+        lines.emit('line', line);
       }
-    };
-    for (const stream of [child.stdout, child.stderr]) {
-      let buffered = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) onLine(line);
-      });
-    }
-    void exit.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${SYSTEM_LABELS[name]} ${exited ?? 'exited'}`));
     });
-  }).catch(async (error: unknown) => {
-    stopping = true;
-    child.kill('SIGKILL');
-    await exit;
-    throw error;
-  });
-
-  const pid = child.pid ?? -1;
+  }
   let stopped: Promise<void> | undefined;
   return {
-    name,
-    label: SYSTEM_LABELS[name],
-    pid,
-    port,
-    wsUrl: `ws://127.0.0.1:${port}`,
-    httpUrl: `http://127.0.0.1:${port}`,
+    exit,
+    lines,
     crashed: () => exited,
-    rssBytes: () => readRss(pid),
-    async collectGarbage() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGUSR2');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    },
-    cpuSeconds: () => readCpuSeconds(pid),
     stop() {
       stopped ??= (async () => {
         if (exited !== undefined || child.exitCode !== null) return;
@@ -218,7 +262,7 @@ export async function withSystem<T>(
   }
 }
 
-function readRss(pid: number): number | null {
+export function readRss(pid: number): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
@@ -240,7 +284,7 @@ function parseStat(stat: string): { comm: string; cpuSeconds: number } {
   };
 }
 
-function readCpuSeconds(pid: number): number | null {
+export function readCpuSeconds(pid: number): number | null {
   try {
     return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuSeconds;
   } catch {

@@ -1,0 +1,99 @@
+/**
+ * `npm run dev` as a user starts it, for the scenarios that measure the shipped dev server
+ * (with AWS's limits on): the node flags of the `dev` script, `local/dev.ts`, its own
+ * DATA_DIR, the bench's PostgreSQL and Redis (as the README says to use real ones), and
+ * the variables the scenario adds (`PARLEY_AWS_LIMITS=1`). It is a `SystemUnderTest`, so
+ * the load generator's drivers work against it unchanged.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchContext } from './scenario.js';
+import {
+  BENCH_JWT_SECRET,
+  describeSystem,
+  nodeFlagsOfScript,
+  type SystemUnderTest,
+  trackChild,
+} from './servers.js';
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const START_TIMEOUT_MS = 120_000;
+
+/** A free TCP port on loopback (the dev server takes PORT, not 0). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+export interface DevServer extends SystemUnderTest {
+  /** The dev server's output so far (its banner says which limits are on). */
+  output(): string[];
+}
+
+export async function startDevServer(
+  ctx: BenchContext,
+  env: Record<string, string>,
+  tag: string,
+): Promise<DevServer> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-bench-dev-'));
+  const args = [...nodeFlagsOfScript('dev'), '--import', 'tsx', path.join(ROOT, 'local', 'dev.ts')];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: ctx.databaseUrl,
+      REDIS_URL: ctx.redisUrl,
+      REDIS_KEY_PREFIX: `${ctx.redisPrefix}${tag}:`,
+      JWT_SECRET: BENCH_JWT_SECRET,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const { exit, lines, crashed, stop } = trackChild(ctx, child, 'dev');
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`npm run dev did not start in ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    lines.on('line', (line: string) => {
+      if (/ready in \d+ ms/.test(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exit.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`npm run dev ${crashed() ?? 'exited'}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    ...describeSystem({
+      name: 'parley',
+      label: 'Parley (npm run dev)',
+      pid: child.pid ?? -1,
+      port,
+      crashed,
+      collectGarbage: async () => {},
+      async stop() {
+        await stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    }),
+    output: () => lines.seen(),
+  };
+}
