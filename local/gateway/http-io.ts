@@ -1,11 +1,19 @@
-/** Reading request bodies and writing JSON answers, for the gateway's two HTTP APIs. */
+/**
+ * Reading request bodies and writing JSON answers, for the gateway's HTTP APIs (the
+ * management API, the virtual connections, the emulated SQS queue).
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  contentType = 'application/json',
+): void {
   const body = JSON.stringify(value);
   res
     .writeHead(status, {
-      'Content-Type': 'application/json',
+      'Content-Type': contentType,
       'Content-Length': String(Buffer.byteLength(body)),
     })
     .end(body);

@@ -6,6 +6,7 @@
  * polling), DeleteMessage, GetQueueAttributes. Requests are not authenticated.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from '../gateway/http-io.js';
 import { newAwsRequestId } from '../gateway/ids.js';
 import type { LocalQueue, MessageAttribute, QueuedMessage } from './local-queue.js';
 
@@ -47,7 +48,15 @@ export class SqsApi {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const operation = String(req.headers['x-amz-target']).slice(TARGET_PREFIX.length);
     try {
-      const input = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      const body = await readBody(req, MAX_REQUEST_BYTES);
+      if (body === 'too-large') {
+        throw new SqsError(
+          'BatchRequestTooLong',
+          'AWS.SimpleQueueService.BatchRequestTooLong',
+          'Request too long',
+        );
+      }
+      const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
       send(res, 200, this.run(operation, input));
     } catch (error) {
       const e =
@@ -199,39 +208,10 @@ function toWire(message: QueuedMessage) {
   };
 }
 
-function send(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res
-    .writeHead(status, {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'Content-Length': String(Buffer.byteLength(body)),
-      'x-amzn-RequestId': newAwsRequestId(),
-    })
-    .end(body);
-}
-
 /** A request larger than a full batch and its JSON envelope is refused unread. */
 const MAX_REQUEST_BYTES = 2 * SQS_MAX_MESSAGE_BYTES;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_REQUEST_BYTES) {
-        reject(
-          new SqsError(
-            'BatchRequestTooLong',
-            'AWS.SimpleQueueService.BatchRequestTooLong',
-            'Request too long',
-          ),
-        );
-      } else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
+function send(res: ServerResponse, status: number, value: unknown): void {
+  res.setHeader('x-amzn-RequestId', newAwsRequestId());
+  sendJson(res, status, value, 'application/x-amz-json-1.0');
 }
