@@ -1,14 +1,24 @@
-/** Redis is only a cache: flushing it between two sends loses nothing. */
+/**
+ * Redis is only a cache: flushing it between two sends loses nothing. The FLUSHALL goes to
+ * a Redis of the test's own, never to one a developer keeps data in.
+ */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Message } from '../../functions/core/message.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
-import { testRedis, uid } from '../support/services.js';
+import { type LocalRedis, startRedisServer } from '../support/redis-servers.js';
+import { uid } from '../support/services.js';
 
 let parley: TestParley;
+let ownRedis: LocalRedis;
 beforeAll(async () => {
-  parley = await startTestParley();
+  ownRedis = await startRedisServer();
+  parley = await startTestParley({ REDIS_URL: ownRedis.url });
 });
-afterAll(() => parley.close());
+afterAll(async () => {
+  await parley.close();
+  await ownRedis.stop();
+});
 
 it('delivers, orders and serves history across a FLUSHALL', async () => {
   const room = uid();
@@ -18,7 +28,7 @@ it('delivers, orders and serves history across a FLUSHALL', async () => {
   const first = await alice.send(room, 'before the flush');
   await bob.nextMessage(room, 'before the flush');
 
-  const redis = testRedis();
+  const redis = new Redis(ownRedis.url);
   await redis.flushall();
   redis.disconnect();
 
