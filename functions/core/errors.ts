@@ -50,3 +50,17 @@ export function toClientError(error: unknown): ChatError {
   if (error instanceof ChatError) return error;
   return new ChatError('internal', 'Internal error', { cause: error });
 }
+
+/**
+ * The fan-out queue took only part of what it was handed: `notQueued` are the jobs it
+ * refused (the others are queued), so the caller can say exactly what was lost or retry
+ * just those.
+ */
+export class QueueRefusedError extends StoreUnavailableError {
+  readonly notQueued: readonly import('./ports.js').FanoutJob[];
+
+  constructor(notQueued: readonly import('./ports.js').FanoutJob[], options?: { cause?: unknown }) {
+    super('fan-out queue', options);
+    this.notQueued = notQueued;
+  }
+}

@@ -32,6 +32,8 @@ export interface JobOutcome {
   gone: number;
   /** Posts that cannot succeed as sent (413, 403): logged by the sender. */
   failed: number;
+  /** Connections that left the room after the frame was made: not posted to. */
+  left: number;
   /** Posts handed back to the queue to try later. */
   requeued: number;
   /** Posts parked in the dead-letter queue. */
@@ -39,6 +41,8 @@ export interface JobOutcome {
 }
 
 const RETRY_WAITS_MS = [100, 400, 1_600];
+/** Left for the worker to answer after a hand-back that gave up. */
+const HAND_BACK_MARGIN_MS = 100;
 /** Posts are started in chunks this many times a second, to keep to the pace. */
 const CHUNKS_PER_SECOND = 20;
 
@@ -51,7 +55,7 @@ export async function runFanoutJob(
 ): Promise<JobOutcome> {
   if (job.kind === 'presence_count') {
     await sendPresenceCount(deps, job.roomId);
-    return { posted: 0, gone: 0, failed: 0, requeued: 0, deadLettered: 0 };
+    return { posted: 0, gone: 0, failed: 0, left: 0, requeued: 0, deadLettered: 0 };
   }
   return runDelivery(deps, job, budget);
 }
@@ -63,8 +67,16 @@ async function runDelivery(
 ): Promise<JobOutcome> {
   const sleep = budget.sleep ?? defaultSleep;
   const retries = budget.retriesInInvocation ?? RETRY_WAITS_MS.length;
-  const outcome: JobOutcome = { posted: 0, gone: 0, failed: 0, requeued: 0, deadLettered: 0 };
-  let pending: RoomConnection[] = job.to;
+  const outcome: JobOutcome = {
+    posted: 0,
+    gone: 0,
+    failed: 0,
+    left: 0,
+    requeued: 0,
+    deadLettered: 0,
+  };
+  let pending = await stillInRoom(deps, job);
+  outcome.left = job.to.length - pending.length;
   const gone: RoomConnection[] = [];
   let failedTry = false;
   for (let round = 0; pending.length > 0; round++) {
@@ -82,13 +94,33 @@ async function runDelivery(
     if (paced.notStarted.length > 0 || paced.cutShort) break; // out of time
   }
   outcome.gone = gone.length;
-  if (pending.length > 0) await handBack(deps, job, pending, failedTry, outcome);
+  if (pending.length > 0) await handBack(deps, job, pending, failedTry, outcome, budget);
   // The clean-up comes after the hand-back, and only with time to spare: an invocation
   // that Lambda ends would bring the whole job back. A connection left listed is found
   // gone again by a later post.
   if (budget.remainingMs() > budget.reserveMs / 3) await cleanUpGone(deps, job.roomId, gone);
   else if (gone.length > 0) deps.log.warn('gone connections left for later', { gone: gone.length });
   return outcome;
+}
+
+/**
+ * The job's connections that are still in the room: a slice runs up to seconds after its
+ * frame was made (a retry, much later), and a connection that has left the room since
+ * must not get its frames (protocol.md, Scope). On a cache miss or failure all of them: a
+ * post to one that left is the lesser harm than one missed.
+ */
+async function stillInRoom(deps: ChatDeps, job: DeliveryJob): Promise<RoomConnection[]> {
+  try {
+    const ids = job.to.map((c) => c.connectionId);
+    const members = await deps.cache.membersOf(job.roomId, ids);
+    return members ? job.to.filter((c) => members.has(c.connectionId)) : job.to;
+  } catch (error) {
+    deps.log.warn('could not check a slice against the room; posting to all of it', {
+      roomId: job.roomId,
+      error: String(error),
+    });
+    return job.to;
+  }
 }
 
 /**
@@ -101,6 +133,7 @@ async function handBack(
   pending: RoomConnection[],
   failedTry: boolean,
   outcome: JobOutcome,
+  budget: JobBudget,
 ): Promise<void> {
   // Out of time alone is no failed try: the rest starts again at once, as it was.
   const attempt = job.attempt + (failedTry ? 1 : 0);
@@ -117,7 +150,11 @@ async function handBack(
     // Not handOver: a queue that refuses this must fail the job, so that the queue brings
     // the whole job back (some members may get it twice; none goes without).
     const delaySeconds = failedTry ? retryDelaySeconds(attempt) : 0;
-    await deps.queue.enqueue([rest], { delaySeconds });
+    // Bounded by what is left of the invocation: a queue slow to answer fails the job
+    // before Lambda ends it, and the job comes back whole; past the timeout it would come
+    // back too, but only after the visibility timeout.
+    const timeoutMs = Math.max(1, budget.remainingMs() - HAND_BACK_MARGIN_MS);
+    await deps.queue.enqueue([rest], { delaySeconds, timeoutMs });
     outcome.requeued = pending.length;
   }
 }

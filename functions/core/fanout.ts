@@ -5,6 +5,7 @@
  * that may pass later (throttled, timed out) go to the queue too, with a delay: every
  * post ends delivered, gone (410, cleaned up) or dead-lettered, never dropped.
  */
+import { QueueRefusedError } from './errors.js';
 import type { RoomConnection } from './message.js';
 import type { BroadcastResult, ChatDeps, DeliveryJob } from './ports.js';
 import { announcePresence, presenceAudience, presenceView } from './presence.js';
@@ -81,9 +82,12 @@ export async function handOver(
   try {
     await deps.queue.enqueue(jobs, { delaySeconds: retryDelaySeconds(attempt) });
   } catch (error) {
+    // The queue says which jobs it did not take (the rest are queued); anything else it
+    // throws took none.
+    const lost = error instanceof QueueRefusedError ? error.notQueued : jobs;
     deps.log.error('fan-out queue refused deliveries: these posts are lost', {
       roomId: jobs[0]?.roomId,
-      undelivered: jobs.reduce((n, job) => n + job.to.length, 0),
+      undelivered: lost.reduce((n, job) => n + (job.kind === 'deliver' ? job.to.length : 0), 0),
       error: String(error),
     });
   }
@@ -147,17 +151,22 @@ export async function dropConnection(
 ): Promise<void> {
   const dropped = await deps.connections.deleteConnection(connectionId);
   const userId = dropped.userId ?? options.seenIn?.userId;
+  /** Rooms whose durable record listed the connection until now. */
+  const left = new Set(dropped.rooms);
   const rooms = new Set(dropped.rooms);
   const seenIn = options.seenIn?.roomId;
   if (seenIn !== undefined && !rooms.has(seenIn)) {
-    await deps.connections.removeFromRoom(seenIn, connectionId);
+    if (await deps.connections.removeFromRoom(seenIn, connectionId)) left.add(seenIn);
     rooms.add(seenIn);
   }
   const view = presenceView(deps);
   await Promise.all(
     [...rooms].map(async (roomId) => {
-      const cached = await deps.cache.removeRoomConnection(roomId, connectionId, userId, view);
-      if (userId === undefined) return;
+      const cached = await deps.cache.removeRoomConnection(roomId, connectionId, view);
+      // Told only where something was removed: a connection that had already left (a
+      // stale slice's 410, a $disconnect after its leave) must not make its user go offline
+      // a second time. The cache says so when it has the room; else the durable record.
+      if (userId === undefined || (cached === undefined && !left.has(roomId))) return;
       const audience = await presenceAudience(deps, roomId, cached, { connectionId, userId });
       await announcePresence(deps, roomId, audience, userId, 'offline', options);
     }),

@@ -80,7 +80,7 @@ export interface RecentWindow {
 export interface PresenceView {
   /** At most this many user ids in `online`. */
   onlineMax: number;
-  /** `others` only while the room has at most this many connections. */
+  /** `others` only while the room has at most this many connections (after the change). */
   othersMax: number;
 }
 
@@ -97,7 +97,7 @@ export interface PresenceChange {
   /**
    * The room's other connections, present only when `userHasOthers` is false (the user
    * came online or went offline, so they are owed a presence frame) and the room has at
-   * most `othersMax` connections (a bigger room is told a count instead).
+   * most `othersMax` connections after the change (a bigger room is told a count instead).
    */
   others?: RoomConnection[];
 }
@@ -125,6 +125,12 @@ export interface RoomCache {
   roomConnections(roomId: string): Promise<CachedConnections>;
   isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined>;
   /**
+   * Which of `connectionIds` are in the room now, or undefined when it is not cached: a
+   * queued slice checks its audience before posting, so a connection that left after the
+   * frame was made is not posted to. O(ids), not O(room).
+   */
+  membersOf(roomId: string, connectionIds: readonly string[]): Promise<Set<string> | undefined>;
+  /**
    * Caches connections read from the durable store, merged with the joins and leaves made
    * since the miss (which the read may have missed: a join must not be lost, a connection
    * that left must not come back). Does nothing when the room is cached already (a fill
@@ -148,13 +154,13 @@ export interface RoomCache {
   ): Promise<PresenceChange | undefined>;
   /**
    * Removes a connection; says who is online now and whether its user still has another
-   * connection here, or undefined on a miss (O(view), as adding). `userId` names the user
-   * when the cache may no longer list the connection (its records already gone).
+   * connection here, or undefined on a miss (O(view), as adding). A connection the room
+   * does not list changes nothing: `userHasOthers` is true, so nobody is told its user
+   * left (whoever removed it told them).
    */
   removeRoomConnection(
     roomId: string,
     connectionId: string,
-    userId: string | undefined,
     view: PresenceView,
   ): Promise<PresenceChange | undefined>;
   /**
@@ -222,9 +228,19 @@ export type FanoutJob = DeliveryJob | PresenceCountJob;
  * queue): for audiences too big for the invocation that made the frame, and for posts
  * that must be tried again later.
  */
+export interface EnqueueOptions {
+  /** Each job runs this much later (0 to 900). */
+  delaySeconds?: number;
+  /** Give up after this long: a worker must hand back before Lambda ends it. */
+  timeoutMs?: number;
+}
+
 export interface FanoutQueue {
-  /** Resolves once the queue holds the jobs durably; each runs `delaySeconds` later. */
-  enqueue(jobs: readonly FanoutJob[], options?: { delaySeconds?: number }): Promise<void>;
+  /**
+   * Resolves once the queue holds the jobs durably. Rejects with `QueueRefusedError`
+   * naming the jobs it did not take when it took only some (or none).
+   */
+  enqueue(jobs: readonly FanoutJob[], options?: EnqueueOptions): Promise<void>;
   /** Parks a delivery that can no longer be tried in the dead-letter queue, with why. */
   deadLetter(job: DeliveryJob, reason: string): Promise<void>;
 }

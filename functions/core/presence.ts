@@ -53,7 +53,7 @@ export async function presenceAudience(
   const online = users.slice(0, deps.limits.onlineListMax);
   const onlineCount = users.length;
   if (others.some((c) => c.userId === who.userId)) return { online, onlineCount };
-  if (others.length > deps.limits.presenceFullMax) {
+  if (connections.length > deps.limits.presenceFullMax) {
     return { online, onlineCount, countChanged: { connectionCount: connections.length } };
   }
   return { online, onlineCount, announceTo: others };

@@ -7,21 +7,23 @@ import { StoreUnavailableError, toClientError } from '../core/errors.js';
 import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent } from '../shared/apigw-events.js';
+import { isThrottled } from '../stores/management-api/sender.js';
 import { logger } from './logger.js';
 
 /** What replying needs: the runtime's dependencies, or a sender alone. */
 export type Replier = Pick<ChatDeps, 'sender'>;
 
 /**
- * Waits before each new try of a reply that API Gateway refused for now (throttled by the
- * account's shared quota, timed out): the caller is waiting for it, and a throttled post
- * usually passes a few hundred milliseconds later.
+ * Waits before each new try of a reply the account's shared quota refused (429): the
+ * caller is waiting for it, and a throttled post usually passes a few hundred
+ * milliseconds later. A reply that timed out is not tried again here: the SDK already
+ * tried it twice, and more tries would outlast the route's timeout.
  */
 const REPLY_RETRY_WAITS_MS = [100, 300, 900];
 
 /**
  * Sends a frame to the event's own connection; false when it is gone (not an error). A
- * post refused for now is tried again (up to 1.3 s), then the refusal is thrown.
+ * post the quota refused is tried again (for up to 1.3 s), then the refusal is thrown.
  */
 export async function replyTo(
   deps: Replier,
@@ -35,7 +37,8 @@ export async function replyTo(
       return await deps.sender.send(event.requestContext.connectionId, data);
     } catch (error) {
       const wait = REPLY_RETRY_WAITS_MS[attempt];
-      if (wait === undefined || !(error instanceof StoreUnavailableError)) throw error;
+      const throttled = error instanceof StoreUnavailableError && isThrottled(error.cause);
+      if (wait === undefined || !throttled) throw error;
       await sleep(wait);
     }
   }

@@ -19,6 +19,8 @@ const UNAVAILABLE_NAMES = new Set([
   'ServiceUnavailable',
   'TimeoutError',
   'RequestTimeout',
+  // The caller's deadline ended the request: the service did not answer in time.
+  'AbortError',
 ]);
 
 export function isUnavailable(error: unknown): boolean {

@@ -634,10 +634,7 @@ describe('fan-out queue', () => {
       Timeout: FANOUT_WORKER.timeoutSeconds,
       VpcConfig: Match.anyValue(),
       Environment: {
-        Variables: Match.objectLike({
-          FANOUT_POSTS_PER_SECOND: String(FANOUT_WORKER.postsPerSecond),
-          CALLBACK_URL: Match.anyValue(),
-        }),
+        Variables: Match.objectLike({ CALLBACK_URL: Match.anyValue() }),
       },
     });
   });

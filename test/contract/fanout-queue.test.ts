@@ -5,9 +5,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../functions/core/errors.js';
+import { QueueRefusedError, StoreUnavailableError } from '../../functions/core/errors.js';
 import type { DeliveryJob } from '../../functions/core/ports.js';
 import { REASON_ATTRIBUTE, SqsFanoutQueue } from '../../functions/stores/sqs/fanout-queue.js';
 import { decodeJob } from '../../functions/stores/sqs/job-codec.js';
@@ -130,6 +131,61 @@ describe('SqsFanoutQueue', () => {
     await expect(adapter.enqueue([job])).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(adapter.deadLetter(job, 'x')).rejects.toBeInstanceOf(StoreUnavailableError);
     client.destroy();
+  });
+
+  it('says which jobs it did not queue when only some batches went through', async () => {
+    const mock = mockClient(SQSClient);
+    try {
+      let calls = 0;
+      mock.on(SendMessageBatchCommand).callsFake(() => {
+        calls += 1;
+        if (calls === 2) {
+          return Promise.reject(Object.assign(new Error('down'), { name: 'InternalError' }));
+        }
+        return Promise.resolve({ Successful: [], Failed: [] });
+      });
+      const adapter = new SqsFanoutQueue(new SQSClient({ region: 'us-east-1' }), {
+        queueUrl: 'q',
+        deadLetterQueueUrl: 'dlq',
+        endpoint: 'e',
+      });
+      const jobs = Array.from({ length: 15 }, (_, i) => ({ ...job, roomId: `r${i}` }));
+      const error = await adapter.enqueue(jobs).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QueueRefusedError);
+      // Two batches: 10 and 5; the second failed, the first is queued.
+      expect((error as QueueRefusedError).notQueued.map((j) => j.roomId)).toEqual(
+        jobs.slice(10).map((j) => j.roomId),
+      );
+    } finally {
+      mock.restore();
+    }
+  });
+
+  it('gives up at its deadline on an SQS that never answers', async () => {
+    const silent = createServer(() => {}); // takes requests, answers none
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    // No request timeout of its own: only the deadline can end the call.
+    const client = new SQSClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const adapter = new SqsFanoutQueue(client, {
+      queueUrl: urlOf(endpoint, 'q'),
+      deadLetterQueueUrl: urlOf(endpoint, 'dlq'),
+      endpoint: 'e',
+    });
+    try {
+      const error = await adapter.enqueue([job], { timeoutMs: 200 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QueueRefusedError);
+      expect((error as QueueRefusedError).notQueued).toEqual([job]);
+    } finally {
+      client.destroy();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('rethrows a misconfiguration (no such queue) as it is, not as unavailable', async () => {

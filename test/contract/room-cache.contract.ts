@@ -66,7 +66,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
         others: [alice],
       });
       expect(await cache.isInRoom(room, 'c2')).toBe(true);
-      expect(await cache.removeRoomConnection(room, 'c1', undefined, VIEW)).toEqual({
+      expect(await cache.removeRoomConnection(room, 'c1', VIEW)).toEqual({
         online: ['bob'],
         onlineCount: 1,
         connectionCount: 1,
@@ -90,22 +90,21 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect(second?.others).toBeUndefined();
       // Joining again with a connection already listed counts it once.
       expect((await cache.addRoomConnection(room, a2, VIEW))?.userHasOthers).toBe(true);
-      expect(await cache.removeRoomConnection(room, 'a1', undefined, VIEW)).toMatchObject({
+      expect(await cache.removeRoomConnection(room, 'a1', VIEW)).toMatchObject({
         userHasOthers: true,
       });
-      expect(await cache.removeRoomConnection(room, 'a2', undefined, VIEW)).toEqual({
+      expect(await cache.removeRoomConnection(room, 'a2', VIEW)).toEqual({
         online: ['b'],
         onlineCount: 1,
         connectionCount: 1,
         userHasOthers: false,
         others: [b1],
       });
-      // A connection the cache no longer lists, its user named by the caller.
-      expect(await cache.removeRoomConnection(room, 'a2', 'a', VIEW)).toMatchObject({
-        userHasOthers: false,
-        others: [b1],
-      });
-      expect(await cache.removeRoomConnection(room, 'zz', undefined, VIEW)).toMatchObject({
+      // A connection the cache no longer lists changed nothing: nobody is told again.
+      const again = await cache.removeRoomConnection(room, 'a2', VIEW);
+      expect(again).toMatchObject({ userHasOthers: true, onlineCount: 1 });
+      expect(again?.others).toBeUndefined();
+      expect(await cache.removeRoomConnection(room, 'zz', VIEW)).toMatchObject({
         userHasOthers: true,
       });
       const back = await cache.addRoomConnection(room, a1, VIEW);
@@ -125,7 +124,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
         userId: `u${i}`,
       }));
       await cache.fillRoomConnections(room, members, await missVersion(cache, room));
-      const view = { onlineMax: 5, othersMax: 30 };
+      const view = { onlineMax: 5, othersMax: 31 };
       const joined = await cache.addRoomConnection(
         room,
         { connectionId: 'new', userId: 'n' },
@@ -134,16 +133,17 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect(joined?.online).toHaveLength(5);
       expect(new Set(joined?.online).size).toBe(5);
       for (const user of joined?.online ?? []) expect(user).toMatch(/^(u\d+|n)$/);
-      // 30 others: still at most othersMax, so they are listed.
+      // 31 connections: still at most othersMax, so the 30 others are listed.
       expect(joined).toMatchObject({ onlineCount: 31, connectionCount: 31, userHasOthers: false });
       expect(joined?.others).toHaveLength(30);
       // One more and the room is past othersMax: a count, no list.
       const next = await cache.addRoomConnection(room, { connectionId: 'new2', userId: 'm' }, view);
       expect(next).toMatchObject({ onlineCount: 32, connectionCount: 32, userHasOthers: false });
       expect(next?.others).toBeUndefined();
-      const left = await cache.removeRoomConnection(room, 'c0', undefined, view);
+      // Back to 31 after a leave: listed again.
+      const left = await cache.removeRoomConnection(room, 'c0', view);
       expect(left).toMatchObject({ onlineCount: 31, connectionCount: 31, userHasOthers: false });
-      expect(left?.others).toBeUndefined();
+      expect(left?.others).toHaveLength(31);
       const none = await cache.addRoomConnection(
         room,
         { connectionId: 'x', userId: 'x' },
@@ -153,6 +153,19 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
         },
       );
       expect(none).toMatchObject({ online: [], onlineCount: 32, userHasOthers: false });
+    });
+
+    it('says which of some connections are in a room, or nothing when it is not cached', async () => {
+      const room = uid();
+      expect(await cache.membersOf(room, ['c1'])).toBeUndefined();
+      const members = [
+        { connectionId: 'c1', userId: 'a' },
+        { connectionId: 'c2', userId: 'b' },
+      ];
+      await cache.fillRoomConnections(room, members, await missVersion(cache, room));
+      await cache.removeRoomConnection(room, 'c2', VIEW);
+      expect(await cache.membersOf(room, ['c1', 'c2', 'c3'])).toEqual(new Set(['c1']));
+      expect(await cache.membersOf(room, [])).toEqual(new Set());
     });
 
     it('lets one caller a period claim a presence count', async () => {
@@ -167,7 +180,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect(
         await cache.addRoomConnection(room, { connectionId: 'c1', userId: 'a' }, VIEW),
       ).toBeUndefined();
-      expect(await cache.removeRoomConnection(room, 'c1', undefined, VIEW)).toBeUndefined();
+      expect(await cache.removeRoomConnection(room, 'c1', VIEW)).toBeUndefined();
       expect((await cache.roomConnections(room)).connections).toBeUndefined();
     });
 
@@ -175,7 +188,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       const room = uid();
       const version = await missVersion(cache, room);
       // A leave and a join land between the fill's read of the durable store and its write.
-      await cache.removeRoomConnection(room, 'c-left', undefined, VIEW);
+      await cache.removeRoomConnection(room, 'c-left', VIEW);
       await cache.addRoomConnection(room, { connectionId: 'c-new', userId: 'n' }, VIEW);
       const read = [
         { connectionId: 'c-left', userId: 'x' },
@@ -189,7 +202,7 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       await cache.fillRoomConnections(room, read, version);
       expect(await ids()).toEqual(['c-new', 'c-stay']);
       // The counts were merged too: c-stay's user leaving is the last of them.
-      expect(await cache.removeRoomConnection(room, 'c-stay', undefined, VIEW)).toMatchObject({
+      expect(await cache.removeRoomConnection(room, 'c-stay', VIEW)).toMatchObject({
         onlineCount: 1,
         connectionCount: 1,
         userHasOthers: false,

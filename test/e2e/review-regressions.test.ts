@@ -188,15 +188,10 @@ describe('clean-up of gone connections', () => {
     const redisCache = new RedisRoomCache(redis, { keyPrefix: prefix });
     let failRemove = false;
     const flaky: RoomCache = Object.assign(Object.create(redisCache) as RoomCache, {
-      removeRoomConnection: (
-        roomId: string,
-        connectionId: string,
-        userId: string | undefined,
-        view: PresenceView,
-      ) =>
+      removeRoomConnection: (roomId: string, connectionId: string, view: PresenceView) =>
         failRemove
           ? Promise.reject(new Error('Redis timeout'))
-          : redisCache.removeRoomConnection(roomId, connectionId, userId, view),
+          : redisCache.removeRoomConnection(roomId, connectionId, view),
     });
     const deps = realDeps(sender, flaky);
     const room = uid();

@@ -101,13 +101,17 @@ describe('ManagementApiSender', () => {
     expect((error as StoreUnavailableError).code).toBe('unavailable');
   });
 
-  it('replies again to a caller whose reply was refused for now, then gives up', async () => {
+  it('replies again to a caller whose reply the quota refused, then gives up', async () => {
     const posted: string[] = [];
     let refusals = 2;
+    let cause: unknown = new LimitExceededException({
+      message: 'Rate exceeded',
+      $metadata: { httpStatusCode: 429 },
+    });
     const flaky: Replier = {
       sender: {
         async send(connectionId, data) {
-          if (refusals-- > 0) throw new StoreUnavailableError('API Gateway');
+          if (refusals-- > 0) throw new StoreUnavailableError('API Gateway', { cause });
           posted.push(`${connectionId} ${data}`);
           return true;
         },
@@ -126,6 +130,11 @@ describe('ManagementApiSender', () => {
     refusals = 10;
     await expect(replyTo(flaky, event, frame, sleep)).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(waits).toEqual([100, 300, 100, 300, 900]);
+    // A reply that timed out was tried twice by the SDK already: not again here.
+    cause = Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+    waits.length = 0;
+    await expect(replyTo(flaky, event, frame, sleep)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(waits).toEqual([]);
   });
 
   it('broadcast reports 410s as gone, what may pass later to retry, and counts the rest', async () => {

@@ -16,6 +16,7 @@ import type {
   ConnectionSender,
   ConnectionStore,
   DeliveryJob,
+  EnqueueOptions,
   FanoutJob,
   FanoutQueue,
   HistoryPage,
@@ -270,7 +271,7 @@ export class RecordingQueue implements FanoutQueue {
   /** While set, enqueue and deadLetter fail as an unreachable queue would. */
   failing = false;
 
-  async enqueue(jobs: readonly FanoutJob[], options: { delaySeconds?: number } = {}) {
+  async enqueue(jobs: readonly FanoutJob[], options: EnqueueOptions = {}) {
     if (this.failing) throw new StoreUnavailableError('fan-out queue');
     for (const job of jobs) {
       // A copy, as a message body is: later changes to the job do not reach the queue.

@@ -4,9 +4,11 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
+import { leaveRoom } from '../../functions/core/actions/leave-room.js';
 import { sendMessage } from '../../functions/core/actions/send-message.js';
 import type { ActionHandler } from '../../functions/core/actions/types.js';
-import { deliver, retryDelaySeconds } from '../../functions/core/fanout.js';
+import { QueueRefusedError } from '../../functions/core/errors.js';
+import { deliver, dropConnection, retryDelaySeconds } from '../../functions/core/fanout.js';
 import { runFanoutJob } from '../../functions/core/fanout-job.js';
 import type { Caller, RoomConnection } from '../../functions/core/message.js';
 import type { DeliveryJob } from '../../functions/core/ports.js';
@@ -102,6 +104,22 @@ describe('deliver', () => {
   });
 });
 
+describe('a queue that takes only part of a hand-over', () => {
+  it('logs exactly the posts it did not take', async () => {
+    const [alice] = await members('part', 61); // 60 others: slices of 25, 25 and 10
+    world.deps.queue.enqueue = async (jobs) => {
+      throw new QueueRefusedError(jobs.slice(2));
+    };
+    await run(sendMessage, alice!, { roomId: 'part', content: 'partly queued' });
+    expect(world.log.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        fields: expect.objectContaining({ undelivered: 10 }),
+      }),
+    );
+  });
+});
+
 describe('the fan-out worker core', () => {
   const budget = { postsPerSecond: 1_000_000, remainingMs: () => 30_000, reserveMs: 0 };
   const noSleep = async () => {};
@@ -144,13 +162,46 @@ describe('the fan-out worker core', () => {
     );
   });
 
-  it('cleans up a connection a post found gone', async () => {
+  it('cleans up a connection a post found gone, and tells the room once', async () => {
     const [alice, bob] = await members('g', 2);
     world.sender.gone.add(bob!.connectionId);
-    await runFanoutJob(world.deps, job([{ ...bob! }]), { ...budget, sleep: noSleep });
-    expect(await world.connections.isInRoom('room', bob!.connectionId)).toBe(false);
+    await runFanoutJob(
+      world.deps,
+      { ...job([{ ...bob! }]), roomId: 'g' },
+      {
+        ...budget,
+        sleep: noSleep,
+      },
+    );
+    expect(await world.connections.isInRoom('g', bob!.connectionId)).toBe(false);
+    expect(await world.cache.isInRoom('g', bob!.connectionId)).toBe(false);
     expect(await world.connections.getConnection(bob!.connectionId)).toBeUndefined();
-    expect(alice).toBeDefined();
+    expect(world.sender.framesOfType(alice!.connectionId, 'presence')).toEqual([
+      { type: 'presence', roomId: 'g', userId: bob!.userId, status: 'offline' },
+    ]);
+  });
+
+  it('skips members who left the room after the frame was made', async () => {
+    const [alice, bob, carol] = await members('moved', 3);
+    const slice = { ...job([alice!, bob!, carol!]), roomId: 'moved' };
+    await run(leaveRoom, bob!, { roomId: 'moved' });
+    world.sender.clear();
+    const outcome = await runFanoutJob(world.deps, slice, { ...budget, sleep: noSleep });
+    expect(outcome).toMatchObject({ posted: 2, left: 1 });
+    expect(world.sender.recipients().sort()).toEqual(
+      [alice!.connectionId, carol!.connectionId].sort(),
+    );
+  });
+
+  it('does not announce again a user whose connection had already left', async () => {
+    const [alice, bob] = await members('once', 2);
+    await run(leaveRoom, bob!, { roomId: 'once' }); // alice hears bob go offline
+    // A slice made before the leave reaches bob's connection, which is gone by now.
+    world.sender.gone.add(bob!.connectionId);
+    await dropConnection(world.deps, bob!.connectionId, { seenIn: { roomId: 'once', ...bob! } });
+    expect(world.sender.framesOfType(alice!.connectionId, 'presence')).toEqual([
+      { type: 'presence', roomId: 'once', userId: bob!.userId, status: 'offline' },
+    ]);
   });
 
   it('hands back what it had no time to start, with no failed try counted', async () => {

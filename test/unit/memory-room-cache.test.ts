@@ -49,7 +49,7 @@ describe('MemoryRoomCache: room connections', () => {
   it('merges a leave made between the read and the fill (no resurrection)', async () => {
     const cache = new MemoryRoomCache();
     const version = await missVersion(cache, 'r');
-    expect(await cache.removeRoomConnection('r', 'a1', undefined, VIEW)).toBeUndefined();
+    expect(await cache.removeRoomConnection('r', 'a1', VIEW)).toBeUndefined();
     await cache.fillRoomConnections('r', [a1, b1], version);
     expect((await cache.roomConnections('r')).connections).toEqual([b1]);
     expect(await cache.isInRoom('r', 'a1')).toBe(false);
@@ -59,7 +59,7 @@ describe('MemoryRoomCache: room connections', () => {
     const cache = new MemoryRoomCache();
     const v0 = await missVersion(cache, 'r');
     await cache.addRoomConnection('r', a1, VIEW);
-    await cache.removeRoomConnection('r', 'a1', undefined, VIEW);
+    await cache.removeRoomConnection('r', 'a1', VIEW);
     expect(await missVersion(cache, 'r')).toBe(v0);
     cache.flush();
     const v1 = await missVersion(cache, 'r');
@@ -93,24 +93,23 @@ describe('MemoryRoomCache: room connections', () => {
 
   it('remove says whether the user is still here and, if not, who to tell', async () => {
     const cache = new MemoryRoomCache();
-    expect(await cache.removeRoomConnection('r', 'a1', undefined, VIEW)).toBeUndefined();
+    expect(await cache.removeRoomConnection('r', 'a1', VIEW)).toBeUndefined();
     await cache.fillRoomConnections('r', [a1, b1, a2], await missVersion(cache, 'r'));
-    expect(await cache.removeRoomConnection('r', 'a1', undefined, VIEW)).toMatchObject({
+    expect(await cache.removeRoomConnection('r', 'a1', VIEW)).toMatchObject({
       online: ['bob', 'alice'],
       userHasOthers: true,
     });
-    expect(await cache.removeRoomConnection('r', 'a2', undefined, VIEW)).toMatchObject({
+    expect(await cache.removeRoomConnection('r', 'a2', VIEW)).toMatchObject({
       online: ['bob'],
       userHasOthers: false,
       others: [b1],
     });
-    // Already gone from the cache: the caller names the user.
-    expect(await cache.removeRoomConnection('r', 'a2', 'alice', VIEW)).toMatchObject({
+    // Already gone from the cache: nothing changed, nobody is told again.
+    expect(await cache.removeRoomConnection('r', 'a2', VIEW)).toMatchObject({
       online: ['bob'],
-      userHasOthers: false,
-      others: [b1],
+      userHasOthers: true,
     });
-    expect(await cache.removeRoomConnection('r', 'b1', undefined, VIEW)).toMatchObject({
+    expect(await cache.removeRoomConnection('r', 'b1', VIEW)).toMatchObject({
       online: [],
       userHasOthers: false,
       others: [],

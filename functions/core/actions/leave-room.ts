@@ -10,7 +10,7 @@ export const leaveRoom: ActionHandler<LeaveRoomRequest> = async (deps, caller, r
   const { roomId } = request;
   const wasJoined = await deps.connections.removeFromRoom(roomId, caller.connectionId);
   const cached = await deps.cache
-    .removeRoomConnection(roomId, caller.connectionId, caller.userId, presenceView(deps))
+    .removeRoomConnection(roomId, caller.connectionId, presenceView(deps))
     .catch(async (error: unknown) => {
       // The cache would keep delivering this room to the connection; put the DynamoDB
       // half back so both still agree it is joined, and let the client retry the leave.

@@ -35,6 +35,12 @@ export function isGone(error: unknown): boolean {
   return e?.name === 'GoneException' || e?.$metadata?.httpStatusCode === 410;
 }
 
+/** Refused by the account's quota (429, `LimitExceededException`): it passes a moment later. */
+export function isThrottled(error: unknown): boolean {
+  const e = error as SdkError;
+  return e?.$metadata?.httpStatusCode === 429 || e?.name === 'LimitExceededException';
+}
+
 /**
  * A post worth trying again: throttled (429, `LimitExceededException`: the account's
  * shared quota), a 5xx, or no HTTP answer at all (a timeout, a reset socket). A 4xx other

@@ -57,6 +57,15 @@ export class MemoryRoomCache implements RoomCache {
     return this.rooms.get(roomId)?.connections?.has(connectionId);
   }
 
+  async membersOf(
+    roomId: string,
+    connectionIds: readonly string[],
+  ): Promise<Set<string> | undefined> {
+    const connections = this.rooms.get(roomId)?.connections;
+    if (!connections) return undefined;
+    return new Set(connectionIds.filter((id) => connections.has(id)));
+  }
+
   async fillRoomConnections(
     roomId: string,
     connections: readonly RoomConnection[],
@@ -91,7 +100,6 @@ export class MemoryRoomCache implements RoomCache {
   async removeRoomConnection(
     roomId: string,
     connectionId: string,
-    userId: string | undefined,
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
@@ -99,7 +107,7 @@ export class MemoryRoomCache implements RoomCache {
       entry.pending.set(connectionId, null);
       return undefined;
     }
-    const user = entry.connections.get(connectionId) ?? userId;
+    const user = entry.connections.get(connectionId);
     entry.connections.delete(connectionId);
     return presence(entry.connections, connectionId, user, view);
   }
@@ -181,6 +189,6 @@ function presence(
     userHasOthers: hasOthers,
   };
   const others = toList(connections).filter((c) => c.connectionId !== connectionId);
-  if (!hasOthers && others.length <= view.othersMax) change.others = others;
+  if (!hasOthers && connections.size <= view.othersMax) change.others = others;
   return change;
 }

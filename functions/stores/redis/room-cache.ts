@@ -213,6 +213,22 @@ export class RedisRoomCache implements RoomCache {
     return userId !== null && userId !== undefined;
   }
 
+  async membersOf(
+    roomId: string,
+    connectionIds: readonly string[],
+  ): Promise<Set<string> | undefined> {
+    const [sentinel, ...users] = await this.guarded(() =>
+      this.redis.hmget(this.key(roomId, 'conns'), SENTINEL, ...connectionIds),
+    );
+    if (sentinel === null || sentinel === undefined) return undefined;
+    const members = new Set<string>();
+    users.forEach((userId, i) => {
+      const id = connectionIds[i];
+      if (userId !== null && userId !== undefined && id !== undefined) members.add(id);
+    });
+    return members;
+  }
+
   /** The keys every connection script takes, in its KEYS order. */
   private connectionKeys(roomId: string): string[] {
     return [
@@ -254,14 +270,11 @@ export class RedisRoomCache implements RoomCache {
   async removeRoomConnection(
     roomId: string,
     connectionId: string,
-    userId: string | undefined,
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
     const reply = await this.guarded(() =>
       REMOVE_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
         connectionId,
-        this.ttl,
-        userId ?? '',
         view.onlineMax,
         view.othersMax,
       ]),

@@ -54,9 +54,9 @@ end`;
  * The presence answer's tail, after a join or leave of `user`: up to ARGV `onlineMax` user
  * ids (the `users` fields without their `@`, read with HSCAN so a room of 100,000 costs
  * O(onlineMax), not O(room)), the counts from HLEN (the sentinels not counted), and the
- * room's connections only when nobody else of the user's is left here and the others
- * number at most `othersMax`. Expects locals `user`, `hasOthers`, `joined` (1 on a join:
- * the joiner is not one of the others), `onlineMax`, `othersMax`.
+ * room's connections only when nobody else of the user's is left here and the room has at
+ * most `othersMax` connections after the change. Expects locals `hasOthers`, `onlineMax`,
+ * `othersMax`.
  */
 const PRESENCE_REPLY = `
 local online = {}
@@ -75,7 +75,7 @@ if onlineMax > 0 then
 end
 local onlineCount = redis.call('HLEN', KEYS[3]) - 1
 local connectionCount = redis.call('HLEN', KEYS[1]) - 1
-if hasOthers == 1 or connectionCount - joined > othersMax then
+if hasOthers == 1 or connectionCount > othersMax then
   return { hasOthers, online, {}, onlineCount, connectionCount, 0 }
 end
 return { 0, online, redis.call('HGETALL', KEYS[1]), onlineCount, connectionCount, 1 }`;
@@ -148,31 +148,30 @@ else
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
-local hasOthers, joined = 0, 1
+local hasOthers = 0
 if count > 1 then hasOthers = 1 end
 local onlineMax, othersMax = tonumber(ARGV[4]), tonumber(ARGV[5])
 ${PRESENCE_REPLY}`);
 
 /**
- * KEYS conns, epoch, users, pend; ARGV connectionId, ttl, userId ('' if unknown: then the
- * cached entry names the user), onlineMax, othersMax. Returns nil on a miss
- * (after recording the leave for the fill), else as ADD_CONNECTION.
+ * KEYS conns, epoch, users, pend; ARGV connectionId, onlineMax, othersMax. Returns nil
+ * on a miss (after recording the leave for the fill), else as ADD_CONNECTION; a connection
+ * the room does not list changes nothing and answers `userHasOthers` (nobody is owed a
+ * presence frame: whoever removed it told them).
  */
 export const REMOVE_CONNECTION = new Script(`
 local pendingField, pendingOp = ARGV[1], '-'
 ${BOTH_CACHED_OR_MISS}
+local hasOthers = 1
 local user = redis.call('HGET', KEYS[1], ARGV[1])
 if user then
   redis.call('HDEL', KEYS[1], ARGV[1])
   if redis.call('HINCRBY', KEYS[3], '@' .. user, -1) <= 0 then
     redis.call('HDEL', KEYS[3], '@' .. user)
+    hasOthers = 0
   end
-elseif ARGV[3] ~= '' then
-  user = ARGV[3]
 end
-local hasOthers, joined = 1, 0
-if user and redis.call('HEXISTS', KEYS[3], '@' .. user) == 0 then hasOthers = 0 end
-local onlineMax, othersMax = tonumber(ARGV[4]), tonumber(ARGV[5])
+local onlineMax, othersMax = tonumber(ARGV[2]), tonumber(ARGV[3])
 ${PRESENCE_REPLY}`);
 
 /** Shared tail: trim to the window, move the floor up past what was trimmed, set TTLs. */
