@@ -194,7 +194,6 @@ export class ParleyStack extends Stack {
       memorySize: FANOUT_WORKER.memoryMb,
       timeout: Duration.seconds(FANOUT_WORKER.timeoutSeconds),
     });
-    worker.addEnvironment('FANOUT_POSTS_PER_SECOND', String(FANOUT_WORKER.postsPerSecond));
     fanout.attachWorker(worker);
     this.fanoutWorker = worker;
 
