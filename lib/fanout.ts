@@ -9,6 +9,7 @@ import {
   Alarm,
   ComparisonOperator,
   type IAlarmAction,
+  type IMetric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -48,28 +49,30 @@ export class Fanout extends Construct {
         maxReceiveCount: FANOUT_WORKER.maxReceiveCount,
       },
     });
-    this.deadLetterAlarm = new Alarm(this, 'DeadLettersAlarm', {
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Fan-out: posts were dead-lettered (never delivered); see the DLQ',
-    });
-    this.backlogAlarm = new Alarm(this, 'BacklogAlarm', {
-      metric: this.queue.metricApproximateAgeOfOldestMessage({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 60,
-      evaluationPeriods: 3,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Fan-out: jobs have waited over a minute for a worker',
-    });
+    const alarm = (id: string, metric: IMetric, threshold: number, periods: number, text: string) =>
+      new Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: periods,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `Fan-out: ${text}`,
+      });
+    const perMinute = { period: Duration.minutes(1), statistic: 'Maximum' };
+    this.deadLetterAlarm = alarm(
+      'DeadLettersAlarm',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(perMinute),
+      1,
+      1,
+      'posts were dead-lettered (never delivered); see the DLQ',
+    );
+    this.backlogAlarm = alarm(
+      'BacklogAlarm',
+      this.queue.metricApproximateAgeOfOldestMessage(perMinute),
+      60,
+      3,
+      'jobs have waited over a minute for a worker',
+    );
   }
 
   /** What every function that delivers (and so may queue) needs in its environment. */

@@ -40,11 +40,7 @@ async function startLocalSqs(): Promise<LocalSqs> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new SQSClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localClient(endpoint);
   return {
     endpoint,
     queue,
@@ -57,6 +53,16 @@ async function startLocalSqs(): Promise<LocalSqs> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The real SQS client, against a local endpoint (which takes any credentials). */
+function localClient(endpoint: string, maxAttempts?: number): SQSClient {
+  return new SQSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+  });
 }
 
 const urlOf = (endpoint: string, name: string) => `${endpoint}/123456789012/${name}`;
@@ -117,12 +123,7 @@ describe('SqsFanoutQueue', () => {
   };
 
   it('answers unavailable when SQS cannot be reached', async () => {
-    const client = new SQSClient({
-      endpoint: 'http://127.0.0.1:1',
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const client = localClient('http://127.0.0.1:1', 1);
     const adapter = new SqsFanoutQueue(client, {
       queueUrl: urlOf('http://127.0.0.1:1', 'q'),
       deadLetterQueueUrl: urlOf('http://127.0.0.1:1', 'dlq'),
@@ -166,12 +167,7 @@ describe('SqsFanoutQueue', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     // No request timeout of its own: only the deadline can end the call.
-    const client = new SQSClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const client = localClient(endpoint, 1);
     const adapter = new SqsFanoutQueue(client, {
       queueUrl: urlOf(endpoint, 'q'),
       deadLetterQueueUrl: urlOf(endpoint, 'dlq'),
