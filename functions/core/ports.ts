@@ -107,8 +107,19 @@ export interface PresenceChange {
  * a fill from the durable store must present (read after the miss, before that read).
  */
 export type CachedConnections =
-  | { connections: RoomConnection[]; version?: undefined }
-  | { connections?: undefined; version: string };
+  | { connections: RoomConnection[]; joinStamp: string; version?: undefined }
+  | { connections?: undefined; joinStamp?: undefined; version: string };
+
+/**
+ * What a send's window append says about the room's connections since the send read them
+ * (by their `joinStamp`): nobody joined; some did, and these are the connections now; or
+ * the cache cannot tell (the room is not cached, or the send read it from the durable
+ * store), so the caller reads the durable store again. See the send-message action.
+ */
+export type JoinsSince =
+  | { kind: 'none' }
+  | { kind: 'joined'; connections: RoomConnection[] }
+  | { kind: 'unknown' };
 
 /**
  * The cache (Redis, or the dev server's in-memory stand-in). Every read answers
@@ -118,9 +129,10 @@ export type CachedConnections =
  */
 export interface RoomCache {
   /**
-   * The room's connections, or on a miss the `version` (the room's epoch) a fill must
-   * present: it changes only when the cache loses its record of the room (a flush, an
-   * eviction), so a fill read across such a loss is refused (see below).
+   * The room's connections and their `joinStamp` (a value every join or fill replaces, never
+   * repeated), or on a miss the `version` (the room's epoch) a fill must present: it changes
+   * only when the cache loses its record of the room (a flush, an eviction), so a fill read
+   * across such a loss is refused (see below).
    */
   roomConnections(roomId: string): Promise<CachedConnections>;
   isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined>;
@@ -175,9 +187,12 @@ export interface RoomCache {
   /**
    * Adds a just-committed message, trims to the window size, keeps `floor` true. Unlike
    * the other writes it also stores the message for a room with no window yet, so that a
-   * fill which read the record just before this commit merges with it.
+   * fill which read the record just before this commit merges with it. In the same atomic
+   * step it compares the room's join stamp with `joinStamp` (what the sender read before
+   * storing; undefined if it read no stamp) and says who joined since: a join that lands
+   * after this step finds the message in the window, one before it is in the answer.
    */
-  appendRecentMessage(roomId: string, message: Message): Promise<void>;
+  appendRecentMessage(roomId: string, message: Message, joinStamp?: string): Promise<JoinsSince>;
   /** Drops the room's window, so the next read rebuilds it from the record. */
   forgetRecentMessages(roomId: string): Promise<void>;
 }

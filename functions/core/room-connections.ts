@@ -10,10 +10,21 @@ export async function readRoomConnections(
   deps: ChatDeps,
   roomId: string,
 ): Promise<RoomConnection[]> {
+  return (await readAudience(deps, roomId)).connections;
+}
+
+export interface Audience {
+  connections: RoomConnection[];
+  /** The cache's join stamp when the list came from the cache (see RoomCache). */
+  joinStamp?: string;
+}
+
+/** The room's connections, with the cache's join stamp when it answered. */
+export async function readAudience(deps: ChatDeps, roomId: string): Promise<Audience> {
   let version: string | undefined;
   try {
     const cached = await deps.cache.roomConnections(roomId);
-    if (cached.connections) return cached.connections;
+    if (cached.connections) return { connections: cached.connections, joinStamp: cached.joinStamp };
     version = cached.version;
   } catch (error) {
     deps.log.warn('cache read failed; reading connections from the durable store', {
@@ -27,7 +38,7 @@ export async function readRoomConnections(
       deps.log.warn('cache fill failed', { roomId, error: String(error) });
     });
   }
-  return connections;
+  return { connections };
 }
 
 /** Whether a connection has joined a room: the cache, else DynamoDB. */

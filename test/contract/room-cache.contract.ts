@@ -258,6 +258,58 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect((await cache.recentMessages(room))?.messages.map((m) => m.seq)).toEqual([1]);
     });
 
+    it('tells a send who joined since it read the room, in the same step as the append', async () => {
+      const room = uid();
+      const alice = { connectionId: 'c-alice', userId: 'alice' };
+      const bob = { connectionId: 'c-bob', userId: 'bob' };
+      await cache.fillRoomConnections(room, [alice], await missVersion(cache, room));
+      const read = await cache.roomConnections(room);
+      expect(read.connections).toEqual([alice]);
+      // Nobody joined: the send's list is whole.
+      expect(await cache.appendRecentMessage(room, message(room, 1), read.joinStamp)).toEqual({
+        kind: 'none',
+      });
+      // A rejoin of a connection already listed is no join either.
+      await cache.addRoomConnection(room, alice, VIEW);
+      expect(await cache.appendRecentMessage(room, message(room, 2), read.joinStamp)).toEqual({
+        kind: 'none',
+      });
+      // Bob joined between the read and the append: he is in the answer.
+      await cache.addRoomConnection(room, bob, VIEW);
+      const since = await cache.appendRecentMessage(room, message(room, 3), read.joinStamp);
+      expect(since.kind).toBe('joined');
+      const joined = since.kind === 'joined' ? since.connections : [];
+      expect(joined.map((c) => c.connectionId).sort()).toEqual(['c-alice', 'c-bob']);
+      // A send that read no stamp (the durable store answered) is told the whole room.
+      expect((await cache.appendRecentMessage(room, message(room, 4))).kind).toBe('joined');
+    });
+
+    it('cannot tell a send who joined once the room is no longer cached', async () => {
+      const room = uid();
+      const alice = { connectionId: 'c-alice', userId: 'alice' };
+      await cache.fillRoomConnections(room, [alice], await missVersion(cache, room));
+      const { joinStamp } = await cache.roomConnections(room);
+      await flush(cache, room);
+      await cache.addRoomConnection(room, { connectionId: 'c-bob', userId: 'bob' }, VIEW);
+      expect(await cache.appendRecentMessage(room, message(room, 1), joinStamp)).toEqual({
+        kind: 'unknown',
+      });
+    });
+
+    it('gives a refilled room a join stamp it never had before', async () => {
+      const room = uid();
+      const alice = { connectionId: 'c-alice', userId: 'alice' };
+      await cache.fillRoomConnections(room, [alice], await missVersion(cache, room));
+      const before = (await cache.roomConnections(room)).joinStamp;
+      await flush(cache, room);
+      const bob = { connectionId: 'c-bob', userId: 'bob' };
+      await cache.fillRoomConnections(room, [alice, bob], await missVersion(cache, room));
+      const after = await cache.roomConnections(room);
+      expect(after.connections).toHaveLength(2);
+      expect(after.joinStamp).not.toBe(before);
+      expect((await cache.appendRecentMessage(room, message(room, 1), before)).kind).toBe('joined');
+    });
+
     it('refuses a fill whose version was read before a flush and a join', async () => {
       const room = uid();
       await cache.addRoomConnection(room, { connectionId: 'c-a', userId: 'a' }, VIEW);

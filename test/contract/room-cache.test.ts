@@ -70,20 +70,24 @@ roomCacheContract(
 );
 
 describe('Redis room cache keys', () => {
-  it("reads a cached room's connections in one command, and the epoch only on a miss", async () => {
+  it("reads a cached room's connections in one script, and the epoch only on a miss", async () => {
     const cache = new RedisRoomCache(redis, { keyPrefix: prefix });
     const room = uid('one-read');
     const a = { connectionId: 'a1', userId: 'a' };
     const call = vi.spyOn(redis, 'call');
     const evalsha = vi.spyOn(redis, 'evalsha');
     try {
+      // A miss: the read, then the epoch.
       const version = await missVersion(cache, room);
-      expect([call.mock.calls.length, evalsha.mock.calls.length]).toEqual([1, 1]);
+      expect([call.mock.calls.length, evalsha.mock.calls.length]).toEqual([0, 2]);
       await cache.fillRoomConnections(room, [a], version);
       call.mockClear();
       evalsha.mockClear();
-      expect(await cache.roomConnections(room)).toEqual({ connections: [a] });
-      expect([call.mock.calls.length, evalsha.mock.calls.length]).toEqual([1, 0]);
+      expect(await cache.roomConnections(room)).toEqual({
+        connections: [a],
+        joinStamp: expect.any(String),
+      });
+      expect([call.mock.calls.length, evalsha.mock.calls.length]).toEqual([0, 1]);
     } finally {
       call.mockRestore();
       evalsha.mockRestore();

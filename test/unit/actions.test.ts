@@ -348,13 +348,52 @@ describe('send_message', () => {
     expect((await world.cache.recentMessages('lobby'))?.messages).toHaveLength(1);
   });
 
+  /** Runs `during` after the send has read the room and before its message commits. */
+  function beforeTheCommit(during: () => Promise<void>) {
+    const append = world.messages.appendMessage.bind(world.messages);
+    vi.spyOn(world.messages, 'appendMessage').mockImplementationOnce(async (input) => {
+      await during();
+      return append(input);
+    });
+  }
+
+  it('delivers to a connection that joined between its read of the room and its commit', async () => {
+    const { alice } = await room();
+    const carol = await connect('c1', 'carol');
+    // Carol's join reply is read before the message exists, and the send's list of the
+    // room was read before she joined: only the send's second look can reach her.
+    beforeTheCommit(() => join(carol, { roomId: 'lobby' }));
+    await send(alice, { roomId: 'lobby', content: 'during the join' });
+    const reply = world.sender.framesOfType('c1', 'room_history')[0];
+    expect(reply?.messages).toEqual([]);
+    expect(world.sender.framesOfType('c1', 'new_message').map((f) => f.message.content)).toEqual([
+      'during the join',
+    ]);
+    // Everyone else once, the sender not at all.
+    expect(world.sender.framesOfType('b1', 'new_message')).toHaveLength(1);
+    expect(world.sender.framesOfType('a2', 'new_message')).toHaveLength(1);
+    expect(world.sender.framesOfType('a1', 'new_message')).toHaveLength(0);
+  });
+
+  it('finds a late joiner in the durable store when the cache lost the room meanwhile', async () => {
+    const { alice } = await room();
+    const carol = await connect('c1', 'carol');
+    beforeTheCommit(async () => {
+      await join(carol, { roomId: 'lobby' });
+      world.cache.flush();
+    });
+    await send(alice, { roomId: 'lobby', content: 'during the join' });
+    expect(world.sender.framesOfType('c1', 'new_message')).toHaveLength(1);
+    expect(world.sender.framesOfType('b1', 'new_message')).toHaveLength(1);
+  });
+
   it('sends the ack before it issues the window append', async () => {
     const { alice } = await room();
     const order: string[] = [];
     const append = world.cache.appendRecentMessage.bind(world.cache);
-    vi.spyOn(world.cache, 'appendRecentMessage').mockImplementation((roomId, message) => {
+    vi.spyOn(world.cache, 'appendRecentMessage').mockImplementation((roomId, message, stamp) => {
       order.push('window');
-      return append(roomId, message);
+      return append(roomId, message, stamp);
     });
     const reply = async (frame: ReplyFrame) => {
       order.push(frame.type);

@@ -97,7 +97,13 @@ describe('the cache operation deadline', () => {
   it('answers unavailable when the client never settles a command', async () => {
     vi.useFakeTimers();
     const never = () => new Promise<never>(() => undefined);
-    const silent = { status: 'ready', call: never, get: never, hmget: never } as unknown as Redis;
+    const silent = {
+      status: 'ready',
+      call: never,
+      evalsha: never,
+      get: never,
+      hmget: never,
+    } as unknown as Redis;
     const cache = new RedisRoomCache(silent);
     const read = cache.roomConnections('room').catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(REDIS_TIMEOUT_MS);
@@ -105,21 +111,21 @@ describe('the cache operation deadline', () => {
   });
 
   it('is not waited for when the client is not connected', async () => {
-    const call = vi.fn(() => new Promise<never>(() => undefined));
-    const down = Object.assign(new EventEmitter(), { status: 'ready', call });
+    const evalsha = vi.fn(() => new Promise<never>(() => undefined));
+    const down = Object.assign(new EventEmitter(), { status: 'ready', evalsha });
     const cache = new RedisRoomCache(down as unknown as Redis);
     down.status = 'reconnecting';
     await expect(cache.roomConnections('room')).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(call).not.toHaveBeenCalled();
+    expect(evalsha).not.toHaveBeenCalled();
   });
 
   it('waits once for a client still making its first connection (a cold start)', async () => {
-    const call = vi.fn(async () => ['~', '1']);
-    const connecting = Object.assign(new EventEmitter(), { status: 'connecting', call });
+    const evalsha = vi.fn(async () => ['s1', ['~', '1']]);
+    const connecting = Object.assign(new EventEmitter(), { status: 'connecting', evalsha });
     const cache = new RedisRoomCache(connecting as unknown as Redis);
     const read = cache.roomConnections('room');
     connecting.status = 'ready';
     connecting.emit('ready');
-    expect(await read).toEqual({ connections: [] });
+    expect(await read).toEqual({ connections: [], joinStamp: 's1' });
   });
 });

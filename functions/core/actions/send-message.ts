@@ -1,9 +1,10 @@
 import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import type { SendMessageRequest } from '../frames.js';
-import type { Message } from '../message.js';
-import type { ChatDeps } from '../ports.js';
-import { readRoomConnections } from '../room-connections.js';
+import type { Message, RoomConnection } from '../message.js';
+import type { ChatDeps, JoinsSince } from '../ports.js';
+import { readAudience } from '../room-connections.js';
+import type { ServerFrame } from '../server-frames.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -11,6 +12,12 @@ import type { ActionHandler } from './types.js';
  * connections; one PostgreSQL statement stores the message with the next seq; once that
  * has committed, the ack goes to the sender, then the room's cached window takes the
  * message while every other connection in the room gets it.
+ *
+ * A connection that joins between the read and the commit is in neither: the read missed
+ * it, and its join reply was read before the message existed. The window append therefore
+ * also answers who joined since the read (one atomic step in the cache), and they get the
+ * message too; a join after that step finds it in the window. Without this, a joiner missed
+ * the message until a later one showed the gap (docs/decisions/2026-12-06-join-send-race.md).
  */
 export const sendMessage: ActionHandler<SendMessageRequest> = async (
   deps,
@@ -19,7 +26,8 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
   reply,
 ) => {
   const { roomId } = request;
-  const connections = await readRoomConnections(deps, roomId);
+  const audience = await readAudience(deps, roomId);
+  const { connections } = audience;
   if (!connections.some((c) => c.connectionId === caller.connectionId)) {
     throw new ChatError('forbidden', `Join room ${roomId} before sending to it`);
   }
@@ -32,33 +40,51 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
   // The ack leaves first: it is what the sender waits for. (Called through an async wrapper
   // so that a reply that throws at once still lets the window and the room have the message.)
   const acked = (async () => reply({ type: 'ack', message }))();
+  if (duplicate) {
+    // Its first send stored, appended and fanned it out; a retry only needs its ack.
+    await acked;
+    return;
+  }
+  const frame: ServerFrame = { type: 'new_message', message };
   // The window append is a cache write, issued in the same turn of the event loop as the ack
   // (it leaves for Redis before this turn ends), so a read the ack can cause, a client round
-  // trip later, finds it; but nothing waits for its reply until the end. Issued after the
-  // ack rather than before it, the ack does not wait for the message's serialization.
-  const cached = duplicate ? undefined : appendToWindow(deps, roomId, message);
+  // trip later, finds it. Issued after the ack rather than before it, the ack does not wait
+  // for the message's serialization. Its answer (who joined since the read) is only waited
+  // for by the late joiners' delivery.
+  const lateJoiners = appendToWindow(deps, roomId, message, audience.joinStamp).then((since) =>
+    deliverToLateJoiners(deps, roomId, since, connections, frame),
+  );
   // The ack and the fan-out leave together. On AWS each is a PostToConnection (an HTTPS
   // call): waiting for the ack's before posting to the room would add one call to every
   // delivery. They go to different connections (the sender's own is not in `others`), so no
   // connection sees frames out of order; and a failed ack does not cost the room its
   // delivery (the client's retry is a duplicate, which is rightly not fanned out again).
   const others = connections.filter((c) => c.connectionId !== caller.connectionId);
-  const [ackResult, delivered] = await Promise.allSettled([
+  const [ackResult, delivered, late] = await Promise.allSettled([
     acked,
-    duplicate ? undefined : deliver(deps, roomId, others, { type: 'new_message', message }),
+    deliver(deps, roomId, others, frame),
+    lateJoiners,
   ]);
-  await cached;
   if (delivered.status === 'rejected') throw delivered.reason;
+  if (late.status === 'rejected') throw late.reason;
   if (ackResult.status === 'rejected') throw ackResult.reason ?? new Error('ack failed');
 };
 
 /**
- * Adds the message to the room's cached window. The message is durable; a cache that cannot
- * take it must not serve a window that silently ends before it, so on failure the window is
- * dropped and rebuilt on the next read. Never rejects.
+ * Adds the message to the room's cached window and learns who joined since the send read
+ * the room. The message is durable; a cache that cannot take it must not serve a window
+ * that silently ends before it, so on failure the window is dropped and rebuilt on the next
+ * read, and who joined is `unknown`. Never rejects.
  */
-async function appendToWindow(deps: ChatDeps, roomId: string, message: Message): Promise<void> {
-  await deps.cache.appendRecentMessage(roomId, message).catch(async (error: unknown) => {
+async function appendToWindow(
+  deps: ChatDeps,
+  roomId: string,
+  message: Message,
+  joinStamp: string | undefined,
+): Promise<JoinsSince> {
+  try {
+    return await deps.cache.appendRecentMessage(roomId, message, joinStamp);
+  } catch (error) {
     deps.log.warn('cache append failed; dropping the window', {
       roomId,
       seq: message.seq,
@@ -67,5 +93,36 @@ async function appendToWindow(deps: ChatDeps, roomId: string, message: Message):
     await deps.cache.forgetRecentMessages(roomId).catch((e: unknown) => {
       deps.log.error('could not drop the cached window', { roomId, error: String(e) });
     });
-  });
+    return { kind: 'unknown' };
+  }
+}
+
+/**
+ * Sends the message to connections that joined after the send read the room. When the
+ * cache cannot tell, the durable store can: joins write DynamoDB before the cache, so a
+ * join it does not list yet reads its history after this message committed.
+ */
+async function deliverToLateJoiners(
+  deps: ChatDeps,
+  roomId: string,
+  since: JoinsSince,
+  seen: readonly RoomConnection[],
+  frame: ServerFrame,
+): Promise<void> {
+  if (since.kind === 'none') return;
+  let now: RoomConnection[];
+  try {
+    now =
+      since.kind === 'joined' ? since.connections : await deps.connections.roomConnections(roomId);
+  } catch (error) {
+    // The sender has its ack; a joiner this misses learns of the message from the next one.
+    deps.log.error('could not read the room again for late joiners', {
+      roomId,
+      error: String(error),
+    });
+    return;
+  }
+  const known = new Set(seen.map((c) => c.connectionId));
+  const late = now.filter((c) => !known.has(c.connectionId));
+  await deliver(deps, roomId, late, frame);
 }

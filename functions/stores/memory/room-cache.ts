@@ -6,6 +6,7 @@
 import type { Message, RoomConnection } from '../../core/message.js';
 import type {
   CachedConnections,
+  JoinsSince,
   PresenceChange,
   PresenceView,
   RecentWindow,
@@ -16,6 +17,8 @@ interface RoomEntry {
   connections?: Map<string, string>;
   /** The room's epoch (see RedisRoomCache): made on a miss, lost with the entry. */
   epoch?: number;
+  /** Replaced by every join and fill (see RoomCache.roomConnections). */
+  joinStamp: string;
   /** Joins (userId) and leaves (null) made while the room was not cached, for the fill. */
   pending: Map<string, string | null>;
   recent: Map<number, Message>;
@@ -26,18 +29,24 @@ interface RoomEntry {
 
 export class MemoryRoomCache implements RoomCache {
   private readonly rooms = new Map<string, RoomEntry>();
-  /** Never reset, not even by flush(), so no epoch is ever handed out twice. */
+  /** Never reset, not even by flush(), so no epoch or join stamp is ever handed out twice. */
   private lastEpoch = 0;
+  private lastJoinStamp = 0;
 
   constructor(private readonly window = 100) {}
 
   private room(roomId: string): RoomEntry {
     let entry = this.rooms.get(roomId);
     if (!entry) {
-      entry = { pending: new Map(), recent: new Map() };
+      entry = { pending: new Map(), recent: new Map(), joinStamp: this.nextJoinStamp() };
       this.rooms.set(roomId, entry);
     }
     return entry;
+  }
+
+  private nextJoinStamp(): string {
+    this.lastJoinStamp += 1;
+    return String(this.lastJoinStamp);
   }
 
   /** Drops everything, as FLUSHALL would. */
@@ -47,7 +56,9 @@ export class MemoryRoomCache implements RoomCache {
 
   async roomConnections(roomId: string): Promise<CachedConnections> {
     const entry = this.rooms.get(roomId);
-    if (entry?.connections) return { connections: toList(entry.connections) };
+    if (entry?.connections) {
+      return { connections: toList(entry.connections), joinStamp: entry.joinStamp };
+    }
     const room = this.room(roomId);
     room.epoch ??= ++this.lastEpoch;
     return { version: String(room.epoch) };
@@ -81,6 +92,7 @@ export class MemoryRoomCache implements RoomCache {
     }
     entry.pending.clear();
     entry.connections = filled;
+    entry.joinStamp = this.nextJoinStamp();
   }
 
   async addRoomConnection(
@@ -93,6 +105,7 @@ export class MemoryRoomCache implements RoomCache {
       entry.pending.set(connection.connectionId, connection.userId);
       return undefined;
     }
+    if (!entry.connections.has(connection.connectionId)) entry.joinStamp = this.nextJoinStamp();
     entry.connections.set(connection.connectionId, connection.userId);
     return presence(entry.connections, connection.connectionId, connection.userId, view);
   }
@@ -138,10 +151,17 @@ export class MemoryRoomCache implements RoomCache {
     this.trim(entry);
   }
 
-  async appendRecentMessage(roomId: string, message: Message): Promise<void> {
+  async appendRecentMessage(
+    roomId: string,
+    message: Message,
+    joinStamp?: string,
+  ): Promise<JoinsSince> {
     const entry = this.room(roomId);
     entry.recent.set(message.seq, message);
     this.trim(entry);
+    if (!entry.connections) return { kind: 'unknown' };
+    if (joinStamp !== undefined && joinStamp === entry.joinStamp) return { kind: 'none' };
+    return { kind: 'joined', connections: toList(entry.connections) };
   }
 
   async forgetRecentMessages(roomId: string): Promise<void> {

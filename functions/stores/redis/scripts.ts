@@ -81,7 +81,15 @@ end
 return { 0, online, redis.call('HGETALL', KEYS[1]), onlineCount, connectionCount, 1 }`;
 
 /**
- * KEYS conns, epoch, users, pend; ARGV epoch-read, ttl, then connectionId/userId pairs.
+ * KEYS conns, joins; the room's join stamp ('' if none) and its connections as flat pairs,
+ * read in one step so that a join between the two reads cannot go unseen by both.
+ */
+export const READ_CONNECTIONS = new Script(`
+return { redis.call('GET', KEYS[2]) or '', redis.call('HGETALL', KEYS[1]) }`);
+
+/**
+ * KEYS conns, epoch, users, pend, joins; ARGV epoch-read, ttl, a fresh join stamp, then
+ * connectionId/userId pairs.
  * Builds the room from what the caller read from the durable store, then applies the joins
  * and leaves recorded while it was not cached (`pend`: connectionId -> `+userId` or `-`),
  * which that read may have missed: so concurrent joins to an uncached room never refuse
@@ -102,7 +110,7 @@ local function add(connectionId, userId)
     redis.call('HINCRBY', KEYS[3], '@' .. userId, 1)
   end
 end
-for i = 3, #ARGV, 2 do add(ARGV[i], ARGV[i + 1]) end
+for i = 4, #ARGV, 2 do add(ARGV[i], ARGV[i + 1]) end
 local pending = redis.call('HGETALL', KEYS[4])
 for i = 1, #pending, 2 do
   local connectionId, op = pending[i], pending[i + 1]
@@ -121,6 +129,7 @@ end
 redis.call('DEL', KEYS[4])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[5], ARGV[3], 'EX', ARGV[2])
 return 1`);
 
 /**
@@ -132,8 +141,8 @@ redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
 return redis.call('GET', KEYS[1])`);
 
 /**
- * KEYS conns, epoch, users, pend; ARGV connectionId, userId, ttl, onlineMax, othersMax.
- * Returns nil on a miss (after recording the join for the fill), else
+ * KEYS conns, epoch, users, pend, joins; ARGV connectionId, userId, ttl, onlineMax,
+ * othersMax, a fresh join stamp (set when the connection is new). Returns nil on a miss (after recording the join for the fill), else
  * { userHasOthers (0/1), up to onlineMax online user ids, the room's connections as flat
  * pairs (or {}), onlineCount, connectionCount, whether the pairs were included (0/1) }.
  */
@@ -143,8 +152,10 @@ ${BOTH_CACHED_OR_MISS}
 local count
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   count = redis.call('HINCRBY', KEYS[3], '@' .. ARGV[2], 1)
+  redis.call('SET', KEYS[5], ARGV[6], 'EX', ARGV[3])
 else
   count = tonumber(redis.call('HGET', KEYS[3], '@' .. ARGV[2]) or '1')
+  redis.call('EXPIRE', KEYS[5], ARGV[3])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
@@ -154,7 +165,7 @@ local onlineMax, othersMax = tonumber(ARGV[4]), tonumber(ARGV[5])
 ${PRESENCE_REPLY}`);
 
 /**
- * KEYS conns, epoch, users, pend; ARGV connectionId, onlineMax, othersMax. Returns nil
+ * KEYS conns, epoch, users, pend, joins; ARGV connectionId, onlineMax, othersMax. Returns nil
  * on a miss (after recording the leave for the fill), else as ADD_CONNECTION; a connection
  * the room does not list changes nothing and answers `userHasOthers` (nobody is owed a
  * presence frame: whoever removed it told them).
@@ -194,11 +205,19 @@ end
 ${TRIM_AND_FLOOR}
 return 1`);
 
-/** KEYS recent, floor; ARGV window, ttl, seq, json. Appends even on a miss (see cache). */
+/**
+ * KEYS recent, floor, conns, joins; ARGV window, ttl, seq, json, the join stamp the sender
+ * read ('' for none). Appends even on a miss (see cache), then answers who joined since the
+ * sender's read: -1 the room's connections are not cached, 0 nobody (the stamp is
+ * unchanged), else the connections now as flat pairs. One step, so every join is either
+ * before it (and answered) or after it (and finds the message in the window).
+ */
 export const APPEND_RECENT = new Script(`
 local window, ttl = ARGV[1], ARGV[2]
 redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[3], ARGV[3])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
 local floor = redis.call('GET', KEYS[2])
 ${TRIM_AND_FLOOR}
-return 1`);
+if redis.call('HEXISTS', KEYS[3], '~') == 0 then return -1 end
+if ARGV[5] ~= '' and redis.call('GET', KEYS[4]) == ARGV[5] then return 0 end
+return redis.call('HGETALL', KEYS[3])`);
