@@ -8,6 +8,7 @@ import { type CoreStack, coreStack } from '../../bench/scenarios/stack.js';
 import { readConfig } from '../../functions/runtime/config.js';
 import { createRedis } from '../../functions/runtime/deps.js';
 import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
+import { testRedisUrl, uid } from '../support/services.js';
 
 const stacks: CoreStack[] = [];
 afterAll(async () => {
@@ -20,13 +21,13 @@ describe('the benchmark core stack', () => {
       quick: true,
       log: () => {},
       databaseUrl: inject('databaseUrl'),
-      redisUrl: inject('redisUrl'),
-      redisPrefix: 'test-core-stack:',
+      redisUrl: testRedisUrl(),
+      redisPrefix: `${uid('core-stack')}:`,
       resultsDir: '',
     });
     stacks.push(stack);
     const handlers = createRedis(
-      readConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl') }),
+      readConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: testRedisUrl() }),
     );
     try {
       for (const [option, value] of Object.entries(REDIS_CLIENT_OPTIONS)) {

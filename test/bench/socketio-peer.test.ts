@@ -15,7 +15,7 @@ import {
 } from '../../bench/peers/socketio/client.js';
 import { type RunningPeer, startPeer } from '../../bench/peers/socketio/server.js';
 import { signDevToken } from '../../functions/auth/sign-token.js';
-import { testPool, testRedis, uid } from '../support/services.js';
+import { deleteKeysUnder, testPool, testRedis, testRedisUrl, uid } from '../support/services.js';
 
 const secret = 'peer-test-secret';
 const prefix = `${uid('peer-test')}:`;
@@ -58,7 +58,7 @@ beforeAll(async () => {
   peer = await startPeer({
     port: 0,
     databaseUrl: inject('databaseUrl'),
-    redisUrl: inject('redisUrl'),
+    redisUrl: testRedisUrl(),
     redisPrefix: prefix,
     jwtSecret: secret,
     logError: (message, error) => logged.push(`${message}: ${String(error)}`),
@@ -70,8 +70,7 @@ afterAll(async () => {
   for (const c of clients) c.close();
   await peer?.close();
   const redis = testRedis();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   const pool = testPool();
   await pool.query('DELETE FROM peer_messages WHERE room_id = ANY($1)', [rooms]);
@@ -231,7 +230,7 @@ describe('two peer processes on one Redis prefix', () => {
     const second = await startPeer({
       port: 0,
       databaseUrl: inject('databaseUrl'),
-      redisUrl: inject('redisUrl'),
+      redisUrl: testRedisUrl(),
       redisPrefix: prefix,
       jwtSecret: secret,
       logError: (message, error) => logged.push(`${message}: ${String(error)}`),
@@ -269,7 +268,7 @@ describe('the standalone peer process', () => {
         ...process.env,
         PORT: '0',
         DATABASE_URL: inject('databaseUrl'),
-        REDIS_URL: inject('redisUrl'),
+        REDIS_URL: testRedisUrl(),
         REDIS_PREFIX: prefix,
         JWT_SECRET: secret,
       },

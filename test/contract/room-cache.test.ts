@@ -1,72 +1,28 @@
+/** The RoomCache contract on a Redis server: the run's own, or REDIS_URL's. */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { readConfig } from '../../functions/runtime/config.js';
-import { createRedis } from '../../functions/runtime/deps.js';
-import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
-import { REDIS_TIMEOUT_MS } from '../../functions/stores/redis/client-options.js';
-import { firstConnection } from '../../functions/stores/redis/first-connection.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
-import type { RedisClient } from '../../functions/stores/redis/scripts.js';
-import { startRedisCluster } from '../support/redis-servers.js';
-import { missVersion } from '../support/room-cache.js';
-import { testRedis, uid } from '../support/services.js';
+import { forgetRoom, missVersion } from '../support/room-cache.js';
+import { deleteKeysUnder, testRedis, uid } from '../support/services.js';
 import { roomCacheContract } from './room-cache.contract.js';
 
 const redis = testRedis();
 const prefix = `${uid('test')}:`;
-afterAll(() => redis.disconnect());
-
-async function deleteKeys(pattern: string): Promise<void> {
-  const keys = await redis.keys(pattern);
-  if (keys.length) await redis.del(...keys);
-}
-
-/** Every key of one room (they share a slot, so one DEL works on a cluster too). */
-function forgetRoom(client: RedisClient, roomId: string): Promise<number> {
-  const parts = ['conns', 'users', 'ver', 'recent', 'floor'];
-  return client.del(...parts.map((part) => `${prefix}{r:${roomId}}:${part}`));
-}
+afterAll(async () => {
+  await deleteKeysUnder(redis, prefix);
+  redis.disconnect();
+});
 
 roomCacheContract(
   'Redis',
   async (window) => [
     new RedisRoomCache(redis, { keyPrefix: prefix, window }),
-    () => deleteKeys(`${prefix}*`),
+    async () => {
+      await deleteKeysUnder(redis, prefix);
+    },
   ],
   async (_cache, roomId) => {
-    await forgetRoom(redis, roomId);
+    await forgetRoom(redis, prefix, roomId);
   },
-);
-
-// ElastiCache Serverless is cluster-mode only: the same contract on a cluster of the
-// suite's own, through the client the handlers build.
-let cluster: RedisClient | undefined;
-roomCacheContract(
-  'Redis Cluster',
-  async (window) => {
-    const servers = await startRedisCluster();
-    const client = createRedis(
-      readConfig({ DATABASE_URL: 'postgres://x', REDIS_URL: servers.url, REDIS_CLUSTER: 'true' }),
-    );
-    cluster = client;
-    const cleanup = async () => {
-      client.disconnect();
-      await servers.stop();
-    };
-    if (!(await firstConnection(client, REDIS_TIMEOUT_MS))) {
-      await cleanup();
-      throw new Error('the test cluster did not accept a connection');
-    }
-    return [new RedisRoomCache(client, { keyPrefix: prefix, window }), cleanup];
-  },
-  async (_cache, roomId) => {
-    await forgetRoom(cluster!, roomId);
-  },
-);
-
-roomCacheContract(
-  'in-memory stand-in',
-  async (window) => [new MemoryRoomCache(window), async () => {}],
-  async (cache) => (cache as MemoryRoomCache).flush(),
 );
 
 describe('Redis room cache keys', () => {

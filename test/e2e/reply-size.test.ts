@@ -14,7 +14,7 @@ import type { Message } from '../../functions/core/message.js';
 import { DynamoConnectionStore } from '../../functions/stores/dynamodb/connection-store.js';
 import type { ChatClient, Frame } from '../support/chat-client.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
-import { testDynamo, uid } from '../support/services.js';
+import { deleteKeysUnder, testDynamo, testRedisUrl, uid } from '../support/services.js';
 
 /** API Gateway's limit on one message posted to a connection. */
 const API_GATEWAY_MESSAGE_BYTES = 128 * 1024;
@@ -80,7 +80,7 @@ describe('a room of maximum-size multi-byte messages (SDK sender, 413 above 128 
 
   beforeAll(async () => {
     parley = await startTestParley({}, { sender: 'sdk' });
-    redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
     const writer = await parley.connect(uid('writer'));
     await writer.join(room);
     sent = [];
@@ -143,10 +143,7 @@ describe('a room of maximum-size multi-byte messages (SDK sender, 413 above 128 
   });
 
   it('serves the same pages from PostgreSQL when the cached window is gone', async () => {
-    const forget = async () => {
-      const keys = await redis.keys(`${parley.redisPrefix}{r:${room}}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-    };
+    const forget = () => deleteKeysUnder(redis, `${parley.redisPrefix}{r:${room}}:`);
     const cached = await reader.request({ action: 'get_history', roomId: room, after: 10 });
     await forget();
     // The reader's join is in Redis too: join again so the room's connections are cached.

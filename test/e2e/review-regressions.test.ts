@@ -28,7 +28,7 @@ import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import { RecordingQueue } from '../support/fakes.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { missVersion } from '../support/room-cache.js';
-import { testDynamo, testPool, testRedis, uid } from '../support/services.js';
+import { deleteKeysUnder, testDynamo, testPool, testRedis, uid } from '../support/services.js';
 
 let pool: pg.Pool;
 let redis: Redis;
@@ -42,8 +42,7 @@ beforeAll(() => {
   prefix = `${uid('review')}:`;
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await pool.end();
   dynamo.destroy();

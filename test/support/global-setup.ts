@@ -1,8 +1,10 @@
 /**
  * Once per test run: a real PostgreSQL (DATABASE_URL, else an embedded one) with the
- * schema migrated, a real Redis (REDIS_URL, default the local one), and a
- * DynamoDB-compatible server (DYNAMODB_ENDPOINT, else an in-memory dynalite) with the
- * connections table. Test files get the addresses through `inject`.
+ * schema migrated, a Redis (REDIS_URL, else a redis-server of the run's own, else the
+ * in-process stand-in: see redis-plan.ts), and a DynamoDB-compatible server
+ * (DYNAMODB_ENDPOINT, else an in-memory dynalite) with the connections table. With
+ * CI=true, DATABASE_URL and REDIS_URL are required (vitest.config.ts checks it first).
+ * Test files get the addresses through `inject`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,11 +16,15 @@ import { ensureConnectionsTable } from '../../functions/stores/dynamodb/table.js
 import { migrate } from '../../functions/stores/postgres/migrate.js';
 import { startEmbeddedDynamo } from '../../local/embedded/dynamodb.js';
 import { startEmbeddedPostgres } from '../../local/embedded/postgres.js';
+import { chooseRedis, redisNotice, testPlan } from './redis-plan.js';
+import { startTestRedis } from './test-redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** Empty when the run has no Redis: the end-to-end tests use the stand-in. */
     redisUrl: string;
+    redisStandIn: boolean;
     dynamoEndpoint: string;
     connectionsTable: string;
   }
@@ -27,6 +33,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const log = (m: string) => console.log(`[test setup] ${m}`);
   const stops: (() => Promise<void>)[] = [];
+  const { redisServerInstalled, notRun } = testPlan(project.config.root);
+  const redisPlan = chooseRedis(process.env, redisServerInstalled);
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -57,8 +65,13 @@ export default async function setup(project: TestProject) {
   await ensureConnectionsTable(dynamo, connectionsTable);
   dynamo.destroy();
 
+  const redis = await startTestRedis(redisPlan);
+  stops.push(() => redis.stop());
+  log(redisNotice(redisPlan, notRun, redis.url));
+
   project.provide('databaseUrl', databaseUrl);
-  project.provide('redisUrl', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  project.provide('redisUrl', redis.url ?? '');
+  project.provide('redisStandIn', redis.url === undefined);
   project.provide('dynamoEndpoint', dynamoEndpoint);
   project.provide('connectionsTable', connectionsTable);
 

@@ -1,9 +1,10 @@
 /**
- * Parley on the local gateway for end-to-end tests, wired to the real PostgreSQL and
- * Redis and the DynamoDB-compatible server the global setup prepared. The handlers read
+ * Parley on the local gateway for end-to-end tests, wired to the PostgreSQL, the Redis (or
+ * the in-process stand-in) and the DynamoDB-compatible server the global setup prepared. The handlers read
  * their configuration from the environment on first use, as on Lambda.
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { signDevToken } from '../../functions/auth/sign-token.js';
 import { resetRuntime } from '../../functions/runtime/deps.js';
@@ -13,7 +14,7 @@ import {
   startParleyServer,
 } from '../../local/parley-server.js';
 import { ChatClient } from './chat-client.js';
-import { uid } from './services.js';
+import { deleteKeysUnder, uid } from './services.js';
 
 export const TEST_JWT_SECRET = 'parley-e2e-secret';
 
@@ -28,6 +29,15 @@ export interface TestParley {
   close(): Promise<void>;
 }
 
+async function forgetKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    await deleteKeysUnder(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function startTestParley(
   env: Record<string, string> = {},
   options: Pick<
@@ -36,12 +46,17 @@ export async function startTestParley(
   > = {},
 ): Promise<TestParley> {
   const redisPrefix = `${uid('e2e')}:`;
+  // A test that names its own Redis (one it started, or one that is down) gets it; the
+  // others get the run's Redis, or the in-process stand-in when the run has none.
+  const standIn = inject('redisStandIn') && env.REDIS_URL === undefined;
+  if (standIn) delete process.env.REDIS_URL;
+  const sharedRedis = !standIn && env.REDIS_URL === undefined;
   Object.assign(process.env, {
     DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl'),
+    ...(standIn ? {} : { REDIS_URL: inject('redisUrl') }),
     REDIS_CLUSTER: 'false',
     REDIS_KEY_PREFIX: redisPrefix,
-    PARLEY_CACHE: 'redis',
+    PARLEY_CACHE: standIn ? 'memory' : 'redis',
     DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
     CONNECTIONS_TABLE: inject('connectionsTable'),
     JWT_SECRET: TEST_JWT_SECRET,
@@ -64,6 +79,10 @@ export async function startTestParley(
         region: 'us-east-1',
         credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       }),
-    close: () => server.close(),
+    async close() {
+      await server.close();
+      // Nothing left behind in the run's Redis, which may be a shared one (REDIS_URL).
+      if (sharedRedis) await forgetKeys(inject('redisUrl'), redisPrefix);
+    },
   };
 }
