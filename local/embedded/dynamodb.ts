@@ -60,6 +60,8 @@ export interface EmbeddedDynamo {
 export async function startEmbeddedDynamo(opts: {
   dataDir?: string;
   log: (msg: string) => void;
+  /** Listen here (a restart keeps its clients' endpoint); default: a port the kernel picks. */
+  port?: number;
 }): Promise<EmbeddedDynamo> {
   const started = Date.now();
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
@@ -78,7 +80,7 @@ export async function startEmbeddedDynamo(opts: {
   // Port 0: the kernel picks a free port, so there is no race with other processes.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

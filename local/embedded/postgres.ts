@@ -62,6 +62,11 @@ function disableAsyncExitHook(): void {
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   log: (msg: string) => void;
+  /**
+   * Listen here rather than on a free port: a restart on the same port keeps the URL its
+   * clients hold (the fault suite restarts it under load). Default: a free port.
+   */
+  port?: number;
 }): Promise<EmbeddedPostgresHandle> {
   const started = Date.now();
   const log = (msg: string) => opts.log(`[postgres] ${msg}`);
@@ -86,13 +91,13 @@ export async function startEmbeddedPostgres(opts: {
 
   let instance: Started | undefined;
   for (let attempt = 1; !instance; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     log(`starting on 127.0.0.1:${port} (data in ${dataDir})`);
     try {
       instance = await startServer(dataDir, port, isRoot, log);
     } catch (err) {
       // Another process may have taken the port between our probe and PostgreSQL's bind.
-      if (err instanceof PortInUseError && attempt < 3) continue;
+      if (err instanceof PortInUseError && attempt < 3 && opts.port === undefined) continue;
       throw err;
     }
   }

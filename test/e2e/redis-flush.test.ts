@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Message } from '../../functions/core/message.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
-import { type LocalRedis, startRedisServer } from '../support/redis-servers.js';
+import { emptyOwnRedis, type LocalRedis, startRedisServer } from '../support/redis-servers.js';
 import { uid } from '../support/services.js';
 
 let parley: TestParley;
@@ -20,16 +20,11 @@ afterAll(async () => {
   await ownRedis.stop();
 });
 
-/** Deletes every key of the test's own Redis, as a flush (or a failover to an empty node) would. */
-async function emptyOwnRedis(): Promise<void> {
+/** Empties the test's own Redis and checks it is empty. */
+async function emptyRedis(): Promise<void> {
+  await emptyOwnRedis(ownRedis);
   const redis = new Redis(ownRedis.url);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
     expect(await redis.dbsize()).toBe(0);
   } finally {
     redis.disconnect();
@@ -44,7 +39,7 @@ it('delivers, orders and serves history across a flush of Redis', async () => {
   const first = await alice.send(room, 'before the flush');
   await bob.nextMessage(room, 'before the flush');
 
-  await emptyOwnRedis();
+  await emptyRedis();
 
   // Membership comes back from DynamoDB, the seq from PostgreSQL.
   const second = await alice.send(room, 'after the flush');

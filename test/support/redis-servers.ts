@@ -185,15 +185,36 @@ async function stopAll(servers: Server[], dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** A standalone Redis of the test's own. */
-export async function startRedisServer(): Promise<LocalRedis> {
+/**
+ * A standalone Redis of the test's own, on `port` when given (a restart on the port of a
+ * stopped one keeps its clients' URL), else on a free port.
+ */
+export async function startRedisServer(port?: number): Promise<LocalRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'parley-redis-'));
-  const [port] = await freePorts(1);
-  const server = await spawnServer(dir, port!).catch(async (error: unknown) => {
+  const chosen = port ?? (await freePorts(1))[0]!;
+  const server = await spawnServer(dir, chosen).catch(async (error: unknown) => {
     await rm(dir, { recursive: true, force: true });
     throw error;
   });
   return Object.assign(server, { stop: () => stopAll([server], dir) });
+}
+
+/**
+ * Deletes every key of a Redis the caller started (by SCAN and UNLINK, never FLUSHALL),
+ * as a flush or a failover to an empty node would.
+ */
+export async function emptyOwnRedis(server: LocalRedis): Promise<void> {
+  const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** What `redis-cli --cluster create` does, without its one-second polls. */
