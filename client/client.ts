@@ -7,14 +7,14 @@
 import { Backoff } from './backoff.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
-import { isParleyError, ParleyError } from './errors.js';
+import { isParleyError, MAX_FRAME_BYTES, ParleyError } from './errors.js';
 import { timeOrderedId } from './ids.js';
 import { PendingRequests } from './pending.js';
 import { RoomStream } from './room-stream.js';
 import { type OutgoingSend, SendQueue } from './send-queue.js';
 import {
   defaultWebSocket,
-  type SocketCloseEvent,
+  type SocketCloseInfo,
   SocketConnection,
   type WebSocketConstructor,
 } from './socket.js';
@@ -90,7 +90,42 @@ export interface ParleyClient {
 
 /** Opens a client; it connects in the background (`state` tells how far it got). */
 export function connect(options: ConnectOptions): ParleyClient {
+  // A bad URL is the caller's mistake: say so now, not as a failed connection later.
+  checkUrl(options.url);
   return new Client(options);
+}
+
+/** Throws a TypeError naming the problem unless `url` is a ws:// or wss:// URL. */
+function checkUrl(url: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'ws:' && protocol !== 'wss:') {
+    throw new TypeError(
+      `Not a WebSocket URL: ${JSON.stringify(url)} (use ws://host:port or wss://host/stage)`,
+    );
+  }
+}
+
+/** UTF-8 bytes of a string without allocating it (TextEncoder would copy the frame). */
+function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** The largest page the server serves: catching up takes as few round trips as it can. */
@@ -320,15 +355,25 @@ class Client implements ParleyClient {
     for (const room of this.rooms.values()) void this.syncRoom(room);
   }
 
-  private onClose(
-    connection: SocketConnection,
-    info: SocketCloseEvent & { opened: boolean; handshakeStatus?: number },
-  ): void {
+  private onClose(connection: SocketConnection, info: SocketCloseInfo): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
     if (this.state === 'closed') {
       this.closed.resolve();
       return;
+    }
+    // 1009: the server closed on a frame of ours too big for it (a limit smaller than
+    // MAX_FRAME_BYTES). That request fails: sent again, it would close the next connection
+    // too, for ever.
+    if (info.opened && info.code === 1009) {
+      this.pending.rejectLargest(
+        (requestId) =>
+          new ParleyError(
+            'payload_too_large',
+            `The server closed the connection on this frame (1009 ${info.reason || 'Message too big'})`,
+            requestId,
+          ),
+      );
     }
     // Calls on the wire fail with `disconnected`; send() and history() ask again on the
     // next connection, and every room waits to be rejoined.
@@ -341,7 +386,11 @@ class Client implements ParleyClient {
       if (room.ready.settled) room.ready = new Deferred();
     }
     if (!info.opened && info.handshakeStatus === 401) {
-      const error = new ParleyError('unauthorized', 'The server refused the token (HTTP 401)');
+      const why = info.handshakeRefusal === undefined ? '' : `: ${info.handshakeRefusal}`;
+      const error = new ParleyError(
+        'unauthorized',
+        `The server refused the token (HTTP 401${why})`,
+      );
       if (typeof this.options.token === 'string') {
         // The same token would be refused again: stop rather than retry for ever.
         this.shutDown(error);
@@ -393,8 +442,20 @@ class Client implements ParleyClient {
       );
     }
     const requestId = this.pending.nextId();
-    const reply = this.pending.wait(requestId, this.timeoutMs);
-    connection.send(JSON.stringify({ ...frame, requestId }));
+    const text = JSON.stringify({ ...frame, requestId });
+    const bytes = utf8Bytes(text);
+    if (bytes > MAX_FRAME_BYTES) {
+      // The gateway would close the connection on it (1009): refuse it here instead.
+      return Promise.reject(
+        new ParleyError(
+          'payload_too_large',
+          `The request is ${bytes} bytes; a frame may hold at most ${MAX_FRAME_BYTES}`,
+          requestId,
+        ),
+      );
+    }
+    const reply = this.pending.wait(requestId, this.timeoutMs, bytes);
+    connection.send(text);
     return reply;
   }
 

@@ -1,5 +1,12 @@
 /** The one error type the SDK rejects and emits with; code against `code`, not `message`. */
 
+/**
+ * API Gateway's limit on one WebSocket frame from a client (the local gateway enforces the
+ * same): over it the server closes the connection with 1009. The SDK sends each request as
+ * one frame, so it refuses a bigger one itself with `payload_too_large`.
+ */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
 /** Codes the server sends in `error` frames (protocol.md "Error codes"). */
 export type ServerErrorCode =
   | 'bad_request'

@@ -20,6 +20,7 @@ export {
 export {
   type ClientErrorCode,
   isParleyError,
+  MAX_FRAME_BYTES,
   ParleyError,
   type ParleyErrorCode,
   type ServerErrorCode,

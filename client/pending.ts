@@ -6,6 +6,8 @@ interface Pending {
   resolve(frame: ServerFrame): void;
   reject(error: ParleyError): void;
   timer: ReturnType<typeof setTimeout>;
+  /** The request frame's size in bytes, to tell which one a 1009 close was about. */
+  bytes: number;
 }
 
 export class PendingRequests {
@@ -20,13 +22,13 @@ export class PendingRequests {
   }
 
   /** Resolves with the reply, rejects with its `error` frame or `timeout` after `timeoutMs`. */
-  wait(requestId: string, timeoutMs: number): Promise<ServerFrame> {
+  wait(requestId: string, timeoutMs: number, bytes: number): Promise<ServerFrame> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(new ParleyError('timeout', `No reply within ${timeoutMs} ms`, requestId));
       }, timeoutMs);
-      this.pending.set(requestId, { resolve, reject, timer });
+      this.pending.set(requestId, { resolve, reject, timer, bytes });
     });
   }
 
@@ -41,6 +43,22 @@ export class PendingRequests {
     if (frame.type === 'error') entry.reject(new ParleyError(frame.code, frame.message, requestId));
     else entry.resolve(frame);
     return true;
+  }
+
+  /**
+   * Fails the waiting request with the largest frame: after a 1009 close (message too big)
+   * that is the one the server closed on, since every frame under the limit passes.
+   */
+  rejectLargest(error: (requestId: string) => ParleyError): void {
+    let largest: [string, Pending] | undefined;
+    for (const entry of this.pending) {
+      if (!largest || entry[1].bytes > largest[1].bytes) largest = entry;
+    }
+    if (!largest) return;
+    const [requestId, entry] = largest;
+    this.pending.delete(requestId);
+    clearTimeout(entry.timer);
+    entry.reject(error(requestId));
   }
 
   /** Every waiting request fails with `error` (a dropped connection, close()). */

@@ -47,23 +47,33 @@ export async function defaultWebSocket(): Promise<WebSocketConstructor> {
   return globalThis.WebSocket;
 }
 
+/**
+ * How a socket ended. `handshakeStatus` is the HTTP status of a refused handshake when the
+ * implementation reports it (`ws` does, browsers do not); `handshakeRefusal` the local
+ * gateway's `X-Parley-Refusal` header with it (why the token was refused; AWS sends none).
+ */
+export interface SocketCloseInfo extends SocketCloseEvent {
+  opened: boolean;
+  handshakeStatus?: number;
+  handshakeRefusal?: string;
+}
+
 export interface SocketHandlers {
   open(): void;
   /** One text frame. Binary frames are not part of the protocol and are ignored. */
   message(text: string): void;
-  /**
-   * The socket is gone. `opened` says whether it ever opened; `handshakeStatus` is the
-   * HTTP status of a refused handshake when the implementation reports it (`ws` does,
-   * browsers do not).
-   */
-  close(info: SocketCloseEvent & { opened: boolean; handshakeStatus?: number }): void;
+  /** The socket is gone. `opened` says whether it ever opened. */
+  close(info: SocketCloseInfo): void;
 }
 
 /** `ws`'s extra event for a refused handshake, found by duck typing. */
 interface UnexpectedResponseSource {
   once(
     event: 'unexpected-response',
-    listener: (request: unknown, response: { statusCode?: number }) => void,
+    listener: (
+      request: unknown,
+      response: { statusCode?: number; headers?: Record<string, string | string[] | undefined> },
+    ) => void,
   ): unknown;
 }
 
@@ -78,6 +88,7 @@ export class SocketConnection {
   private opened = false;
   private closed = false;
   private handshakeStatus: number | undefined;
+  private handshakeRefusal: string | undefined;
   readonly socket: WebSocketLike;
 
   constructor(Ctor: WebSocketConstructor, url: string, handlers: SocketHandlers) {
@@ -86,6 +97,8 @@ export class SocketConnection {
     if (reportsHandshakeStatus(socket)) {
       socket.once('unexpected-response', (_request, response) => {
         this.handshakeStatus = response.statusCode;
+        const refusal = response.headers?.['x-parley-refusal'];
+        if (typeof refusal === 'string' && refusal !== '') this.handshakeRefusal = refusal;
         // With a listener here `ws` leaves aborting to us; close() on a connecting
         // socket aborts the handshake and emits error + close.
         socket.close();
@@ -108,6 +121,7 @@ export class SocketConnection {
         reason: event.reason,
         opened: this.opened,
         ...(this.handshakeStatus === undefined ? {} : { handshakeStatus: this.handshakeStatus }),
+        ...(this.handshakeRefusal === undefined ? {} : { handshakeRefusal: this.handshakeRefusal }),
       });
     });
   }

@@ -1,7 +1,7 @@
 /**
  * The REQUEST authorizer on `$connect` (identity source: `route.request.querystring.token`).
  * API Gateway answers 401 to the handshake when an authorizer throws "Unauthorized";
- * nothing is stored. Allowed connections carry `userId` (and `name`) as context on
+ * nothing is stored. The local gateway also tells the client why (`Unauthorized.refusal`). Allowed connections carry `userId` (and `name`) as context on
  * `$connect` and on every later event of the connection. Any other failure (no key
  * configured, Secrets Manager unreachable) throws, and API Gateway answers 500.
  */
@@ -39,6 +39,18 @@ export async function loadVerifier(env: NodeJS.ProcessEnv = process.env): Promis
     return verifierFromEnv({ ...env, JWT_SECRET: await jwtSecretFrom(env.JWT_SECRET_ARN) });
   }
   return verifierFromEnv(env);
+}
+
+/**
+ * How the authorizer refuses: API Gateway reads only the message, and "Unauthorized" means
+ * 401 with a bare body. The local gateway also reads `refusal` (the reason code and jose's
+ * description of the token, nothing secret) and passes it to the client
+ * (docs/protocol.md, "The handshake"), which AWS has no way to do.
+ */
+export class Unauthorized extends Error {
+  constructor(readonly refusal: string) {
+    super('Unauthorized');
+  }
 }
 
 let verifier: Promise<TokenVerifier> | undefined;
@@ -81,8 +93,8 @@ export const handler: RequestAuthorizerHandler = async (event) => {
     };
   } catch (error) {
     if (error instanceof InvalidTokenError) {
-      logger.info('handshake refused', { reason: error.message });
-      throw new Error('Unauthorized');
+      logger.info('handshake refused', { reason: error.reason, detail: error.message });
+      throw new Unauthorized(`${error.reason}: ${error.message}`);
     }
     throw error;
   }

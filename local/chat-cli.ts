@@ -4,8 +4,11 @@
  * A terminal chat on the client SDK. Interactively it prints the room's recent history,
  * presence and incoming messages, and sends each line typed (`/quit` or Ctrl-D leaves).
  * With `--send` it joins, sends one message, prints the acked message as JSON and exits,
- * so scripts can use it. Exit codes: 0 ok, 2 usage, 3 cannot connect or token refused,
- * 4 the server answered an error code (or did not answer in time), 1 anything else.
+ * so scripts can use it. Exit codes (README "Terminal chat"): 0 ok; 2 usage (a bad option
+ * or URL, no secret for --user); 3 cannot connect, token refused (with the server's reason
+ * when it gives one), or the connection kept dropping; 4 the request failed with an error
+ * code: the server's, `timeout`, or `payload_too_large` for a frame too big to send;
+ * 1 anything else.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -19,12 +22,12 @@ import {
   type WebSocketConstructor,
 } from '../client/index.js';
 import { signDevToken } from '../functions/auth/sign-token.js';
-import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
+import { NoSecretError, secretForCli } from './dev-secret.js';
 
 const USAGE = `usage: npm run chat -- --url URL (--token TOKEN | --user NAME) --room ROOM [--send TEXT]
   --url URL      ws://127.0.0.1:3001 or wss://{apiId}.execute-api.{region}.amazonaws.com/{stage}
   --token TOKEN  a JWT
-  --user NAME    mint a dev token for NAME (JWT_SECRET, else the dev server's secret in DATA_DIR)
+  --user NAME    mint a dev token for NAME (JWT_SECRET, else DATA_DIR/jwt-secret as the dev server)
   --room ROOM    the room to join
   --send TEXT    send one message, print the acked message as JSON, exit`;
 
@@ -39,6 +42,9 @@ class Unreachable extends ParleyError {
   }
 }
 
+/** A one-shot send gives up after this many dropped connections (the SDK would go on). */
+const MAX_DROPS = 3;
+
 function parse() {
   let parsed: ReturnType<typeof parseOptions>;
   try {
@@ -49,6 +55,11 @@ function parse() {
   const { url, token, user, room, send, help } = parsed.values;
   if (help) return undefined;
   if (!url || !room) throw new UsageError('--url and --room are required');
+  if (!/^wss?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
+    throw new UsageError(
+      `--url must be a ws:// or wss:// URL, e.g. ws://127.0.0.1:3001 (got ${url})`,
+    );
+  }
   if ((token === undefined) === (user === undefined)) {
     throw new UsageError('give exactly one of --token and --user');
   }
@@ -72,14 +83,14 @@ function parseOptions() {
 
 /**
  * `ws`, watched: the SDK retries a server it cannot reach for ever (right for an app), but
- * a one-shot command should say so and stop. The first socket failing before it opens,
- * for any reason but a refused token (which the SDK reports itself), rejects `unreachable`.
+ * a one-shot command should say so and stop. A socket failing before it opens, for any
+ * reason but a refused token (which the SDK reports itself), rejects `unreachable`.
  */
 function watchedWebSocket(onUnreachable: (reason: string) => void): WebSocketConstructor {
-  let opened = false;
   return class extends WebSocket {
     constructor(url: string) {
       super(url);
+      let opened = false;
       let failure = 'connection closed';
       this.once('open', () => {
         opened = true;
@@ -105,10 +116,33 @@ function exitCodeOf(error: unknown): number {
   return EXIT.failed;
 }
 
-function fail(error: unknown): never {
+function fail(error: unknown, hint?: string): never {
   if (error instanceof ParleyError) console.error(`error: ${error.code}: ${error.message}`);
   else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  if (hint && isParleyError(error, 'unauthorized')) console.error(`  ${hint}`);
   process.exit(exitCodeOf(error));
+}
+
+/** `--token`, or a token minted for `--user` with the dev server's secret. */
+async function tokenFor(args: { token?: string; user?: string }): Promise<{
+  token: string;
+  hint?: string;
+}> {
+  if (args.token !== undefined) return { token: args.token };
+  let minted: Awaited<ReturnType<typeof secretForCli>>;
+  try {
+    minted = await secretForCli(process.env, { create: false });
+  } catch (error) {
+    if (!(error instanceof NoSecretError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exit(EXIT.usage);
+  }
+  if (minted.warning) console.error(`note: ${minted.warning}`);
+  return {
+    token: await signDevToken(minted.secret, args.user ?? ''),
+    // A refusal of a minted token is most often a secret from another DATA_DIR.
+    hint: `the token was signed with ${minted.source}; is the server using another DATA_DIR or JWT_SECRET?`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -123,8 +157,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const token =
-    args.token ?? (await signDevToken(await devJwtSecret(dataDirFromEnv()), args.user ?? ''));
+  const { token, hint } = await tokenFor(args);
 
   let unreachable: (reason: string) => void = () => {};
   const cannotConnect = new Promise<never>((_, reject) => {
@@ -134,6 +167,12 @@ async function main(): Promise<void> {
   const client = connect({ url: args.url, token, WebSocket: watchedWebSocket(unreachable) });
 
   if (args.send !== undefined) {
+    let drops = 0;
+    client.on('state', (state) => {
+      if (state === 'reconnecting' && ++drops >= MAX_DROPS) {
+        unreachable(`the connection dropped ${drops} times before the message was acked`);
+      }
+    });
     const text = args.send;
     const sent = (async () => {
       await client.join(args.room, { limit: 1 });
@@ -144,17 +183,18 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(message));
       await client.close();
     } catch (error) {
-      fail(error);
+      fail(error, hint);
     }
     return;
   }
-  await interactive(client, args.room, cannotConnect);
+  await interactive(client, args.room, cannotConnect, hint);
 }
 
 async function interactive(
   client: ParleyClient,
   room: string,
   cannotConnect: Promise<never>,
+  hint: string | undefined,
 ): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
   // Incoming lines must not land in the middle of what the user is typing.
@@ -180,7 +220,7 @@ async function interactive(
     print(`* joined ${room}; online: ${joined.online.join(', ')}${more}; /quit to leave`);
   } catch (error) {
     rl.close();
-    fail(error);
+    fail(error, hint);
   }
   const quit = async () => {
     rl.close();
@@ -201,4 +241,5 @@ async function interactive(
   });
 }
 
-await main();
+// Anything unforeseen is still one line and exit 1, not a stack trace.
+await main().catch((error: unknown) => fail(error));

@@ -1,7 +1,9 @@
 /**
  * `npm run dev`: all of Parley on one machine with nothing else installed.
  * PostgreSQL from DATABASE_URL or embedded; DynamoDB from DYNAMODB_ENDPOINT or embedded
- * (dynalite); Redis from REDIS_URL or an in-process stand-in; data under DATA_DIR.
+ * (dynalite); Redis from REDIS_URL or an in-process stand-in; data under DATA_DIR, which
+ * one dev server at a time owns (local/data-dir-lock.ts). A failed start stops whatever
+ * it had started and exits 1 with one line: the reason and its fix.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,22 +14,29 @@ import { logger } from '../functions/runtime/logger.js';
 import { ensureConnectionsTable } from '../functions/stores/dynamodb/table.js';
 import { migrate } from '../functions/stores/postgres/migrate.js';
 import { AwsLimitsError, awsLimitsFromEnv, describeLimits } from './aws-limits.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import { cliCommandPrefix } from './dev-commands.js';
 import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
 import { startEmbeddedDynamo } from './embedded/dynamodb.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startParleyServer } from './parley-server.js';
+import { describeStartupFailure, explainSystemError } from './startup-error.js';
 
 const started = Date.now();
 const say = (message: string) => console.log(`[parley] ${message}`);
 const stops: (() => Promise<void>)[] = [];
+const dataDir = dataDirFromEnv();
+const port = Number(process.env.PORT ?? 3001);
 
 async function main() {
   // First, so a bad value is one line before anything starts.
   const limits = awsLimitsFromEnv(process.env);
-  const dataDir = dataDirFromEnv();
   await mkdir(dataDir, { recursive: true });
-  const port = Number(process.env.PORT ?? 3001);
   say(`data directory ${dataDir}`);
+  // Before anything in DATA_DIR is touched: a second server must leave the first alone.
+  const secretFromEnv = Boolean(process.env.JWT_SECRET);
+  const lock = await acquireDataDirLock(dataDir, secretFromEnv ? 'env' : 'data-dir', say);
+  stops.push(() => lock.release());
   // Handler logs are JSON for CloudWatch; on a terminal only warnings are worth the noise.
   if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   process.env.JWT_SECRET = await devJwtSecret(dataDir);
@@ -93,6 +102,7 @@ async function main() {
         : undefined,
   });
   stops.push(() => server.close());
+  await lock.update({ url: server.gateway.url });
 
   const token = await signDevToken(process.env.JWT_SECRET, 'alice', { name: 'Alice' });
   const readyMs = Date.now() - started;
@@ -100,11 +110,28 @@ async function main() {
   say(`web chat page: ${server.gateway.callbackUrl}/  (pick a name and a room; two tabs chat)`);
   say(describeLimits(limits));
   say(`virtual connections (dev only, loopback): ${server.gateway.callbackUrl}/@virtual/...`);
-  say('connect as alice (a token for anyone else: npm run token -- bob):');
+  // Commands that work as printed: the CLIs must find this server's secret.
+  const cli = cliCommandPrefix(process.env, dataDir);
+  say(`connect as alice (a token for anyone else: ${cli}npm run token -- bob):`);
   console.log(`\n  npx wscat -c "${server.gateway.url}/?token=${token}"\n`);
   say('then send: {"action":"join_room","roomId":"general"}');
   say('      and: {"action":"send_message","roomId":"general","content":"hello"}');
+  say(
+    `or chat in a terminal: ${cli}npm run chat -- --url ${server.gateway.url} --user bob --room general`,
+  );
+  if (secretFromEnv) {
+    say('(this server signs with JWT_SECRET from its environment: give those commands the same)');
+  }
   say(`ready in ${readyMs} ms: ${server.gateway.url}  (Ctrl-C stops)`);
+}
+
+/** Stops what was started, newest first; the lock goes last. */
+async function stopAll(): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    await stop().catch((error: unknown) =>
+      console.error(`[parley] stop failed: ${error instanceof Error ? error.message : error}`),
+    );
+  }
 }
 
 let stopping = false;
@@ -112,9 +139,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   say(`${signal}: closing connections and stopping the stores`);
-  for (const stop of stops.reverse()) {
-    await stop().catch((error: unknown) => console.error('[parley] stop failed:', error));
-  }
+  await stopAll();
   say('stopped');
   process.exit(0);
 }
@@ -126,7 +151,13 @@ main().catch(async (error: unknown) => {
     console.error(`[parley] ${error.message}`);
     process.exit(2);
   }
-  console.error('[parley] failed to start:', error);
-  await shutdown('startup failure');
+  // A signal during start-up is already stopping everything, and exits by itself.
+  if (stopping) return;
+  stopping = true;
+  const failure = explainSystemError(error, { port, dataDir });
+  for (const line of describeStartupFailure(failure, process.env.PARLEY_DEBUG === '1')) {
+    console.error(`[parley] ${line}`);
+  }
+  await stopAll();
   process.exit(1);
 });

@@ -18,8 +18,54 @@ export interface TokenVerifierConfig {
   audience?: string;
 }
 
+/**
+ * Why a token is refused, for the client to see (the local gateway passes it on; on AWS it
+ * is only logged): never more than jose's own description of the token, no key material.
+ */
+export type TokenRefusal =
+  | 'missing_token'
+  | 'malformed'
+  | 'bad_signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'missing_claim'
+  | 'invalid_claim'
+  | 'bad_algorithm'
+  | 'unknown_key'
+  | 'invalid_token';
+
 export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
+
+  constructor(
+    readonly reason: TokenRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** jose's error codes (stable API, unlike its messages) as refusal reasons. */
+function refusalOf(error: unknown): TokenRefusal {
+  const { code, reason } = (error ?? {}) as { code?: unknown; reason?: unknown };
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'expired';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'bad_signature';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (reason === 'missing') return 'missing_claim';
+      return (error as { claim?: unknown }).claim === 'nbf' ? 'not_yet_valid' : 'invalid_claim';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'bad_algorithm';
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JWT_INVALID':
+      return 'malformed';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return 'unknown_key';
+    default:
+      return 'invalid_token';
+  }
 }
 
 export type TokenVerifier = (token: string | undefined) => Promise<VerifiedUser>;
@@ -46,7 +92,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     );
   }
   return async (token) => {
-    if (!token) throw new InvalidTokenError('missing token');
+    if (!token) throw new InvalidTokenError('missing_token', 'missing token');
     let payload: JWTPayload;
     try {
       const options = {
@@ -60,15 +106,21 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
           ? await jwtVerify(token, key, options)
           : await jwtVerify(token, await key, options));
     } catch (error) {
-      throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
+      throw new InvalidTokenError(
+        refusalOf(error),
+        error instanceof Error ? error.message : 'invalid token',
+      );
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new InvalidTokenError('sub must be a non-empty string');
+      throw new InvalidTokenError('invalid_claim', 'sub must be a non-empty string');
     }
     // Every frame that names a user must fit 128 KB, so user ids are bounded (OIDC's own
     // limit on `sub`), in code points like every other length in the protocol.
     if ([...payload.sub].length > USER_ID_MAX_CHARS) {
-      throw new InvalidTokenError(`sub must be at most ${USER_ID_MAX_CHARS} characters`);
+      throw new InvalidTokenError(
+        'invalid_claim',
+        `sub must be at most ${USER_ID_MAX_CHARS} characters`,
+      );
     }
     const user: VerifiedUser = { userId: payload.sub };
     if (typeof payload.name === 'string') user.name = payload.name;

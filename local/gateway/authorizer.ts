@@ -11,7 +11,7 @@ import type { HandshakeRequest } from './events.js';
 
 export type AuthorizerOutcome =
   | { allowed: true; context: AuthorizerContext }
-  | { allowed: false; status: 401 | 403 | 500; error?: unknown };
+  | { allowed: false; status: 401 | 403 | 500; error?: unknown; refusal?: string };
 
 /**
  * True when every identity source is present and non-empty. AWS answers 401 without invoking
@@ -46,7 +46,8 @@ export async function runAuthorizer(
   } catch (error) {
     // The Lambda authorizer convention: throwing exactly 'Unauthorized' means 401.
     if (error instanceof Error && error.message === 'Unauthorized') {
-      return { allowed: false, status: 401 };
+      const refusal = refusalOf(error);
+      return { allowed: false, status: 401, ...(refusal === undefined ? {} : { refusal }) };
     }
     return { allowed: false, status: 500, error };
   }
@@ -55,6 +56,18 @@ export async function runAuthorizer(
   }
   if (!allows(result, event.methodArn)) return { allowed: false, status: 403 };
   return { allowed: true, context: { ...(result.context ?? {}), principalId: result.principalId } };
+}
+
+/**
+ * Why the authorizer refused, when it says (`refusal` on its 'Unauthorized' error): a local
+ * extension, sent back as the `X-Parley-Refusal` header. Printable ASCII only and bounded,
+ * since it goes into an HTTP header.
+ */
+function refusalOf(error: Error): string | undefined {
+  const refusal: unknown = (error as { refusal?: unknown }).refusal;
+  if (typeof refusal !== 'string') return undefined;
+  const clean = refusal.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+  return clean === '' ? undefined : clean;
 }
 
 function isWellFormed(result: unknown): result is APIGatewayAuthorizerResult {

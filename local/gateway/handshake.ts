@@ -92,14 +92,24 @@ const REFUSAL_MESSAGES: Record<number, string> = {
   500: 'Internal server error',
 };
 
-/** Answers the upgrade with a plain HTTP status: no WebSocket opens. */
-export function refuseHandshake(socket: Duplex, status: number): void {
+/** The header (a local extension; AWS answers a bare 401) saying why a token was refused. */
+export const REFUSAL_HEADER = 'X-Parley-Refusal';
+
+/**
+ * Answers the upgrade with a plain HTTP status: no WebSocket opens. `refusal` (printable
+ * ASCII, from the authorizer or the gateway) says why, in a header and in the body.
+ */
+export function refuseHandshake(socket: Duplex, status: number, refusal?: string): void {
   if (socket.destroyed) return;
   const reasonPhrase = STATUS_CODES[status] ?? 'Error';
-  const body = JSON.stringify({ message: REFUSAL_MESSAGES[status] ?? reasonPhrase });
+  const body = JSON.stringify({
+    message: REFUSAL_MESSAGES[status] ?? reasonPhrase,
+    ...(refusal === undefined ? {} : { reason: refusal }),
+  });
   socket.end(
     `HTTP/1.1 ${status} ${reasonPhrase}\r\n` +
       'Content-Type: application/json\r\n' +
+      (refusal === undefined ? '' : `${REFUSAL_HEADER}: ${refusal}\r\n`) +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,

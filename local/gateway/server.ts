@@ -106,7 +106,7 @@ const VIRTUAL_CLIENT_CLOSE: CloseIntent = { code: 1000, reason: 'Connection Clos
 
 type ConnectDecision =
   | { accept: true; protocol: string | undefined }
-  | { accept: false; status: number };
+  | { accept: false; status: number; refusal?: string };
 
 class LocalGateway {
   private readonly options: ResolvedOptions;
@@ -351,7 +351,7 @@ class LocalGateway {
     const decision = await this.decideConnect(connection, request, now);
     if (!decision.accept) {
       this.registry.remove(connection.id);
-      return finishRefused(socket, decision.status, done);
+      return finishRefused(socket, decision.status, done, decision.refusal);
     }
     if (this.closing || socket.destroyed) {
       // $connect accepted it but it can no longer open: it still gets its $disconnect.
@@ -411,7 +411,11 @@ class LocalGateway {
     if (authorizer) {
       if (!hasIdentitySources(identitySource, request)) {
         log('authorizer identity source missing: 401', { connectionId: connection.id });
-        return { accept: false, status: 401 };
+        return {
+          accept: false,
+          status: 401,
+          refusal: `missing_token: no ${identitySource.join(', ')}`,
+        };
       }
       const methodArn = connectMethodArn(this.api, LOCAL_REGION, LOCAL_ACCOUNT_ID);
       const event = buildAuthorizerEvent(this.api, connection, request, requestId, now, methodArn);
@@ -425,7 +429,11 @@ class LocalGateway {
           ...fields,
           ...(outcome.error === undefined ? {} : failureFields(outcome.error)),
         });
-        return { accept: false, status: outcome.status };
+        return {
+          accept: false,
+          status: outcome.status,
+          ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
+        };
       }
       connection.authorizer = outcome.context;
     }
@@ -629,8 +637,8 @@ class LocalGateway {
   }
 }
 
-function finishRefused(socket: Duplex, status: number, done: () => void): void {
-  refuseHandshake(socket, status);
+function finishRefused(socket: Duplex, status: number, done: () => void, refusal?: string): void {
+  refuseHandshake(socket, status, refusal);
   done();
 }
 

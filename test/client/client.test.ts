@@ -130,6 +130,18 @@ describe('reconnection with backoff', () => {
     await expect(client.join('r')).rejects.toMatchObject({ code: 'closed' });
   });
 
+  it('says why the token was refused when the gateway tells (X-Parley-Refusal)', async () => {
+    const server = new FakeParley();
+    server.handshake = 401;
+    server.refusal = 'expired: "exp" claim timestamp check failed';
+    const { client } = setup({}, server);
+    await expect(client.send('r', 'x')).rejects.toMatchObject({
+      code: 'unauthorized',
+      message:
+        'The server refused the token (HTTP 401: expired: "exp" claim timestamp check failed)',
+    });
+  });
+
   it('keeps retrying a 401 when the token is a function, which may return a fresh token', async () => {
     const server = new FakeParley();
     server.handshake = 401;
@@ -375,6 +387,45 @@ describe('requests', () => {
     await client.join('r');
     server.last.receive({ type: 'error', code: 'internal', message: 'boom' });
     expect(errors.map((e) => e.code)).toEqual(['internal']);
+  });
+});
+
+describe('frames too big for the gateway', () => {
+  it('refuses a request over 32 KB itself with payload_too_large, sending nothing', async () => {
+    const { server, client } = setup();
+    await client.join('r');
+    const big = 'x'.repeat(40_000);
+    await expect(client.send('r', big)).rejects.toMatchObject({ code: 'payload_too_large' });
+    // Multi-byte characters count as UTF-8 bytes: 11,000 three-byte ones are 33,000 bytes.
+    await expect(client.send('r', '€'.repeat(11_000))).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+    expect(server.last.frames('send_message')).toEqual([]);
+    expect(server.sockets).toHaveLength(1);
+    expect(client.state).toBe('open');
+    // Just under the limit still goes out.
+    await expect(client.send('r', 'y'.repeat(30_000))).resolves.toMatchObject({ seq: 1 });
+  });
+
+  it('fails the request a 1009 close was about instead of resending it; others go on', async () => {
+    const server = new FakeParley();
+    server.frameLimit = 2_000; // a gateway with a smaller limit than the SDK's check
+    const { client } = setup({}, server);
+    await client.join('r');
+    let outcome: unknown;
+    client.send('r', 'x'.repeat(3_000)).then(
+      (m) => (outcome = m),
+      (e: unknown) => (outcome = e),
+    );
+    const small = client.send('r', 'small');
+    await until(() => client.state === 'reconnecting');
+    await reconnect(server, 2);
+    await expect(small).resolves.toMatchObject({ content: 'small' });
+    expect(outcome).toMatchObject({ name: 'ParleyError', code: 'payload_too_large' });
+    expect(server.last.frames('send_message').map((f) => f.content)).toEqual(['small']);
+    // Nothing is left to resend: no further connection is opened.
+    await vi.runOnlyPendingTimersAsync();
+    expect(server.sockets).toHaveLength(2);
   });
 });
 

@@ -13,6 +13,7 @@ import type {
 import type { Message } from '../../client/types.js';
 
 type Frame = Record<string, unknown> & { action?: string; requestId?: string };
+type RefusedResponse = { statusCode?: number; headers?: Record<string, string> };
 type Listener = (event: never) => void;
 
 export class FakeSocket implements WebSocketLike {
@@ -21,7 +22,7 @@ export class FakeSocket implements WebSocketLike {
   readonly joined = new Set<string>();
   readonly token: string;
   private readonly listeners = new Map<string, Listener[]>();
-  private unexpectedResponse: ((req: unknown, res: { statusCode?: number }) => void) | undefined;
+  private unexpectedResponse: ((req: unknown, res: RefusedResponse) => void) | undefined;
 
   constructor(
     readonly url: string,
@@ -35,16 +36,21 @@ export class FakeSocket implements WebSocketLike {
   }
 
   /** What `ws` offers for a refused handshake; the SDK finds it by duck typing. */
-  once(
-    event: 'unexpected-response',
-    listener: (req: unknown, res: { statusCode?: number }) => void,
-  ) {
+  once(event: 'unexpected-response', listener: (req: unknown, res: RefusedResponse) => void) {
     if (event === 'unexpected-response') this.unexpectedResponse = listener;
     return this;
   }
 
   send(data: string): void {
     if (this.readyState !== 1) throw new Error('not open');
+    const limit = this.server.frameLimit;
+    if (limit !== undefined && data.length > limit) {
+      // The gateway's frame limit: the connection closes on the frame, nothing is handled.
+      this.readyState = 3;
+      this.server.disconnected(this);
+      queueMicrotask(() => this.emit('close', { code: 1009, reason: 'Frame too big' }));
+      return;
+    }
     const frame = JSON.parse(data) as Frame;
     this.sent.push(frame);
     queueMicrotask(() => this.server.handle(this, frame));
@@ -83,8 +89,14 @@ export class FakeSocket implements WebSocketLike {
     this.emit('close', { code: 1006, reason: '' });
   }
 
-  refuse(status: number): void {
-    this.unexpectedResponse?.({}, { statusCode: status });
+  refuse(status: number, refusal?: string): void {
+    this.unexpectedResponse?.(
+      {},
+      {
+        statusCode: status,
+        ...(refusal === undefined ? {} : { headers: { 'x-parley-refusal': refusal } }),
+      },
+    );
   }
 
   /** Frames of one action this socket sent. */
@@ -104,6 +116,10 @@ export class FakeParley {
   readonly silent = new Set<string>();
   /** How the next handshakes end: open (default), refused with an HTTP status, or unreachable. */
   handshake: 'open' | 'manual' | 'unreachable' | number = 'open';
+  /** With a 401 handshake: the local gateway's `X-Parley-Refusal` saying why. */
+  refusal: string | undefined;
+  /** Frames longer than this close the connection with 1009, as the gateway's limit does. */
+  frameLimit: number | undefined;
   /** Store the next send_message, then drop the connection before its ack. */
   dropBeforeNextAck = false;
   /** Deliver new_message to other connections (false: hold them back, making a gap). */
@@ -185,7 +201,7 @@ export class FakeParley {
         socket.readyState = 3;
         socket.emit('error');
         socket.emit('close', { code: 1006, reason: '' });
-      } else socket.refuse(handshake);
+      } else socket.refuse(handshake, this.refusal);
     });
   }
 

@@ -3,9 +3,15 @@
  * its stdout, stderr and exit code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import type { Message } from '../../client/index.js';
+import { signDevToken } from '../../functions/auth/sign-token.js';
 import { joinCrowd } from '../support/crowd.js';
 import { startTestParley, TEST_JWT_SECRET, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
@@ -34,7 +40,14 @@ function chat(args: string[], env: Record<string, string> = {}): Run {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // A CLI that never exits fails its test (exit null) instead of hanging it.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve(code);
+    }),
+  );
   return {
     child,
     stdout: () => stdout,
@@ -94,7 +107,98 @@ describe('npm run chat', () => {
     const run = chat(['--url', parley.url, '--token', 'not-a-jwt', '--room', uid(), '--send', 'x']);
     expect(await run.exit).toBe(3);
     expect(run.stderr()).toContain('unauthorized');
+    expect(run.stderr()).toContain('malformed');
     expect(run.stdout()).toBe('');
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+  it.each([
+    [
+      'expired',
+      () => signDevToken(TEST_JWT_SECRET, 'u', { expiresIn: now() - 60 }),
+      'expired: "exp" claim timestamp check failed',
+    ],
+    [
+      'signed with another secret',
+      () => signDevToken('another-servers-secret', 'u'),
+      'bad_signature: signature verification failed',
+    ],
+    [
+      'without sub',
+      () =>
+        new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret),
+      'missing_claim: missing required "sub" claim',
+    ],
+  ])('says why a token %s is refused, and exits 3', async (_, mint, reason) => {
+    const run = chat([
+      '--url',
+      parley.url,
+      '--token',
+      await mint(),
+      '--room',
+      uid(),
+      '--send',
+      'x',
+    ]);
+    expect(await run.exit).toBe(3);
+    expect(run.stderr()).toContain(
+      `error: unauthorized: The server refused the token (HTTP 401: ${reason})`,
+    );
+    expect(run.stderr()).not.toContain(TEST_JWT_SECRET);
+  });
+
+  it('with --user, a refusal says which secret signed the token', async () => {
+    const run = chat(['--url', parley.url, '--user', 'u', '--room', uid(), '--send', 'x'], {
+      JWT_SECRET: 'not-the-servers',
+    });
+    expect(await run.exit).toBe(3);
+    expect(run.stderr()).toContain('bad_signature');
+    expect(run.stderr()).toContain('the token was signed with JWT_SECRET');
+  });
+
+  it('with --user and no secret to sign with, exits 2 saying where it looked', async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), 'parley-cli-'));
+    try {
+      const run = chat(['--url', parley.url, '--user', 'u', '--room', uid(), '--send', 'x'], {
+        JWT_SECRET: '',
+        DATA_DIR: empty,
+      });
+      expect(await run.exit).toBe(2);
+      expect(run.stderr()).toContain(`no dev server secret in ${path.join(empty, 'jwt-secret')}`);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 4 with payload_too_large for a message over the frame limit, without looping', async () => {
+    const room = uid();
+    const run = chat([
+      '--url',
+      parley.url,
+      '--user',
+      'u',
+      '--room',
+      room,
+      '--send',
+      'x'.repeat(40_000),
+    ]);
+    expect(await run.exit).toBe(4);
+    expect(run.stderr()).toContain('error: payload_too_large');
+    expect(run.stdout()).toBe('');
+  });
+
+  it.each([
+    ['without ws://', '127.0.0.1:3001'],
+    ['with http://', 'http://127.0.0.1:3001'],
+    ['that is not a URL', 'ws//nowhere'],
+  ])('exits 2 with one line for a URL %s, not a stack', async (_, url) => {
+    const run = chat(['--url', url, '--user', 'u', '--room', 'r', '--send', 'x']);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr().split('\n')[0]).toBe(
+      `--url must be a ws:// or wss:// URL, e.g. ws://127.0.0.1:3001 (got ${url})`,
+    );
+    expect(run.stderr()).not.toMatch(/TypeError|\n\s+at /);
   });
 
   it('exits 3 with unavailable when nothing listens at the URL', async () => {
@@ -103,6 +207,53 @@ describe('npm run chat', () => {
     expect(await run.exit).toBe(3);
     expect(run.stderr()).toContain('unavailable');
   });
+
+  it('exits 3 when a one-shot send keeps losing its connection', async () => {
+    // Accepts every connection and closes it at once: the SDK alone would retry for ever.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    server.on('connection', (socket) => socket.close(1011, 'going down'));
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const run = chat([
+        '--url',
+        `ws://127.0.0.1:${port}`,
+        '--user',
+        'u',
+        '--room',
+        'r',
+        '--send',
+        'x',
+      ]);
+      expect(await run.exit).toBe(3);
+      expect(run.stderr()).toContain('the connection dropped 3 times');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('exits 4 with timeout when the server never answers', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const run = chat([
+        '--url',
+        `ws://127.0.0.1:${port}`,
+        '--user',
+        'u',
+        '--room',
+        'r',
+        '--send',
+        'x',
+      ]);
+      expect(await run.exit).toBe(4);
+      expect(run.stderr()).toContain('error: timeout');
+    } finally {
+      for (const client of server.clients) client.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 20_000);
 
   it('exits 4 with the server error code when the send is refused', async () => {
     const run = chat([

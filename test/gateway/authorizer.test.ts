@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayRequestAuthorizerEvent,
@@ -6,6 +7,31 @@ import type {
 } from '../../functions/shared/apigw-events.js';
 import { type Gateway, startGateway } from '../../local/gateway/index.js';
 import { connect, lastConnectionId, Recorder, refusedStatus, silentLog } from './helpers.js';
+
+/** A refused handshake's status, X-Parley-Refusal header (and any injected one) and body. */
+function refusalOf(url: string) {
+  return new Promise<{ status: number; header: unknown; injected: unknown; body: string }>(
+    (resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.on('open', () => reject(new Error('handshake unexpectedly succeeded')));
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString('utf8');
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            header: res.headers['x-parley-refusal'],
+            injected: res.headers['x-injected'],
+            body,
+          }),
+        );
+      });
+      ws.on('error', () => {});
+    },
+  );
+}
 
 let gateway: Gateway | undefined;
 afterEach(async () => {
@@ -121,6 +147,31 @@ describe('$connect authorizer', () => {
     await gateway.close();
     gateway = undefined;
     expect(recorder.invocations).toEqual([]); // neither $connect nor $disconnect ran
+  });
+
+  it('says why it refused a token: X-Parley-Refusal and the body, one safe line', async () => {
+    gateway = await startGateway({
+      port: 0,
+      authorizer: async () => {
+        // What functions/authorizer.ts throws; a CR LF must not split the header.
+        throw Object.assign(new Error('Unauthorized'), {
+          refusal: 'expired: "exp" claim timestamp check failed\r\nX-Injected: 1',
+        });
+      },
+      routes: new Recorder().routes(),
+      log: silentLog,
+    });
+    const reason = 'expired: "exp" claim timestamp check failed??X-Injected: 1';
+    const refused = await refusalOf(`${gateway.url}?token=old`);
+    expect(refused).toEqual({
+      status: 401,
+      header: reason,
+      injected: undefined,
+      body: JSON.stringify({ message: 'Unauthorized', reason }),
+    });
+    expect((await refusalOf(gateway.url)).header).toBe(
+      'missing_token: no route.request.querystring.token',
+    );
   });
 
   it('answers 401 without invoking the authorizer when the token is missing', async () => {
