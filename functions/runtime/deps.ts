@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
+import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
@@ -98,8 +99,10 @@ function buildRuntime(
 ): Runtime {
   const pool = createPostgresPool(config, connection, {
     max: config.PG_POOL_MAX,
-    connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 60_000,
+    // Every call answers within its deadline: a frozen database costs a request seconds,
+    // not the Lambda's whole timeout.
+    ...POSTGRES_DEADLINES,
   });
   // An idle client's error (the server restarted) must not crash the process.
   pool.on('error', (error) =>
