@@ -36,9 +36,9 @@ describe('a join refused while Redis hangs', () => {
     parley = await startTestParley({ REDIS_URL: server.url });
     const look = new Redis(server.url);
     stops.push(() => look.disconnect());
-    const [alice, bob, carol] = await Promise.all(
-      ['alice', 'bob', 'carol'].map((user) => parley!.connect(user)),
-    );
+    const alice = await parley.connect('alice');
+    const bob = await parley.connect('bob');
+    const carol = await parley.connect('carol');
     const room = uid();
     expect(await alice.join(room)).toMatchObject({ type: 'room_history' });
     await alice.send(room, 'before');
