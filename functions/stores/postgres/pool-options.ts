@@ -22,8 +22,13 @@ export const POSTGRES_QUERY_TIMEOUT_MS = 2_000;
  */
 export const POSTGRES_STATEMENT_TIMEOUT_MS = 1_500;
 
-/** Waiting for a free pooled connection, or for a new one to log in. */
-export const POSTGRES_CONNECT_TIMEOUT_MS = 1_000;
+/**
+ * Waiting for a free pooled connection, or for a new one to log in. Longer than a
+ * statement's deadline: a burst queues for the pool (100 concurrent sends on 10 connections
+ * of a busy machine waited over a second), and a request queued behind frozen statements
+ * gets a connection when their deadline drops them.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 3_000;
 
 export const POSTGRES_DEADLINES = {
   connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
