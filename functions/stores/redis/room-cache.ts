@@ -275,20 +275,21 @@ export class RedisRoomCache implements RoomCache {
     connection: RoomConnection,
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
-    const run = () => {
-      const applyBy = Date.now() + this.redisClockAheadMs + Math.floor(this.timeoutMs / 2);
-      return this.guarded(() =>
-        ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
+    let sentAt = 0;
+    // Timed from when the command leaves, after any wait for a first connection.
+    const run = () =>
+      this.guarded(() => {
+        sentAt = Date.now();
+        const applyBy = sentAt + this.redisClockAheadMs + Math.floor(this.timeoutMs / 2);
+        return ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
           connection.connectionId,
           connection.userId,
           this.ttl,
           view.onlineMax,
           view.othersMax,
           applyBy,
-        ]),
-      );
-    };
-    const sentAt = Date.now();
+        ]);
+      });
     let reply = await run();
     const late = lateAt(reply);
     if (late !== undefined) {
