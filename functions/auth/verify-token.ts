@@ -1,10 +1,11 @@
 /**
  * Verifies a client's JWT. HS256 with `JWT_SECRET` by default; RS256 (or any asymmetric
  * algorithm the issuer uses) from an OIDC issuer's JWKS when `JWT_JWKS_URL` is set.
- * `sub` (at most 255 characters) and `exp` are required.
+ * `sub` (at most 255 characters of valid Unicode, no NUL) and `exp` are required.
  */
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { USER_ID_MAX_CHARS } from '../core/limits.js';
+import { unstorableReason } from '../core/storable-text.js';
 
 export interface VerifiedUser {
   userId: string;
@@ -122,6 +123,10 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
         `sub must be at most ${USER_ID_MAX_CHARS} characters`,
       );
     }
+    // The user id is stored (PostgreSQL, DynamoDB) and compared with what was stored: a sub
+    // the stores would change or refuse would connect, then fail every join.
+    const unstorable = unstorableReason(payload.sub);
+    if (unstorable) throw new InvalidTokenError('invalid_claim', `sub ${unstorable}`);
     const user: VerifiedUser = { userId: payload.sub };
     if (typeof payload.name === 'string') user.name = payload.name;
     return user;

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
 import { type ChatLimits, HISTORY_MAX_LIMIT, ID_MAX_CHARS, ROOM_ID_PATTERN } from './limits.js';
+import { unstorableReason } from './storable-text.js';
 
 export const ACTIONS = ['join_room', 'leave_room', 'send_message', 'get_history'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -26,9 +27,14 @@ const limit = z
     z.maximum(HISTORY_MAX_LIMIT, `must be at most ${HISTORY_MAX_LIMIT}`),
   );
 
-/** PostgreSQL text cannot hold U+0000, so it is refused at the door rather than by SQL. */
-const noNul = (text: string) => !text.includes('\u0000');
-const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+/**
+ * Text the stores cannot keep exactly as sent (a NUL, a lone surrogate: see
+ * storable-text.ts) is refused here, with the reason, rather than changed or refused by SQL.
+ */
+const storable = z.superRefine((text: string, ctx) => {
+  const reason = unstorableReason(text);
+  if (reason) ctx.issues.push({ code: 'custom', message: reason, input: text });
+});
 
 export const joinRoomSchema = z.object({
   roomId,
@@ -47,12 +53,12 @@ export const sendMessageSchema = z.object({
   roomId,
   content: z
     .string({ error: 'content must be a string' })
-    .check(z.minLength(1, 'content must not be empty'), z.refine(noNul, NUL_MESSAGE)),
+    .check(z.minLength(1, 'content must not be empty'), storable),
   clientMsgId: z.optional(
     z.string({ error: 'must be a string' }).check(
       z.minLength(1, 'must not be empty'),
       z.refine((id) => countCharacters(id) <= ID_MAX_CHARS, `at most ${ID_MAX_CHARS} characters`),
-      z.refine(noNul, NUL_MESSAGE),
+      storable,
     ),
   ),
 });

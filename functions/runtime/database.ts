@@ -58,11 +58,17 @@ export function refreshCredentials(config: DatabaseConfig): (() => Promise<void>
   };
 }
 
-/** A pool over `connection` that follows a rotated password (see ReauthenticatingPool). */
+/**
+ * A pool over `connection` that follows a rotated password (see ReauthenticatingPool). The
+ * handlers pass `POSTGRES_DEADLINES`; migrate-on-deploy, whose statements run longer, its own.
+ */
 export function createPostgresPool(
   config: DatabaseConfig,
   connection: PostgresConnection,
-  sizing: Pick<pg.PoolConfig, 'max' | 'connectionTimeoutMillis' | 'idleTimeoutMillis'>,
+  sizing: Pick<
+    pg.PoolConfig,
+    'max' | 'connectionTimeoutMillis' | 'idleTimeoutMillis' | 'query_timeout' | 'statement_timeout'
+  >,
 ): pg.Pool {
   return new ReauthenticatingPool({ ...connection, ...sizing }, refreshCredentials(config));
 }

@@ -8,8 +8,10 @@ import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
+import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
+import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { type HandlerConfig, readConfig } from './config.js';
@@ -68,6 +70,17 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * A store that keeps timing out is skipped for a while instead of costing every request
+ * its timeout (stores/circuit-breaker.ts); each change is logged.
+ */
+function storeBreaker(store: string): CircuitBreaker {
+  return new CircuitBreaker({
+    store,
+    onStateChange: (state) => chatLogger.warn('store circuit', { store, state }),
+  });
+}
+
 let memoryCache: MemoryRoomCache | undefined;
 
 /** The dev server's shared in-memory cache (every handler runs in its one process). */
@@ -98,8 +111,10 @@ function buildRuntime(
 ): Runtime {
   const pool = createPostgresPool(config, connection, {
     max: config.PG_POOL_MAX,
-    connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 60_000,
+    // Every call answers within its deadline: a frozen database costs a request seconds,
+    // not the Lambda's whole timeout.
+    ...POSTGRES_DEADLINES,
   });
   // An idle client's error (the server restarted) must not crash the process.
   pool.on('error', (error) =>
@@ -112,12 +127,15 @@ function buildRuntime(
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
-    cache = new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX });
+    cache = withCircuitBreaker(
+      new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+      storeBreaker('Redis'),
+    );
   }
   const connections = connectionsRuntime(config);
   const queues = createQueues(config);
   const base = {
-    messages: new PostgresMessageStore(pool),
+    messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
     connections: connections.store,
     cache,
     limits: {

@@ -3,7 +3,7 @@
  * the connection stays usable; only the size and binary rules close it (1009, 1003).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatClient } from '../support/chat-client.js';
+import { ChatClient } from '../support/chat-client.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
 
@@ -49,6 +49,17 @@ describe('malformed frames get an error and keep the connection', () => {
       'bad_request',
     ],
     ['empty content', `{"action":"send_message","roomId":"${room}","content":""}`, 'bad_request'],
+    // Acked and then stored as "x\ufffdy" before: PostgreSQL cannot keep a lone surrogate.
+    [
+      'content with a lone surrogate',
+      `{"action":"send_message","roomId":"${room}","content":"x\\ud800y"}`,
+      'bad_request',
+    ],
+    [
+      'a clientMsgId with a lone surrogate',
+      `{"action":"send_message","roomId":"${room}","content":"x","clientMsgId":"m\\udc00"}`,
+      'bad_request',
+    ],
     ['an invalid roomId', '{"action":"join_room","roomId":"no spaces/allowed"}', 'bad_request'],
     [
       'a roomId of 65 characters',
@@ -125,5 +136,23 @@ describe('limits that close the connection, as API Gateway does', () => {
 
   it('kept the first connection open through all of it', async () => {
     await stillWorks();
+  });
+});
+
+describe('tokens whose sub the stores cannot keep', () => {
+  // They connected before, then every join answered `internal`.
+  it.each([
+    ['a NUL', 'ali\u0000ce'],
+    ['a lone surrogate', 'ali\ud800ce'],
+    ['10 KB', 'a'.repeat(10_240)],
+  ])('refuses a sub with %s at the handshake (401)', async (_, sub) => {
+    const refused = await ChatClient.connect(parley.url, await parley.token(sub)).then(
+      async (opened) => {
+        await opened.close();
+        return undefined;
+      },
+      (error: { status?: number }) => error.status,
+    );
+    expect(refused).toBe(401);
   });
 });

@@ -113,6 +113,24 @@ describe('authorizer', () => {
     await expectRefused(await signDevToken(SECRET, 'a'.repeat(256)));
   });
 
+  // The stores would refuse a NUL (PostgreSQL text) and change a lone surrogate (to U+FFFD),
+  // so such a sub would connect and then fail every join with `internal`.
+  it.each([
+    ['a NUL', 'ali\u0000ce', /NUL/],
+    ['a lone surrogate', 'ali\ud800ce', /lone surrogate/],
+  ])('refuses a sub with %s, logging why', async (_, sub, reason) => {
+    const info = vi.mocked(logger.info);
+    info.mockClear();
+    await expectRefused(await signDevToken(SECRET, sub));
+    expect(info).toHaveBeenCalledWith('handshake refused', {
+      reason: expect.stringMatching(reason),
+    });
+  });
+
+  it('refuses a sub of 10 KB (no store index takes it)', async () => {
+    await expectRefused(await signDevToken(SECRET, 'a'.repeat(10_240)));
+  });
+
   it('refuses a token without exp', async () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -225,6 +225,25 @@ describe('validateRequest: send_message', () => {
     );
   });
 
+  // The stores would change these (a lone surrogate becomes U+FFFD in PostgreSQL, so two
+  // ids differing only there collide) or refuse them (NUL): refused here, with the reason.
+  it.each([
+    ['content', 'a lone high surrogate', { content: 'x\ud800y' }, /content: .*lone surrogate/],
+    ['content', 'a lone low surrogate', { content: '\udc00' }, /content: .*lone surrogate/],
+    ['content', 'a NUL', { content: 'x\u0000y' }, /content: .*NUL/],
+    ['clientMsgId', 'a lone surrogate', { content: 'x', clientMsgId: 'm\ud800' }, /lone/],
+    ['clientMsgId', 'a NUL', { content: 'x', clientMsgId: 'm\u0000' }, /NUL/],
+  ])('rejects %s with %s as bad_request, saying why', (_, __, fields, reason) => {
+    const run = () => validate('send_message', { roomId: 'a', ...fields });
+    expect(codeOf(run)).toBe('bad_request');
+    expect(run).toThrow(reason);
+  });
+
+  it('accepts surrogate pairs (astral characters) in content and clientMsgId', () => {
+    const fields = { roomId: 'a', content: 'hi 😀𝄞', clientMsgId: '😀'.repeat(64) };
+    expect(validate('send_message', fields)).toEqual(fields);
+  });
+
   it('accepts content of exactly MAX characters', () => {
     const limits = { ...DEFAULT_LIMITS, maxMessageChars: 10 };
     expect(validate('send_message', { roomId: 'a', content: 'x'.repeat(10) }, limits)).toEqual({

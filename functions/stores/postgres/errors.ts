@@ -29,8 +29,9 @@ function isUnavailable(error: unknown): boolean {
   if (code && UNAVAILABLE_NETWORK_CODES.has(code)) return true;
   if (code && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.includes(code.slice(0, 2));
   const message = error instanceof Error ? error.message : '';
-  // pg raises these without a code when the pool cannot get or keep a connection.
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+  // pg raises these without a code when the pool cannot get or keep a connection, or a
+  // statement outlives the client's deadline (`query_timeout`: pool-options.ts).
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Query read timeout/i.test(
     message,
   );
 }

@@ -95,6 +95,18 @@ function toPresenceChange(reply: unknown, connectionId: string): PresenceChange 
   return change;
 }
 
+/** Redis's time (ms) when a script refused a write as late (`applyBy`), else undefined. */
+function lateAt(reply: unknown): number | undefined {
+  if (!Array.isArray(reply) || reply[0] !== 'late') return undefined;
+  return Number(reply[1]);
+}
+
+function lateJoin(): StoreUnavailableError {
+  return new StoreUnavailableError('Redis', {
+    cause: new Error('the join reached Redis after its deadline; not applied'),
+  });
+}
+
 /** Key order is fixed so that the same message always serialises to the same member. */
 export function serializeMessage(m: Message): string {
   return JSON.stringify({
@@ -151,6 +163,8 @@ export class RedisRoomCache implements RoomCache {
   private readonly window: number;
   private readonly ttl: number;
   private readonly timeoutMs: number;
+  /** How far Redis's clock is ahead of ours, as learnt from joins refused as late. */
+  private redisClockAheadMs = 0;
   /** Set while a client handed over still connecting makes its first attempt. */
   private connecting: Promise<unknown> | undefined;
 
@@ -261,21 +275,44 @@ export class RedisRoomCache implements RoomCache {
     );
   }
 
+  /**
+   * The join applies only if it reaches Redis within half the operation's deadline (by
+   * Redis's clock, see `applyBy` in scripts.ts): one that arrives later, after a hang, is
+   * dropped there rather than list a connection its caller was told had not joined. The
+   * other half of the deadline is for the reply to come back.
+   */
   async addRoomConnection(
     roomId: string,
     connection: RoomConnection,
     view: PresenceView,
   ): Promise<PresenceChange | undefined> {
-    const reply = await this.guarded(() =>
-      ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
-        connection.connectionId,
-        connection.userId,
-        this.ttl,
-        view.onlineMax,
-        view.othersMax,
-        randomUUID(),
-      ]),
-    );
+    let sentAt = 0;
+    // Timed from when the command leaves, after any wait for a first connection.
+    const run = () =>
+      this.guarded(() => {
+        sentAt = Date.now();
+        const applyBy = sentAt + this.redisClockAheadMs + Math.floor(this.timeoutMs / 2);
+        return ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
+          connection.connectionId,
+          connection.userId,
+          this.ttl,
+          view.onlineMax,
+          view.othersMax,
+          applyBy,
+          randomUUID(),
+        ]);
+      });
+    let reply = await run();
+    const late = lateAt(reply);
+    if (late !== undefined) {
+      // Refused as late, yet answered in time by our clock: Redis's clock is ahead of ours.
+      // Learn by how much (an overestimate by the trip there, which errs on the safe side)
+      // and try once more; a join that really arrived late is not retried.
+      if (Date.now() - sentAt >= this.timeoutMs / 2) throw lateJoin();
+      this.redisClockAheadMs = Math.max(this.redisClockAheadMs, late - sentAt);
+      reply = await run();
+      if (lateAt(reply) !== undefined) throw lateJoin();
+    }
     return toPresenceChange(reply, connection.connectionId);
   }
 

@@ -141,18 +141,32 @@ redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
 return redis.call('GET', KEYS[1])`);
 
 /**
+ * A write that must not land after its caller stopped waiting: ARGV[n] is the last moment
+ * (Redis's clock, ms since the epoch) it may apply. Past it, the script changes nothing and
+ * answers { 'late', now in ms }. A join that timed out was answered `unavailable` and its
+ * DynamoDB half undone; applied late (a frozen Redis resuming runs what it had received),
+ * it would list a connection that never joined (docs/decisions/2026-12-06-circuit-breaker.md).
+ */
+const applyBy = (n: number) => `
+local clock = redis.call('TIME')
+local nowMs = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+if nowMs > tonumber(ARGV[${n}]) then return { 'late', nowMs } end`;
+
+/**
  * KEYS conns, epoch, users, pend, joins; ARGV connectionId, userId, ttl, onlineMax,
- * othersMax, a fresh join stamp (set when the connection is new). Returns nil on a miss (after recording the join for the fill), else
+ * othersMax, apply-by (see `applyBy`), a fresh join stamp (set when the connection is new). Returns { 'late', now } past apply-by, changing nothing; nil on
+ * a miss (after recording the join for the fill), else
  * { userHasOthers (0/1), up to onlineMax online user ids, the room's connections as flat
  * pairs (or {}), onlineCount, connectionCount, whether the pairs were included (0/1) }.
  */
 export const ADD_CONNECTION = new Script(`
+${applyBy(6)}
 local pendingField, pendingOp = ARGV[1], '+' .. ARGV[2]
 ${BOTH_CACHED_OR_MISS}
 local count
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   count = redis.call('HINCRBY', KEYS[3], '@' .. ARGV[2], 1)
-  redis.call('SET', KEYS[5], ARGV[6], 'EX', ARGV[3])
+  redis.call('SET', KEYS[5], ARGV[7], 'EX', ARGV[3])
 else
   count = tonumber(redis.call('HGET', KEYS[3], '@' .. ARGV[2]) or '1')
   redis.call('EXPIRE', KEYS[5], ARGV[3])
