@@ -7,13 +7,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import type { RedisClient } from '../../functions/stores/redis/scripts.js';
-import { testRedis, uid } from '../support/services.js';
+import { deleteKeysUnder, testRedis, uid } from '../support/services.js';
 
 const redis = testRedis();
 const prefix = `${uid('test')}:`;
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
 });
 

@@ -123,7 +123,8 @@ describe('authorizer', () => {
     info.mockClear();
     await expectRefused(await signDevToken(SECRET, sub));
     expect(info).toHaveBeenCalledWith('handshake refused', {
-      reason: expect.stringMatching(reason),
+      reason: 'invalid_claim',
+      detail: expect.stringMatching(reason),
     });
   });
 

@@ -298,8 +298,8 @@ export class RedisRoomCache implements RoomCache {
           this.ttl,
           view.onlineMax,
           view.othersMax,
-          applyBy,
           randomUUID(),
+          applyBy,
         ]);
       });
     let reply = await run();

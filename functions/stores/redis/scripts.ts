@@ -154,19 +154,19 @@ if nowMs > tonumber(ARGV[${n}]) then return { 'late', nowMs } end`;
 
 /**
  * KEYS conns, epoch, users, pend, joins; ARGV connectionId, userId, ttl, onlineMax,
- * othersMax, apply-by (see `applyBy`), a fresh join stamp (set when the connection is new). Returns { 'late', now } past apply-by, changing nothing; nil on
+ * othersMax, a fresh join stamp (set when the connection is new), apply-by (see `applyBy`). Returns { 'late', now } past apply-by, changing nothing; nil on
  * a miss (after recording the join for the fill), else
  * { userHasOthers (0/1), up to onlineMax online user ids, the room's connections as flat
  * pairs (or {}), onlineCount, connectionCount, whether the pairs were included (0/1) }.
  */
 export const ADD_CONNECTION = new Script(`
-${applyBy(6)}
+${applyBy(7)}
 local pendingField, pendingOp = ARGV[1], '+' .. ARGV[2]
 ${BOTH_CACHED_OR_MISS}
 local count
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   count = redis.call('HINCRBY', KEYS[3], '@' .. ARGV[2], 1)
-  redis.call('SET', KEYS[5], ARGV[7], 'EX', ARGV[3])
+  redis.call('SET', KEYS[5], ARGV[6], 'EX', ARGV[3])
 else
   count = tonumber(redis.call('HGET', KEYS[3], '@' .. ARGV[2]) or '1')
   redis.call('EXPIRE', KEYS[5], ARGV[3])
