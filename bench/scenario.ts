@@ -50,8 +50,9 @@ export interface ScenarioResult {
 export type Scenario = (ctx: BenchContext) => Promise<ScenarioResult>;
 
 /** Percentiles of a list of numbers (nearest rank); the list is sorted in place. */
-export function percentiles(values: number[], ps: number[] = [50, 95, 99, 100]) {
-  values.sort((a, b) => a - b);
+export function percentiles(values: number[] | Float64Array, ps: number[] = [50, 95, 99, 100]) {
+  if (values instanceof Float64Array) values.sort();
+  else values.sort((a, b) => a - b);
   const out: Record<number, number> = {};
   for (const p of ps) {
     if (values.length === 0) {
