@@ -67,6 +67,17 @@ export class RequestError extends Error {
   }
 }
 
+/** Counts `error` under its code (a RequestError's, else the start of its message). */
+export function countError(errors: Record<string, number>, error: unknown): void {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error
+      ? String((error as { code: unknown }).code)
+      : error instanceof Error
+        ? error.message.slice(0, 60)
+        : String(error);
+  errors[code] = (errors[code] ?? 0) + 1;
+}
+
 export function tokenFor(userId: string): Promise<string> {
   return signDevToken(BENCH_JWT_SECRET, userId, { expiresIn: '2h' });
 }

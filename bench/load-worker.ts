@@ -6,9 +6,10 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ChatConnection, createDriver, type DriverTarget } from './drivers.js';
+import { type ChatConnection, countError, createDriver, type DriverTarget } from './drivers.js';
 import type { LoadPart } from './load-split.js';
 import { LOOP_DELAY_RESOLUTION_MS } from './loop-delay.js';
+import { mapLimit } from './map-limit.js';
 
 export interface WorkerSetup {
   entry: string;
@@ -42,6 +43,10 @@ export interface WorkerRunPlan {
   roomIds: string[];
   /** Members per room index (all workers). */
   memberCount: Int32Array;
+  /** Members per room index that this worker holds. */
+  localMembers: Int32Array;
+  /** The client indices this worker holds (joined), to tell its own senders. */
+  local: Int32Array;
   /** The message indices this worker sends. */
   mine: number[];
   prefix: string;
@@ -71,24 +76,6 @@ let finish: (() => void) | undefined;
 
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
-
-function countError(errors: Record<string, number>, error: unknown): void {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error
-      ? String((error as { code: unknown }).code)
-      : error instanceof Error
-        ? error.message.slice(0, 60)
-        : String(error);
-  errors[code] = (errors[code] ?? 0) + 1;
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 async function connect(clients: { index: number; userId: string }[], concurrency: number) {
   const connected: number[] = [];
@@ -153,8 +140,13 @@ function run(plan: WorkerRunPlan) {
   const ackLat: number[] = [];
   const ackService: number[] = [];
   const deliveryLat: number[] = [];
+  // Receivers per message until all its owed deliveries here arrived; then only `complete`,
+  // so an hour-long soak does not keep a set per message.
   const seen = new Map<number, Set<number>>();
+  const complete = new Uint8Array(total);
+  const owedHere = (room: number) => plan.localMembers[room] ?? 0;
   let expected = 0;
+  const localSet = new Set(plan.local);
 
   sink = (receiver, _roomId, id, at) => {
     if (!id.startsWith(prefix)) {
@@ -170,6 +162,10 @@ function run(plan: WorkerRunPlan) {
       part.unexpected += 1;
       return;
     }
+    if (complete[k]) {
+      part.duplicates += 1;
+      return;
+    }
     let set = seen.get(k);
     if (!set) {
       set = new Set();
@@ -180,6 +176,13 @@ function run(plan: WorkerRunPlan) {
       return;
     }
     set.add(receiver);
+    const room = roomOf[receiver] ?? 0;
+    // Owed here: this worker's members of the room, less the sender when it is one of them.
+    const owed = owedHere(room) - (localSet.has(senderOf(k)) ? 1 : 0);
+    if (set.size >= owed) {
+      seen.delete(k);
+      complete[k] = 1;
+    }
     part.got[k] = (part.got[k] ?? 0) + 1;
     part.uniqueDelivered += 1;
     deliveryLat.push(at - sched(k));

@@ -11,42 +11,19 @@
  * differences the verdicts must see. Every run reports the threads' event-loop delay.
  */
 import { Worker } from 'node:worker_threads';
-import type { ChatConnection, Driver } from './drivers.js';
+import { type ChatConnection, countError, type Driver } from './drivers.js';
 import { clientsOf, type LoadPart, mergeParts, messagesOf, workerCount } from './load-split.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './load-worker.js';
 import { describeLoopDelay, generatorLoopDelayMs } from './loop-delay.js';
+import { mapLimit } from './map-limit.js';
 import { percentiles } from './scenario.js';
 import { machineCpu, storesCpu } from './servers.js';
 
-/** Runs `fn` over `items` with at most `limit` in flight, in order of start. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+export { mapLimit };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function countError(errors: Record<string, number>, error: unknown): void {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error
-      ? String((error as { code: unknown }).code)
-      : error instanceof Error
-        ? error.message.slice(0, 60)
-        : String(error);
-  errors[code] = (errors[code] ?? 0) + 1;
-}
+export { countError };
 
 const addErrors = (into: Record<string, number>, from: Record<string, number>) => {
   for (const [code, n] of Object.entries(from)) into[code] = (into[code] ?? 0) + n;
@@ -214,7 +191,7 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
     pop.connectRate = pop.connected / pop.connectSeconds;
     pop.connectLatency = percentiles(connectMs);
     plan.log?.(
-      `connected: ${pop.connected}/${plan.clients} over ${n} worker thread(s) at ${pop.connectRate.toFixed(0)}/s, handshake p50 ${pop.connectLatency[50]?.toFixed(1)} ms`,
+      `connected: ${pop.connected}/${plan.clients} over ${n} worker thread(s) at ${pop.connectRate.toFixed(0)}/s, handshake p50 ${pop.connectLatency[50]?.toFixed(1)} ms${Object.keys(pop.connectErrors).length ? ` (errors: ${JSON.stringify(pop.connectErrors)})` : ''}`,
     );
 
     if (plan.join === false) return pop;
@@ -240,7 +217,10 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
       addErrors(pop.joinErrors, answer.errors);
     }
     for (let i = 0; i < plan.clients; i++) if (pop.live[i]) pop.members[roomOf[i] ?? 0]?.push(i);
-    plan.log?.(`joined: ${pop.live.reduce((a, b) => a + b, 0)}/${pop.connected}`);
+    const joinErrors = Object.entries(pop.joinErrors).map(([code, k]) => `${code} ${k}`);
+    plan.log?.(
+      `joined: ${pop.live.reduce((a, b) => a + b, 0)}/${pop.connected}${joinErrors.length ? ` (errors: ${joinErrors.join(', ')})` : ''}`,
+    );
     return pop;
   } catch (error) {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -359,6 +339,10 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
   const t0 = performance.now() + 50;
   const t0Epoch = performance.timeOrigin + t0;
   for (const [w, worker] of pop.workers.entries()) {
+    const local = Int32Array.from(clientsOf(w, n, pop.clients).filter((i) => pop.live[i]));
+    const localMembers = new Int32Array(pop.roomIds.length);
+    for (const i of local)
+      localMembers[pop.roomOf[i] ?? 0] = (localMembers[pop.roomOf[i] ?? 0] ?? 0) + 1;
     const message: ToWorker = {
       type: 'run',
       plan: {
@@ -369,6 +353,8 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
         roomOf: pop.roomOf,
         roomIds: pop.roomIds,
         memberCount,
+        localMembers,
+        local,
         mine: messagesOf(w, n, pop.clients, sendersArray, total),
         prefix,
         pad,

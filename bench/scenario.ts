@@ -16,6 +16,8 @@ export interface BenchContext {
   redisPrefix: string;
   /** Where this run's report goes. */
   resultsDir: string;
+  /** `--minutes N`: how long the soak runs (default 30). */
+  minutes?: number;
 }
 
 export interface ResultRow {
@@ -45,6 +47,8 @@ export interface ScenarioResult {
   rows: ResultRow[];
   series?: LatencySeries[];
   notes?: string[];
+  /** A row that fails its target fails the run (the soak's verdicts); else it is reported. */
+  asserts?: boolean;
 }
 
 export type Scenario = (ctx: BenchContext) => Promise<ScenarioResult>;
