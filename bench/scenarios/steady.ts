@@ -69,7 +69,8 @@ export const steady: Scenario = async (ctx) => {
     }
   };
 
-  const rounds = ctx.quick ? 1 : 3;
+  // BENCH_ROUNDS: fewer rounds for a focused look (the verdict wants 3).
+  const rounds = ctx.quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
   const { runs, notes } = await eachSystemInRounds(ctx, 'steady', rounds, (_round, ...args) =>
     measure(...args),
   );
