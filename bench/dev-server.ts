@@ -1,9 +1,9 @@
 /**
- * `npm run dev` as a user starts it, for the scenarios that measure the shipped dev server
- * (with AWS's limits on): the node flags of the `dev` script, `local/dev.ts`, its own
- * DATA_DIR, the bench's PostgreSQL and Redis (as the README says to use real ones), and
- * the variables the scenario adds (`PARLEY_AWS_LIMITS=1`). It is a `SystemUnderTest`, so
- * the load generator's drivers work against it unchanged.
+ * `npm run dev` as a user starts it: the `dev` script's own node flags and entry
+ * (`local/dev.ts`), which starts its embedded DynamoDB in a child process; its own
+ * DATA_DIR; the bench's PostgreSQL and Redis (as the README says to use real ones); and the
+ * variables a scenario adds (capacity: `PARLEY_AWS_LIMITS=1`). Every scenario's Parley is
+ * this. The bench adds only its instruments (servers.ts, `measurementFlags`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +15,9 @@ import type { BenchContext } from './scenario.js';
 import {
   BENCH_JWT_SECRET,
   describeSystem,
-  nodeFlagsOfScript,
+  heapProbe,
+  measurementFlags,
+  nodeArgsOfScript,
   type SystemUnderTest,
   trackChild,
 } from './servers.js';
@@ -45,7 +47,9 @@ export async function startDevServer(
 ): Promise<DevServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-bench-dev-'));
-  const args = [...nodeFlagsOfScript('dev'), '--import', 'tsx', path.join(ROOT, 'local', 'dev.ts')];
+  const dev = nodeArgsOfScript('dev');
+  const measure = measurementFlags();
+  const args = [...measure.before, ...dev.flags, ...measure.imports, dev.entry];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
@@ -88,7 +92,7 @@ export async function startDevServer(
       pid: child.pid ?? -1,
       port,
       crashed,
-      collectGarbage: async () => {},
+      ...heapProbe(child, lines),
       async stop() {
         await stop();
         await rm(dataDir, { recursive: true, force: true });

@@ -37,6 +37,8 @@ export interface SendOutcome {
 
 export interface ChatConnection {
   readonly userId: string;
+  /** From the start of the handshake to an open connection, ms (the token made before). */
+  readonly connectMs: number;
   /** Resolves on `room_history`; rejects with the error code otherwise. */
   join(roomId: string): Promise<void>;
   /** Resolves on the reply (never rejects): `ok` on `ack`. */
@@ -47,8 +49,11 @@ export interface ChatConnection {
   close(): Promise<void>;
 }
 
+/** What a driver needs of a system: where to connect. Plain data, so a worker thread gets it. */
+export type DriverTarget = Pick<SystemUnderTest, 'name' | 'wsUrl' | 'httpUrl'>;
+
 export interface Driver {
-  system: SystemUnderTest;
+  system: DriverTarget;
   connect(userId: string): Promise<ChatConnection>;
 }
 
@@ -62,11 +67,22 @@ export class RequestError extends Error {
   }
 }
 
+/** Counts `error` under its code (a RequestError's, else the start of its message). */
+export function countError(errors: Record<string, number>, error: unknown): void {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error
+      ? String((error as { code: unknown }).code)
+      : error instanceof Error
+        ? error.message.slice(0, 60)
+        : String(error);
+  errors[code] = (errors[code] ?? 0) + 1;
+}
+
 export function tokenFor(userId: string): Promise<string> {
   return signDevToken(BENCH_JWT_SECRET, userId, { expiresIn: '2h' });
 }
 
-export async function createDriver(system: SystemUnderTest): Promise<Driver> {
+export async function createDriver(system: DriverTarget): Promise<Driver> {
   return system.name === 'parley' ? parleyDriver(system) : await peerDriver(system);
 }
 
@@ -84,12 +100,13 @@ interface Pending {
   deadline: number;
 }
 
-function parleyDriver(system: SystemUnderTest): Driver {
+function parleyDriver(system: DriverTarget): Driver {
   let nextId = 0;
   return {
     system,
     async connect(userId) {
       const token = await tokenFor(userId);
+      const connectStarted = performance.now();
       const socket = new WebSocket(`${system.wsUrl}/?token=${encodeURIComponent(token)}`, {
         perMessageDeflate: false,
         handshakeTimeout: CONNECT_TIMEOUT_MS,
@@ -106,6 +123,7 @@ function parleyDriver(system: SystemUnderTest): Driver {
         );
         socket.once('error', reject);
       });
+      const connectMs = performance.now() - connectStarted;
 
       const pending = new Map<string, Pending>();
       const listeners: DeliveryListener[] = [];
@@ -169,6 +187,7 @@ function parleyDriver(system: SystemUnderTest): Driver {
 
       return {
         userId,
+        connectMs,
         async join(roomId) {
           const { frame } = await request({ action: 'join_room', roomId, limit: 1 });
           if (frame?.type !== 'room_history') {
@@ -220,19 +239,23 @@ interface PeerClientModule {
   ): Promise<PeerClient>;
 }
 
-async function peerDriver(system: SystemUnderTest): Promise<Driver> {
+async function peerDriver(system: DriverTarget): Promise<Driver> {
   // Loaded at run time, so that Parley's rows still run if the peer's files are absent.
   const { connectPeer } = (await import(pathToFileURL(PEER_CLIENT).href)) as PeerClientModule;
   return {
     system,
     async connect(userId) {
-      const client = await connectPeer(system.httpUrl, await tokenFor(userId), {
+      const token = await tokenFor(userId);
+      const connectStarted = performance.now();
+      const client = await connectPeer(system.httpUrl, token, {
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
       });
+      const connectMs = performance.now() - connectStarted;
       let open = true;
       return {
         userId,
+        connectMs,
         async join(roomId) {
           const reply = await client
             .request('join_room', { roomId, limit: 1 })

@@ -7,6 +7,8 @@ export interface RunInfo {
   finishedAt: string;
   quick: boolean;
   machine: Record<string, string | number>;
+  /** The generator's event-loop delay over the run's load runs (loop-delay.ts), one line. */
+  generator?: string;
 }
 
 export interface ScenarioOutcome {
@@ -52,6 +54,7 @@ export function renderMarkdown(info: RunInfo, outcomes: ScenarioOutcome[], chart
     ),
     '',
   );
+  if (info.generator) lines.push(`Load generator: ${info.generator}.`, '');
   if (info.quick) {
     lines.push(
       '> Quick mode: a smoke run at small sizes. The figures show that everything runs and nothing is lost, not how fast anything is.',

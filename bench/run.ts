@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only steady,big-room]`: runs the benchmark scenarios one
  * after another and writes bench/results/<timestamp>/{report.json,report.md,latency.svg},
- * copied to bench/results/latest/.
+ * copied to bench/results/latest/. `--only soak [--minutes 30]` runs the soak, which no
+ * other run includes (it takes half an hour).
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/parley_bench, created if
  * missing), REDIS_URL (default redis://127.0.0.1:6379; every key under `bench:<runid>:`,
@@ -20,6 +21,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { CRASH_NOTE, fdLimit } from './compare.js';
+import { generatorLoopDelays } from './load.js';
+import { LOOP_DELAY_GOAL_MS } from './loop-delay.js';
 import { type RunInfo, renderLatencySvg, renderMarkdown, type ScenarioOutcome } from './report.js';
 import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
 import { P99_LIMIT_MS } from './scenarios/load-rows.js';
@@ -37,6 +40,8 @@ const SCENARIOS = [
   'history',
   'capacity',
 ];
+/** Run only when named in --only: too long for a full run (and never in CI). */
+const OPT_IN = ['soak'];
 /** Open files wanted: 20,000 connections on each end plus the stores. */
 const WANTED_FDS = 65_536;
 
@@ -49,19 +54,25 @@ const say = (message: string) => {
 function parseArgs(argv: string[]) {
   let quick = false;
   let only: string[] | undefined;
+  let minutes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--quick') quick = true;
-    else if (arg === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (arg === '--minutes' || arg.startsWith('--minutes=')) {
+      const value = arg === '--minutes' ? argv[++i] : arg.slice(10);
+      minutes = Number(value);
+      if (!(minutes > 0)) throw new Error(`--minutes takes a positive number, not ${value}`);
+    } else if (arg === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (arg.startsWith('--only=')) only = arg.slice(7).split(',').filter(Boolean);
     else if (arg === '--') continue;
-    else throw new Error(`unknown argument ${arg} (use --quick, --only name,name)`);
+    else throw new Error(`unknown argument ${arg} (use --quick, --only name,name, --minutes N)`);
   }
-  const unknown = only?.filter((name) => !SCENARIOS.includes(name)) ?? [];
+  const known = [...SCENARIOS, ...OPT_IN];
+  const unknown = only?.filter((name) => !known.includes(name)) ?? [];
   if (unknown.length) {
-    throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+    throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${known.join(', ')}`);
   }
-  return { quick, only };
+  return { quick, only, minutes };
 }
 
 /**
@@ -161,6 +172,8 @@ async function loadScenario(name: string): Promise<Scenario | string> {
     : `bench/scenarios/${name}.ts exports no scenario`;
 }
 
+const loadText = (load: number[]) => load.map((v) => v.toFixed(2)).join(', ');
+
 function gitCommit() {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -185,7 +198,8 @@ function lostSomething(result: ScenarioResult): string[] {
 }
 
 async function main() {
-  const { quick, only } = parseArgs(process.argv.slice(2));
+  const { quick, only, minutes } = parseArgs(process.argv.slice(2));
+  const loadAtStart = os.loadavg();
   raiseFdLimit();
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley_bench';
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -215,6 +229,7 @@ async function main() {
     redisUrl,
     redisPrefix,
     resultsDir,
+    ...(minutes === undefined ? {} : { minutes }),
   };
   const cleanUp = () => deleteRedisKeys(redisUrl, redisPrefix);
   process.once('SIGINT', () => {
@@ -242,6 +257,12 @@ async function main() {
         outcomes.push({ file: name, status: crashes.length ? 'crashed' : 'ok', seconds, result });
         failures.push(...crashes.map((c) => `${name}: ${c}`));
         if (quick) failures.push(...lostSomething(result));
+        if (result.asserts) {
+          for (const r of result.rows) {
+            if (r.pass === false)
+              failures.push(`${name}: ${r.metric} missed ${r.target ?? 'its target'}`);
+          }
+        }
         say(`${name}: done in ${seconds.toFixed(1)} s${crashes.length ? ' (with a crash)' : ''}`);
       } catch (error) {
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -272,8 +293,18 @@ async function main() {
       postgres: pgVersion,
       redis: redisV,
       'open files': fdLimit(),
+      // Other tenants of the cores move every latency: say how busy the machine was.
+      'load average (1, 5, 15 min) at start': loadText(loadAtStart),
+      'load average (1, 5, 15 min) at end': loadText(os.loadavg()),
       commit: gitCommit(),
     },
+    ...(generatorLoopDelays.length
+      ? {
+          generator: `worker threads; event-loop delay p99 ${generatorLoopDelays
+            .map((d) => `${d.p99Ms.toFixed(2)} ms (${d.label})`)
+            .join(', ')}; goal < ${LOOP_DELAY_GOAL_MS} ms at the steady load`,
+        }
+      : {}),
   };
   const steadyResult = outcomes.find((o) => o.result?.name === 'steady')?.result;
   const withSeries = steadyResult?.series?.length

@@ -16,6 +16,8 @@ export interface BenchContext {
   redisPrefix: string;
   /** Where this run's report goes. */
   resultsDir: string;
+  /** `--minutes N`: how long the soak runs (default 30). */
+  minutes?: number;
 }
 
 export interface ResultRow {
@@ -45,13 +47,16 @@ export interface ScenarioResult {
   rows: ResultRow[];
   series?: LatencySeries[];
   notes?: string[];
+  /** A row that fails its target fails the run (the soak's verdicts); else it is reported. */
+  asserts?: boolean;
 }
 
 export type Scenario = (ctx: BenchContext) => Promise<ScenarioResult>;
 
 /** Percentiles of a list of numbers (nearest rank); the list is sorted in place. */
-export function percentiles(values: number[], ps: number[] = [50, 95, 99, 100]) {
-  values.sort((a, b) => a - b);
+export function percentiles(values: number[] | Float64Array, ps: number[] = [50, 95, 99, 100]) {
+  if (values instanceof Float64Array) values.sort();
+  else values.sort((a, b) => a - b);
   const out: Record<number, number> = {};
   for (const p of ps) {
     if (values.length === 0) {

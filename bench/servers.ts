@@ -1,9 +1,9 @@
 /**
- * The systems under test, each in its own child process so that the load generator's event
- * loop is alone in this one: Parley (`bench/parley-server-main.ts`: the Lambda handlers behind
- * the local gateway, with an in-memory dynalite) and the Socket.IO peer
- * (`bench/peers/socketio/server.ts`). Both use the bench's PostgreSQL and Redis, each under its
- * own Redis prefix. Every child is stopped with SIGTERM (then SIGKILL) whatever happens.
+ * The systems under test, each in its own child process so that the load generator is alone
+ * in this one: Parley as users start it, `npm run dev` (`bench/dev-server.ts`: the script's
+ * own command, its own dynalite child process, the bench's PostgreSQL and Redis) and the
+ * Socket.IO peer (`bench/peers/socketio/server.ts`). Each uses its own Redis prefix. Every
+ * child is stopped with SIGTERM (then SIGKILL) whatever happens.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDevServer } from './dev-server.js';
 import type { BenchContext } from './scenario.js';
 
 export type SystemName = 'parley' | 'peer';
@@ -20,29 +21,48 @@ export const SYSTEM_LABELS: Record<SystemName, string> = {
   peer: 'Socket.IO peer',
 };
 
-/** The HS256 secret both systems verify and the drivers sign with; fresh for every run. */
-export const BENCH_JWT_SECRET = randomBytes(32).toString('hex');
+/**
+ * The HS256 secret both systems verify and the drivers sign with; fresh for every run. Kept
+ * in the environment so the generator's worker threads (load-worker.ts) sign with it too.
+ */
+process.env.BENCH_JWT_SECRET ??= randomBytes(32).toString('hex');
+export const BENCH_JWT_SECRET: string = process.env.BENCH_JWT_SECRET;
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 /**
- * The node flags of Parley's local server, read from `npm run dev` (`node <flags> --import
- * tsx local/dev.ts`) so the benchmark runs it as it ships: a 32 MB young generation
- * semi-space (README, Performance, says why).
+ * The command of an npm script that runs `node <flags> <entry>`, as arguments for
+ * `process.execPath`: the benchmark starts `npm run dev` with exactly its flags and entry
+ * (without npm in between, so the process measured is the server itself).
  */
-const PARLEY_SERVER_NODE_FLAGS = nodeFlagsOfScript('dev');
-
-export function nodeFlagsOfScript(script: string): string[] {
+export function nodeArgsOfScript(script: string): { flags: string[]; entry: string } {
   const pkg = JSON.parse(readFileSync(path.join(BENCH_DIR, '..', 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  const [command, ...rest] = (pkg.scripts[script] ?? '').split(/\s+/);
-  if (command !== 'node') return [];
-  const end = rest.findIndex((word) => word === '--import' || !word.startsWith('--'));
-  return end === -1 ? rest : rest.slice(0, end);
+  const [command, ...rest] = (pkg.scripts[script] ?? '').trim().split(/\s+/);
+  const entry = rest.pop();
+  if (command !== 'node' || entry === undefined) {
+    throw new Error(`npm run ${script} is not \`node <flags> <entry>\``);
+  }
+  return { flags: rest, entry: path.join(BENCH_DIR, '..', entry) };
+}
+
+/**
+ * Node flags the bench adds to every server it starts, Parley and the peer alike: instruments,
+ * not settings. `--expose-gc` and gc-on-signal.ts let it collect garbage and read the heap on
+ * SIGUSR2; BENCH_PROFILE=<dir> writes a V8 CPU profile of each server when it stops.
+ */
+export function measurementFlags(): { before: string[]; imports: string[] } {
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+    : [];
+  return {
+    before: [...profile, '--expose-gc'],
+    imports: ['--import', path.join(BENCH_DIR, 'gc-on-signal.ts')],
+  };
 }
 
 const ENTRIES: Record<SystemName, string> = {
-  parley: path.join(BENCH_DIR, 'parley-server-main.ts'),
+  parley: path.join(BENCH_DIR, '..', 'local', 'dev.ts'),
   peer: path.join(BENCH_DIR, 'peers', 'socketio', 'server.ts'),
 };
 /** The peer's client helper, loaded by the driver. */
@@ -67,6 +87,8 @@ export interface SystemUnderTest {
   rssBytes(): number | null;
   /** Runs a full garbage collection in the child (see gc-on-signal.ts), then lets it settle. */
   collectGarbage(): Promise<void>;
+  /** V8 heap in use right after a full collection in the child, bytes; null if it is gone. */
+  heapUsedBytes(): Promise<number | null>;
   /** CPU time the child has used so far (user + system), seconds; null once it is gone. */
   cpuSeconds(): number | null;
   stop(): Promise<void>;
@@ -95,7 +117,9 @@ export async function startSystem(ctx: BenchContext, name: SystemName): Promise<
   const missing = systemAvailable(name);
   if (missing) throw new Error(`${SYSTEM_LABELS[name]} cannot start: ${missing}`);
   started += 1;
-  // A fresh prefix per start: a new in-memory dynalite must not meet old cached room sets.
+  // Parley: `npm run dev` as users start it (its own dynalite process, its own DATA_DIR).
+  if (name === 'parley') return startDevServer(ctx, {}, `parley${started}`);
+  // A fresh prefix per start: a new server must not meet old cached room sets.
   const prefix = `${ctx.redisPrefix}${name}${started}:`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -103,22 +127,11 @@ export async function startSystem(ctx: BenchContext, name: SystemName): Promise<
     DATABASE_URL: ctx.databaseUrl,
     REDIS_URL: ctx.redisUrl,
     JWT_SECRET: BENCH_JWT_SECRET,
-    ...(name === 'parley'
-      ? {
-          REDIS_KEY_PREFIX: prefix,
-          POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-        }
-      : { REDIS_PREFIX: prefix }),
+    REDIS_PREFIX: prefix,
   };
-  // BENCH_PROFILE=<dir>: a V8 CPU profile of each server, written when it stops.
-  const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
-    : [];
-  const gc = ['--expose-gc', '--import', path.join(BENCH_DIR, 'gc-on-signal.ts')];
-  // Each system runs with the node flags it ships with: Parley's local server with those of
-  // `npm run dev` (package.json), the peer with none, as the seed plan has none.
-  const shipped = name === 'parley' ? PARLEY_SERVER_NODE_FLAGS : [];
-  const args = [...profile, ...shipped, '--import', 'tsx', ...gc, ENTRIES[name]];
+  // The peer runs with no node flags of its own, as the seed plan has none.
+  const measure = measurementFlags();
+  const args = [...measure.before, '--import', 'tsx', ...measure.imports, ENTRIES[name]];
   const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,19 +166,55 @@ export async function startSystem(ctx: BenchContext, name: SystemName): Promise<
     port,
     crashed,
     stop,
-    async collectGarbage() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGUSR2');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    },
+    ...heapProbe(child, lines),
   });
+}
+
+/** How long a server may take to answer SIGUSR2 with its heap line (a full GC included). */
+const HEAP_TIMEOUT_MS = 10_000;
+
+/**
+ * `collectGarbage` and `heapUsedBytes` over gc-on-signal.ts: SIGUSR2, then the
+ * `bench-heap <used> <total>` line it prints after a full collection.
+ */
+export function heapProbe(
+  child: ChildProcess,
+  lines: ChildLines,
+): Pick<SystemUnderTest, 'collectGarbage' | 'heapUsedBytes'> {
+  const probe = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve(null);
+        return;
+      }
+      const timer = setTimeout(() => done(null), HEAP_TIMEOUT_MS);
+      const onLine = (line: string) => {
+        const heap = /^bench-heap (\d+)/.exec(line);
+        if (heap) done(Number(heap[1]));
+      };
+      const done = (value: number | null) => {
+        clearTimeout(timer);
+        lines.off('line', onLine);
+        resolve(value);
+      };
+      lines.on('line', onLine);
+      child.kill('SIGUSR2');
+    });
+  return {
+    async collectGarbage() {
+      await probe();
+      // Let the allocator hand freed pages back before RSS is read.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
+    heapUsedBytes: probe,
+  };
 }
 
 /** A started server as the scenarios see it: its URLs, and its memory and CPU from /proc. */
 export function describeSystem(
   parts: Pick<
     SystemUnderTest,
-    'name' | 'label' | 'pid' | 'port' | 'crashed' | 'stop' | 'collectGarbage'
+    'name' | 'label' | 'pid' | 'port' | 'crashed' | 'stop' | 'collectGarbage' | 'heapUsedBytes'
   >,
 ): SystemUnderTest {
   const { pid, port } = parts;

@@ -17,7 +17,7 @@ import { AwsLimitsError, awsLimitsFromEnv, describeLimits } from './aws-limits.j
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { cliCommandPrefix } from './dev-commands.js';
 import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
-import { startEmbeddedDynamo } from './embedded/dynamodb.js';
+import { startDynamoProcess } from './embedded/dynamodb-process.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startParleyServer } from './parley-server.js';
 import { describeStartupFailure, explainSystemError } from './startup-error.js';
@@ -62,7 +62,10 @@ async function main() {
   if (process.env.DYNAMODB_ENDPOINT) {
     say(`DynamoDB: ${process.env.DYNAMODB_ENDPOINT}`);
   } else {
-    const dynamo = await startEmbeddedDynamo({ dataDir: path.join(dataDir, 'dynamodb'), log: say });
+    // In a process of its own, as DynamoDB is not in the Lambda's on AWS: in this one its
+    // work would slow every request (docs/decisions/2026-12-06-dev-server-and-bench.md).
+    const dynamo = await startDynamoProcess({ dataDir: path.join(dataDir, 'dynamodb'), log: say });
+    say(`DynamoDB: embedded dynalite, process ${dynamo.pid}`);
     stops.push(() => dynamo.stop());
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   }

@@ -1,6 +1,7 @@
 /** The rows every load-driven scenario reports, from a `LoadResult` per system. */
 import { errorCount, errorText, type PerSystem, row } from '../compare.js';
 import type { LoadResult } from '../load.js';
+import { LOOP_DELAY_GOAL_MS } from '../loop-delay.js';
 import type { ResultRow } from '../scenario.js';
 import { SYSTEM_LABELS, type SystemName } from '../servers.js';
 
@@ -152,7 +153,7 @@ export function countRows(results: PerSystem<LoadResult>, deliveryRate?: number)
 export function resourceRows(results: PerSystem<LoadResult>): ResultRow[] {
   return [
     row(
-      'generator CPU (this process)',
+      'generator CPU (all its threads)',
       '% of a core',
       pick(results, (r) => r.generatorCpu * 100),
       {
@@ -162,11 +163,14 @@ export function resourceRows(results: PerSystem<LoadResult>): ResultRow[] {
       },
     ),
     row(
-      'generator event-loop delay p99',
+      'generator event-loop delay p99 (worst worker thread)',
       'ms',
       pick(results, (r) => r.loopDelayP99Ms),
       {
+        target: `< ${LOOP_DELAY_GOAL_MS} ms (not the generator's noise)`,
+        check: (v, q) => v < LOOP_DELAY_GOAL_MS && (q === undefined || q < LOOP_DELAY_GOAL_MS),
         noRatio: true,
+        digits: 2,
       },
     ),
     row(

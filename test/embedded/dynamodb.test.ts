@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../local/embedded/dynamodb.js';
+import { startDynamoProcess } from '../../local/embedded/dynamodb-process.js';
 
 const TIMEOUT = 60_000;
 const tempDirs: string[] = [];
@@ -143,6 +144,37 @@ describe('startEmbeddedDynamo', () => {
         );
       } finally {
         await first.stop();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'runs in a child process that serves, keeps data and reports a held directory in one line',
+    async () => {
+      const dataDir = path.join(await tempDir(), 'dynamo');
+      const child = await startDynamoProcess({ dataDir, log: () => undefined });
+      const client = clientFor(child.endpoint);
+      try {
+        expect(child.pid).not.toBe(process.pid);
+        await createTable(client, 'parley');
+        await client.send(new PutItemCommand({ TableName: 'parley', Item: key }));
+        await expect(startDynamoProcess({ dataDir, log: () => undefined })).rejects.toThrow(
+          /^embedded DynamoDB cannot open .*another dev server/,
+        );
+      } finally {
+        client.destroy();
+        await child.stop();
+      }
+      // Stopped cleanly: the lock is released and the item kept.
+      const again = await startDynamoProcess({ dataDir, log: () => undefined });
+      const c2 = clientFor(again.endpoint);
+      try {
+        const { Item } = await c2.send(new GetItemCommand({ TableName: 'parley', Key: key }));
+        expect(Item).toEqual(key);
+      } finally {
+        c2.destroy();
+        await again.stop();
       }
     },
     TIMEOUT,
