@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeFlagsOfScript } from '../bench/servers.js';
+import { nodeArgsOfScript } from '../bench/servers.js';
 import { signDevToken } from '../functions/auth/sign-token.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -66,8 +66,9 @@ export async function startDevChild(): Promise<DevChild> {
 
   const start = async () => {
     // The dev script's node flags, as a user runs it, and a memory report on SIGUSR2.
-    const args = [...nodeFlagsOfScript('dev'), '--import', 'tsx', '--expose-gc'];
-    const started = spawn(process.execPath, [...args, '--import', MEMORY_REPORT, 'local/dev.ts'], {
+    const dev = nodeArgsOfScript('dev');
+    const args = [...dev.flags, '--expose-gc', '--import', MEMORY_REPORT, dev.entry];
+    const started = spawn(process.execPath, args, {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
