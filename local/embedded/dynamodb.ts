@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { closeLevelIteratorsOnReturn } from './level-iterator-return.js';
 
 interface DynaliteOptions {
   /** LevelDB directory; in memory when absent. dynalite 4 passes it to `new Level(path)`. */
@@ -70,6 +71,8 @@ export async function startEmbeddedDynamo(opts: {
     await checkLevelDir(dataDir);
   }
 
+  // Before the first Query: without it every Query and Scan leaves its iterator open.
+  closeLevelIteratorsOnReturn();
   const server = dynalite({
     ...(dataDir ? { path: dataDir } : {}),
     createTableMs: 0,
