@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
 import { StartupError } from '../startup-error.js';
+import { closeLevelIteratorsOnReturn } from './level-iterator-return.js';
 
 interface DynaliteOptions {
   /** LevelDB directory; in memory when absent. dynalite 4 passes it to `new Level(path)`. */
@@ -78,6 +80,8 @@ export async function startEmbeddedDynamo(opts: {
     await checkLevelDir(dataDir);
   }
 
+  // Before the first Query: without it every Query and Scan leaves its iterator open.
+  closeLevelIteratorsOnReturn();
   const server = dynalite({
     ...(dataDir ? { path: dataDir } : {}),
     createTableMs: 0,

@@ -207,3 +207,41 @@ describe('MemoryRoomCache: recent messages', () => {
     expect((await cache.recentMessages('r'))?.messages).toEqual([msg(1)]);
   });
 });
+
+describe('MemoryRoomCache: bounded, as Redis is by eviction', () => {
+  it('holds at most maxRooms rooms however many distinct rooms are read or written', async () => {
+    const cache = new MemoryRoomCache(10, 50);
+    for (let i = 0; i < 1_000; i++) {
+      // Every kind of call that makes an entry for a room it has not seen.
+      await cache.roomConnections(`read-${i}`);
+      await cache.removeRoomConnection(`left-${i}`, 'a1', VIEW);
+      await cache.claimPresenceCount(`count-${i}`, 60);
+      await cache.appendRecentMessage(`sent-${i}`, msg(1, `sent-${i}`));
+    }
+    expect(cache.size).toBe(50);
+  });
+
+  it('drops the least recently used room, which then misses and refills', async () => {
+    const cache = new MemoryRoomCache(10, 2);
+    await cache.fillRoomConnections('a', [a1], await missVersion(cache, 'a'));
+    await cache.fillRoomConnections('b', [b1], await missVersion(cache, 'b'));
+    expect((await cache.roomConnections('a')).connections).toEqual([a1]); // a is now the newer
+    await cache.fillRoomConnections('c', [a2], await missVersion(cache, 'c')); // drops b
+    expect((await cache.roomConnections('a')).connections).toEqual([a1]);
+    expect(await cache.isInRoom('b', 'b1')).toBeUndefined();
+    await cache.fillRoomConnections('b', [b1], await missVersion(cache, 'b'));
+    expect((await cache.roomConnections('b')).connections).toEqual([b1]);
+  });
+
+  it('refuses a fill whose version was read before its room was dropped', async () => {
+    const cache = new MemoryRoomCache(10, 1);
+    const stale = await missVersion(cache, 'a');
+    await cache.roomConnections('b'); // drops a, and its epoch with it
+    await cache.fillRoomConnections('a', [a1], stale);
+    expect((await cache.roomConnections('a')).connections).toBeUndefined();
+  });
+
+  it('refuses a bound that is not a whole number of at least one room', () => {
+    expect(() => new MemoryRoomCache(10, 0)).toThrow(/maxRooms/);
+  });
+});

@@ -2,6 +2,13 @@
  * An in-process stand-in for the Redis room cache, for the dev server only, so a laptop
  * needs no Redis. Same semantics as `RedisRoomCache` (the contract suite runs against
  * both); it lives in one process, so it only works where every handler shares that process.
+ *
+ * Bounded as Redis is by its TTLs and eviction: at most `maxRooms` rooms are kept, the least
+ * recently used dropped first. Dropping a room is what a Redis eviction of its keys is (and
+ * what `flush()` does to every room): its next read is a miss, refilled from the stores, and
+ * its epoch is gone, so a fill read before the drop is refused. Without the bound a long
+ * dev session (or the fuzzer's made-up roomIds: a read of an unknown room makes its epoch,
+ * as in Redis) grew the process for good.
  */
 import type { Message, RoomConnection } from '../../core/message.js';
 import type {
@@ -27,19 +34,49 @@ interface RoomEntry {
   presenceCountUntil?: number;
 }
 
+/** Rooms the stand-in keeps by default: far more than a dev session uses at once. */
+export const DEFAULT_MAX_ROOMS = 10_000;
+
 export class MemoryRoomCache implements RoomCache {
+  /** In use order, least recently used first (a Map iterates in insertion order). */
   private readonly rooms = new Map<string, RoomEntry>();
   /** Never reset, not even by flush(), so no epoch or join stamp is ever handed out twice. */
   private lastEpoch = 0;
   private lastJoinStamp = 0;
 
-  constructor(private readonly window = 100) {}
+  constructor(
+    private readonly window = 100,
+    private readonly maxRooms = DEFAULT_MAX_ROOMS,
+  ) {
+    if (!Number.isInteger(maxRooms) || maxRooms < 1) {
+      throw new Error(`MemoryRoomCache: maxRooms must be a whole number >= 1, not ${maxRooms}`);
+    }
+  }
+
+  /** How many rooms it holds (cached, or with an epoch or pending changes). */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** The room's entry if it has one, marked as the most recently used. */
+  private cached(roomId: string): RoomEntry | undefined {
+    const entry = this.rooms.get(roomId);
+    if (entry) {
+      this.rooms.delete(roomId);
+      this.rooms.set(roomId, entry);
+    }
+    return entry;
+  }
 
   private room(roomId: string): RoomEntry {
-    let entry = this.rooms.get(roomId);
+    let entry = this.cached(roomId);
     if (!entry) {
       entry = { pending: new Map(), recent: new Map(), joinStamp: this.nextJoinStamp() };
       this.rooms.set(roomId, entry);
+      for (const oldest of this.rooms.keys()) {
+        if (this.rooms.size <= this.maxRooms) break;
+        this.rooms.delete(oldest);
+      }
     }
     return entry;
   }
@@ -55,7 +92,7 @@ export class MemoryRoomCache implements RoomCache {
   }
 
   async roomConnections(roomId: string): Promise<CachedConnections> {
-    const entry = this.rooms.get(roomId);
+    const entry = this.cached(roomId);
     if (entry?.connections) {
       return { connections: toList(entry.connections), joinStamp: entry.joinStamp };
     }
@@ -65,14 +102,14 @@ export class MemoryRoomCache implements RoomCache {
   }
 
   async isInRoom(roomId: string, connectionId: string): Promise<boolean | undefined> {
-    return this.rooms.get(roomId)?.connections?.has(connectionId);
+    return this.cached(roomId)?.connections?.has(connectionId);
   }
 
   async membersOf(
     roomId: string,
     connectionIds: readonly string[],
   ): Promise<Set<string> | undefined> {
-    const connections = this.rooms.get(roomId)?.connections;
+    const connections = this.cached(roomId)?.connections;
     if (!connections) return undefined;
     return new Set(connectionIds.filter((id) => connections.has(id)));
   }
@@ -134,7 +171,7 @@ export class MemoryRoomCache implements RoomCache {
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
-    const entry = this.rooms.get(roomId);
+    const entry = this.cached(roomId);
     // As in Redis, an empty window is a miss: only rooms with messages are cached.
     if (entry?.floor === undefined || entry.recent.size === 0) return undefined;
     const floor = entry.floor;
