@@ -137,7 +137,14 @@ export class LoadClient {
         content: `${this.options.userId} ${pending.clientMsgId} ${this.filler}`,
         clientMsgId: pending.clientMsgId,
       });
-      if (reply === 'closed' || reply === 'timeout') continue; // sent again, same id
+      if (reply === 'timeout') continue; // sent again, same id
+      if (reply === 'closed') {
+        // Sent again, same id, once the close has been seen: a socket that is closing fails
+        // a send within the same tick, and retrying at once would keep the event loop from
+        // ever delivering its close event.
+        await sleep(RECONNECT_MS);
+        continue;
+      }
       const at = Date.now();
       if (reply.type === 'ack') {
         const message = reply.message as { seq: number; id: string };
@@ -205,7 +212,7 @@ export class LoadClient {
 
   private request(frame: Record<string, unknown>): Promise<Frame | 'closed' | 'timeout'> {
     const socket = this.socket;
-    if (!socket) return Promise.resolve('closed');
+    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve('closed');
     const requestId = randomUUID();
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish('timeout'), this.options.replyTimeoutMs);
