@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ChatConnection, countError, createDriver, type DriverTarget } from './drivers.js';
 import type { LoadPart } from './load-split.js';
-import { LOOP_DELAY_RESOLUTION_MS } from './loop-delay.js';
+import { LOOP_DELAY_RESOLUTION_MS, loopLatenessMs } from './loop-delay.js';
 import { mapLimit } from './map-limit.js';
 
 export interface WorkerSetup {
@@ -251,7 +251,7 @@ function run(plan: WorkerRunPlan) {
     clearInterval(progress);
     loop.disable();
     sink = undefined;
-    part.loopDelayP99Ms = loop.percentile(99) / 1e6;
+    part.loopDelayP99Ms = loopLatenessMs(loop.percentile(99) / 1e6);
     // Copies: replies that arrive after this point must not change what was reported.
     const out: LoadPart = {
       ...part,
