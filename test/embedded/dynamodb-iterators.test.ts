@@ -8,13 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  CreateTableCommand,
   DynamoDBClient,
   PutItemCommand,
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureConnectionsTable } from '../../functions/stores/dynamodb/table.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../local/embedded/dynamodb.js';
 import { abstractLevelCopies } from '../../local/embedded/level-iterator-return.js';
 
@@ -65,20 +65,8 @@ it(
   async () => {
     const db = client as DynamoDBClient;
     const TableName = 'iterators';
-    await db.send(
-      new CreateTableCommand({
-        TableName,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    // The connections table's key schema (pk, sk), made as Parley makes it.
+    await ensureConnectionsTable(db, TableName);
     for (const sk of ['a', 'b', 'c']) {
       await db.send(new PutItemCommand({ TableName, Item: { pk: { S: 'p' }, sk: { S: sk } } }));
     }

@@ -53,9 +53,11 @@ describe('nothing empties a Redis it did not start', () => {
   });
 
   it('catches each way of emptying a shared Redis', () => {
-    expect(violations('x.ts', 'await redis.flushall();')).toHaveLength(1);
-    expect(violations('x.ts', "await redis.call('FLUSHDB');")).toHaveLength(1);
-    expect(violations('run', 'redis-cli -p 6379 FLUSHALL')).toHaveLength(1);
+    // The offending lines are assembled here, so this file never holds one itself.
+    const flush = (tail: string) => ['FLUSH', tail].join('');
+    expect(violations('x.ts', `await redis.${flush('ALL').toLowerCase()}();`)).toHaveLength(1);
+    expect(violations('x.ts', `await redis.call('${flush('DB')}');`)).toHaveLength(1);
+    expect(violations('run', `redis-cli -p 6379 ${flush('ALL')}`)).toHaveLength(1);
     expect(violations('x.ts', "const keys = await redis.keys('room:*');")).toHaveLength(1);
     expect(violations('x.ts', '// as a FLUSHALL would\nObject.keys(rooms);')).toEqual([]);
   });
