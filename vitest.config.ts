@@ -11,11 +11,13 @@ const { notRun } = testPlan(path.dirname(fileURLToPath(import.meta.url)));
 /**
  * Three projects, told apart by a file's name:
  * - `unit` (`*.test.ts`): no services, no sockets, no child processes, no global setup;
- *   `npx vitest run --project unit` starts in seconds, and passes with no network at all.
+ *   `npm run test:unit` starts in seconds, and passes with no network at all.
  * - `integration` (`*.integration.test.ts`): PostgreSQL, Redis and dynalite from the global
  *   setup, or servers and processes of the file's own. Files run in parallel: each keeps
  *   to its own Redis key prefix, rooms, connection ids, roles and databases, and each runs
  *   in a process of its own (the forks pool), so what one writes to process.env stays there.
+ * - `cdk` (`test/lib/`, as lib/ is the CDK app): the stack synthesized and every Lambda
+ *   bundled; no services either, but a minute of CPU, so kept out of `unit`.
  * - `load` (`*.load.test.ts`): files whose clients must not wait behind another file's
  *   work (hundreds of connections on Lambda-like timeouts, the fault suite, the fuzzer):
  *   after the other two, one file at a time, on the same services.
@@ -23,6 +25,7 @@ const { notRun } = testPlan(path.dirname(fileURLToPath(import.meta.url)));
 const UNIT = 'test/**/*.test.ts';
 const INTEGRATION = 'test/**/*.integration.test.ts';
 const LOAD = 'test/**/*.load.test.ts';
+const CDK = 'test/lib/**/*.test.ts';
 
 // BEGIN files not yet renamed to their project's suffix (/work/helpers/test-moves.sh)
 const NOT_YET_RENAMED = {
@@ -75,6 +78,7 @@ const NOT_YET_RENAMED = {
     'test/handlers/post-timeout.test.ts',
     'test/setup/test-redis.test.ts',
   ],
+  cdk: ['test/cdk/**/*.test.ts'],
   load: [
     'test/e2e/big-room-limits.test.ts',
     'test/faults/faults-under-load.test.ts',
@@ -104,8 +108,10 @@ export default defineConfig({
             ...configDefaults.exclude,
             INTEGRATION,
             LOAD,
+            CDK,
             ...NOT_YET_RENAMED.integration,
             ...NOT_YET_RENAMED.load,
+            ...NOT_YET_RENAMED.cdk,
           ],
         },
       },
@@ -117,6 +123,9 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           ...TIMEOUTS,
         },
+      },
+      {
+        test: { name: 'cdk', include: [CDK, ...NOT_YET_RENAMED.cdk], ...TIMEOUTS },
       },
       {
         test: {
