@@ -18,6 +18,7 @@ import { describeLoopDelay, generatorLoopDelayMs } from './loop-delay.js';
 import { mapLimit } from './map-limit.js';
 import { percentiles } from './scenario.js';
 import { machineCpu, storesCpu } from './servers.js';
+import { describeGeneratorPriority } from './thread-priority.js';
 
 export { mapLimit };
 
@@ -190,6 +191,7 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
     }
     pop.connectRate = pop.connected / pop.connectSeconds;
     pop.connectLatency = percentiles(connectMs);
+    plan.log?.(describeGeneratorPriority(connected.map((answer) => answer.nice)));
     plan.log?.(
       `connected: ${pop.connected}/${plan.clients} over ${n} worker thread(s) at ${pop.connectRate.toFixed(0)}/s, handshake p50 ${pop.connectLatency[50]?.toFixed(1)} ms${Object.keys(pop.connectErrors).length ? ` (errors: ${JSON.stringify(pop.connectErrors)})` : ''}`,
     );
