@@ -7,8 +7,9 @@
  * duplicates, strays.
  *
  * The clients live in worker threads (load-worker.ts, split by load-split.ts), each with its
- * own event loop: one loop for 1,000 clients was late by ~12 ms at p99, more than the
- * differences the verdicts must see. Every run reports the threads' event-loop delay.
+ * own event loop: one loop for 1,000 clients was late by more than the differences the
+ * verdicts must see (docs/decisions/2026-12-06-dev-server-and-bench.md). Every run reports
+ * the threads' event-loop delay.
  */
 import { Worker } from 'node:worker_threads';
 import { type ChatConnection, countError, type Driver } from './drivers.js';

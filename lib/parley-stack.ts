@@ -4,7 +4,7 @@
  * JWT authorizer, schema migrations on deploy, alarms and a dashboard.
  *
  * Fan-out choice: the route functions run in the VPC's private subnets with NAT egress,
- * because the Management API (PostToConnection) is public-only; see the README for the
+ * because the Management API (PostToConnection) is public-only; see docs/deploy.md for the
  * trade-off against a fan-out function outside the VPC.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';

@@ -207,8 +207,8 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async roomConnections(roomId: string): Promise<CachedConnections> {
-    // HGETALL's flat reply, not ioredis's object of it, which costs twice the time on a
-    // room of thousands (measured: 6 ms against 10 ms at 5,000).
+    // HGETALL's flat reply, not ioredis's object of it, which is slower on a room of
+    // thousands (docs/decisions/2026-12-06-send-path-costs.md).
     const [joinStamp, flat] = (await this.guarded(() =>
       READ_CONNECTIONS.run(this.redis, [this.key(roomId, 'conns'), this.key(roomId, 'joins')], []),
     )) as [string, string[]];
