@@ -132,7 +132,7 @@ export class ParleyStack extends Stack {
           id: 'AwsSolutions-SMG4',
           reason:
             'Rotating the JWT signing secret invalidates every issued token, so it is an ' +
-            "operator's decision (replace the value; see README), not a schedule.",
+            "operator's decision (replace the value; see docs/deploy.md), not a schedule.",
         },
       ]);
     } else {
