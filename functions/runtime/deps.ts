@@ -8,6 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
+import { asyncMemo } from '../shared/memo.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
@@ -177,28 +178,20 @@ function buildRuntime(
   };
 }
 
-let runtime: Promise<Runtime> | undefined;
-
 /**
  * The container's runtime, created on first use and shared by every later call. A failed
  * creation is forgotten, so the next call tries again (a secret that was briefly out of
  * reach, a fixed configuration).
  */
+const runtime = asyncMemo(() => createRuntime());
+
 export function getRuntime(): Promise<Runtime> {
-  if (!runtime) {
-    const creating = createRuntime();
-    runtime = creating;
-    creating.catch(() => {
-      if (runtime === creating) runtime = undefined;
-    });
-  }
-  return runtime;
+  return runtime.get();
 }
 
 /** Replaces the container's runtime (tests, the dev runner's shutdown). */
 export async function resetRuntime(next?: Runtime): Promise<void> {
-  const previous = runtime;
-  runtime = next ? Promise.resolve(next) : undefined;
+  const previous = runtime.reset(next);
   resetConnections();
   const created = await previous?.catch(() => undefined);
   if (created && created !== next) await created.close();
