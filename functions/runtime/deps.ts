@@ -15,7 +15,7 @@ import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
-import { type HandlerConfig, readConfig } from './config.js';
+import { chatLimits, type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
 import { createPostgresPool, postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
@@ -139,13 +139,7 @@ function buildRuntime(
     messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
     connections: connections.store,
     cache,
-    limits: {
-      ...DEFAULT_LIMITS,
-      maxMessageChars: config.MAX_MESSAGE_CHARS,
-      inlineFanoutMax: config.FANOUT_INLINE_MAX,
-      presenceFullMax: config.PRESENCE_FULL_MAX,
-      presenceCountMinSeconds: config.PRESENCE_COUNT_MIN_SECONDS,
-    },
+    limits: chatLimits(config),
     log: chatLogger,
   };
   const senderFor = senderCache({
