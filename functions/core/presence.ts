@@ -13,9 +13,9 @@
  */
 import { deliver } from './fanout.js';
 import type { ChatLimits } from './limits.js';
+import { readRoomConnections } from './membership.js';
 import { onlineUsers, type RoomConnection } from './message.js';
 import type { ChatDeps, PresenceChange, PresenceView } from './ports.js';
-import { readRoomConnections } from './room-connections.js';
 
 /**
  * How much of the room a presence answer carries: `online` up to the reply's list, and the

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import { leaveRoom } from '../../functions/core/actions/leave-room.js';
 import type { ActionHandler } from '../../functions/core/actions/types.js';
-import { dropConnection } from '../../functions/core/fanout.js';
+import { dropConnection } from '../../functions/core/membership.js';
 import type { Caller } from '../../functions/core/message.js';
 import { presenceAfter, presenceCountPeriod } from '../../functions/core/presence.js';
 import type { ReplyFrame, RoomHistoryFrame } from '../../functions/core/server-frames.js';
