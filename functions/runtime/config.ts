@@ -62,6 +62,9 @@ const connectionsSchema = z.object(connectionsShape);
 /** Posts in flight at once per broadcast (`POST_CONCURRENCY`), the sender's pool. */
 export const DEFAULT_POST_CONCURRENCY = 64;
 
+/** How long one PostToConnection attempt may take (`POST_TIMEOUT_MS`). */
+export const DEFAULT_POST_TIMEOUT_MS = 3000;
+
 const envSchema = z.object({
   ...databaseShape,
   ...limitsShape,
@@ -94,7 +97,7 @@ const envSchema = z.object({
     LIMITS.maxMessageChars.default,
   ),
   POST_CONCURRENCY: positiveInt(DEFAULT_POST_CONCURRENCY),
-  POST_TIMEOUT_MS: positiveInt(3000),
+  POST_TIMEOUT_MS: positiveInt(DEFAULT_POST_TIMEOUT_MS),
   /**
    * The fan-out queue (SQS) and its dead-letter queue, which rooms above
    * FANOUT_INLINE_MAX need (see runtime/queues.ts); the stack and the dev server set them.
