@@ -6,7 +6,7 @@ import type { SdkErrorCode, ServerErrorCode } from '../protocol/error-codes.js';
  * same): over it the server closes the connection with 1009. The SDK sends each request as
  * one frame, so it refuses a bigger one itself with `payload_too_large`.
  */
-export const MAX_FRAME_BYTES = 32 * 1024;
+export { MAX_FRAME_BYTES } from '../protocol/frame-limits.js';
 
 /** Codes the server sends in `error` frames (protocol.md "Error codes"). */
 export type { ServerErrorCode };

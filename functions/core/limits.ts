@@ -1,3 +1,5 @@
+import { MAX_MESSAGE_BYTES } from '../../protocol/frame-limits.js';
+
 /** Limits the protocol sets; their defaults and variables are in `LIMITS` below. */
 export interface ChatLimits {
   /** Longest `content`, in characters (Unicode code points). Default 4000. */
@@ -80,7 +82,7 @@ export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const USER_ID_MAX_CHARS = 255;
 
 /** API Gateway's limit on one message posted to a connection (PostToConnection). */
-export const REPLY_MAX_BYTES = 128 * 1024;
+export const REPLY_MAX_BYTES = MAX_MESSAGE_BYTES;
 
 /** Room left under `REPLY_MAX_BYTES` for what a reply's exact measure cannot foresee. */
 export const REPLY_SAFETY_BYTES = 1024;
