@@ -3,20 +3,12 @@
  * emulator, and the fan-out worker behind the emulated SQS queue, all given this server's
  * own runtime. The stores are named in `env` (DATABASE_URL, REDIS_URL or
  * PARLEY_CACHE=memory, DYNAMODB_ENDPOINT, JWT_SECRET): the dev runner and the tests build
- * it. Nothing is read from or written to `process.env`, so one process can run several.
+ * it. The server writes nothing to `process.env` and takes its settings from `env` alone,
+ * so one process can run several.
  */
-import { loadVerifier } from '../functions/authorizer.js';
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
-import {
-  DEFAULT_POST_CONCURRENCY,
-  readConfig,
-  readConnectionsConfig,
-} from '../functions/runtime/config.js';
-import { type Connections, createConnections } from '../functions/runtime/connections.js';
-import { createRuntime } from '../functions/runtime/deps.js';
-import { standaloneSenders } from '../functions/runtime/senders.js';
+import { DEFAULT_POST_CONCURRENCY } from '../functions/runtime/config.js';
 import type { HandlerWiring } from '../functions/runtime/wiring.js';
-import { once } from '../functions/shared/once.js';
 import { directSender } from './direct-sender.js';
 import {
   type Gateway,
@@ -27,10 +19,10 @@ import {
 } from './gateway/index.js';
 import { buildHandlers } from './handlers.js';
 import { type FanoutQueues, type FanoutQueuesOptions, startFanoutQueues } from './queue/index.js';
+import { type ParleyEnv, serverWiring } from './server-wiring.js';
 import { buildWebPage, notFound, type WebPage } from './web-server.js';
 
-/** Settings as a Lambda's environment variables hold them (functions/runtime/config.ts). */
-export type ParleyEnv = Readonly<Record<string, string | undefined>>;
+export type { ParleyEnv };
 
 export interface ParleyServerOptions {
   port: number;
@@ -93,7 +85,8 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
   const { env } = options;
   const web = options.web ? await buildWebPage({ jwtSecret: requireJwtSecret(env) }) : undefined;
   const fallback = options.httpFallback ?? notFound;
-  // Known once the gateway listens; requests cannot arrive before that.
+  // Known once the gateway listens (the wiring needs its address); requests cannot arrive
+  // before that.
   let queues: FanoutQueues | undefined;
   let wiring: HandlerWiring | undefined;
   const started = () => {
@@ -158,32 +151,14 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
   // post has a latency.
   const concurrency = Number(env.POST_CONCURRENCY) || DEFAULT_POST_CONCURRENCY;
   const direct = senderKind === 'direct' ? directSender(gateway, { concurrency }) : undefined;
-  // One DynamoDB client for $connect and the runtime, as one container would have.
-  let connections: Connections | undefined;
-  const sharedConnections = () => {
-    connections ??= createConnections(readConnectionsConfig(handlerEnv));
-    return connections;
-  };
-  const runtime = once(() =>
-    createRuntime(readConfig(handlerEnv), {
-      ...(direct ? { sender: direct } : {}),
-      connections: sharedConnections(),
-    }),
-  );
-  const sdkReplies = standaloneSenders(handlerEnv);
-  wiring = {
-    runtime,
-    connectionStore: () => sharedConnections().store,
-    replySender: direct ? () => direct : sdkReplies,
-    verifier: once(() => loadVerifier(handlerEnv)),
-  };
+  const own = serverWiring({ env: handlerEnv, direct });
+  wiring = own.wiring;
   // Once, however often it is called (a test that restarted a server closes both).
   let closing: Promise<void> | undefined;
   const close = async () => {
     await gateway.close();
     await fanoutQueues.close();
-    await (await runtime.created())?.close();
-    connections?.close();
+    await own.close();
   };
   return {
     gateway,
