@@ -93,8 +93,6 @@ export interface RuntimeOptions {
    * then leaves closing it to its owner. Without it the runtime makes and closes its own.
    */
   connections?: Connections;
-  /** The cache when `PARLEY_CACHE=memory`; default: a stand-in of this runtime's own. */
-  memoryCache?: MemoryRoomCache;
 }
 
 /**
@@ -134,7 +132,8 @@ function buildRuntime(
   let redis: Redis | Cluster | undefined;
   let cache: RoomCache;
   if (config.PARLEY_CACHE === 'memory') {
-    cache = options.memoryCache ?? new MemoryRoomCache(DEFAULT_LIMITS.recentWindow);
+    // The stand-in is this runtime's own: two servers in one process keep two.
+    cache = new MemoryRoomCache(DEFAULT_LIMITS.recentWindow);
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
