@@ -142,10 +142,10 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
   const roomOf = new Int32Array(plan.clients);
   for (let i = 0; i < plan.clients; i++) roomOf[i] = plan.roomOf?.(i) ?? i % plan.rooms;
   const n = workerCount(plan.clients, process.env.BENCH_WORKERS);
-  const { name, wsUrl, httpUrl } = driver.system;
+  const { name, wsUrl, httpUrl, jwtSecret } = driver.system;
   const workers = Array.from(
     { length: n },
-    () => new LoadWorker({ target: { name, wsUrl, httpUrl } }),
+    () => new LoadWorker({ target: { name, wsUrl, httpUrl, jwtSecret } }),
   );
   const pop: Population = {
     driver,

@@ -1,42 +1,36 @@
 /**
  * The memoisers: a value made on first use and kept by whoever holds the memo (a container's
- * runtime, its token verifier, one client per endpoint).
+ * runtime, its token verifier, one client per endpoint). A container that never needs the
+ * value never pays for it.
  */
 
-export interface AsyncMemo<T> {
-  /** The value, made by the first call and shared by every later one. */
-  get(): Promise<T>;
-  /**
-   * Holds `next` from now on, or nothing (the next `get` makes a fresh value); returns what
-   * was held, for the caller to close.
-   */
-  reset(next?: T): Promise<T> | undefined;
+/** Something slow to create that every later call shares. */
+export interface Once<T> {
+  (): Promise<T>;
+  /** What was created, without creating it: undefined when nothing was (or it failed). */
+  created(): Promise<T | undefined>;
 }
 
 /**
- * Makes the value once, on first use. A making that fails is forgotten, so the next call
+ * Makes the value once, on first use. A creation that fails is forgotten, so the next call
  * tries again (a secret that was briefly out of reach, a fixed configuration); callers
  * already waiting on it see the failure.
  */
-export function asyncMemo<T>(make: () => Promise<T>): AsyncMemo<T> {
-  let held: Promise<T> | undefined;
-  return {
-    get() {
-      if (!held) {
-        const making = make();
-        held = making;
-        making.catch(() => {
-          if (held === making) held = undefined;
-        });
-      }
-      return held;
-    },
-    reset(next) {
-      const previous = held;
-      held = next === undefined ? undefined : Promise.resolve(next);
-      return previous;
-    },
+export function once<T>(create: () => Promise<T>): Once<T> {
+  let value: Promise<T> | undefined;
+  const get = (): Promise<T> => {
+    if (!value) {
+      // A synchronous throw (a configuration read) rejects like any other failure.
+      const creating = (async () => create())();
+      value = creating;
+      creating.catch(() => {
+        if (value === creating) value = undefined;
+      });
+    }
+    return value;
   };
+  const created = async (): Promise<T | undefined> => value?.catch(() => undefined);
+  return Object.assign(get, { created });
 }
 
 /** One value per key, made on first use of the key and kept. */

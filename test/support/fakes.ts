@@ -26,8 +26,8 @@ import type {
 } from '../../functions/core/ports.js';
 import type { ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
-import { replaceConnectionStore } from '../../functions/runtime/connections.js';
-import { type Runtime, resetRuntime } from '../../functions/runtime/deps.js';
+import type { Runtime } from '../../functions/runtime/deps.js';
+import type { HandlerWiring } from '../../functions/runtime/wiring.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 
 interface FakeRoom {
@@ -366,18 +366,18 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
 }
 
 /**
- * Makes the Lambda entries use `world`'s fakes: `resetRuntime` with a config read from a
- * fake environment, a pool that is never queried, and `deps` returning the fakes.
+ * What the handler factories (`makeXHandler`) need, over `world`'s fakes: a runtime with a
+ * config read from a fake environment, a pool that is never queried, and `deps` returning
+ * the fakes; replies without a runtime go to `world.sender` too. `verifier` is not faked.
  */
-export async function installRuntime(world: FakeWorld): Promise<void> {
+export function fakeWiring(world: FakeWorld): HandlerWiring {
   const config = readConfig({ DATABASE_URL: 'postgres://x', PARLEY_CACHE: 'memory' });
   const pool = { end: async () => undefined } as unknown as Runtime['pool'];
-  await resetRuntime({ config, pool, deps: () => world.deps, close: async () => undefined });
-  replaceConnectionStore(world.connections);
-}
-
-/** Restores the container's runtime to "not created yet". */
-export async function uninstallRuntime(): Promise<void> {
-  await resetRuntime(undefined);
-  replaceConnectionStore(undefined);
+  const runtime: Runtime = { config, pool, deps: () => world.deps, close: async () => undefined };
+  return {
+    runtime: async () => runtime,
+    connectionStore: () => world.connections,
+    replySender: () => world.sender,
+    verifier: () => Promise.reject(new Error('the fake world verifies no tokens')),
+  };
 }

@@ -1,34 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { asyncMemo, keyedMemo } from '../../functions/shared/memo.js';
+import { keyedMemo, once } from '../../functions/shared/memo.js';
 
-describe('asyncMemo', () => {
+describe('once', () => {
   it('makes the value once and shares it', async () => {
     let made = 0;
-    const memo = asyncMemo(async () => ++made);
-    expect(await Promise.all([memo.get(), memo.get()])).toEqual([1, 1]);
-    expect(await memo.get()).toBe(1);
+    const value = once(async () => ++made);
+    expect(await Promise.all([value(), value()])).toEqual([1, 1]);
+    expect(await value()).toBe(1);
   });
 
-  it('forgets a making that failed, so the next call tries again', async () => {
+  it('forgets a creation that failed, so the next call tries again', async () => {
     let attempts = 0;
-    const memo = asyncMemo(async () => {
+    const value = once(async () => {
       attempts += 1;
       if (attempts === 1) throw new Error('secret out of reach');
       return 'ready';
     });
-    await expect(memo.get()).rejects.toThrow('secret out of reach');
-    await expect(memo.get()).resolves.toBe('ready');
+    await expect(value()).rejects.toThrow('secret out of reach');
+    await expect(value()).resolves.toBe('ready');
     expect(attempts).toBe(2);
   });
 
-  it('holds what reset is given, and hands back what it held', async () => {
+  it('turns a synchronous throw into a rejection', async () => {
+    const value = once((): Promise<string> => {
+      throw new Error('bad configuration');
+    });
+    await expect(value()).rejects.toThrow('bad configuration');
+  });
+
+  it('tells what was created without creating it', async () => {
     let made = 0;
-    const memo = asyncMemo(async () => ++made);
-    await memo.get();
-    await expect(memo.reset(10)).resolves.toBe(1);
-    expect(await memo.get()).toBe(10);
-    memo.reset();
-    expect(await memo.get()).toBe(2);
+    const value = once(async () => ++made);
+    expect(await value.created()).toBeUndefined();
+    await value();
+    expect(await value.created()).toBe(1);
+    expect(made).toBe(1);
   });
 });
 
