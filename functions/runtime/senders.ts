@@ -4,6 +4,7 @@
  * can reply without the runtime.
  */
 import type { ConnectionSender } from '../core/ports.js';
+import { keyedMemo } from '../shared/memo.js';
 import { ManagementApiSender } from '../stores/management-api/sender.js';
 import { localCredentials } from './local-credentials.js';
 import { chatLogger } from './logger.js';
@@ -25,15 +26,7 @@ function createSender(endpoint: string, options: SenderOptions): ConnectionSende
 
 /** One Management API sender per endpoint, made with `options` on first use and kept. */
 export function senderCache(options: SenderOptions): (endpoint: string) => ConnectionSender {
-  const senders = new Map<string, ConnectionSender>();
-  return (endpoint) => {
-    let sender = senders.get(endpoint);
-    if (!sender) {
-      sender = createSender(endpoint, options);
-      senders.set(endpoint, sender);
-    }
-    return sender;
-  };
+  return keyedMemo((endpoint: string) => createSender(endpoint, options));
 }
 
 /** The sender for an event's callback URL. */
