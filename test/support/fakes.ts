@@ -34,6 +34,8 @@ interface FakeRoom {
   members: Set<string>;
   banned: Set<string>;
   messages: Message[];
+  /** Only members may join a private room (rooms are created public). */
+  isPrivate: boolean;
 }
 
 /** Rooms, membership and messages, as PostgreSQL keeps them. */
@@ -46,6 +48,9 @@ export class FakeMessageStore implements MessageStore {
   async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
     const room = this.ensureRoom(roomId);
     if (room.banned.has(userId)) throw new ChatError('forbidden', `You are banned from ${roomId}`);
+    if (room.isPrivate && !room.members.has(userId)) {
+      throw new ChatError('forbidden', `Room ${roomId} is private`);
+    }
     room.members.add(userId);
     return { lastSeq: room.messages.length };
   }
@@ -107,10 +112,15 @@ export class FakeMessageStore implements MessageStore {
     this.ensureRoom(roomId).banned.add(userId);
   }
 
+  /** Test helper: only the room's members may join it from now on. */
+  makePrivate(roomId: string): void {
+    this.ensureRoom(roomId).isPrivate = true;
+  }
+
   private ensureRoom(roomId: string): FakeRoom {
     let room = this.rooms.get(roomId);
     if (!room) {
-      room = { members: new Set(), banned: new Set(), messages: [] };
+      room = { members: new Set(), banned: new Set(), messages: [], isPrivate: false };
       this.rooms.set(roomId, room);
     }
     return room;
