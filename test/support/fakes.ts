@@ -195,6 +195,11 @@ function payloadTooLarge(): Error {
   });
 }
 
+/** A post that got no answer in time, as the SDK raises it. */
+function timedOut(): Error {
+  return Object.assign(new Error('post timed out'), { name: 'TimeoutError' });
+}
+
 /**
  * Records every frame sent, per connection. Connections in `gone` answer as 410 would; a
  * frame over 128 KB is refused as API Gateway refuses it (413).
@@ -210,9 +215,11 @@ export class RecordingSender implements ConnectionSender {
 
   async send(connectionId: string, data: string): Promise<boolean> {
     if (this.gone.has(connectionId)) return false;
-    if (this.failing.has(connectionId) || this.retrying.has(connectionId)) {
-      throw new Error('post failed');
-    }
+    if (this.failing.has(connectionId)) throw new Error('post failed');
+    // As the real senders report a post worth retrying: unavailable. A timed-out one (the
+    // SDK tried it twice already), so a reply is not tried again as a throttled one is.
+    if (this.retrying.has(connectionId))
+      throw new StoreUnavailableError('API Gateway', { cause: timedOut() });
     if (tooLarge(data)) throw payloadTooLarge();
     this.record(connectionId, data);
     return true;
