@@ -150,6 +150,17 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       expect(await store.history(room, { limit: 5 })).toEqual({ messages: [], hasMore: false });
     });
 
+    it('answers a room that does not exist as empty, and does not create it', async () => {
+      const room = uid();
+      expect(await store.latest(room, 5)).toEqual({ messages: [], lastSeq: 0 });
+      expect(await store.history(room, { limit: 5 })).toEqual({ messages: [], hasMore: false });
+      expect(await store.history(room, { after: 0, limit: 5 })).toEqual({
+        messages: [],
+        hasMore: false,
+      });
+      await expect(send(room, 'x')).rejects.toMatchObject({ code: 'not_found' });
+    });
+
     it('refuses banned users and non-members of private rooms', async () => {
       const room = uid();
       await store.joinRoom(room, 'alice');
