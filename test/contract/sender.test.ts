@@ -14,8 +14,7 @@ import {
   silentLog,
   type TestClient,
 } from '../gateway/helpers.js';
-import type { SenderHarness, SenderWorld } from './sender.contract.js';
-import { senderContract } from './sender.contract.js';
+import { type SenderHarness, type SenderWorld, senderContract } from './sender.contract.js';
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 

@@ -218,8 +218,9 @@ export class RecordingSender implements ConnectionSender {
     if (this.failing.has(connectionId)) throw new Error('post failed');
     // As the real senders report a post worth retrying: unavailable. A timed-out one (the
     // SDK tried it twice already), so a reply is not tried again as a throttled one is.
-    if (this.retrying.has(connectionId))
+    if (this.retrying.has(connectionId)) {
       throw new StoreUnavailableError('API Gateway', { cause: timedOut() });
+    }
     if (tooLarge(data)) throw payloadTooLarge();
     this.record(connectionId, data);
     return true;
