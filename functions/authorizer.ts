@@ -9,6 +9,7 @@ import { InvalidTokenError, type TokenVerifier, verifierFromEnv } from './auth/v
 import { logger } from './runtime/logger.js';
 import { readSecretString } from './runtime/secrets.js';
 import type { RequestAuthorizerHandler } from './shared/apigw-events.js';
+import { asyncMemo } from './shared/memo.js';
 
 /**
  * The HS256 key in a secret: its SecretString is either the key itself or JSON
@@ -53,29 +54,18 @@ export class Unauthorized extends Error {
   }
 }
 
-let verifier: Promise<TokenVerifier> | undefined;
-
 /** Once per container; a failed load is forgotten so the next handshake tries again. */
-function getVerifier(): Promise<TokenVerifier> {
-  if (!verifier) {
-    const loading = loadVerifier();
-    verifier = loading;
-    loading.catch(() => {
-      if (verifier === loading) verifier = undefined;
-    });
-  }
-  return verifier;
-}
+const verifier = asyncMemo(() => loadVerifier());
 
 /** Forgets the container's verifier, so the next call reads the environment again (tests). */
 export function resetVerifier(): void {
-  verifier = undefined;
+  verifier.reset();
 }
 
 export const handler: RequestAuthorizerHandler = async (event) => {
   let verify: TokenVerifier;
   try {
-    verify = await getVerifier();
+    verify = await verifier.get();
   } catch (error) {
     logger.error('no token verifier', { error: error instanceof Error ? error : String(error) });
     throw error;

@@ -3,7 +3,7 @@
  * connection record). Removes the connection from every room and announces its user
  * offline where this was their last connection.
  */
-import { dropConnection } from './core/fanout.js';
+import { dropConnection } from './core/membership.js';
 import { logger } from './runtime/logger.js';
 import { depsFor } from './runtime/message-route.js';
 import type { WebSocketHandler } from './shared/apigw-events.js';

@@ -102,9 +102,9 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
   process.env.FANOUT_DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
   // This one process stands in for every Lambda container API Gateway would run at once,
   // each with a connection of its own on AWS, so the handlers' shared pool is sized for
-  // ten concurrent invocations rather than one container's five. Measured with 1,000
-  // clients offering 3,000 msg/s: 24,000-25,000 of 30,000 sends acked with 5 connections,
-  // the rest `unavailable` after waiting for one; 28,500-29,400 with 10.
+  // ten concurrent invocations rather than one container's five: with five, sends under
+  // load answered `unavailable` after waiting for a connection
+  // (docs/decisions/2026-12-06-dev-server-pool.md).
   process.env.PG_POOL_MAX ??= '10';
   const sender = options.sender ?? (process.env.PARLEY_LOCAL_SENDER === 'sdk' ? 'sdk' : 'direct');
   // Bounded like the SDK sender's pool, which decides how long a fan-out takes once each

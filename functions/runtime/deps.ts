@@ -8,13 +8,14 @@ import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, RoomCache } from '../core/ports.js';
+import { asyncMemo } from '../shared/memo.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
-import { type HandlerConfig, readConfig } from './config.js';
+import { chatLimits, type HandlerConfig, readConfig } from './config.js';
 import { connectionsRuntime, resetConnections } from './connections.js';
 import { createPostgresPool, postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
@@ -138,13 +139,7 @@ function buildRuntime(
     messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
     connections: connections.store,
     cache,
-    limits: {
-      ...DEFAULT_LIMITS,
-      maxMessageChars: config.MAX_MESSAGE_CHARS,
-      inlineFanoutMax: config.FANOUT_INLINE_MAX,
-      presenceFullMax: config.PRESENCE_FULL_MAX,
-      presenceCountMinSeconds: config.PRESENCE_COUNT_MIN_SECONDS,
-    },
+    limits: chatLimits(config),
     log: chatLogger,
   };
   const senderFor = senderCache({
@@ -177,28 +172,20 @@ function buildRuntime(
   };
 }
 
-let runtime: Promise<Runtime> | undefined;
-
 /**
  * The container's runtime, created on first use and shared by every later call. A failed
  * creation is forgotten, so the next call tries again (a secret that was briefly out of
  * reach, a fixed configuration).
  */
+const runtime = asyncMemo(() => createRuntime());
+
 export function getRuntime(): Promise<Runtime> {
-  if (!runtime) {
-    const creating = createRuntime();
-    runtime = creating;
-    creating.catch(() => {
-      if (runtime === creating) runtime = undefined;
-    });
-  }
-  return runtime;
+  return runtime.get();
 }
 
 /** Replaces the container's runtime (tests, the dev runner's shutdown). */
 export async function resetRuntime(next?: Runtime): Promise<void> {
-  const previous = runtime;
-  runtime = next ? Promise.resolve(next) : undefined;
+  const previous = runtime.reset(next);
   resetConnections();
   const created = await previous?.catch(() => undefined);
   if (created && created !== next) await created.close();

@@ -7,7 +7,6 @@
 
 import type * as z from 'zod/mini';
 import type { ActionHandler } from '../core/actions/types.js';
-import { dropConnection } from '../core/fanout.js';
 import {
   type Action,
   parseFrame,
@@ -15,6 +14,7 @@ import {
   type RequestSchemas,
   validateRequest,
 } from '../core/frames.js';
+import { dropConnection } from '../core/membership.js';
 import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';

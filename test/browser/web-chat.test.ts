@@ -18,6 +18,16 @@ import { crowdUser, joinCrowd } from '../support/crowd.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
 
+/**
+ * The page's DOM as the callbacks passed to `evaluate` read it: they run in the browser, but
+ * this file is type-checked for Node (tsconfig/node.json has no DOM library).
+ */
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  getElementById(id: string): { textContent: string | null } | null;
+  activeElement: { id: string } | null;
+};
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 /** More than the page's first page of history (50), so scrolling up has something to load. */
