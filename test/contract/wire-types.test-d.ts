@@ -3,7 +3,9 @@
  * the browser bundle needs none of the server's code. This file checks at compile time that
  * the copies and the originals (functions/core/frames.ts, server-frames.ts, errors.ts,
  * message.ts) agree both ways: a field added, dropped, renamed or retyped on either side
- * fails `npm run typecheck` (tsc over tsconfig.json, which includes test/), which CI runs.
+ * fails `npm run typecheck` (tsconfig/node.json includes test/), which CI runs. The error
+ * codes are no copy (both sides take them from protocol/error-codes.ts); the last line
+ * holds the two re-exports to that one table.
  * Nothing here runs: Vitest's runtime include (`*.test.ts`) leaves `*.test-d.ts` out.
  * `.branded` compares the types' properties deeply, so an SDK type written as an
  * intersection (`{ type: 'presence' } & PresenceEvent`) equals the server's flat interface.
