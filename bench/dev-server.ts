@@ -1,7 +1,7 @@
 /**
  * `npm run dev` as a user starts it: the `dev` script's own node flags and entry
  * (`local/dev.ts`), which starts its embedded DynamoDB in a child process; its own
- * DATA_DIR; the bench's PostgreSQL and Redis (as the README says to use real ones); and the
+ * DATA_DIR; the bench's PostgreSQL and Redis (docs/performance.md: real ones); and the
  * variables a scenario adds (capacity: `PARLEY_AWS_LIMITS=1`). Every scenario's Parley is
  * this. The bench adds only its instruments (servers.ts, `measurementFlags`).
  */

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { signDevToken } from '../functions/auth/sign-token.js';
 import type { PeerClient } from './peers/socketio/client.js';
-import { BENCH_JWT_SECRET, PEER_CLIENT, type SystemUnderTest } from './servers.js';
+import { PEER_CLIENT, type SystemUnderTest } from './servers.js';
 
 /** How long a request waits for its reply before it counts as `timeout`. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -50,7 +50,7 @@ export interface ChatConnection {
 }
 
 /** What a driver needs of a system: where to connect. Plain data, so a worker thread gets it. */
-export type DriverTarget = Pick<SystemUnderTest, 'name' | 'wsUrl' | 'httpUrl'>;
+export type DriverTarget = Pick<SystemUnderTest, 'name' | 'wsUrl' | 'httpUrl' | 'jwtSecret'>;
 
 export interface Driver {
   system: DriverTarget;
@@ -78,8 +78,8 @@ export function countError(errors: Record<string, number>, error: unknown): void
   errors[code] = (errors[code] ?? 0) + 1;
 }
 
-export function tokenFor(userId: string): Promise<string> {
-  return signDevToken(BENCH_JWT_SECRET, userId, { expiresIn: '2h' });
+export function tokenFor(system: DriverTarget, userId: string): Promise<string> {
+  return signDevToken(system.jwtSecret, userId, { expiresIn: '2h' });
 }
 
 export async function createDriver(system: DriverTarget): Promise<Driver> {
@@ -105,7 +105,7 @@ function parleyDriver(system: DriverTarget): Driver {
   return {
     system,
     async connect(userId) {
-      const token = await tokenFor(userId);
+      const token = await tokenFor(system, userId);
       const connectStarted = performance.now();
       const socket = new WebSocket(`${system.wsUrl}/?token=${encodeURIComponent(token)}`, {
         perMessageDeflate: false,
@@ -245,7 +245,7 @@ async function peerDriver(system: DriverTarget): Promise<Driver> {
   return {
     system,
     async connect(userId) {
-      const token = await tokenFor(userId);
+      const token = await tokenFor(system, userId);
       const connectStarted = performance.now();
       const client = await connectPeer(system.httpUrl, token, {
         requestTimeoutMs: REQUEST_TIMEOUT_MS,

@@ -1,8 +1,9 @@
 /**
  * How the load generator spreads its clients over worker threads, and how it puts their
  * figures back together. Pure, so the split and the merge are tested on their own
- * (test/bench/load-split.test.ts). One thread for 1,000 clients had an event-loop delay p99
- * of ~12 ms, larger than the differences the steady verdicts must see (issue 13).
+ * (test/bench/load-split.test.ts). One thread for 1,000 clients had an event-loop delay
+ * larger than the differences the steady verdicts must see
+ * (docs/decisions/2026-12-06-dev-server-and-bench.md).
  */
 
 /** Clients one worker thread is given at most; more clients, more workers. */

@@ -10,6 +10,7 @@ import { type ChatConnection, countError, createDriver, type DriverTarget } from
 import type { LoadPart } from './load-split.js';
 import { LOOP_DELAY_RESOLUTION_MS, loopLatenessMs } from './loop-delay.js';
 import { mapLimit } from './map-limit.js';
+import { raiseThreadPriority } from './thread-priority.js';
 
 export interface WorkerSetup {
   entry: string;
@@ -59,6 +60,8 @@ export type FromWorker =
       connected: number[];
       connectMs: number[];
       errors: Record<string, number>;
+      /** The nice value this thread runs at (thread-priority.ts). */
+      nice: number;
     }
   | { type: 'joined'; joined: number[]; errors: Record<string, number> }
   | { type: 'progress'; fired: number; replies: number; delivered: number; expected: number }
@@ -69,6 +72,7 @@ export type FromWorker =
 const port = parentPort;
 if (!port) throw new Error('load-worker.ts runs as a worker thread');
 const setup = workerData as WorkerSetup;
+const nice = raiseThreadPriority();
 const driver = await createDriver(setup.target);
 const conns = new Map<number, ChatConnection>();
 let sink: ((receiver: number, roomId: string, id: string, at: number) => void) | undefined;
@@ -94,7 +98,7 @@ async function connect(clients: { index: number; userId: string }[], concurrency
       countError(errors, error);
     }
   });
-  post({ type: 'connected', connected, connectMs, errors });
+  post({ type: 'connected', connected, connectMs, errors, nice });
 }
 
 async function join(rooms: { index: number; roomId: string }[], concurrency: number) {

@@ -7,8 +7,9 @@
  * duplicates, strays.
  *
  * The clients live in worker threads (load-worker.ts, split by load-split.ts), each with its
- * own event loop: one loop for 1,000 clients was late by ~12 ms at p99, more than the
- * differences the verdicts must see. Every run reports the threads' event-loop delay.
+ * own event loop: one loop for 1,000 clients was late by more than the differences the
+ * verdicts must see (docs/decisions/2026-12-06-dev-server-and-bench.md). Every run reports
+ * the threads' event-loop delay.
  */
 import { Worker } from 'node:worker_threads';
 import { type ChatConnection, countError, type Driver } from './drivers.js';
@@ -18,6 +19,7 @@ import { describeLoopDelay, generatorLoopDelayMs } from './loop-delay.js';
 import { mapLimit } from './map-limit.js';
 import { percentiles } from './scenario.js';
 import { machineCpu, storesCpu } from './servers.js';
+import { describeGeneratorPriority } from './thread-priority.js';
 
 export { mapLimit };
 
@@ -140,10 +142,10 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
   const roomOf = new Int32Array(plan.clients);
   for (let i = 0; i < plan.clients; i++) roomOf[i] = plan.roomOf?.(i) ?? i % plan.rooms;
   const n = workerCount(plan.clients, process.env.BENCH_WORKERS);
-  const { name, wsUrl, httpUrl } = driver.system;
+  const { name, wsUrl, httpUrl, jwtSecret } = driver.system;
   const workers = Array.from(
     { length: n },
-    () => new LoadWorker({ target: { name, wsUrl, httpUrl } }),
+    () => new LoadWorker({ target: { name, wsUrl, httpUrl, jwtSecret } }),
   );
   const pop: Population = {
     driver,
@@ -190,6 +192,7 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
     }
     pop.connectRate = pop.connected / pop.connectSeconds;
     pop.connectLatency = percentiles(connectMs);
+    plan.log?.(describeGeneratorPriority(connected.map((answer) => answer.nice)));
     plan.log?.(
       `connected: ${pop.connected}/${plan.clients} over ${n} worker thread(s) at ${pop.connectRate.toFixed(0)}/s, handshake p50 ${pop.connectLatency[50]?.toFixed(1)} ms${Object.keys(pop.connectErrors).length ? ` (errors: ${JSON.stringify(pop.connectErrors)})` : ''}`,
     );

@@ -1,7 +1,7 @@
 /**
  * The load generator's own event-loop delay, reported with every load run: a generator whose
- * loop is late by more than the differences it measures cannot tell them apart (issue 13:
- * ~12 ms on one thread against a p99 difference of a few ms). Each worker thread measures
+ * loop is late by more than the differences it measures cannot tell them apart
+ * (docs/decisions/2026-12-06-dev-server-and-bench.md). Each worker thread measures
  * its own loop with perf_hooks.monitorEventLoopDelay; the run's figure is the worst one.
  */
 
@@ -13,9 +13,9 @@ export const LOOP_DELAY_RESOLUTION_MS = 10;
 
 /**
  * How late the loop was, from a percentile of Node's delay histogram. The histogram records
- * the whole time between its samples, the resolution included: an idle loop reads ~11 ms at
- * p99 with the default 10 ms resolution (measured, docs/decisions/2026-12-06-dev-server-and-bench.md).
- * The lateness is what exceeds the resolution.
+ * the whole time between its samples, the resolution included: an idle loop reads about the
+ * resolution at p99 (docs/decisions/2026-12-06-dev-server-and-bench.md). The lateness is
+ * what exceeds the resolution.
  */
 export function loopLatenessMs(
   histogramMs: number,

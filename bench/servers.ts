@@ -22,11 +22,11 @@ export const SYSTEM_LABELS: Record<SystemName, string> = {
 };
 
 /**
- * The HS256 secret both systems verify and the drivers sign with; fresh for every run. Kept
- * in the environment so the generator's worker threads (load-worker.ts) sign with it too.
+ * The HS256 secret both systems verify, fresh for every run. The drivers sign with the
+ * one a system names (`SystemUnderTest.jwtSecret`), which reaches the generator's worker
+ * threads with their target (load-worker.ts).
  */
-process.env.BENCH_JWT_SECRET ??= randomBytes(32).toString('hex');
-export const BENCH_JWT_SECRET: string = process.env.BENCH_JWT_SECRET;
+export const BENCH_JWT_SECRET: string = randomBytes(32).toString('hex');
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 /**
@@ -81,6 +81,8 @@ export interface SystemUnderTest {
   wsUrl: string;
   /** Where Socket.IO clients connect: `http://127.0.0.1:<port>`. */
   httpUrl: string;
+  /** The HS256 secret it verifies tokens with. */
+  jwtSecret: string;
   /** Set when the process ended before `stop()`: its exit and the last lines it printed. */
   crashed(): string | undefined;
   /** Resident memory of the child (VmRSS), bytes; null once it is gone. */
@@ -222,6 +224,7 @@ export function describeSystem(
     ...parts,
     wsUrl: `ws://127.0.0.1:${port}`,
     httpUrl: `http://127.0.0.1:${port}`,
+    jwtSecret: BENCH_JWT_SECRET,
     rssBytes: () => readRss(pid),
     cpuSeconds: () => readCpuSeconds(pid),
   };

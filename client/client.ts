@@ -4,6 +4,7 @@
  * requests correlated by `requestId`; sends retried with their `clientMsgId` until acked.
  * The contract is /client/README.md; the wire is docs/protocol.md.
  */
+import { RETRYABLE_CODES } from '../protocol/error-codes.js';
 import { Backoff } from './backoff.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
@@ -130,9 +131,6 @@ function utf8Bytes(text: string): number {
 
 /** The largest page the server serves: catching up takes as few round trips as it can. */
 const PAGE_LIMIT = 100;
-
-/** Codes after which asking again later may succeed. */
-const RETRYABLE = new Set(['timeout', 'unavailable', 'rate_limited', 'conflict', 'internal']);
 
 interface Room {
   readonly id: string;
@@ -653,7 +651,7 @@ class Client implements ParleyClient {
       error instanceof ParleyError
         ? error
         : new ParleyError('internal', String(error), undefined, { cause: error });
-    if (room.joinedOnce && RETRYABLE.has(failure.code)) {
+    if (room.joinedOnce && RETRYABLE_CODES.has(failure.code)) {
       const connection = this.connection;
       clearTimeout(room.retryTimer);
       room.retryTimer = setTimeout(() => {

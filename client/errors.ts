@@ -1,24 +1,15 @@
 /** The one error type the SDK rejects and emits with; code against `code`, not `message`. */
+import type { SdkErrorCode, ServerErrorCode } from '../protocol/error-codes.js';
 
 /**
  * API Gateway's limit on one WebSocket frame from a client (the local gateway enforces the
  * same): over it the server closes the connection with 1009. The SDK sends each request as
  * one frame, so it refuses a bigger one itself with `payload_too_large`.
  */
-export const MAX_FRAME_BYTES = 32 * 1024;
+export { MAX_FRAME_BYTES } from '../protocol/frame-limits.js';
 
 /** Codes the server sends in `error` frames (protocol.md "Error codes"). */
-export type ServerErrorCode =
-  | 'bad_request'
-  | 'unknown_action'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'conflict'
-  | 'unavailable'
-  | 'internal';
+export type { ServerErrorCode };
 
 /**
  * Codes the SDK itself raises:
@@ -27,7 +18,7 @@ export type ServerErrorCode =
  * - `queue_full`: `maxQueuedSends` sends were already waiting for a connection;
  * - `disconnected`: a call was cut off by a dropped connection and is not retried.
  */
-export type ClientErrorCode = 'timeout' | 'closed' | 'queue_full' | 'disconnected';
+export type ClientErrorCode = SdkErrorCode;
 
 /** A server code the SDK does not know yet still arrives, as a plain string. */
 export type ParleyErrorCode = ServerErrorCode | ClientErrorCode | (string & {});

@@ -35,7 +35,9 @@ const OPEN = 1;
  * WebSocket and never reach the `ws` import, which bundlers may therefore leave out.
  */
 export async function defaultWebSocket(): Promise<WebSocketConstructor> {
-  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  // Through globalThis: the SDK is type-checked for browsers, where `process` is not declared.
+  const host = globalThis as { process?: { versions?: { node?: string } } };
+  const isNode = host.process?.versions?.node !== undefined;
   if (isNode || globalThis.WebSocket === undefined) {
     try {
       const ws = await import('ws');

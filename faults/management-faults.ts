@@ -40,11 +40,15 @@ function answerWith(res: ServerResponse, fault: keyof typeof ANSWERS): void {
   res.end(body);
 }
 
+/**
+ * `target` is the gateway's callback URL, asked for on each request: the handlers are
+ * told this proxy's address when their server starts, before the gateway's is known.
+ */
 export async function startManagementFaultProxy(
-  target: string,
+  target: () => string,
   random: Random,
 ): Promise<ManagementFaultProxy> {
-  const upstream = new URL(target);
+  const upstream = () => new URL(target());
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const injected: Record<ManagementFault, number> = { '410': 0, '429': 0, '500': 0, timeout: 0 };
   let fault: ManagementFault | undefined;
@@ -54,8 +58,8 @@ export async function startManagementFaultProxy(
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     const out = http.request(
       {
-        host: upstream.hostname,
-        port: upstream.port,
+        host: upstream().hostname,
+        port: upstream().port,
         method: req.method,
         path: req.url,
         headers: req.headers,
@@ -77,8 +81,8 @@ export async function startManagementFaultProxy(
     req.resume();
     if (fault === '410') {
       const gone = http.request({
-        host: upstream.hostname,
-        port: upstream.port,
+        host: upstream().hostname,
+        port: upstream().port,
         method: 'DELETE',
         path: req.url,
         agent,

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pg from 'pg';
 import { signDevToken } from '../functions/auth/sign-token.js';
-import { resetRuntime } from '../functions/runtime/deps.js';
 import { ensureConnectionsTable } from '../functions/stores/dynamodb/table.js';
 import { migrate } from '../functions/stores/postgres/migrate.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../local/embedded/dynamodb.js';
@@ -89,24 +88,28 @@ export async function startFaultStack(
     const redisPort = redis.port;
     stops.push(async () => redis?.stop());
 
-    Object.assign(process.env, {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
-      REDIS_CLUSTER: 'false',
-      REDIS_KEY_PREFIX: 'faults:',
-      PARLEY_CACHE: 'redis',
-      DYNAMODB_ENDPOINT: endpoint,
-      CONNECTIONS_TABLE: TABLE,
-      JWT_SECRET,
-    });
-    delete process.env.CALLBACK_URL;
-    await resetRuntime();
-    const server: ParleyServer = await startParleyServer({ port: 0, log: quiet, sender: 'sdk' });
-    stops.push(() => server.close());
-    const management = await startManagementFaultProxy(server.gateway.callbackUrl, random);
+    // The handlers post through the proxy, which forwards to the gateway once it listens.
+    let gatewayUrl = '';
+    const management = await startManagementFaultProxy(() => gatewayUrl, random);
     stops.push(() => management.close());
-    // Read when the handlers' runtime is made, on the first request: after this line.
-    process.env.CALLBACK_URL = management.url;
+    const server: ParleyServer = await startParleyServer({
+      port: 0,
+      env: {
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redis.url,
+        REDIS_CLUSTER: 'false',
+        REDIS_KEY_PREFIX: 'faults:',
+        PARLEY_CACHE: 'redis',
+        DYNAMODB_ENDPOINT: endpoint,
+        CONNECTIONS_TABLE: TABLE,
+        JWT_SECRET,
+      },
+      callbackUrl: management.url,
+      log: quiet,
+      sender: 'sdk',
+    });
+    stops.push(() => server.close());
+    gatewayUrl = server.gateway.callbackUrl;
 
     return {
       url: server.gateway.url,

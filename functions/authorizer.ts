@@ -8,7 +8,9 @@
 import { InvalidTokenError, type TokenVerifier, verifierFromEnv } from './auth/verify-token.js';
 import { logger } from './runtime/logger.js';
 import { readSecretString } from './runtime/secrets.js';
+import type { HandlerWiring } from './runtime/wiring.js';
 import type { RequestAuthorizerHandler } from './shared/apigw-events.js';
+import { once } from './shared/memo.js';
 
 /**
  * The HS256 key in a secret: its SecretString is either the key itself or JSON
@@ -53,49 +55,44 @@ export class Unauthorized extends Error {
   }
 }
 
-let verifier: Promise<TokenVerifier> | undefined;
-
-/** Once per container; a failed load is forgotten so the next handshake tries again. */
-function getVerifier(): Promise<TokenVerifier> {
-  if (!verifier) {
-    const loading = loadVerifier();
-    verifier = loading;
-    loading.catch(() => {
-      if (verifier === loading) verifier = undefined;
-    });
-  }
-  return verifier;
-}
-
-/** Forgets the container's verifier, so the next call reads the environment again (tests). */
-export function resetVerifier(): void {
-  verifier = undefined;
-}
-
-export const handler: RequestAuthorizerHandler = async (event) => {
-  let verify: TokenVerifier;
-  try {
-    verify = await getVerifier();
-  } catch (error) {
-    logger.error('no token verifier', { error: error instanceof Error ? error : String(error) });
-    throw error;
-  }
-  const token = event.queryStringParameters?.token;
-  try {
-    const user = await verify(token);
-    return {
-      principalId: user.userId,
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
-      },
-      context: { userId: user.userId, ...(user.name ? { name: user.name } : {}) },
-    };
-  } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      logger.info('handshake refused', { reason: error.reason, detail: error.message });
-      throw new Unauthorized(`${error.reason}: ${error.message}`);
+export function makeAuthorizerHandler(
+  wiring: Pick<HandlerWiring, 'verifier'>,
+): RequestAuthorizerHandler {
+  return async (event) => {
+    let verify: TokenVerifier;
+    try {
+      verify = await wiring.verifier();
+    } catch (error) {
+      logger.error('no token verifier', { error: error instanceof Error ? error : String(error) });
+      throw error;
     }
-    throw error;
-  }
-};
+    const token = event.queryStringParameters?.token;
+    try {
+      const user = await verify(token);
+      return {
+        principalId: user.userId,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+        },
+        context: { userId: user.userId, ...(user.name ? { name: user.name } : {}) },
+      };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) {
+        logger.info('handshake refused', { reason: error.reason, detail: error.message });
+        throw new Unauthorized(`${error.reason}: ${error.message}`);
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * The Lambda default: the verifier the environment asks for, loaded on the first handshake
+ * and kept for the container's life; a failed load is forgotten, so the next one tries again.
+ */
+export function lambdaVerifier(): () => Promise<TokenVerifier> {
+  return once(() => loadVerifier());
+}
+
+export const handler = makeAuthorizerHandler({ verifier: lambdaVerifier() });

@@ -12,7 +12,7 @@ export const FANOUT_WORKER = {
   /** The file in functions/. */
   entry: 'fanout-worker',
   needs: WORKER_NEEDS,
-  /** One full vCPU: posting is CPU-bound in the SDK (~0.8 ms a post). */
+  /** One full vCPU: posting is CPU-bound in the SDK (its cost a post: docs/capacity.md). */
   memoryMb: 1769,
   timeoutSeconds: 30,
   /**

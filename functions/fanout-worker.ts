@@ -7,8 +7,9 @@
  */
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { runFanoutJob } from './core/fanout-job.js';
-import { getRuntime } from './runtime/deps.js';
+import { lambdaWiring } from './runtime/lambda-wiring.js';
 import { logger } from './runtime/logger.js';
+import type { HandlerWiring } from './runtime/wiring.js';
 import { ENDPOINT_ATTRIBUTE } from './stores/sqs/fanout-queue.js';
 import { decodeJob } from './stores/sqs/job-codec.js';
 
@@ -20,36 +21,46 @@ import { decodeJob } from './stores/sqs/job-codec.js';
 const RESERVE_SHARE = 0.2;
 const RESERVE_MAX_MS = 3_000;
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  // A runtime that cannot be created fails every record: SQS brings them all back.
-  const runtime = await getRuntime();
-  const reserveMs = Math.min(RESERVE_MAX_MS, context.getRemainingTimeInMillis() * RESERVE_SHARE);
-  const batchItemFailures: SQSBatchItemFailure[] = [];
-  for (const record of event.Records) {
-    try {
-      const endpoint =
-        record.messageAttributes?.[ENDPOINT_ATTRIBUTE]?.stringValue ?? runtime.config.CALLBACK_URL;
-      if (!endpoint) throw new Error(`job ${record.messageId} names no endpoint`);
-      const job = decodeJob(record.body);
-      const outcome = await runFanoutJob(runtime.deps(endpoint), job, {
-        postsPerSecond: runtime.config.FANOUT_POSTS_PER_SECOND,
-        remainingMs: () => context.getRemainingTimeInMillis(),
-        reserveMs,
-      });
-      logger.info('fan-out job done', {
-        messageId: record.messageId,
-        roomId: job.roomId,
-        kind: job.kind,
-        receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
-        ...outcome,
-      });
-    } catch (error) {
-      logger.error('fan-out job failed; the queue brings it back', {
-        messageId: record.messageId,
-        error: error instanceof Error ? error : String(error),
-      });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
+export type FanoutWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+export function makeFanoutWorkerHandler(
+  wiring: Pick<HandlerWiring, 'runtime'>,
+): FanoutWorkerHandler {
+  return async (event, context) => {
+    // A runtime that cannot be created fails every record: SQS brings them all back.
+    const runtime = await wiring.runtime();
+    const reserveMs = Math.min(RESERVE_MAX_MS, context.getRemainingTimeInMillis() * RESERVE_SHARE);
+    const batchItemFailures: SQSBatchItemFailure[] = [];
+    for (const record of event.Records) {
+      try {
+        const endpoint =
+          record.messageAttributes?.[ENDPOINT_ATTRIBUTE]?.stringValue ??
+          runtime.config.CALLBACK_URL;
+        if (!endpoint) throw new Error(`job ${record.messageId} names no endpoint`);
+        const job = decodeJob(record.body);
+        const outcome = await runFanoutJob(runtime.deps(endpoint), job, {
+          postsPerSecond: runtime.config.FANOUT_POSTS_PER_SECOND,
+          remainingMs: () => context.getRemainingTimeInMillis(),
+          reserveMs,
+        });
+        logger.info('fan-out job done', {
+          messageId: record.messageId,
+          roomId: job.roomId,
+          kind: job.kind,
+          receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+          ...outcome,
+        });
+      } catch (error) {
+        logger.error('fan-out job failed; the queue brings it back', {
+          messageId: record.messageId,
+          error: error instanceof Error ? error : String(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
     }
-  }
-  return { batchItemFailures };
-};
+    return { batchItemFailures };
+  };
+}
+
+/** On Lambda: the container's runtime, made from the environment on first use. */
+export const handler = makeFanoutWorkerHandler(lambdaWiring());

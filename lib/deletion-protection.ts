@@ -11,7 +11,7 @@
  * the stack and so runs last, turns protection on through the RDS API. CloudFormation's
  * RDS handler sends DeletionProtection on an update only when the template's value
  * changes, so later deploys leave it on. The resource has no delete action: the stack
- * never switches protection off (tearing down needs it off by hand; see README).
+ * never switches protection off (tearing down needs it off by hand; see docs/deploy.md).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';

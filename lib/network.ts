@@ -1,6 +1,6 @@
 /**
  * The VPC: two AZs; public subnets only for the NAT gateways; Lambda in private subnets
- * with NAT egress (the Management API is public-only, see README); RDS and ElastiCache in
+ * with NAT egress (the Management API is public-only, see docs/deploy.md); RDS and ElastiCache in
  * isolated subnets. DynamoDB is reached through a free gateway endpoint.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';

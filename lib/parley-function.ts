@@ -38,14 +38,15 @@ export const BUNDLING = {
   // ESM bundles still meet CommonJS dependencies that call require().
   banner:
     "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  // The AWS SDK is bundled, not taken from the runtime (CDK's default): measured on the
-  // send-message bundle, a fresh process imports the 658 KB bundle in 266 ms but the
-  // 311 KB one that loads the SDK from node_modules in 456 ms (bare node: 130 ms). It
-  // also pins the SDK version to the one the tests ran.
+  // The AWS SDK is bundled, not taken from the runtime (CDK's default): a fresh process
+  // imports the bundle that carries it faster than a smaller one that loads the SDK from
+  // node_modules (docs/decisions/2026-12-06-bundles.md). It also pins the SDK version to
+  // the one the tests ran.
   // Except the credential providers after the first in the SDK's default chain: on Lambda
   // the first (environment variables, which Lambda sets) always answers, so these are
   // never loaded; they are dynamic imports, and should one ever run it finds the copy in
-  // the Lambda runtime's own SDK. Leaving them out saves ~110 KB per bundle.
+  // the Lambda runtime's own SDK. Leaving them out saves bundle size (the figure is in the
+  // same record).
   externalModules: [
     '@aws-sdk/credential-provider-sso',
     '@aws-sdk/credential-provider-ini',

@@ -4,7 +4,7 @@
  * JWT authorizer, schema migrations on deploy, alarms and a dashboard.
  *
  * Fan-out choice: the route functions run in the VPC's private subnets with NAT egress,
- * because the Management API (PostToConnection) is public-only; see the README for the
+ * because the Management API (PostToConnection) is public-only; see docs/deploy.md for the
  * trade-off against a fan-out function outside the VPC.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -132,7 +132,7 @@ export class ParleyStack extends Stack {
           id: 'AwsSolutions-SMG4',
           reason:
             'Rotating the JWT signing secret invalidates every issued token, so it is an ' +
-            "operator's decision (replace the value; see README), not a schedule.",
+            "operator's decision (replace the value; see docs/deploy.md), not a schedule.",
         },
       ]);
     } else {

@@ -4,11 +4,11 @@
  * A terminal chat on the client SDK. Interactively it prints the room's recent history,
  * presence and incoming messages, and sends each line typed (`/quit` or Ctrl-D leaves).
  * With `--send` it joins, sends one message, prints the acked message as JSON and exits,
- * so scripts can use it. Exit codes (README "Terminal chat"): 0 ok; 2 usage (a bad option
- * or URL, no secret for --user); 3 cannot connect, token refused (with the server's reason
- * when it gives one), or the connection kept dropping; 4 the request failed with an error
- * code: the server's, `timeout`, or `payload_too_large` for a frame too big to send;
- * 1 anything else.
+ * so scripts can use it. Exit codes (docs/development.md, "Terminal chat"): 0 ok; 2 usage
+ * (a bad option or URL, no secret for --user); 3 cannot connect, token refused (with the
+ * server's reason when it gives one), or the connection kept dropping; 4 the request
+ * failed with an error code: the server's, `timeout`, or `payload_too_large` for a frame
+ * too big to send; 1 anything else.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';

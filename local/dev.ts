@@ -39,9 +39,10 @@ async function main() {
   stops.push(() => lock.release());
   // Handler logs are JSON for CloudWatch; on a terminal only warnings are worth the noise.
   if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
-  process.env.JWT_SECRET = await devJwtSecret(dataDir);
+  const jwtSecret = await devJwtSecret(dataDir);
 
-  if (process.env.DATABASE_URL) {
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
     say('PostgreSQL: DATABASE_URL');
   } else {
     const postgres = await startEmbeddedPostgres({
@@ -49,9 +50,9 @@ async function main() {
       log: say,
     });
     stops.push(() => postgres.stop());
-    process.env.DATABASE_URL = postgres.url;
+    databaseUrl = postgres.url;
   }
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
     say('PostgreSQL: applying migrations');
     await migrate(pool, say);
@@ -59,28 +60,29 @@ async function main() {
     await pool.end();
   }
 
-  if (process.env.DYNAMODB_ENDPOINT) {
-    say(`DynamoDB: ${process.env.DYNAMODB_ENDPOINT}`);
+  let dynamoEndpoint = process.env.DYNAMODB_ENDPOINT;
+  if (dynamoEndpoint) {
+    say(`DynamoDB: ${dynamoEndpoint}`);
   } else {
     // In a process of its own, as DynamoDB is not in the Lambda's on AWS: in this one its
     // work would slow every request (docs/decisions/2026-12-06-dev-server-and-bench.md).
     const dynamo = await startDynamoProcess({ dataDir: path.join(dataDir, 'dynamodb'), log: say });
     say(`DynamoDB: embedded dynalite, process ${dynamo.pid}`);
     stops.push(() => dynamo.stop());
-    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    dynamoEndpoint = dynamo.endpoint;
   }
   const dynamo = new DynamoDBClient({
-    endpoint: process.env.DYNAMODB_ENDPOINT,
+    endpoint: dynamoEndpoint,
     region: process.env.AWS_REGION ?? 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   await ensureConnectionsTable(dynamo, process.env.CONNECTIONS_TABLE ?? 'parley-connections');
   dynamo.destroy();
 
-  if (process.env.REDIS_URL) {
-    say(`Redis: ${process.env.REDIS_URL}`);
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl) {
+    say(`Redis: ${redisUrl}`);
   } else {
-    process.env.PARLEY_CACHE = 'memory';
     say(
       'Redis: REDIS_URL not set, using the IN-PROCESS STAND-IN cache (dev only; set REDIS_URL for a real Redis)',
     );
@@ -94,6 +96,15 @@ async function main() {
   };
   const server = await startParleyServer({
     port,
+    // The handlers' settings: this process's environment and what the runner found or
+    // started, handed to the server rather than written into the environment.
+    env: {
+      ...process.env,
+      JWT_SECRET: jwtSecret,
+      DATABASE_URL: databaseUrl,
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      ...(redisUrl ? {} : { PARLEY_CACHE: 'memory' }),
+    },
     web: true,
     ...durations,
     limits,
@@ -107,7 +118,7 @@ async function main() {
   stops.push(() => server.close());
   await lock.update({ url: server.gateway.url });
 
-  const token = await signDevToken(process.env.JWT_SECRET, 'alice', { name: 'Alice' });
+  const token = await signDevToken(jwtSecret, 'alice', { name: 'Alice' });
   const readyMs = Date.now() - started;
   say(`management API: ${server.gateway.callbackUrl}/@connections/{connectionId}`);
   say(`web chat page: ${server.gateway.callbackUrl}/  (pick a name and a room; two tabs chat)`);

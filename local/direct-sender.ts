@@ -4,10 +4,11 @@
  * handlers' process, under the same limits as its HTTP `@connections` API.
  *
  * Why: locally, each post through the SDK costs a signed HTTP request parsed by the same
- * process (about 2 ms of CPU), so fan-out, not chat logic, would dominate the dev server
- * and the benchmark; on AWS that work happens in API Gateway, off the Lambda's CPU. The
- * SDK path stays available (`PARLEY_LOCAL_SENDER=sdk`) and the gateway tests and the
- * end-to-end tests pin it with the real ApiGatewayManagementApiClient.
+ * process (its CPU: docs/decisions/2026-12-06-local-aws-limits.md), so fan-out, not chat
+ * logic, would dominate the dev server and the benchmark; on AWS that work happens in API
+ * Gateway, off the Lambda's CPU. The SDK path stays available (`PARLEY_LOCAL_SENDER=sdk`)
+ * and the gateway tests and the end-to-end tests pin it with the real
+ * ApiGatewayManagementApiClient.
  *
  * Unlike the SDK client (`maxAttempts: 2`), it does not retry a throttled post itself: it
  * reports it in `retry`, for the caller to try again later.

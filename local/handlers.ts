@@ -1,40 +1,51 @@
-/** The Lambda entries of `functions/`, keyed by the shared route table, for the local gateway. */
-import { handler as authorizer } from '../functions/authorizer.js';
-import { handler as connect } from '../functions/connect.js';
-import { handler as defaultRoute } from '../functions/default.js';
-import { handler as disconnect } from '../functions/disconnect.js';
-import { handler as fanoutWorker } from '../functions/fanout-worker.js';
-import { handler as getHistory } from '../functions/get-history.js';
-import { handler as joinRoom } from '../functions/join-room.js';
-import { handler as leaveRoom } from '../functions/leave-room.js';
+/**
+ * The handlers of `functions/`, keyed by the shared route table, built for the local
+ * gateway from the factories the Lambda entries bind: the same code, given this server's
+ * wiring instead of the Lambda default.
+ */
+import { makeAuthorizerHandler } from '../functions/authorizer.js';
+import { makeConnectHandler } from '../functions/connect.js';
+import { makeDefaultHandler } from '../functions/default.js';
+import { makeDisconnectHandler } from '../functions/disconnect.js';
+import { type FanoutWorkerHandler, makeFanoutWorkerHandler } from '../functions/fanout-worker.js';
+import { makeGetHistoryHandler } from '../functions/get-history.js';
+import { makeJoinRoomHandler } from '../functions/join-room.js';
+import { makeLeaveRoomHandler } from '../functions/leave-room.js';
 import { ROUTE_ENTRIES } from '../functions/route-table.js';
-import { handler as sendMessage } from '../functions/send-message.js';
+import type { HandlerWiring } from '../functions/runtime/wiring.js';
+import { makeSendMessageHandler } from '../functions/send-message.js';
 import type {
   RequestAuthorizerHandler,
   WebSocketHandler,
 } from '../functions/shared/apigw-events.js';
 
-/** Each entry file's handler, by file name: the same names the CDK stack bundles. */
-const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], WebSocketHandler> = {
-  connect,
-  disconnect,
-  default: defaultRoute,
-  'join-room': joinRoom,
-  'leave-room': leaveRoom,
-  'send-message': sendMessage,
-  'get-history': getHistory,
+type HandlerFactory = (wiring: HandlerWiring) => WebSocketHandler;
+
+/** Each entry file's factory, by file name: the same names the CDK stack bundles. */
+const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], HandlerFactory> = {
+  connect: makeConnectHandler,
+  disconnect: makeDisconnectHandler,
+  default: makeDefaultHandler,
+  'join-room': makeJoinRoomHandler,
+  'leave-room': makeLeaveRoomHandler,
+  'send-message': makeSendMessageHandler,
+  'get-history': makeGetHistoryHandler,
 };
 
-export interface LoadedHandlers {
+export interface LocalHandlers {
   authorizer: RequestAuthorizerHandler;
   routes: Record<string, WebSocketHandler>;
   /** The SQS-triggered fan-out worker (functions/fanout-settings.ts). */
-  fanoutWorker: typeof fanoutWorker;
+  fanoutWorker: FanoutWorkerHandler;
 }
 
-export async function loadHandlers(): Promise<LoadedHandlers> {
+export function buildHandlers(wiring: HandlerWiring): LocalHandlers {
   const routes = Object.fromEntries(
-    Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [routeKey, ENTRIES[entry]]),
+    Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [routeKey, ENTRIES[entry](wiring)]),
   );
-  return { authorizer, routes, fanoutWorker };
+  return {
+    authorizer: makeAuthorizerHandler(wiring),
+    routes,
+    fanoutWorker: makeFanoutWorkerHandler(wiring),
+  };
 }

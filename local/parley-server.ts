@@ -1,14 +1,14 @@
 /**
- * Parley on the local gateway: the real Lambda entries behind the API Gateway emulator,
- * and the fan-out worker behind the emulated SQS queue. The stores must already be
- * configured in the environment (DATABASE_URL, REDIS_URL or PARLEY_CACHE=memory,
- * DYNAMODB_ENDPOINT, JWT_SECRET); the dev runner and the end-to-end tests do that, then
- * call this.
+ * Parley on the local gateway: the Lambda entries' handlers behind the API Gateway
+ * emulator, and the fan-out worker behind the emulated SQS queue, all given this server's
+ * own runtime. The stores are named in `env` (DATABASE_URL, REDIS_URL or
+ * PARLEY_CACHE=memory, DYNAMODB_ENDPOINT, JWT_SECRET): the dev runner and the tests build
+ * it. The server writes nothing to `process.env` and takes its settings from `env` alone,
+ * so one process can run several.
  */
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
 import { DEFAULT_POST_CONCURRENCY } from '../functions/runtime/config.js';
-import { resetRuntime } from '../functions/runtime/deps.js';
-import { useInProcessSender } from '../functions/runtime/senders.js';
+import type { HandlerWiring } from '../functions/runtime/wiring.js';
 import { directSender } from './direct-sender.js';
 import {
   type Gateway,
@@ -17,12 +17,27 @@ import {
   type RuntimeLimits,
   startGateway,
 } from './gateway/index.js';
-import { loadHandlers } from './handlers.js';
+import { buildHandlers } from './handlers.js';
 import { type FanoutQueues, type FanoutQueuesOptions, startFanoutQueues } from './queue/index.js';
+import { type ParleyEnv, serverWiring } from './server-wiring.js';
 import { buildWebPage, notFound, type WebPage } from './web-server.js';
+
+export type { ParleyEnv };
 
 export interface ParleyServerOptions {
   port: number;
+  /**
+   * The handlers' settings, in the variables a Lambda would get: the stores
+   * (DATABASE_URL, REDIS_URL or PARLEY_CACHE=memory, REDIS_KEY_PREFIX, DYNAMODB_ENDPOINT,
+   * CONNECTIONS_TABLE), JWT_SECRET, the limits. The queue and callback variables are the
+   * server's own. Read when the first request needs them, as on Lambda.
+   */
+  env: ParleyEnv;
+  /**
+   * Where the handlers post (`@connections`): this gateway's own by default; the fault
+   * suite puts a proxy in between.
+   */
+  callbackUrl?: string;
   host?: string;
   idleTimeoutMs?: number;
   maxConnectionMs?: number;
@@ -37,7 +52,7 @@ export interface ParleyServerOptions {
   /**
    * How handlers reach connections: `direct` (default) calls the gateway in-process,
    * `sdk` posts through the real ApiGatewayManagementApiClient to `/@connections`, as on
-   * AWS. `PARLEY_LOCAL_SENDER` sets the default.
+   * AWS. `PARLEY_LOCAL_SENDER` in `env` sets the default.
    */
   sender?: 'direct' | 'sdk';
   /** The fan-out queue's settings; tests shorten them (defaults: the stack's). */
@@ -59,22 +74,43 @@ export interface ParleyServer {
   queues: FanoutQueues;
   /** The chat page, when `web` was set. */
   web: WebPage | undefined;
-  /** Closes every connection ($disconnect runs for each), then the handlers' clients. */
+  /**
+   * Closes every connection ($disconnect runs for each), then the clients this server's
+   * handlers made, and nothing else.
+   */
   close(): Promise<void>;
 }
 
 export async function startParleyServer(options: ParleyServerOptions): Promise<ParleyServer> {
-  const { authorizer, routes, fanoutWorker } = await loadHandlers();
-  const web = options.web ? await buildWebPage({ jwtSecret: requireJwtSecret() }) : undefined;
+  const { env } = options;
+  const web = options.web ? await buildWebPage({ jwtSecret: requireJwtSecret(env) }) : undefined;
   const fallback = options.httpFallback ?? notFound;
-  // Started once the gateway's address is known; requests cannot arrive before that.
+  // Known once the gateway listens (the wiring needs its address); requests cannot arrive
+  // before that.
   let queues: FanoutQueues | undefined;
+  let wiring: HandlerWiring | undefined;
+  const started = () => {
+    if (!wiring) throw new Error('a handler ran before the server finished starting');
+    return wiring;
+  };
   const httpFallback: HttpFallback = (req, res) => {
     if (queues?.handle(req, res)) return;
     if (web?.handle(req, res)) return;
     return fallback(req, res);
   };
-  const { virtualConnections, queue, ...gatewayOptions } = options;
+  const { authorizer, routes, fanoutWorker } = buildHandlers({
+    runtime: () => started().runtime(),
+    connectionStore: () => started().connectionStore(),
+    replySender: (callbackUrl) => started().replySender(callbackUrl),
+    verifier: () => started().verifier(),
+  });
+  const {
+    virtualConnections,
+    queue,
+    env: _env,
+    callbackUrl: _callbackUrl,
+    ...gatewayOptions
+  } = options;
   const gateway = await startGateway({
     ...gatewayOptions,
     httpFallback,
@@ -85,7 +121,7 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
   const log = options.log ?? ((message, fields) => console.log(`[queue] ${message}`, fields ?? ''));
   // The worker runs as a Lambda with the stack's timeout, under the gateway's rules: past
   // it the invocation fails and what it would still post is not delivered.
-  queues = startFanoutQueues({
+  const fanoutQueues = startFanoutQueues({
     endpoint: gateway.callbackUrl,
     invoke: (event) =>
       gateway.lambda.invoke(FANOUT_WORKER.entry, fanoutWorker, event, {
@@ -94,39 +130,49 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
     log,
     ...queue,
   });
-  // With the SDK sender, handlers post through this gateway's @connections API.
-  process.env.CALLBACK_URL = gateway.callbackUrl;
-  // The handlers queue big fan-outs through the real SQS client, to this gateway.
-  process.env.SQS_ENDPOINT = gateway.callbackUrl;
-  process.env.FANOUT_QUEUE_URL = queues.queueUrl;
-  process.env.FANOUT_DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
-  // This one process stands in for every Lambda container API Gateway would run at once,
-  // each with a connection of its own on AWS, so the handlers' shared pool is sized for
-  // ten concurrent invocations rather than one container's five. Measured with 1,000
-  // clients offering 3,000 msg/s: 24,000-25,000 of 30,000 sends acked with 5 connections,
-  // the rest `unavailable` after waiting for one; 28,500-29,400 with 10.
-  process.env.PG_POOL_MAX ??= '10';
-  const sender = options.sender ?? (process.env.PARLEY_LOCAL_SENDER === 'sdk' ? 'sdk' : 'direct');
+  queues = fanoutQueues;
+  const handlerEnv: ParleyEnv = {
+    ...env,
+    // With the SDK sender, handlers post through this gateway's @connections API.
+    CALLBACK_URL: options.callbackUrl ?? gateway.callbackUrl,
+    // The handlers queue big fan-outs through the real SQS client, to this gateway.
+    SQS_ENDPOINT: gateway.callbackUrl,
+    FANOUT_QUEUE_URL: fanoutQueues.queueUrl,
+    FANOUT_DEAD_LETTER_QUEUE_URL: fanoutQueues.deadLetterQueueUrl,
+    // This one process stands in for every Lambda container API Gateway would run at once,
+    // each with a connection of its own on AWS, so the handlers' shared pool is sized for
+    // ten concurrent invocations rather than one container's five: with five, sends under
+    // load answered `unavailable` after waiting for a connection
+    // (docs/decisions/2026-12-06-dev-server-pool.md).
+    PG_POOL_MAX: env.PG_POOL_MAX ?? '10',
+  };
+  const senderKind = options.sender ?? (env.PARLEY_LOCAL_SENDER === 'sdk' ? 'sdk' : 'direct');
   // Bounded like the SDK sender's pool, which decides how long a fan-out takes once each
   // post has a latency.
-  const concurrency = Number(process.env.POST_CONCURRENCY) || DEFAULT_POST_CONCURRENCY;
-  useInProcessSender(sender === 'direct' ? directSender(gateway, { concurrency }) : undefined);
-  const started = queues;
+  const concurrency = Number(env.POST_CONCURRENCY) || DEFAULT_POST_CONCURRENCY;
+  const direct = senderKind === 'direct' ? directSender(gateway, { concurrency }) : undefined;
+  const own = serverWiring({ env: handlerEnv, direct });
+  wiring = own.wiring;
+  // Once, however often it is called (a test that restarted a server closes both).
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    await gateway.close();
+    await fanoutQueues.close();
+    await own.close();
+  };
   return {
     gateway,
-    queues: started,
+    queues: fanoutQueues,
     web,
-    async close() {
-      await gateway.close();
-      await started.close();
-      useInProcessSender(undefined);
-      await resetRuntime();
+    close: () => {
+      closing ??= close();
+      return closing;
     },
   };
 }
 
-function requireJwtSecret(): string {
-  const secret = process.env.JWT_SECRET;
+function requireJwtSecret(env: ParleyEnv): string {
+  const secret = env.JWT_SECRET;
   if (!secret) throw new Error('The web page signs dev tokens with JWT_SECRET, which is not set');
   return secret;
 }

@@ -7,7 +7,7 @@
  * A full run climbs three times per system, alternating which system goes first: the
  * whole ladder once, then twice more from two steps below that system's first ceiling.
  * Each system's figure is the median of its three ceilings: with one climb each, the
- * verdict went from a tie to 1,500 against 1,750 msg/s on the same host an hour apart.
+ * verdict changed on the same host an hour apart (docs/decisions/2026-12-06-bench-rounds.md).
  */
 import { eachSystemInRounds, type PerSystem, row, typical } from '../compare.js';
 import type { Driver } from '../drivers.js';

@@ -3,9 +3,9 @@
  * 10 rooms, 100 msg/s, 5 s). Latency from the scheduled send to the ack and to every other
  * member, throughput, and whether anything was lost or duplicated.
  *
- * A full run measures each system in three rounds, alternating which goes first. One 60 s
- * window per system let the host decide the verdict: on these shared cores the same code's
- * delivery p99 moved between 14 and 44 ms from one minute to the next, for both systems.
+ * A full run measures each system in three rounds, alternating which goes first: one 60 s
+ * window per system let the host decide the verdict, as on shared cores the same code's
+ * delivery p99 moves from one minute to the next (docs/decisions/2026-12-06-bench-rounds.md).
  * Each system's round with its median p99 stands for it in the table, and every round's
  * p99 and losses are listed too.
  */

@@ -3,7 +3,13 @@
  * algorithm the issuer uses) from an OIDC issuer's JWKS when `JWT_JWKS_URL` is set.
  * `sub` (at most 255 characters of valid Unicode, no NUL) and `exp` are required.
  */
-import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import {
+  type CryptoKey,
+  createRemoteJWKSet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import { USER_ID_MAX_CHARS } from '../core/limits.js';
 import { unstorableReason } from '../core/storable-text.js';
 

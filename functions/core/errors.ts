@@ -1,21 +1,13 @@
 /**
- * The error codes a client can receive, exactly as `protocol.md` lists them.
+ * The error codes a client can receive: the server's rows of the one error table
+ * (protocol/error-codes.ts), which also says which are worth retrying.
  * Code against `code`; `message` is for people.
  */
-export const ERROR_CODES = [
-  'bad_request',
-  'unknown_action',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'payload_too_large',
-  'rate_limited',
-  'conflict',
-  'unavailable',
-  'internal',
-] as const;
+import { SERVER_ERROR_CODES, type ServerErrorCode } from '../../protocol/error-codes.js';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ERROR_CODES = SERVER_ERROR_CODES;
+
+export type ErrorCode = ServerErrorCode;
 
 /** An error that reaches a client as an `error` frame. */
 export class ChatError extends Error {

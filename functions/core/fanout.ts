@@ -6,9 +6,9 @@
  * post ends delivered, gone (410, cleaned up) or dead-lettered, never dropped.
  */
 import { QueueRefusedError } from './errors.js';
+import { dropConnection } from './membership.js';
 import type { RoomConnection } from './message.js';
 import type { BroadcastResult, ChatDeps, DeliveryJob } from './ports.js';
-import { announcePresence, presenceAudience, presenceView } from './presence.js';
 import type { ServerFrame } from './server-frames.js';
 
 export interface DeliverOptions {
@@ -127,48 +127,5 @@ export async function cleanUpGone(
         });
       }),
     ),
-  );
-}
-
-export interface DropOptions extends DeliverOptions {
-  /**
-   * Where the connection was found, when a post to it answered 410. It is removed from
-   * that room even if its own records are already gone (a $disconnect that reached
-   * DynamoDB but not the cache, an expired item), or the room would post to it forever.
-   */
-  seenIn?: RoomConnection & { roomId: string };
-}
-
-/**
- * Removes a connection everywhere (DynamoDB first, then the cache) and tells each room
- * it had joined that its user went offline when this was the user's last connection there.
- * Used by $disconnect and for connections a post found gone (410).
- */
-export async function dropConnection(
-  deps: ChatDeps,
-  connectionId: string,
-  options: DropOptions = {},
-): Promise<void> {
-  const dropped = await deps.connections.deleteConnection(connectionId);
-  const userId = dropped.userId ?? options.seenIn?.userId;
-  /** Rooms whose durable record listed the connection until now. */
-  const left = new Set(dropped.rooms);
-  const rooms = new Set(dropped.rooms);
-  const seenIn = options.seenIn?.roomId;
-  if (seenIn !== undefined && !rooms.has(seenIn)) {
-    if (await deps.connections.removeFromRoom(seenIn, connectionId)) left.add(seenIn);
-    rooms.add(seenIn);
-  }
-  const view = presenceView(deps);
-  await Promise.all(
-    [...rooms].map(async (roomId) => {
-      const cached = await deps.cache.removeRoomConnection(roomId, connectionId, view);
-      // Told only where something was removed: a connection that had already left (a
-      // stale slice's 410, a $disconnect after its leave) must not make its user go offline
-      // a second time. The cache says so when it has the room; else the durable record.
-      if (userId === undefined || (cached === undefined && !left.has(roomId))) return;
-      const audience = await presenceAudience(deps, roomId, cached, { connectionId, userId });
-      await announcePresence(deps, roomId, audience, userId, 'offline', options);
-    }),
   );
 }

@@ -3,8 +3,8 @@
  * `ChatError` with `bad_request`, `unknown_action` or `payload_too_large`, never a throw of
  * anything else, so a bad frame can only ever earn an `error` reply.
  */
-// zod/mini: the same validation as `zod` at about 15 KB instead of 440 KB per bundle
-// (the full build cannot be tree-shaken), which is cold-start time on Lambda.
+// zod/mini: the same validation as `zod` in a fraction of the bundle (the full build cannot
+// be tree-shaken), which is cold-start time on Lambda (docs/decisions/2026-12-06-bundles.md).
 import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
 import { type ChatLimits, HISTORY_MAX_LIMIT, ID_MAX_CHARS, ROOM_ID_PATTERN } from './limits.js';

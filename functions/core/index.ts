@@ -11,9 +11,9 @@ export {
   StoreUnavailableError,
   toClientError,
 } from './errors.js';
-export { dropConnection } from './fanout.js';
 export * from './frames.js';
 export * from './limits.js';
+export { dropConnection } from './membership.js';
 export type { Caller, Message, RoomConnection } from './message.js';
 export type * from './ports.js';
 export * from './server-frames.js';

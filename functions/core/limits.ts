@@ -1,4 +1,6 @@
-/** Limits the protocol sets; `maxMessageChars` comes from `MAX_MESSAGE_CHARS`. */
+import { MAX_MESSAGE_BYTES } from '../../protocol/frame-limits.js';
+
+/** Limits the protocol sets; their defaults and variables are in `LIMITS` below. */
 export interface ChatLimits {
   /** Longest `content`, in characters (Unicode code points). Default 4000. */
   maxMessageChars: number;
@@ -27,19 +29,45 @@ export interface ChatLimits {
   presenceCountPostsPerSecond: number;
   /** At most this many user ids in a `join_room` reply's `online`. */
   onlineListMax: number;
+} /** One limit: its default, and the environment variable that sets it, if any. */
+export interface LimitRow {
+  default: number;
+  env?: string;
 }
 
-export const DEFAULT_LIMITS: ChatLimits = {
-  maxMessageChars: 4000,
-  recentWindow: 100,
-  inlineFanoutMax: 100,
-  fanoutSliceSize: 100,
-  deliveryMaxAttempts: 6,
-  presenceFullMax: 200,
-  presenceCountMinSeconds: 5,
-  presenceCountPostsPerSecond: 500,
-  onlineListMax: 100,
-};
+/**
+ * The one table of the chat core's limits: each default, and the variable that overrides
+ * it. runtime/config.ts reads the variables from it, and a test holds the docs' tables of
+ * variables to it (and to config.ts's other defaults).
+ */
+export const LIMITS = {
+  maxMessageChars: { default: 4000, env: 'MAX_MESSAGE_CHARS' },
+  recentWindow: { default: 100 },
+  inlineFanoutMax: { default: 100, env: 'FANOUT_INLINE_MAX' },
+  fanoutSliceSize: { default: 100 },
+  deliveryMaxAttempts: { default: 6 },
+  presenceFullMax: { default: 200, env: 'PRESENCE_FULL_MAX' },
+  presenceCountMinSeconds: { default: 5, env: 'PRESENCE_COUNT_MIN_SECONDS' },
+  presenceCountPostsPerSecond: { default: 500 },
+  onlineListMax: { default: 100 },
+} as const satisfies Record<keyof ChatLimits, LimitRow>;
+
+type LimitName = keyof typeof LIMITS;
+
+/** The limits an environment variable sets, and their variables. */
+export type EnvLimitName = {
+  [K in LimitName]: (typeof LIMITS)[K] extends { env: string } ? K : never;
+}[LimitName];
+export type LimitEnvName = (typeof LIMITS)[EnvLimitName]['env'];
+
+export const DEFAULT_LIMITS: ChatLimits = Object.fromEntries(
+  Object.entries(LIMITS).map(([name, row]) => [name, row.default]),
+) as Record<LimitName, number>;
+
+/** The limits with a variable, in the table's order. */
+export const ENV_LIMITS = (Object.keys(LIMITS) as LimitName[]).filter(
+  (name): name is EnvLimitName => 'env' in LIMITS[name],
+);
 
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
@@ -54,7 +82,7 @@ export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const USER_ID_MAX_CHARS = 255;
 
 /** API Gateway's limit on one message posted to a connection (PostToConnection). */
-export const REPLY_MAX_BYTES = 128 * 1024;
+export const REPLY_MAX_BYTES = MAX_MESSAGE_BYTES;
 
 /** Room left under `REPLY_MAX_BYTES` for what a reply's exact measure cannot foresee. */
 export const REPLY_SAFETY_BYTES = 1024;

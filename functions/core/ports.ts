@@ -75,7 +75,7 @@ export interface RecentWindow {
 
 /**
  * How much of a room a presence answer may carry: a room of 100,000 must not send its
- * whole membership back on every join.
+ * whole membership back on every join. Set by the core (`presenceView`), never by a store.
  */
 export interface PresenceView {
   /** At most this many user ids in `online`. */

@@ -1,18 +1,53 @@
 /**
- * Presence: who is online in a room, and what the room hears when that changes. Small
- * rooms hear a `presence` frame for each user who comes or goes; rooms with more than
- * `presenceFullMax` connections hear `presence_count` instead, at most once per period,
- * because per-user frames cost a post to every member on every join and leave: with API
- * Gateway closing every connection at 2 h, churn alone costs ~N^2/3,600 posts/s.
+ * Presence: who is online in a room, and what the room hears when that changes. Every
+ * presence decision is made here; the stores only keep the counts and lists it reads.
+ *
+ * - Who is owed a frame: nobody while the user has another connection in the room; in a
+ *   room of at most `presenceFullMax` connections, a `presence` frame to each other
+ *   connection; in a bigger one, a `presence_count` instead, because per-user frames cost a
+ *   post to every member on every join and leave: with API Gateway closing every connection
+ *   at 2 h, churn alone costs ~N^2/3,600 posts/s.
+ * - How often a big room hears its count: `presenceCountPeriod`.
+ * - How much of the room a store's answer carries: `presenceView`, which the Redis scripts
+ *   and the in-memory cache take as arguments (they never read the limits themselves).
  */
 import { deliver } from './fanout.js';
+import type { ChatLimits } from './limits.js';
+import { readRoomConnections } from './membership.js';
 import { onlineUsers, type RoomConnection } from './message.js';
 import type { ChatDeps, PresenceChange, PresenceView } from './ports.js';
-import { readRoomConnections } from './room-connections.js';
 
-/** How much of the room a presence answer carries, from the limits. */
-export function presenceView(deps: ChatDeps): PresenceView {
+/**
+ * How much of the room a presence answer carries: `online` up to the reply's list, and the
+ * other connections only where they are owed a frame each (see `presenceAudience`).
+ */
+export function presenceView(deps: { limits: ChatLimits }): PresenceView {
   return { onlineMax: deps.limits.onlineListMax, othersMax: deps.limits.presenceFullMax };
+}
+
+/**
+ * A room's presence just after `who` joined or left, from all of its connections after
+ * the change: what a cache answers (the in-memory one computes it so; Redis's scripts
+ * compute the same from per-user counts), and what the core works out itself when the
+ * cache did not have the room. `who.userId` undefined: the room did not list the
+ * connection, so nothing changed and nobody is owed a frame.
+ */
+export function presenceAfter(
+  connections: readonly RoomConnection[],
+  who: { connectionId: string; userId: string | undefined },
+  view: PresenceView,
+): PresenceChange {
+  const users = onlineUsers(connections);
+  const others = connections.filter((c) => c.connectionId !== who.connectionId);
+  const userHasOthers = who.userId === undefined || others.some((c) => c.userId === who.userId);
+  const change: PresenceChange = {
+    online: users.slice(0, view.onlineMax),
+    onlineCount: users.length,
+    connectionCount: connections.length,
+    userHasOthers,
+  };
+  if (!userHasOthers && connections.length <= view.othersMax) change.others = others;
+  return change;
 }
 
 export interface Audience {
@@ -41,22 +76,15 @@ export async function presenceAudience(
   cached: PresenceChange | undefined,
   who: RoomConnection,
 ): Promise<Audience> {
-  if (cached) {
-    const { online, onlineCount } = cached;
-    if (cached.userHasOthers) return { online, onlineCount };
-    if (cached.others) return { online, onlineCount, announceTo: cached.others };
-    return { online, onlineCount, countChanged: { connectionCount: cached.connectionCount } };
+  const change =
+    cached ?? presenceAfter(await readRoomConnections(deps, roomId), who, presenceView(deps));
+  const { online, onlineCount, connectionCount } = change;
+  if (change.userHasOthers) return { online, onlineCount };
+  // The view asked for `others` exactly up to presenceFullMax connections.
+  if (connectionCount > deps.limits.presenceFullMax || !change.others) {
+    return { online, onlineCount, countChanged: { connectionCount } };
   }
-  const connections = await readRoomConnections(deps, roomId);
-  const others = connections.filter((c) => c.connectionId !== who.connectionId);
-  const users = onlineUsers(connections);
-  const online = users.slice(0, deps.limits.onlineListMax);
-  const onlineCount = users.length;
-  if (others.some((c) => c.userId === who.userId)) return { online, onlineCount };
-  if (connections.length > deps.limits.presenceFullMax) {
-    return { online, onlineCount, countChanged: { connectionCount: connections.length } };
-  }
-  return { online, onlineCount, announceTo: others };
+  return { online, onlineCount, announceTo: change.others };
 }
 
 /**

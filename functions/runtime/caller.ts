@@ -8,23 +8,31 @@ import type { Caller } from '../core/message.js';
 import type { ChatDeps } from '../core/ports.js';
 import type { WebSocketEvent } from '../shared/apigw-events.js';
 
-const knownUsers = new Map<string, string>();
 const KNOWN_USERS_MAX = 10_000;
 
-export async function resolveCaller(deps: ChatDeps, event: WebSocketEvent): Promise<Caller> {
-  const { connectionId, authorizer } = event.requestContext;
-  const fromAuthorizer = authorizer?.userId;
-  if (typeof fromAuthorizer === 'string' && fromAuthorizer) {
-    return { connectionId, userId: fromAuthorizer };
-  }
-  let userId = knownUsers.get(connectionId);
-  if (!userId) {
-    userId = (await deps.connections.getConnection(connectionId))?.userId;
-    if (!userId) throw new ChatError('unauthorized', 'This connection has no authenticated user');
-    if (knownUsers.size >= KNOWN_USERS_MAX) knownUsers.clear();
-    knownUsers.set(connectionId, userId);
-  }
-  return { connectionId, userId };
+export type CallerResolver = (deps: ChatDeps, event: WebSocketEvent) => Promise<Caller>;
+
+/**
+ * Finds callers, remembering each connection's user: one memory per handler (per
+ * container on Lambda), so two servers in one process never share it.
+ */
+export function callerResolver(): CallerResolver {
+  const knownUsers = new Map<string, string>();
+  return async (deps, event) => {
+    const { connectionId, authorizer } = event.requestContext;
+    const fromAuthorizer = authorizer?.userId;
+    if (typeof fromAuthorizer === 'string' && fromAuthorizer) {
+      return { connectionId, userId: fromAuthorizer };
+    }
+    let userId = knownUsers.get(connectionId);
+    if (!userId) {
+      userId = (await deps.connections.getConnection(connectionId))?.userId;
+      if (!userId) throw new ChatError('unauthorized', 'This connection has no authenticated user');
+      if (knownUsers.size >= KNOWN_USERS_MAX) knownUsers.clear();
+      knownUsers.set(connectionId, userId);
+    }
+    return { connectionId, userId };
+  };
 }
 
 /** The Management API endpoint of the API that sent this event. */

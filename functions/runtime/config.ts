@@ -1,7 +1,13 @@
 /** Handler configuration, read once per container from the environment and checked. */
 // zod/mini keeps the bundles small (see core/frames.ts).
 import * as z from 'zod/mini';
-import { DEFAULT_LIMITS } from '../core/limits.js';
+import {
+  type ChatLimits,
+  DEFAULT_LIMITS,
+  ENV_LIMITS,
+  LIMITS,
+  type LimitEnvName,
+} from '../core/limits.js';
 import { MAX_MESSAGE_CHARS_CEILING } from '../core/reply-budget.js';
 import { FANOUT_WORKER } from '../fanout-settings.js';
 
@@ -19,6 +25,11 @@ const optionalString = z.pipe(
 /** A positive integer read from text, with a default when unset. */
 const positiveInt = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+
+/** The chat limits the environment may set, each with its default (core/limits.ts). */
+const limitsShape = Object.fromEntries(
+  ENV_LIMITS.map((name) => [LIMITS[name].env, positiveInt(LIMITS[name].default)]),
+) as Record<LimitEnvName, ReturnType<typeof positiveInt>>;
 
 /**
  * Where PostgreSQL is: `DATABASE_URL` (local, tests, CI), else the RDS secret named by
@@ -51,8 +62,12 @@ const connectionsSchema = z.object(connectionsShape);
 /** Posts in flight at once per broadcast (`POST_CONCURRENCY`), the sender's pool. */
 export const DEFAULT_POST_CONCURRENCY = 64;
 
+/** How long one PostToConnection attempt may take (`POST_TIMEOUT_MS`). */
+export const DEFAULT_POST_TIMEOUT_MS = 3000;
+
 const envSchema = z.object({
   ...databaseShape,
+  ...limitsShape,
   ...connectionsShape,
   REDIS_URL: z.optional(z.string()),
   REDIS_CLUSTER: flag,
@@ -64,8 +79,8 @@ const envSchema = z.object({
   /** The Management API endpoint; else `https://{domainName}/{stage}` from the event. */
   CALLBACK_URL: z.optional(z.string()),
   /**
-   * Bounded so that one message of the heaviest characters always fits in a reply: pages
-   * shrink to fit 128 KB, but never below one message (core/reply-budget.ts).
+   * The one limit with a bound: one message of the heaviest characters must always fit in
+   * a reply. Pages shrink to fit 128 KB, but never below one message (core/reply-budget.ts).
    */
   MAX_MESSAGE_CHARS: z._default(
     z.coerce
@@ -79,10 +94,10 @@ const envSchema = z.object({
             `escaped to 6 bytes of JSON, is the most that always fits in one 128 KB reply`,
         ),
       ),
-    DEFAULT_LIMITS.maxMessageChars,
+    LIMITS.maxMessageChars.default,
   ),
   POST_CONCURRENCY: positiveInt(DEFAULT_POST_CONCURRENCY),
-  POST_TIMEOUT_MS: positiveInt(3000),
+  POST_TIMEOUT_MS: positiveInt(DEFAULT_POST_TIMEOUT_MS),
   /**
    * The fan-out queue (SQS) and its dead-letter queue, which rooms above
    * FANOUT_INLINE_MAX need (see runtime/queues.ts); the stack and the dev server set them.
@@ -91,12 +106,6 @@ const envSchema = z.object({
   FANOUT_DEAD_LETTER_QUEUE_URL: optionalString,
   /** The SQS endpoint; the local gateway's emulated queue in dev and tests. */
   SQS_ENDPOINT: optionalString,
-  /** Audiences up to this many connections are posted inline (DEFAULT_LIMITS). */
-  FANOUT_INLINE_MAX: positiveInt(DEFAULT_LIMITS.inlineFanoutMax),
-  /** Rooms with more connections hear `presence_count` instead of per-user presence. */
-  PRESENCE_FULL_MAX: positiveInt(DEFAULT_LIMITS.presenceFullMax),
-  /** The shortest period between two `presence_count` frames to a room, in seconds. */
-  PRESENCE_COUNT_MIN_SECONDS: positiveInt(DEFAULT_LIMITS.presenceCountMinSeconds),
   /**
    * The fan-out worker: posts one invocation may start per second, its share of the
    * account's 10,000 requests/s (docs/capacity.md).
@@ -142,4 +151,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig 
     throw new Error('Invalid configuration: REDIS_URL is required (or PARLEY_CACHE=memory in dev)');
   }
   return config;
+}
+
+/** The chat core's limits: the table's defaults, with what the environment set. */
+export function chatLimits(config: HandlerConfig): ChatLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const name of ENV_LIMITS) limits[name] = config[LIMITS[name].env];
+  return limits;
 }

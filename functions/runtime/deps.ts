@@ -1,26 +1,27 @@
 /**
- * The chat core's dependencies, built once per container and reused by every invocation:
- * one pg pool, one Redis client, one DynamoDB client, and one Management API client per
- * callback endpoint. Building them may read secrets (Secrets Manager), so it is async and
- * happens on the first invocation; a failed build is retried by the next one.
+ * The chat core's dependencies, built from an explicit configuration and reused by every
+ * invocation: one pg pool, one Redis client, one DynamoDB client, and one Management API
+ * client per callback endpoint. Building them may read secrets (Secrets Manager), so it is
+ * async. On Lambda the entry file builds one per container on first use (lambda-wiring.ts);
+ * the local server builds one per server.
  */
 import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 import { DEFAULT_LIMITS } from '../core/limits.js';
-import type { ChatDeps, RoomCache } from '../core/ports.js';
+import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
-import { type HandlerConfig, readConfig } from './config.js';
-import { connectionsRuntime, resetConnections } from './connections.js';
+import { chatLimits, type HandlerConfig } from './config.js';
+import { type Connections, createConnections } from './connections.js';
 import { createPostgresPool, postgresConnection } from './database.js';
 import { chatLogger } from './logger.js';
 import { createQueues } from './queues.js';
 import { readJsonSecret, secretField } from './secrets.js';
-import { currentInProcessSender, senderCache } from './senders.js';
+import { senderCache } from './senders.js';
 
 export interface RedisCredentials {
   username?: string;
@@ -81,33 +82,41 @@ function storeBreaker(store: string): CircuitBreaker {
   });
 }
 
-let memoryCache: MemoryRoomCache | undefined;
-
-/** The dev server's shared in-memory cache (every handler runs in its one process). */
-export function sharedMemoryCache(): MemoryRoomCache {
-  memoryCache ??= new MemoryRoomCache(DEFAULT_LIMITS.recentWindow);
-  return memoryCache;
+export interface RuntimeOptions {
+  /**
+   * Reaches connections without the Management API: the local server's in-process sender
+   * (local/direct-sender.ts). Without it every post goes through the SDK, as on Lambda.
+   */
+  sender?: ConnectionSender;
+  /**
+   * The connections table's client, shared with $connect (the local server's); the runtime
+   * then leaves closing it to its owner. Without it the runtime makes and closes its own.
+   */
+  connections?: Connections;
 }
 
 /**
- * Reads the configuration and any secrets first, then creates the clients, so a failure
- * leaves nothing open. Throws a plain error for a configuration mistake (clients get
- * `internal`) and `SecretUnavailableError` when Secrets Manager cannot be reached
- * (`unavailable`).
+ * Reads any secrets first, then creates the clients, so a failure leaves nothing open.
+ * Throws `SecretUnavailableError` when Secrets Manager cannot be reached (`unavailable`)
+ * and a plain error for a configuration mistake (clients get `internal`). Reads nothing
+ * from the environment: `config` is all it goes by.
  */
-export async function createRuntime(config?: HandlerConfig): Promise<Runtime> {
-  config ??= readConfig();
+export async function createRuntime(
+  config: HandlerConfig,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const [connection, credentials] = await Promise.all([
     postgresConnection(config),
     config.PARLEY_CACHE === 'memory' ? {} : redisCredentials(config),
   ]);
-  return buildRuntime(config, connection, credentials);
+  return buildRuntime(config, connection, credentials, options);
 }
 
 function buildRuntime(
   config: HandlerConfig,
   connection: pg.PoolConfig,
   credentials: RedisCredentials,
+  options: RuntimeOptions,
 ): Runtime {
   const pool = createPostgresPool(config, connection, {
     max: config.PG_POOL_MAX,
@@ -123,7 +132,8 @@ function buildRuntime(
   let redis: Redis | Cluster | undefined;
   let cache: RoomCache;
   if (config.PARLEY_CACHE === 'memory') {
-    cache = sharedMemoryCache();
+    // The stand-in is this runtime's own: two servers in one process keep two.
+    cache = new MemoryRoomCache(DEFAULT_LIMITS.recentWindow);
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
@@ -132,74 +142,43 @@ function buildRuntime(
       storeBreaker('Redis'),
     );
   }
-  const connections = connectionsRuntime(config);
+  const connections = options.connections ?? createConnections(config);
+  const ownsConnections = options.connections === undefined;
   const queues = createQueues(config);
   const base = {
     messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
     connections: connections.store,
     cache,
-    limits: {
-      ...DEFAULT_LIMITS,
-      maxMessageChars: config.MAX_MESSAGE_CHARS,
-      inlineFanoutMax: config.FANOUT_INLINE_MAX,
-      presenceFullMax: config.PRESENCE_FULL_MAX,
-      presenceCountMinSeconds: config.PRESENCE_COUNT_MIN_SECONDS,
-    },
+    limits: chatLimits(config),
     log: chatLogger,
   };
-  const senderFor = senderCache({
-    region: config.AWS_REGION,
-    concurrency: config.POST_CONCURRENCY,
-    requestTimeoutMs: config.POST_TIMEOUT_MS,
-  });
-  let inProcess: ChatDeps | undefined;
+  const inProcess = options.sender;
+  const senderFor = inProcess
+    ? () => inProcess
+    : senderCache({
+        region: config.AWS_REGION,
+        concurrency: config.POST_CONCURRENCY,
+        requestTimeoutMs: config.POST_TIMEOUT_MS,
+      });
+  // One object per endpoint for every invocation, not one each.
+  const depsByEndpoint = new Map<string, ChatDeps>();
   return {
     config,
     pool,
     deps(callbackUrl: string): ChatDeps {
       const endpoint = config.CALLBACK_URL ?? callbackUrl;
-      const inProcessSender = currentInProcessSender();
-      if (inProcessSender) {
-        // One object for every invocation in the local gateway's process, not one each.
-        if (inProcess?.sender !== inProcessSender) {
-          inProcess = { ...base, sender: inProcessSender, queue: queues.queueFor(endpoint) };
-        }
-        return inProcess;
+      let deps = depsByEndpoint.get(endpoint);
+      if (!deps) {
+        deps = { ...base, sender: senderFor(endpoint), queue: queues.queueFor(endpoint) };
+        depsByEndpoint.set(endpoint, deps);
       }
-      return { ...base, sender: senderFor(endpoint), queue: queues.queueFor(endpoint) };
+      return deps;
     },
     async close() {
       await pool.end();
       redis?.disconnect();
       queues.close();
-      resetConnections(connections);
+      if (ownsConnections) connections.close();
     },
   };
-}
-
-let runtime: Promise<Runtime> | undefined;
-
-/**
- * The container's runtime, created on first use and shared by every later call. A failed
- * creation is forgotten, so the next call tries again (a secret that was briefly out of
- * reach, a fixed configuration).
- */
-export function getRuntime(): Promise<Runtime> {
-  if (!runtime) {
-    const creating = createRuntime();
-    runtime = creating;
-    creating.catch(() => {
-      if (runtime === creating) runtime = undefined;
-    });
-  }
-  return runtime;
-}
-
-/** Replaces the container's runtime (tests, the dev runner's shutdown). */
-export async function resetRuntime(next?: Runtime): Promise<void> {
-  const previous = runtime;
-  runtime = next ? Promise.resolve(next) : undefined;
-  resetConnections();
-  const created = await previous?.catch(() => undefined);
-  if (created && created !== next) await created.close();
 }

@@ -7,7 +7,6 @@
 
 import type * as z from 'zod/mini';
 import type { ActionHandler } from '../core/actions/types.js';
-import { dropConnection } from '../core/fanout.js';
 import {
   type Action,
   parseFrame,
@@ -15,20 +14,26 @@ import {
   type RequestSchemas,
   validateRequest,
 } from '../core/frames.js';
+import { dropConnection } from '../core/membership.js';
 import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
-import { callbackUrlOf, resolveCaller } from './caller.js';
-import { getRuntime } from './deps.js';
+import { callbackUrlOf, callerResolver } from './caller.js';
 import { logger } from './logger.js';
 import { type Replier, replyError, replyTo } from './replies.js';
-import { standaloneSender } from './senders.js';
+import type { HandlerWiring } from './wiring.js';
 
 const OK = { statusCode: 200 };
 
+/** What a message route uses: the runtime, and a sender to report that it failed. */
+export type MessageRouteWiring = Pick<HandlerWiring, 'runtime' | 'replySender'>;
+
 /** The chat core's dependencies for this event; rejects when the runtime cannot be created. */
-export async function depsFor(event: WebSocketEvent): Promise<ChatDeps> {
-  return (await getRuntime()).deps(callbackUrlOf(event));
+export async function depsFor(
+  wiring: Pick<HandlerWiring, 'runtime'>,
+  event: WebSocketEvent,
+): Promise<ChatDeps> {
+  return (await wiring.runtime()).deps(callbackUrlOf(event));
 }
 
 /**
@@ -36,53 +41,61 @@ export async function depsFor(event: WebSocketEvent): Promise<ChatDeps> {
  * with a sender that works without a runtime, to tell the client.
  */
 export async function depsOrFailure(
+  wiring: MessageRouteWiring,
   event: WebSocketEvent,
 ): Promise<{ deps: ChatDeps } | { failure: unknown; replier: Replier }> {
   try {
-    return { deps: await depsFor(event) };
+    return { deps: await depsFor(wiring, event) };
   } catch (failure) {
     logger.error('runtime unavailable', {
       error: failure instanceof Error ? failure : String(failure),
     });
-    return { failure, replier: { sender: standaloneSender(callbackUrlOf(event)) } };
+    return { failure, replier: { sender: wiring.replySender(callbackUrlOf(event)) } };
   }
 }
 
+/**
+ * The handler factory of a route that runs `run` for `action`: give it a wiring and it
+ * returns the handler (the entry file gives it the Lambda default).
+ */
 export function messageRoute<A extends Action>(
   action: A,
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
-): WebSocketHandler {
-  return async (event) => {
-    const resolved = await depsOrFailure(event);
-    if (!('deps' in resolved)) {
-      // Configuration or a secret failed: `internal` or `unavailable`, as the failure says.
-      await replyError(resolved.replier, event, resolved.failure, peekRequestId(event.body), {
-        logged: true,
-      });
+): (wiring: MessageRouteWiring) => WebSocketHandler {
+  return (wiring) => {
+    const resolveCaller = callerResolver();
+    return async (event) => {
+      const resolved = await depsOrFailure(wiring, event);
+      if (!('deps' in resolved)) {
+        // Configuration or a secret failed: `internal` or `unavailable`, as the failure says.
+        await replyError(resolved.replier, event, resolved.failure, peekRequestId(event.body), {
+          logged: true,
+        });
+        return OK;
+      }
+      const { deps } = resolved;
+      let requestId: string | undefined;
+      let callerGone = false;
+      try {
+        const frame = parseFrame(event.body);
+        requestId = frame.requestId;
+        const request = validateRequest(action, frame, deps.limits);
+        const caller = await resolveCaller(deps, event);
+        const reply = async (f: ReplyFrame) => {
+          if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
+        };
+        await run(deps, caller, request, reply);
+      } catch (error) {
+        await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
+      }
+      if (callerGone) {
+        // The connection closed while its request ran, and its $disconnect may have come
+        // and gone before this request wrote it into a room: clean up after both.
+        await dropConnection(deps, event.requestContext.connectionId).catch((error: unknown) =>
+          logger.warn('clean-up of a connection gone mid-request failed', { error: String(error) }),
+        );
+      }
       return OK;
-    }
-    const { deps } = resolved;
-    let requestId: string | undefined;
-    let callerGone = false;
-    try {
-      const frame = parseFrame(event.body);
-      requestId = frame.requestId;
-      const request = validateRequest(action, frame, deps.limits);
-      const caller = await resolveCaller(deps, event);
-      const reply = async (f: ReplyFrame) => {
-        if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
-      };
-      await run(deps, caller, request, reply);
-    } catch (error) {
-      await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
-    }
-    if (callerGone) {
-      // The connection closed while its request ran, and its $disconnect may have come
-      // and gone before this request wrote it into a room: clean up after both.
-      await dropConnection(deps, event.requestContext.connectionId).catch((error: unknown) =>
-        logger.warn('clean-up of a connection gone mid-request failed', { error: String(error) }),
-      );
-    }
-    return OK;
+    };
   };
 }

@@ -7,6 +7,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FanoutQueue } from '../core/ports.js';
+import { keyedMemo } from '../shared/memo.js';
 import { SqsFanoutQueue } from '../stores/sqs/fanout-queue.js';
 import type { HandlerConfig } from './config.js';
 import { localCredentials } from './local-credentials.js';
@@ -52,16 +53,10 @@ export function createQueues(config: HandlerConfig): Queues {
       throwOnRequestTimeout: true,
     },
   });
-  const queues = new Map<string, FanoutQueue>();
   return {
-    queueFor(endpoint) {
-      let queue = queues.get(endpoint);
-      if (!queue) {
-        queue = new SqsFanoutQueue(client, { queueUrl, deadLetterQueueUrl, endpoint });
-        queues.set(endpoint, queue);
-      }
-      return queue;
-    },
+    queueFor: keyedMemo(
+      (endpoint: string) => new SqsFanoutQueue(client, { queueUrl, deadLetterQueueUrl, endpoint }),
+    ),
     close: () => client.destroy(),
   };
 }

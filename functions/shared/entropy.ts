@@ -1,7 +1,7 @@
 /**
  * Random bytes drawn 4 KB at a time (Node only). A call into the CSPRNG per id showed up in
- * the benchmark's profiles: 1.5% of the local gateway's CPU for its ids, 1.1% for message
- * ids. This is what `randomUUID` does internally.
+ * the benchmark's profiles (docs/decisions/2026-12-06-send-path-costs.md). This is what
+ * `randomUUID` does internally.
  */
 import { randomBytes } from 'node:crypto';
 

@@ -5,9 +5,8 @@
  *
  * Why time-ordered: PostgreSQL keeps both kinds of id unique in B-tree indexes, and random
  * keys land on a random leaf page each, which after every checkpoint costs a full-page
- * image in the write-ahead log (measured: a send wrote about 13 KB of WAL with random ids
- * against a few hundred bytes with ordered ones). Ids that grow with time keep inserts on
- * the index's newest page.
+ * image in the write-ahead log (docs/decisions/2026-12-06-send-path-costs.md). Ids that
+ * grow with time keep inserts on the index's newest page.
  *
  * `getRandomValues` works where `randomUUID` does not (pages served over plain http).
  */

@@ -1,12 +1,8 @@
 /**
- * Translates AWS SDK errors (DynamoDB, SQS) into the core's errors: a service that cannot
- * serve now (throttled, 5xx, timed out, unreachable) becomes `StoreUnavailableError`;
- * anything else (a bad request, a missing table or queue: a bug or a misconfiguration)
- * is rethrown as it is.
+ * Recognises the AWS SDK failures (DynamoDB, SQS) that mean the service cannot serve now:
+ * throttled, 5xx, timed out. Anything else (a bad request, a missing table or queue: a bug
+ * or a misconfiguration) is not, and store-errors.ts rethrows it as it is.
  */
-import { StoreUnavailableError } from '../core/errors.js';
-import { UNAVAILABLE_NETWORK_CODES } from './network-errors.js';
-
 const UNAVAILABLE_NAMES = new Set([
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
@@ -23,23 +19,10 @@ const UNAVAILABLE_NAMES = new Set([
   'AbortError',
 ]);
 
-export function isUnavailable(error: unknown): boolean {
+export function isAwsUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return (
-    UNAVAILABLE_NAMES.has(error.name) ||
-    (typeof code === 'string' && UNAVAILABLE_NETWORK_CODES.has(code)) ||
-    (status !== undefined && (status >= 500 || status === 429))
+    UNAVAILABLE_NAMES.has(error.name) || (status !== undefined && (status >= 500 || status === 429))
   );
-}
-
-/** Runs `run`, turning an unavailable `store` into `StoreUnavailableError`. */
-export async function guardedAws<T>(store: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isUnavailable(error)) throw new StoreUnavailableError(store, { cause: error });
-    throw error;
-  }
 }

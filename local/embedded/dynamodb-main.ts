@@ -2,7 +2,7 @@
  * The embedded DynamoDB-compatible server (dynalite) as a process of its own, started by
  * `startDynamoProcess` (dynamodb-process.ts). On AWS DynamoDB's work is not done in the
  * Lambda or the gateway; run inside the dev server it took that server's CPU and event loop
- * (the issue 13 measurement: delivery p99 26 ms in-process, 9.5 ms out of it).
+ * (docs/decisions/2026-12-06-dev-server-and-bench.md).
  *
  * Argument: the data directory (in memory without one). Prints
  * `dynamodb listening on <endpoint>` on stdout when ready, its log on stderr, and on a

@@ -3,6 +3,7 @@
  * example Powertools Logger) read on AWS.
  */
 import type { Context } from '../../functions/shared/apigw-events.js';
+import { keyedMemo } from '../../functions/shared/memo.js';
 import { newAwsRequestId } from './ids.js';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -22,20 +23,13 @@ interface FunctionNames {
 }
 
 /** Per route key, the names that never change (built once, not on every invocation). */
-const namesByRoute = new Map<string, FunctionNames>();
-
-function namesFor(routeKey: string): FunctionNames {
-  let names = namesByRoute.get(routeKey);
-  if (!names) {
-    const logName = functionNameFor(routeKey);
-    names = {
-      invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${logName}`,
-      logGroupName: `/aws/lambda/${logName}`,
-    };
-    namesByRoute.set(routeKey, names);
-  }
-  return names;
-}
+const namesFor = keyedMemo((routeKey: string): FunctionNames => {
+  const logName = functionNameFor(routeKey);
+  return {
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${logName}`,
+    logGroupName: `/aws/lambda/${logName}`,
+  };
+});
 
 const DAY_MS = 86_400_000;
 let lastStream = { day: Number.NaN, name: '' };

@@ -8,10 +8,10 @@
  * It also reports binary frames before `ws` has buffered them.
  */
 
-/** One WebSocket frame from a client: 32 KB. */
-export const MAX_FRAME_BYTES = 32 * 1024;
-/** One message (all frames of a fragmented message) from a client, and one PostToConnection: 128 KB. */
-export const MAX_MESSAGE_BYTES = 128 * 1024;
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../protocol/frame-limits.js';
+
+/** One frame from a client: 32 KB; one message (all its frames), one PostToConnection: 128 KB. */
+export { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES };
 /** AWS closes a connection after 10 minutes without client frames. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 /** AWS closes every connection after 2 hours. */

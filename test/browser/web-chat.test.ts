@@ -17,6 +17,16 @@ import { crowdUser, joinCrowd } from '../support/crowd.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
 
+/**
+ * The page's DOM as the callbacks passed to `evaluate` read it: they run in the browser, but
+ * this file is type-checked for Node (tsconfig/node.json has no DOM library).
+ */
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  getElementById(id: string): { textContent: string | null } | null;
+  activeElement: { id: string } | null;
+};
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Vitest runs from the repository's root; the path holds wherever this file sits.
 const ARTIFACTS = path.join(process.cwd(), 'test', 'artifacts');

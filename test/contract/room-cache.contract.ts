@@ -1,6 +1,9 @@
 /**
- * The RoomCache contract, run against every implementation (Redis, the dev stand-in):
- * each factory returns `[cache, cleanup]`, as socket.io-redis-adapter's runner does.
+ * The RoomCache contract, run against every implementation: Redis (bare and behind the
+ * circuit breaker), Redis Cluster, and the in-memory stand-in that the dev server uses and
+ * the tests' `fakeWorld()` uses as its cache (there is no other fake). Each factory returns
+ * `[cache, cleanup]`, as socket.io-redis-adapter's runner does; `RoomFlush` forgets a room
+ * as a flush or an eviction would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../functions/core/message.js';

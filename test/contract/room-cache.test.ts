@@ -1,5 +1,10 @@
-/** The RoomCache contract on a Redis server: the run's own, or REDIS_URL's. */
+/**
+ * The RoomCache contract on a Redis server (the run's own, or REDIS_URL's), bare and behind
+ * the circuit breaker the runtime wraps it in; then what only Redis shows: its keys.
+ */
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { RoomCache } from '../../functions/core/ports.js';
+import { CircuitBreaker, withCircuitBreaker } from '../../functions/stores/circuit-breaker.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import { forgetRoom, missVersion } from '../support/room-cache.js';
 import { deleteKeysUnder, testRedis, uid } from '../support/services.js';
@@ -7,22 +12,33 @@ import { roomCacheContract } from './room-cache.contract.js';
 
 const redis = testRedis();
 const prefix = `${uid('test')}:`;
+const breakerPrefix = `${uid('test')}:`;
 afterAll(async () => {
   await deleteKeysUnder(redis, prefix);
+  await deleteKeysUnder(redis, breakerPrefix);
   redis.disconnect();
 });
 
-roomCacheContract(
-  'Redis',
-  async (window) => [
-    new RedisRoomCache(redis, { keyPrefix: prefix, window }),
-    async () => {
-      await deleteKeysUnder(redis, prefix);
+/** The contract on the run's Redis, under a key prefix of its own, `wrap`ped as given. */
+function onRedis(name: string, keyPrefix: string, wrap: (cache: RoomCache) => RoomCache) {
+  roomCacheContract(
+    name,
+    async (window) => [
+      wrap(new RedisRoomCache(redis, { keyPrefix, window })),
+      async () => {
+        await deleteKeysUnder(redis, keyPrefix);
+      },
+    ],
+    async (_cache, roomId) => {
+      await forgetRoom(redis, keyPrefix, roomId);
     },
-  ],
-  async (_cache, roomId) => {
-    await forgetRoom(redis, prefix, roomId);
-  },
+  );
+}
+
+onRedis('Redis', prefix, (cache) => cache);
+// What the handlers get: every call through the breaker's proxy.
+onRedis('Redis behind the circuit breaker', breakerPrefix, (cache) =>
+  withCircuitBreaker(cache, new CircuitBreaker({ store: 'Redis' })),
 );
 
 describe('Redis room cache keys', () => {

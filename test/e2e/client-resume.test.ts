@@ -181,7 +181,7 @@ describe.each(['sdk', 'direct'] as const)(
       await gate.called(3); // a reconnect attempt while the server is down...
       gate.shut();
       await gate.called(4); // ...was refused, and the next one waits at the gate
-      restarted.push(await startParleyServer({ port, log: () => {}, sender }));
+      restarted.push(await startParleyServer({ port, env: parley.env, log: () => {}, sender }));
 
       const alice2 = await chatClient(aliceId, room);
       await sendAll(alice2, room, 11, 25);

@@ -10,8 +10,8 @@ import { getHistory } from '../../functions/core/actions/get-history.js';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import { sendMessage } from '../../functions/core/actions/send-message.js';
 import { toClientError } from '../../functions/core/errors.js';
-import { dropConnection } from '../../functions/core/fanout.js';
 import { DEFAULT_LIMITS } from '../../functions/core/limits.js';
+import { dropConnection, readRoomConnections } from '../../functions/core/membership.js';
 import type { Caller, Message } from '../../functions/core/message.js';
 import type {
   BroadcastResult,
@@ -20,7 +20,6 @@ import type {
   PresenceView,
   RoomCache,
 } from '../../functions/core/ports.js';
-import { readRoomConnections } from '../../functions/core/room-connections.js';
 import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { DynamoConnectionStore } from '../../functions/stores/dynamodb/connection-store.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';

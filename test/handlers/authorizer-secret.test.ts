@@ -9,21 +9,24 @@ import {
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signDevToken } from '../../functions/auth/sign-token.js';
-import { handler, loadVerifier, resetVerifier } from '../../functions/authorizer.js';
+import { lambdaVerifier, loadVerifier, makeAuthorizerHandler } from '../../functions/authorizer.js';
 import { logger } from '../../functions/runtime/logger.js';
 import { SecretUnavailableError } from '../../functions/runtime/secrets.js';
+import type { RequestAuthorizerHandler } from '../../functions/shared/apigw-events.js';
 import { authorizerEvent, lambdaContext } from '../support/events.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:parley-jwt-MnOpQr';
 const KEY = 'a-signing-key-from-secrets-manager-0123456789';
 
 let secrets: AwsClientStub<SecretsManagerClient>;
+/** A new container's authorizer, as the Lambda entry binds it. */
+let handler: RequestAuthorizerHandler;
 
 const authorize = (token?: string) => handler(authorizerEvent(token), lambdaContext());
 
 beforeEach(() => {
   clearCaches();
-  resetVerifier();
+  handler = makeAuthorizerHandler({ verifier: lambdaVerifier() });
   secrets = mockClient(SecretsManagerClient);
   vi.stubEnv('JWT_SECRET', undefined);
   vi.stubEnv('JWT_JWKS_URL', undefined);
@@ -36,7 +39,6 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  resetVerifier();
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
   secrets.restore();

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { signDevToken } from '../../functions/auth/sign-token.js';
-import { handler } from '../../functions/authorizer.js';
+import { loadVerifier, makeAuthorizerHandler } from '../../functions/authorizer.js';
 import { logger } from '../../functions/runtime/logger.js';
 import { authorizerEvent, lambdaContext, METHOD_ARN } from '../support/events.js';
 
@@ -9,12 +9,11 @@ const SECRET = 'test-secret-for-the-authorizer-0123456789';
 const key = new TextEncoder().encode(SECRET);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+// The verifier the Lambda entry would load from an environment holding only JWT_SECRET.
+const verifier = loadVerifier({ JWT_SECRET: SECRET });
+const handler = makeAuthorizerHandler({ verifier: () => verifier });
+
 beforeAll(() => {
-  // The authorizer builds its verifier from the environment on its first call.
-  process.env.JWT_SECRET = SECRET;
-  delete process.env.JWT_JWKS_URL;
-  delete process.env.JWT_ISSUER;
-  delete process.env.JWT_AUDIENCE;
   vi.spyOn(logger, 'info').mockImplementation(() => undefined);
 });
 

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as connect } from '../../functions/connect.js';
+import { makeConnectHandler } from '../../functions/connect.js';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import { StoreUnavailableError } from '../../functions/core/errors.js';
-import { handler as disconnect } from '../../functions/disconnect.js';
+import { makeDisconnectHandler } from '../../functions/disconnect.js';
 import { logger } from '../../functions/runtime/logger.js';
+import type { WebSocketHandler } from '../../functions/shared/apigw-events.js';
 import {
   CONNECTED_AT,
   connectEvent,
@@ -11,19 +12,21 @@ import {
   lambdaContext,
   newConnectionId,
 } from '../support/events.js';
-import { type FakeWorld, fakeWorld, installRuntime, uninstallRuntime } from '../support/fakes.js';
+import { type FakeWorld, fakeWiring, fakeWorld } from '../support/fakes.js';
 
 let world: FakeWorld;
+let connect: WebSocketHandler;
+let disconnect: WebSocketHandler;
 
-beforeEach(async () => {
+beforeEach(() => {
   world = fakeWorld();
-  await installRuntime(world);
+  connect = makeConnectHandler(fakeWiring(world));
+  disconnect = makeDisconnectHandler(fakeWiring(world));
   vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 });
 
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await uninstallRuntime();
 });
 
 describe('$connect', () => {

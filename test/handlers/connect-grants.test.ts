@@ -8,15 +8,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as connect } from '../../functions/connect.js';
+import { makeConnectHandler } from '../../functions/connect.js';
 import { ROUTE_NEEDS } from '../../functions/route-table.js';
-import { resetConnections } from '../../functions/runtime/connections.js';
+import { lambdaConnectionStore } from '../../functions/runtime/connections.js';
+import type { WebSocketHandler } from '../../functions/shared/apigw-events.js';
 import { connectEvent, lambdaContext, newConnectionId } from '../support/events.js';
 
 let dynamo: AwsClientStub<DynamoDBClient>;
+/** A new container's $connect, as the Lambda entry binds it. */
+let connect: WebSocketHandler;
 
 beforeEach(() => {
-  resetConnections();
+  connect = makeConnectHandler({ connectionStore: lambdaConnectionStore() });
   vi.stubEnv('DYNAMODB_ENDPOINT', undefined);
   vi.stubEnv('CONNECTIONS_TABLE', 'parley-connections-test');
   dynamo = mockClient(DynamoDBClient);
@@ -25,7 +28,6 @@ beforeEach(() => {
 
 afterEach(() => {
   dynamo.restore();
-  resetConnections();
   vi.unstubAllEnvs();
 });
 

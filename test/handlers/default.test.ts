@@ -1,22 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../functions/default.js';
+import { makeDefaultHandler } from '../../functions/default.js';
 import { logger } from '../../functions/runtime/logger.js';
-import { useInProcessSender } from '../../functions/runtime/senders.js';
+import type { HandlerWiring } from '../../functions/runtime/wiring.js';
+import type { WebSocketHandler } from '../../functions/shared/apigw-events.js';
 import { lambdaContext, messageEvent, newConnectionId } from '../support/events.js';
-import { type FakeWorld, fakeWorld, uninstallRuntime } from '../support/fakes.js';
+import { type FakeWorld, fakeWiring, fakeWorld } from '../support/fakes.js';
 
 let world: FakeWorld;
+let handler: WebSocketHandler;
 
-// No runtime is installed: $default answers with a sender alone.
-beforeEach(async () => {
+// $default is given a sender alone: it has no runtime to create.
+beforeEach(() => {
   world = fakeWorld();
-  await uninstallRuntime();
-  useInProcessSender(world.sender);
+  handler = makeDefaultHandler({ replySender: () => world.sender });
 });
 
 afterEach(() => {
-  useInProcessSender(undefined);
-  vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
 
@@ -85,16 +84,18 @@ describe('$default', () => {
   });
 
   it('answers without creating the runtime, so a broken configuration or store does not matter', async () => {
-    // With neither DATABASE_URL nor DB_SECRET_ARN the runtime cannot be created; a route
-    // that tried would log it as unavailable.
-    vi.stubEnv('DATABASE_URL', '');
-    vi.stubEnv('DB_SECRET_ARN', '');
+    // Given a whole wiring whose runtime cannot be created (a broken configuration), it
+    // never asks for that runtime and logs nothing.
+    const runtime = vi.fn(() => Promise.reject(new Error('Invalid configuration')));
+    const wiring: HandlerWiring = { ...fakeWiring(world), runtime };
+    handler = makeDefaultHandler(wiring);
     const errors = vi.spyOn(logger, 'error');
     expect(await call({ action: 'dance', requestId: 'r-3' })).toMatchObject({
       type: 'error',
       code: 'unknown_action',
       requestId: 'r-3',
     });
+    expect(runtime).not.toHaveBeenCalled();
     expect(errors).not.toHaveBeenCalled();
   });
 });

@@ -2,19 +2,22 @@
  * The fan-out worker's Lambda entry: each SQS record is one job; a record that fails is
  * reported alone in `batchItemFailures` so SQS brings back only it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RoomConnection } from '../../functions/core/message.js';
-import { handler } from '../../functions/fanout-worker.js';
+import {
+  type FanoutWorkerHandler,
+  makeFanoutWorkerHandler,
+} from '../../functions/fanout-worker.js';
 import { encodeJob } from '../../functions/stores/sqs/job-codec.js';
 import { lambdaContext, sqsEvent } from '../support/events.js';
-import { type FakeWorld, fakeWorld, installRuntime, uninstallRuntime } from '../support/fakes.js';
+import { type FakeWorld, fakeWiring, fakeWorld } from '../support/fakes.js';
 
 let world: FakeWorld;
-beforeEach(async () => {
+let handler: FanoutWorkerHandler;
+beforeEach(() => {
   world = fakeWorld();
-  await installRuntime(world);
+  handler = makeFanoutWorkerHandler(fakeWiring(world));
 });
-afterEach(() => uninstallRuntime());
 
 const ENDPOINT = 'https://abc123defg.execute-api.us-east-1.amazonaws.com/test';
 const to = (...ids: string[]): RoomConnection[] =>

@@ -11,16 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import { StoreUnavailableError } from '../../functions/core/errors.js';
 import { type Replier, replyTo } from '../../functions/runtime/replies.js';
-import { handler as sendMessage } from '../../functions/send-message.js';
+import { makeSendMessageHandler } from '../../functions/send-message.js';
 import { isGone, ManagementApiSender } from '../../functions/stores/management-api/sender.js';
 import { DOMAIN_NAME, lambdaContext, messageEvent, STAGE } from '../support/events.js';
-import {
-  type FakeWorld,
-  fakeWorld,
-  installRuntime,
-  RecordingLogger,
-  uninstallRuntime,
-} from '../support/fakes.js';
+import { type FakeWorld, fakeWiring, fakeWorld, RecordingLogger } from '../support/fakes.js';
 
 function gone(): GoneException {
   return new GoneException({
@@ -184,11 +178,6 @@ describe('send_message over the real sender', () => {
   beforeEach(async () => {
     world = fakeWorld();
     world.deps.sender = sender;
-    await installRuntime(world);
-  });
-
-  afterEach(async () => {
-    await uninstallRuntime();
   });
 
   it('acks, and removes a recipient whose post answered 410 from every store', async () => {
@@ -211,7 +200,9 @@ describe('send_message over the real sender', () => {
       { action: 'send_message', roomId: 'lobby', content: 'hi', requestId: 'r' },
       { connectionId: 'alice-1', userId: 'alice' },
     );
-    expect(await sendMessage(event, lambdaContext())).toEqual({ statusCode: 200 });
+    expect(await makeSendMessageHandler(fakeWiring(world))(event, lambdaContext())).toEqual({
+      statusCode: 200,
+    });
 
     const posts = mock.commandCalls(PostToConnectionCommand).map((c) => ({
       to: c.args[0].input.ConnectionId,

@@ -1,35 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
 import type { ServerFrame } from '../../functions/core/server-frames.js';
-import { handler as getHistory } from '../../functions/get-history.js';
-import { handler as joinRoom } from '../../functions/join-room.js';
-import { handler as leaveRoom } from '../../functions/leave-room.js';
+import { makeGetHistoryHandler } from '../../functions/get-history.js';
+import { makeJoinRoomHandler } from '../../functions/join-room.js';
+import { makeLeaveRoomHandler } from '../../functions/leave-room.js';
 import { logger } from '../../functions/runtime/logger.js';
-import { handler as sendMessage } from '../../functions/send-message.js';
+import { makeSendMessageHandler } from '../../functions/send-message.js';
 import type { WebSocketHandler } from '../../functions/shared/apigw-events.js';
 import { lambdaContext, messageEvent, newConnectionId } from '../support/events.js';
-import { type FakeWorld, fakeWorld, installRuntime, uninstallRuntime } from '../support/fakes.js';
+import { type FakeWorld, fakeWiring, fakeWorld } from '../support/fakes.js';
 
 let world: FakeWorld;
+let handlers: Record<string, WebSocketHandler>;
 
-beforeEach(async () => {
+beforeEach(() => {
   world = fakeWorld();
-  await installRuntime(world);
+  const wiring = fakeWiring(world);
+  handlers = {
+    join_room: makeJoinRoomHandler(wiring),
+    leave_room: makeLeaveRoomHandler(wiring),
+    send_message: makeSendMessageHandler(wiring),
+    get_history: makeGetHistoryHandler(wiring),
+  };
   vi.spyOn(logger, 'error').mockImplementation(() => undefined);
   vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 });
 
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await uninstallRuntime();
 });
-
-const HANDLERS: Record<string, WebSocketHandler> = {
-  join_room: joinRoom,
-  leave_room: leaveRoom,
-  send_message: sendMessage,
-  get_history: getHistory,
-};
 
 interface Client {
   connectionId: string;
@@ -48,7 +47,7 @@ async function client(userId: string, options: { authorizer?: boolean } = {}): P
     async send(frame, route) {
       const action = typeof frame === 'string' ? undefined : frame.action;
       const routeKey = route ?? (typeof action === 'string' ? action : '$default');
-      const handler = HANDLERS[routeKey];
+      const handler = handlers[routeKey];
       if (!handler) throw new Error(`no handler for ${routeKey}`);
       const before = world.sender.framesTo(connectionId).length;
       const event = messageEvent(frame, {
@@ -397,7 +396,7 @@ describe('every route: caller and store failures', () => {
     '%s answers unauthorized to a connection with no authorizer context and no record',
     async (action) => {
       const connectionId = newConnectionId();
-      const handler = HANDLERS[action]!;
+      const handler = handlers[action]!;
       const event = messageEvent(
         { ...FRAMES[action], requestId: 'u' },
         { connectionId, authorizer: null },

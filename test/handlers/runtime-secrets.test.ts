@@ -18,22 +18,18 @@ import {
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as connect } from '../../functions/connect.js';
-import { handler as defaultRoute } from '../../functions/default.js';
-import { handler as disconnect } from '../../functions/disconnect.js';
-import { handler as joinRoom } from '../../functions/join-room.js';
+import { makeConnectHandler } from '../../functions/connect.js';
+import { makeDefaultHandler } from '../../functions/default.js';
+import { makeDisconnectHandler } from '../../functions/disconnect.js';
+import { makeJoinRoomHandler } from '../../functions/join-room.js';
 import { readConfig } from '../../functions/runtime/config.js';
-import { resetConnections } from '../../functions/runtime/connections.js';
+import { lambdaConnectionStore } from '../../functions/runtime/connections.js';
 import { postgresConnection } from '../../functions/runtime/database.js';
-import {
-  createRedis,
-  getRuntime,
-  redisCredentials,
-  resetRuntime,
-} from '../../functions/runtime/deps.js';
+import { createRedis, redisCredentials } from '../../functions/runtime/deps.js';
+import { type LambdaWiring, lambdaWiring } from '../../functions/runtime/lambda-wiring.js';
 import { logger } from '../../functions/runtime/logger.js';
 import { SecretUnavailableError } from '../../functions/runtime/secrets.js';
-import { handler as sendMessage } from '../../functions/send-message.js';
+import { makeSendMessageHandler } from '../../functions/send-message.js';
 import {
   connectEvent,
   disconnectEvent,
@@ -59,6 +55,8 @@ const RDS_SECRET = {
 
 let secrets: AwsClientStub<SecretsManagerClient>;
 let management: AwsClientStub<ApiGatewayManagementApiClient>;
+/** A new container's binding, as the Lambda entries make it: nothing created yet. */
+let lambda: LambdaWiring;
 
 function secretValue(value: unknown) {
   return { SecretString: typeof value === 'string' ? value : JSON.stringify(value) };
@@ -80,11 +78,11 @@ beforeEach(async () => {
   vi.stubEnv('REDIS_URL', undefined);
   vi.stubEnv('CALLBACK_URL', undefined);
   vi.stubEnv('AWS_REGION', 'us-east-1');
-  await resetRuntime();
+  lambda = lambdaWiring();
 });
 
 afterEach(async () => {
-  await resetRuntime();
+  await (await lambda.runtime.created())?.close();
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
   secrets.restore();
@@ -257,9 +255,9 @@ describe('runtime creation', () => {
   it('is shared by concurrent callers and reads the secret once', async () => {
     useSecretConfig();
     secrets.on(GetSecretValueCommand).resolves(secretValue(RDS_SECRET));
-    const [a, b] = await Promise.all([getRuntime(), getRuntime()]);
+    const [a, b] = await Promise.all([lambda.runtime(), lambda.runtime()]);
     expect(a).toBe(b);
-    expect(await getRuntime()).toBe(a);
+    expect(await lambda.runtime()).toBe(a);
     expect(a.pool.options).toMatchObject({ host: PROXY, user: 'parley_app', max: 5 });
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
@@ -267,15 +265,15 @@ describe('runtime creation', () => {
   it('is retried after a failure instead of keeping it', async () => {
     useSecretConfig();
     secrets.on(GetSecretValueCommand).rejectsOnce(unreachable()).resolves(secretValue(RDS_SECRET));
-    await expect(getRuntime()).rejects.toBeInstanceOf(SecretUnavailableError);
-    const runtime = await getRuntime();
+    await expect(lambda.runtime()).rejects.toBeInstanceOf(SecretUnavailableError);
+    const runtime = await lambda.runtime();
     expect(runtime.pool.options).toMatchObject({ host: PROXY });
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 
   it('fails on a configuration error without throwing synchronously', async () => {
     vi.stubEnv('PARLEY_CACHE', 'memory');
-    const pending = getRuntime();
+    const pending = lambda.runtime();
     await expect(pending).rejects.toThrow(/DATABASE_URL or DB_SECRET_ARN is required/);
   });
 });
@@ -294,6 +292,7 @@ describe('routes while the runtime cannot be created', () => {
     secrets.on(GetSecretValueCommand).rejects(unreachable());
     const connectionId = newConnectionId();
     const frame = { action: 'send_message', roomId: 'lobby', content: 'hi', requestId: 'r1' };
+    const sendMessage = makeSendMessageHandler(lambda);
     const result = await sendMessage(messageEvent(frame, { connectionId }), lambdaContext());
     expect(result).toEqual({ statusCode: 200 });
     expect(repliesTo(connectionId)).toEqual([
@@ -310,6 +309,7 @@ describe('routes while the runtime cannot be created', () => {
     vi.stubEnv('PARLEY_CACHE', 'memory');
     const connectionId = newConnectionId();
     const frame = { action: 'join_room', roomId: 'lobby', requestId: 'r2' };
+    const joinRoom = makeJoinRoomHandler(lambda);
     expect(await joinRoom(messageEvent(frame, { connectionId }), lambdaContext())).toEqual({
       statusCode: 200,
     });
@@ -323,13 +323,14 @@ describe('routes while the runtime cannot be created', () => {
     vi.stubEnv('PARLEY_CACHE', 'memory');
     management.on(PostToConnectionCommand).rejects(new Error('no route to the API'));
     const event = messageEvent({ action: 'join_room', roomId: 'lobby' });
-    expect(await joinRoom(event, lambdaContext())).toEqual({ statusCode: 200 });
+    expect(await makeJoinRoomHandler(lambda)(event, lambdaContext())).toEqual({ statusCode: 200 });
   });
 
   it('$default still answers unknown_action', async () => {
     vi.stubEnv('PARLEY_CACHE', 'memory');
     const connectionId = newConnectionId();
     const event = messageEvent({ action: 'dance' }, { connectionId, routeKey: '$default' });
+    const defaultRoute = makeDefaultHandler(lambda);
     expect(await defaultRoute(event, lambdaContext())).toEqual({ statusCode: 200 });
     expect(repliesTo(connectionId)).toEqual([
       { type: 'error', code: 'unknown_action', message: 'Unknown action: dance' },
@@ -341,17 +342,14 @@ describe('routes while the runtime cannot be created', () => {
     secrets.on(GetSecretValueCommand).rejects(unreachable());
     // Nothing listens on port 9: the connection store is unreachable.
     vi.stubEnv('DYNAMODB_ENDPOINT', 'http://127.0.0.1:9');
-    resetConnections();
-    try {
-      expect(await connect(connectEvent(), lambdaContext())).toEqual({ statusCode: 503 });
-      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
-    } finally {
-      resetConnections();
-    }
+    const connect = makeConnectHandler({ connectionStore: lambdaConnectionStore() });
+    expect(await connect(connectEvent(), lambdaContext())).toEqual({ statusCode: 503 });
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 
   it('$disconnect answers 200 and logs', async () => {
     vi.stubEnv('PARLEY_CACHE', 'memory');
+    const disconnect = makeDisconnectHandler(lambda);
     expect(await disconnect(disconnectEvent(), lambdaContext())).toEqual({ statusCode: 200 });
     expect(logger.error).toHaveBeenCalled();
   });

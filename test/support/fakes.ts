@@ -26,14 +26,16 @@ import type {
 } from '../../functions/core/ports.js';
 import type { ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
-import { replaceConnectionStore } from '../../functions/runtime/connections.js';
-import { type Runtime, resetRuntime } from '../../functions/runtime/deps.js';
+import type { Runtime } from '../../functions/runtime/deps.js';
+import type { HandlerWiring } from '../../functions/runtime/wiring.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 
 interface FakeRoom {
   members: Set<string>;
   banned: Set<string>;
   messages: Message[];
+  /** Only members may join a private room (rooms are created public). */
+  isPrivate: boolean;
 }
 
 /** Rooms, membership and messages, as PostgreSQL keeps them. */
@@ -46,6 +48,9 @@ export class FakeMessageStore implements MessageStore {
   async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
     const room = this.ensureRoom(roomId);
     if (room.banned.has(userId)) throw new ChatError('forbidden', `You are banned from ${roomId}`);
+    if (room.isPrivate && !room.members.has(userId)) {
+      throw new ChatError('forbidden', `Room ${roomId} is private`);
+    }
     room.members.add(userId);
     return { lastSeq: room.messages.length };
   }
@@ -107,10 +112,15 @@ export class FakeMessageStore implements MessageStore {
     this.ensureRoom(roomId).banned.add(userId);
   }
 
+  /** Test helper: only the room's members may join it from now on. */
+  makePrivate(roomId: string): void {
+    this.ensureRoom(roomId).isPrivate = true;
+  }
+
   private ensureRoom(roomId: string): FakeRoom {
     let room = this.rooms.get(roomId);
     if (!room) {
-      room = { members: new Set(), banned: new Set(), messages: [] };
+      room = { members: new Set(), banned: new Set(), messages: [], isPrivate: false };
       this.rooms.set(roomId, room);
     }
     return room;
@@ -185,6 +195,11 @@ function payloadTooLarge(): Error {
   });
 }
 
+/** A post that got no answer in time, as the SDK raises it. */
+function timedOut(): Error {
+  return Object.assign(new Error('post timed out'), { name: 'TimeoutError' });
+}
+
 /**
  * Records every frame sent, per connection. Connections in `gone` answer as 410 would; a
  * frame over 128 KB is refused as API Gateway refuses it (413).
@@ -200,8 +215,11 @@ export class RecordingSender implements ConnectionSender {
 
   async send(connectionId: string, data: string): Promise<boolean> {
     if (this.gone.has(connectionId)) return false;
-    if (this.failing.has(connectionId) || this.retrying.has(connectionId)) {
-      throw new Error('post failed');
+    if (this.failing.has(connectionId)) throw new Error('post failed');
+    // As the real senders report a post worth retrying: unavailable. A timed-out one (the
+    // SDK tried it twice already), so a reply is not tried again as a throttled one is.
+    if (this.retrying.has(connectionId)) {
+      throw new StoreUnavailableError('API Gateway', { cause: timedOut() });
     }
     if (tooLarge(data)) throw payloadTooLarge();
     this.record(connectionId, data);
@@ -366,18 +384,18 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
 }
 
 /**
- * Makes the Lambda entries use `world`'s fakes: `resetRuntime` with a config read from a
- * fake environment, a pool that is never queried, and `deps` returning the fakes.
+ * What the handler factories (`makeXHandler`) need, over `world`'s fakes: a runtime with a
+ * config read from a fake environment, a pool that is never queried, and `deps` returning
+ * the fakes; replies without a runtime go to `world.sender` too. `verifier` is not faked.
  */
-export async function installRuntime(world: FakeWorld): Promise<void> {
+export function fakeWiring(world: FakeWorld): HandlerWiring {
   const config = readConfig({ DATABASE_URL: 'postgres://x', PARLEY_CACHE: 'memory' });
   const pool = { end: async () => undefined } as unknown as Runtime['pool'];
-  await resetRuntime({ config, pool, deps: () => world.deps, close: async () => undefined });
-  replaceConnectionStore(world.connections);
-}
-
-/** Restores the container's runtime to "not created yet". */
-export async function uninstallRuntime(): Promise<void> {
-  await resetRuntime(undefined);
-  replaceConnectionStore(undefined);
+  const runtime: Runtime = { config, pool, deps: () => world.deps, close: async () => undefined };
+  return {
+    runtime: async () => runtime,
+    connectionStore: () => world.connections,
+    replySender: () => world.sender,
+    verifier: () => Promise.reject(new Error('the fake world verifies no tokens')),
+  };
 }

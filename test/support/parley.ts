@@ -1,14 +1,15 @@
 /**
  * Parley on the local gateway for end-to-end tests, wired to the PostgreSQL, the Redis (or
- * the in-process stand-in) and the DynamoDB-compatible server the global setup prepared. The handlers read
- * their configuration from the environment on first use, as on Lambda.
+ * the in-process stand-in) and the DynamoDB-compatible server the global setup prepared,
+ * each server on a Redis key prefix of its own. The settings are handed to the server, never
+ * written to `process.env`, so a file may start several at once.
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { signDevToken } from '../../functions/auth/sign-token.js';
-import { resetRuntime } from '../../functions/runtime/deps.js';
 import {
+  type ParleyEnv,
   type ParleyServer,
   type ParleyServerOptions,
   startParleyServer,
@@ -22,6 +23,8 @@ export interface TestParley {
   server: ParleyServer;
   url: string;
   redisPrefix: string;
+  /** The settings the server was started with, to start another like it (a restart). */
+  env: ParleyEnv;
   /** Connects as `userId` with a valid token. */
   connect(userId: string): Promise<ChatClient>;
   token(userId: string): Promise<string>;
@@ -49,9 +52,8 @@ export async function startTestParley(
   // A test that names its own Redis (one it started, or one that is down) gets it; the
   // others get the run's Redis, or the in-process stand-in when the run has none.
   const standIn = inject('redisStandIn') && env.REDIS_URL === undefined;
-  if (standIn) delete process.env.REDIS_URL;
   const sharedRedis = !standIn && env.REDIS_URL === undefined;
-  Object.assign(process.env, {
+  const serverEnv: ParleyEnv = {
     DATABASE_URL: inject('databaseUrl'),
     ...(standIn ? {} : { REDIS_URL: inject('redisUrl') }),
     REDIS_CLUSTER: 'false',
@@ -61,16 +63,21 @@ export async function startTestParley(
     CONNECTIONS_TABLE: inject('connectionsTable'),
     JWT_SECRET: TEST_JWT_SECRET,
     ...env,
-  });
-  delete process.env.CALLBACK_URL;
-  await resetRuntime();
+  };
   // The SDK sender by default: the tests pin the path Lambda takes on AWS.
-  const server = await startParleyServer({ port: 0, log: () => {}, sender: 'sdk', ...options });
+  const server = await startParleyServer({
+    port: 0,
+    env: serverEnv,
+    log: () => {},
+    sender: 'sdk',
+    ...options,
+  });
   const token = (userId: string) => signDevToken(TEST_JWT_SECRET, userId);
   return {
     server,
     url: server.gateway.url,
     redisPrefix,
+    env: serverEnv,
     token,
     connect: async (userId) => ChatClient.connect(server.gateway.url, await token(userId)),
     management: () =>

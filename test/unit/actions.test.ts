@@ -5,13 +5,13 @@ import { leaveRoom } from '../../functions/core/actions/leave-room.js';
 import { sendMessage } from '../../functions/core/actions/send-message.js';
 import type { ActionHandler } from '../../functions/core/actions/types.js';
 import { ChatError } from '../../functions/core/errors.js';
-import { dropConnection } from '../../functions/core/fanout.js';
 import type {
   GetHistoryRequest,
   JoinRoomRequest,
   LeaveRoomRequest,
   SendMessageRequest,
 } from '../../functions/core/frames.js';
+import { dropConnection } from '../../functions/core/membership.js';
 import type { Caller } from '../../functions/core/message.js';
 import type { ReplyFrame } from '../../functions/core/server-frames.js';
 import { type FakeWorld, fakeWorld } from '../support/fakes.js';

@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import { leaveRoom } from '../../functions/core/actions/leave-room.js';
 import type { ActionHandler } from '../../functions/core/actions/types.js';
-import { dropConnection } from '../../functions/core/fanout.js';
+import { dropConnection } from '../../functions/core/membership.js';
 import type { Caller } from '../../functions/core/message.js';
-import { presenceCountPeriod } from '../../functions/core/presence.js';
+import { presenceAfter, presenceCountPeriod } from '../../functions/core/presence.js';
 import type { ReplyFrame, RoomHistoryFrame } from '../../functions/core/server-frames.js';
 import { type FakeWorld, fakeWorld } from '../support/fakes.js';
 
@@ -192,5 +192,37 @@ describe('a herd of joins to an uncached room', () => {
     // the rest. Fills refused for every join in between would cost a read per join.
     expect(reads.mock.calls.length).toBeLessThan(50);
     expect((await herd.cache.roomConnections('herd')).connections).toHaveLength(200);
+  });
+});
+
+describe('presenceAfter: the answer every cache gives, from a full list', () => {
+  const view = { onlineMax: 2, othersMax: 3 };
+  const a1 = { connectionId: 'a1', userId: 'a' };
+  const a2 = { connectionId: 'a2', userId: 'a' };
+  const b1 = { connectionId: 'b1', userId: 'b' };
+  const c1 = { connectionId: 'c1', userId: 'c' };
+
+  it('lists the others when the user came online in a room within othersMax', () => {
+    expect(presenceAfter([a1, b1, c1], a1, view)).toEqual({
+      online: ['a', 'b'],
+      onlineCount: 3,
+      connectionCount: 3,
+      userHasOthers: false,
+      others: [b1, c1],
+    });
+  });
+
+  it('owes nobody a frame while the user has another connection here', () => {
+    expect(presenceAfter([a1, a2, b1], a2, view)).toMatchObject({ userHasOthers: true });
+    expect(presenceAfter([a1, a2, b1], a2, view).others).toBeUndefined();
+  });
+
+  it('leaves the others out past othersMax, and when the room did not list the connection', () => {
+    const d1 = { connectionId: 'd1', userId: 'd' };
+    expect(presenceAfter([a1, b1, c1, d1], a1, view).others).toBeUndefined();
+    expect(presenceAfter([b1], { connectionId: 'x', userId: undefined }, view)).toMatchObject({
+      userHasOthers: true,
+      connectionCount: 1,
+    });
   });
 });

@@ -2,8 +2,8 @@ import { ChatError } from '../errors.js';
 import type { GetHistoryRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { hasJoined } from '../membership.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
-import { hasJoined } from '../room-connections.js';
 import type { ActionHandler } from './types.js';
 
 export const getHistory: ActionHandler<GetHistoryRequest> = async (

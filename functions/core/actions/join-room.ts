@@ -1,29 +1,20 @@
 import type { JoinRoomRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { joinConnection } from '../membership.js';
 import { summarizeOnline } from '../online-list.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
-import { announcePresence, presenceAudience, presenceView } from '../presence.js';
+import { announcePresence, presenceAudience } from '../presence.js';
 import type { ActionHandler } from './types.js';
 
 /**
- * Joins a room: membership in PostgreSQL (creating a public room on first join), the
- * connection in DynamoDB, then the cache. Replies with history and who is online, and
- * announces the user to the room if this is their first connection there.
+ * Joins a room (membership.ts: PostgreSQL, DynamoDB, then the cache). Replies with history
+ * and who is online, and announces the user to the room if this is their first connection
+ * there.
  */
 export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, request, reply) => {
   const { roomId } = request;
-  const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
-  const rejoin = await deps.connections.addToRoom(roomId, caller);
-  const cached = await deps.cache
-    .addRoomConnection(roomId, caller, presenceView(deps))
-    .catch(async (error: unknown) => {
-      // The cache must learn of every join or fan-out would miss this connection; if it
-      // cannot, undo the DynamoDB half so the client's retry starts from a clean state.
-      if (!rejoin)
-        await deps.connections.removeFromRoom(roomId, caller.connectionId).catch(() => {});
-      throw error;
-    });
+  const { lastSeq, rejoin, cached } = await joinConnection(deps, roomId, caller);
   const audience = await presenceAudience(deps, roomId, cached, caller);
 
   const query = { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT };

@@ -1,5 +1,6 @@
 import type { LeaveRoomRequest } from '../frames.js';
-import { announcePresence, presenceAudience, presenceView } from '../presence.js';
+import { leaveConnection } from '../membership.js';
+import { announcePresence, presenceAudience } from '../presence.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -8,15 +9,7 @@ import type { ActionHandler } from './types.js';
  */
 export const leaveRoom: ActionHandler<LeaveRoomRequest> = async (deps, caller, request, reply) => {
   const { roomId } = request;
-  const wasJoined = await deps.connections.removeFromRoom(roomId, caller.connectionId);
-  const cached = await deps.cache
-    .removeRoomConnection(roomId, caller.connectionId, presenceView(deps))
-    .catch(async (error: unknown) => {
-      // The cache would keep delivering this room to the connection; put the DynamoDB
-      // half back so both still agree it is joined, and let the client retry the leave.
-      if (wasJoined) await deps.connections.addToRoom(roomId, caller).catch(() => {});
-      throw error;
-    });
+  const { wasJoined, cached } = await leaveConnection(deps, roomId, caller);
   await reply({ type: 'left', roomId });
   if (!wasJoined) return;
   const audience = await presenceAudience(deps, roomId, cached, caller);

@@ -1,9 +1,9 @@
 import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import type { SendMessageRequest } from '../frames.js';
+import { readAudience } from '../membership.js';
 import type { Message, RoomConnection } from '../message.js';
 import type { ChatDeps, JoinsSince } from '../ports.js';
-import { readAudience } from '../room-connections.js';
 import type { ServerFrame } from '../server-frames.js';
 import type { ActionHandler } from './types.js';
 

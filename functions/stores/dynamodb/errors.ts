@@ -1,6 +1,5 @@
 /** Translates DynamoDB SDK errors into the core's errors; anything else is rethrown. */
-import { guardedAws } from '../aws-sdk-errors.js';
+import { isAwsUnavailable } from '../aws-sdk-errors.js';
+import { storeGuard } from '../store-errors.js';
 
-export function guarded<T>(run: () => Promise<T>): Promise<T> {
-  return guardedAws('DynamoDB', run);
-}
+export const guarded = storeGuard('DynamoDB', isAwsUnavailable);

@@ -12,8 +12,8 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import pLimit from 'p-limit';
-import { StoreUnavailableError } from '../../core/errors.js';
 import type { BroadcastResult, ChatLogger, ConnectionSender } from '../../core/ports.js';
+import { translateStoreError } from '../store-errors.js';
 
 export interface ManagementApiSenderOptions {
   /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, or the local gateway. */
@@ -82,7 +82,7 @@ export function createManagementApiClient(
  * Anything else is rethrown as it is.
  */
 export function asUnavailable(error: unknown): unknown {
-  return isRetryable(error) ? new StoreUnavailableError('API Gateway', { cause: error }) : error;
+  return translateStoreError('API Gateway', isRetryable, error);
 }
 
 export class ManagementApiSender implements ConnectionSender {

@@ -19,6 +19,7 @@ import type {
   RecentWindow,
   RoomCache,
 } from '../../core/ports.js';
+import { presenceAfter } from '../../core/presence.js';
 
 interface RoomEntry {
   connections?: Map<string, string>;
@@ -144,7 +145,7 @@ export class MemoryRoomCache implements RoomCache {
     }
     if (!entry.connections.has(connection.connectionId)) entry.joinStamp = this.nextJoinStamp();
     entry.connections.set(connection.connectionId, connection.userId);
-    return presence(entry.connections, connection.connectionId, connection.userId, view);
+    return presenceAfter(toList(entry.connections), connection, view);
   }
 
   async removeRoomConnection(
@@ -159,7 +160,7 @@ export class MemoryRoomCache implements RoomCache {
     }
     const user = entry.connections.get(connectionId);
     entry.connections.delete(connectionId);
-    return presence(entry.connections, connectionId, user, view);
+    return presenceAfter(toList(entry.connections), { connectionId, userId: user }, view);
   }
 
   async claimPresenceCount(roomId: string, seconds: number): Promise<boolean> {
@@ -222,30 +223,4 @@ export class MemoryRoomCache implements RoomCache {
 
 function toList(connections: Map<string, string>): RoomConnection[] {
   return [...connections].map(([connectionId, userId]) => ({ connectionId, userId }));
-}
-
-/**
- * The same answer as the Redis scripts. Linear in the room, which is fine for a dev
- * server; Redis keeps per-user counts instead.
- */
-function presence(
-  connections: Map<string, string>,
-  connectionId: string,
-  userId: string | undefined,
-  view: PresenceView,
-): PresenceChange {
-  const users = [...new Set(connections.values())];
-  let hasOthers = userId === undefined;
-  for (const [id, user] of connections) {
-    if (id !== connectionId && user === userId) hasOthers = true;
-  }
-  const change: PresenceChange = {
-    online: users.slice(0, view.onlineMax),
-    onlineCount: users.length,
-    connectionCount: connections.size,
-    userHasOthers: hasOthers,
-  };
-  const others = toList(connections).filter((c) => c.connectionId !== connectionId);
-  if (!hasOthers && connections.size <= view.othersMax) change.others = others;
-  return change;
 }

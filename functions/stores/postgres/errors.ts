@@ -1,6 +1,5 @@
 /** Translates `pg` errors into the core's errors; anything unrecognised is rethrown. */
-import { StoreUnavailableError } from '../../core/errors.js';
-import { UNAVAILABLE_NETWORK_CODES } from '../network-errors.js';
+import { storeGuard } from '../store-errors.js';
 
 /** SQLSTATE classes that mean "the server cannot serve now", not "your query is wrong". */
 const UNAVAILABLE_SQLSTATE = [
@@ -23,10 +22,10 @@ export function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function isUnavailable(error: unknown): boolean {
+/** Whether a `pg` failure means PostgreSQL cannot serve now (Node's network codes aside). */
+function isPostgresUnavailable(error: unknown): boolean {
   const code = sqlState(error);
   if (code === INVALID_PASSWORD) return true;
-  if (code && UNAVAILABLE_NETWORK_CODES.has(code)) return true;
   if (code && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.includes(code.slice(0, 2));
   const message = error instanceof Error ? error.message : '';
   // pg raises these without a code when the pool cannot get or keep a connection, or a
@@ -37,11 +36,4 @@ function isUnavailable(error: unknown): boolean {
 }
 
 /** Runs a query, turning "PostgreSQL is down" into `unavailable`. */
-export async function guarded<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isUnavailable(error)) throw new StoreUnavailableError('PostgreSQL', { cause: error });
-    throw error;
-  }
-}
+export const guarded = storeGuard('PostgreSQL', isPostgresUnavailable);

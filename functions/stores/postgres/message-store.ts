@@ -37,8 +37,8 @@ export function toMessage(row: MessageRow): Message {
  * from migration 4). The row lock on the room orders concurrent senders and the statement
  * commits or fails as one, so seqs have no gaps. It is kept this plain on purpose: a
  * version that also looked up a retried send's earlier copy cost half as much again in
- * backend CPU (measured: 630 against 420 us per send as a plain statement, ~330 us through
- * a function, whose plan PostgreSQL keeps). Retries take the slower path below instead.
+ * backend CPU, and a function's plan is kept where a plain statement's is not
+ * (docs/decisions/2026-12-06-send-path-costs.md). Retries take the slower path below instead.
  * The id is made here and only seq and created_at come back: the rest is already known.
  */
 const APPEND_SQL = 'SELECT seq, created_at FROM append_message($1, $2, $3, $4, $5)';

@@ -74,9 +74,9 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'time-ordered message ids',
     // A random UUID lands on a random leaf of the unique index on id, and the first change
-    // to a page after each checkpoint writes the whole 8 KB page to the WAL: measured, a
-    // send wrote ~13 KB of WAL against ~220 bytes for a bare insert, and waited on flushing
-    // it. A UUIDv7 (RFC 9562: Unix milliseconds, then random bits) is unique the same way
+    // to a page after each checkpoint writes the whole 8 KB page to the WAL, which a send
+    // then waits on flushing (docs/decisions/2026-12-06-send-path-costs.md).
+    // A UUIDv7 (RFC 9562: Unix milliseconds, then random bits) is unique the same way
     // and keeps inserts on the index's newest page. PostgreSQL 18 has uuidv7(); this is
     // the same layout for the versions RDS runs today. Existing ids stay as they are.
     sql: `
@@ -95,9 +95,9 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 4,
     name: 'a lighter send statement',
-    // Measured with perf on the backend, per send: the id default re-plans its SQL function
-    // in every statement (~20 us), and PostgreSQL re-checks every CHECK constraint of a row
-    // it updates, so each seq bump ran the room id's regex again (~14 us). So the caller
+    // Per send, the id default re-plans its SQL function in every statement, and PostgreSQL
+    // re-checks every CHECK constraint of a row it updates, so each seq bump ran the room
+    // id's regex again (docs/decisions/2026-12-06-send-path-costs.md). So the caller
     // passes the id (a UUIDv7, the same layout as the default), the room id's format is
     // checked by a trigger on insert (and on a change of id) instead, and the statement
     // returns only what the caller does not already have. The old 4-argument function

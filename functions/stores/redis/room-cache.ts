@@ -19,7 +19,6 @@
  *   {r:id}:pcount  set while a `presence_count` is scheduled for the room (see core/presence.ts)
  */
 import { randomUUID } from 'node:crypto';
-import { ReplyError } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.js';
 import type { Message, RoomConnection } from '../../core/message.js';
 import type {
@@ -31,6 +30,7 @@ import type {
   RoomCache,
 } from '../../core/ports.js';
 import { REDIS_TIMEOUT_MS } from './client-options.js';
+import { guardedRedis } from './errors.js';
 import { firstConnection } from './first-connection.js';
 import {
   ADD_CONNECTION,
@@ -120,23 +120,15 @@ export function serializeMessage(m: Message): string {
   });
 }
 
-/**
- * Replies that mean "this server cannot serve now" (failover, loading, memory, cluster
- * resharding, auth) rather than "this command is wrong".
- */
-const UNAVAILABLE_REPLIES =
-  /^(READONLY|LOADING|OOM|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|NOAUTH|WRONGPASS|NOPERM|MOVED|ASK)\b/;
-
 /** An operation that outlived its deadline (see `REDIS_TIMEOUT_MS`). */
 class RedisDeadlineError extends Error {
   override readonly name = 'RedisDeadlineError';
 }
 
 /**
- * Runs one cache operation within `timeoutMs`. Connection failures, timeouts and
- * unavailable replies become `unavailable`; other replies are bugs and pass through. Like
- * a command timeout, the deadline only stops the waiting: a write already on its way may
- * still land (see docs/decisions/2026-12-06-stores-fail-fast.md).
+ * Runs one cache operation within `timeoutMs`, its failures translated (errors.ts): a
+ * timeout is `unavailable`. Like a command timeout, the deadline only stops the waiting: a
+ * write already on its way may still land (see docs/decisions/2026-12-06-stores-fail-fast.md).
  */
 async function guarded<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -147,12 +139,7 @@ async function guarded<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> 
     );
   });
   try {
-    return await Promise.race([run(), deadline]);
-  } catch (error) {
-    if (error instanceof ReplyError && !UNAVAILABLE_REPLIES.test((error as Error).message)) {
-      throw error;
-    }
-    throw new StoreUnavailableError('Redis', { cause: error });
+    return await guardedRedis(() => Promise.race([run(), deadline]));
   } finally {
     clearTimeout(timer);
   }
@@ -207,8 +194,8 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async roomConnections(roomId: string): Promise<CachedConnections> {
-    // HGETALL's flat reply, not ioredis's object of it, which costs twice the time on a
-    // room of thousands (measured: 6 ms against 10 ms at 5,000).
+    // HGETALL's flat reply, not ioredis's object of it, which is slower on a room of
+    // thousands (docs/decisions/2026-12-06-send-path-costs.md).
     const [joinStamp, flat] = (await this.guarded(() =>
       READ_CONNECTIONS.run(this.redis, [this.key(roomId, 'conns'), this.key(roomId, 'joins')], []),
     )) as [string, string[]];

@@ -56,7 +56,8 @@ end`;
  * O(onlineMax), not O(room)), the counts from HLEN (the sentinels not counted), and the
  * room's connections only when nobody else of the user's is left here and the room has at
  * most `othersMax` connections after the change. Expects locals `hasOthers`, `onlineMax`,
- * `othersMax`.
+ * `othersMax`. Both bounds are arguments the core sets (`presenceView` in core/presence.ts,
+ * where presence is decided); this only computes the answer `presenceAfter` there defines.
  */
 const PRESENCE_REPLY = `
 local online = {}

@@ -1,6 +1,5 @@
 /** Translates SQS SDK errors into the core's errors; anything else is rethrown. */
-import { guardedAws } from '../aws-sdk-errors.js';
+import { isAwsUnavailable } from '../aws-sdk-errors.js';
+import { storeGuard } from '../store-errors.js';
 
-export function guardedSqs<T>(run: () => Promise<T>): Promise<T> {
-  return guardedAws('fan-out queue', run);
-}
+export const guardedSqs = storeGuard('fan-out queue', isAwsUnavailable);
