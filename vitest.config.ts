@@ -9,7 +9,7 @@ import { testPlan } from './test/support/redis-plan.js';
 const { notRun } = testPlan(path.dirname(fileURLToPath(import.meta.url)));
 
 /**
- * Three projects, told apart by a file's name:
+ * Four projects, told apart by a file's name (and `cdk` by its directory):
  * - `unit` (`*.test.ts`): no services, no sockets, no child processes, no global setup;
  *   `npm run test:unit` starts in seconds, and passes with no network at all.
  * - `integration` (`*.integration.test.ts`): PostgreSQL, Redis and dynalite from the global
@@ -42,6 +42,7 @@ const NOT_YET_RENAMED = {
     'test/contract/redis-late-writes.test.ts',
     'test/contract/room-cache-cluster.test.ts',
     'test/contract/room-cache.test.ts',
+    'test/contract/sender.test.ts',
     'test/e2e/bad-frames.test.ts',
     'test/e2e/chat-cli.test.ts',
     'test/e2e/chat.test.ts',
@@ -58,6 +59,7 @@ const NOT_YET_RENAMED = {
     'test/e2e/review-regressions.test.ts',
     'test/e2e/store-down.test.ts',
     'test/e2e/throttled-posts.test.ts',
+    'test/e2e/two-servers.test.ts',
     'test/e2e/web-server.test.ts',
     'test/embedded/dynamodb-iterators.test.ts',
     'test/embedded/dynamodb.test.ts',
@@ -77,6 +79,7 @@ const NOT_YET_RENAMED = {
     'test/gateway/virtual-connections.test.ts',
     'test/handlers/post-timeout.test.ts',
     'test/setup/test-redis.test.ts',
+    'test/unit/layers.test.ts',
   ],
   cdk: ['test/cdk/**/*.test.ts'],
   load: [
