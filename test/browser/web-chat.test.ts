@@ -5,7 +5,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type Browser,
   type BrowserContext,
@@ -29,7 +28,8 @@ declare const document: {
 };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+// Vitest runs from the repository's root; the path holds wherever this file sits.
+const ARTIFACTS = path.join(process.cwd(), 'test', 'artifacts');
 /** More than the page's first page of history (50), so scrolling up has something to load. */
 const SEEDED = 60;
 const seedText = (n: number) => `seed-${String(n).padStart(3, '0')}`;

@@ -302,7 +302,7 @@ describe('npm run chat', () => {
   it('interactive: prints history and presence, sends typed lines, /quit exits 0', async () => {
     const room = uid();
     const alice = await parley.connect('alice');
-    await alice.join(room);
+    expect(await alice.joinWhenAvailable(room)).toMatchObject({ type: 'room_history' });
     await alice.send(room, 'earlier message');
     const run = chat(['--url', parley.url, '--user', 'bob', '--room', room]);
     await run.printed('alice: earlier message');

@@ -25,8 +25,7 @@ async function crowd(room: string, n: number): Promise<ChatClient[]> {
     Array.from({ length: n }, (_, i) => parley.connect(`member-${i}`)),
   );
   for (const client of clients) {
-    const reply = await client.join(room);
-    expect(reply.type).toBe('room_history');
+    expect(await client.joinWhenAvailable(room)).toMatchObject({ type: 'room_history' });
   }
   return clients;
 }

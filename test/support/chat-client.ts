@@ -71,6 +71,19 @@ export class ChatClient {
     return this.request({ action: 'join_room', roomId, ...extra });
   }
 
+  /**
+   * Joins, asking again (a few times) while the answer is `unavailable`, as the SDK does:
+   * on a loaded machine a store can miss its deadline, which a test of something else
+   * should ride out. Any other answer is returned as it is.
+   */
+  async joinWhenAvailable(roomId: string): Promise<Frame> {
+    for (let attempt = 1; ; attempt++) {
+      const reply = await this.join(roomId);
+      if (reply.type !== 'error' || reply.code !== 'unavailable' || attempt === 5) return reply;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+
   async send(roomId: string, content: string, clientMsgId?: string): Promise<Message> {
     const reply = await this.request({ action: 'send_message', roomId, content, clientMsgId });
     if (reply.type !== 'ack') throw new Error(`expected ack, got ${JSON.stringify(reply)}`);

@@ -3,8 +3,12 @@
  * schema migrated, a Redis (REDIS_URL, else a redis-server of the run's own, else the
  * in-process stand-in: see redis-plan.ts), and a DynamoDB-compatible server
  * (DYNAMODB_ENDPOINT, else an in-memory dynalite) with the connections table. With
- * CI=true, DATABASE_URL and REDIS_URL are required (vitest.config.ts checks it first).
- * Test files get the addresses through `inject`.
+ * CI=true, DATABASE_URL and REDIS_URL are required: without them the run stops here, in
+ * one line. Test files get the addresses through `inject`.
+ *
+ * The `integration` and `load` projects both name this file, and Vitest runs a project's
+ * global setup in the one main process: the services are started by the first, shared by
+ * the second, and stopped when the last of them is done. The `unit` project has none.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +20,7 @@ import { ensureConnectionsTable } from '../../functions/stores/dynamodb/table.js
 import { migrate } from '../../functions/stores/postgres/migrate.js';
 import { startEmbeddedDynamo } from '../../local/embedded/dynamodb.js';
 import { startEmbeddedPostgres } from '../../local/embedded/postgres.js';
-import { chooseRedis, redisNotice, testPlan } from './redis-plan.js';
+import { chooseRedis, redisNotice, requireCiServices, testPlan } from './redis-plan.js';
 import { startTestRedis } from './test-redis.js';
 
 declare module 'vitest' {
@@ -30,10 +34,44 @@ declare module 'vitest' {
   }
 }
 
+interface Services {
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  dynamoEndpoint: string;
+  connectionsTable: string;
+  stop(): Promise<void>;
+}
+
+/** Kept on globalThis: each project loads this module anew, in the same process. */
+const SHARED = Symbol.for('parley.test-services');
+type Shared = { services: Promise<Services>; users: number };
+const registry = globalThis as typeof globalThis & { [SHARED]?: Shared };
+
 export default async function setup(project: TestProject) {
+  requireCiServices(process.env);
+  const shared = registry[SHARED] ?? { services: startServices(project.config.root), users: 0 };
+  registry[SHARED] = shared;
+  shared.users += 1;
+  const services = await shared.services;
+
+  project.provide('databaseUrl', services.databaseUrl);
+  project.provide('redisUrl', services.redisUrl ?? '');
+  project.provide('redisStandIn', services.redisUrl === undefined);
+  project.provide('dynamoEndpoint', services.dynamoEndpoint);
+  project.provide('connectionsTable', services.connectionsTable);
+
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete registry[SHARED];
+    await services.stop();
+  };
+}
+
+async function startServices(root: string): Promise<Services> {
   const log = (m: string) => console.log(`[test setup] ${m}`);
   const stops: (() => Promise<void>)[] = [];
-  const { redisServerInstalled, notRun } = testPlan(project.config.root);
+  const { redisServerInstalled, notRun } = testPlan(root);
   const redisPlan = chooseRedis(process.env, redisServerInstalled);
 
   let databaseUrl = process.env.DATABASE_URL;
@@ -69,13 +107,13 @@ export default async function setup(project: TestProject) {
   stops.push(() => redis.stop());
   log(redisNotice(redisPlan, notRun, redis.url));
 
-  project.provide('databaseUrl', databaseUrl);
-  project.provide('redisUrl', redis.url ?? '');
-  project.provide('redisStandIn', redis.url === undefined);
-  project.provide('dynamoEndpoint', dynamoEndpoint);
-  project.provide('connectionsTable', connectionsTable);
-
-  return async () => {
-    for (const stop of stops.reverse()) await stop();
+  return {
+    databaseUrl,
+    redisUrl: redis.url,
+    dynamoEndpoint,
+    connectionsTable,
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
   };
 }

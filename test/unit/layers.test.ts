@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** File -> planted imports, each refused (true) or allowed (false) there. */
 const PLANTED: Record<string, [source: string, refused: boolean][]> = {
