@@ -27,69 +27,6 @@ const INTEGRATION = 'test/**/*.integration.test.ts';
 const LOAD = 'test/**/*.load.test.ts';
 const CDK = 'test/lib/**/*.test.ts';
 
-// BEGIN files not yet renamed to their project's suffix (/work/helpers/test-moves.sh)
-const NOT_YET_RENAMED = {
-  integration: [
-    'test/bench/core-stack.test.ts',
-    'test/bench/socketio-peer.test.ts',
-    'test/bench/stores-cpu.test.ts',
-    'test/browser/web-chat.test.ts',
-    'test/contract/connection-store.test.ts',
-    'test/contract/database-rotation.test.ts',
-    'test/contract/fanout-queue.test.ts',
-    'test/contract/message-store.test.ts',
-    'test/contract/migrate-on-deploy.test.ts',
-    'test/contract/redis-late-writes.test.ts',
-    'test/contract/room-cache-cluster.test.ts',
-    'test/contract/room-cache.test.ts',
-    'test/contract/sender.test.ts',
-    'test/e2e/bad-frames.test.ts',
-    'test/e2e/chat-cli.test.ts',
-    'test/e2e/chat.test.ts',
-    'test/e2e/client-resume.test.ts',
-    'test/e2e/dev-dynamo-process.test.ts',
-    'test/e2e/dev-server-startup.test.ts',
-    'test/e2e/dev-server.test.ts',
-    'test/e2e/fanout-queue.test.ts',
-    'test/e2e/postgres-frozen.test.ts',
-    'test/e2e/redis-faults.test.ts',
-    'test/e2e/redis-flush.test.ts',
-    'test/e2e/redis-late-join.test.ts',
-    'test/e2e/reply-size.test.ts',
-    'test/e2e/review-regressions.test.ts',
-    'test/e2e/store-down.test.ts',
-    'test/e2e/throttled-posts.test.ts',
-    'test/e2e/two-servers.test.ts',
-    'test/e2e/web-server.test.ts',
-    'test/embedded/dynamodb-iterators.test.ts',
-    'test/embedded/dynamodb.test.ts',
-    'test/embedded/postgres.test.ts',
-    'test/gateway/authorizer.test.ts',
-    'test/gateway/close.test.ts',
-    'test/gateway/connect.test.ts',
-    'test/gateway/direct-post.test.ts',
-    'test/gateway/events.test.ts',
-    'test/gateway/http-fallback.test.ts',
-    'test/gateway/lambda-timeout.test.ts',
-    'test/gateway/limits.test.ts',
-    'test/gateway/management-api.test.ts',
-    'test/gateway/post-latency.test.ts',
-    'test/gateway/routing.test.ts',
-    'test/gateway/throttle.test.ts',
-    'test/gateway/virtual-connections.test.ts',
-    'test/handlers/post-timeout.test.ts',
-    'test/setup/test-redis.test.ts',
-    'test/unit/layers.test.ts',
-  ],
-  cdk: ['test/cdk/**/*.test.ts'],
-  load: [
-    'test/e2e/big-room-limits.test.ts',
-    'test/faults/faults-under-load.test.ts',
-    'test/faults/fuzz.test.ts',
-  ],
-};
-// END files not yet renamed
-
 const TIMEOUTS = { testTimeout: 30_000, hookTimeout: 120_000 };
 
 export default defineConfig({
@@ -107,33 +44,25 @@ export default defineConfig({
           name: 'unit',
           include: [UNIT],
           ...TIMEOUTS,
-          exclude: [
-            ...configDefaults.exclude,
-            INTEGRATION,
-            LOAD,
-            CDK,
-            ...NOT_YET_RENAMED.integration,
-            ...NOT_YET_RENAMED.load,
-            ...NOT_YET_RENAMED.cdk,
-          ],
+          exclude: [...configDefaults.exclude, INTEGRATION, LOAD, CDK],
         },
       },
       {
         test: {
           name: 'integration',
-          include: [INTEGRATION, ...NOT_YET_RENAMED.integration],
+          include: [INTEGRATION],
           exclude: [...configDefaults.exclude, ...notRun],
           globalSetup: ['test/support/global-setup.ts'],
           ...TIMEOUTS,
         },
       },
       {
-        test: { name: 'cdk', include: [CDK, ...NOT_YET_RENAMED.cdk], ...TIMEOUTS },
+        test: { name: 'cdk', include: [CDK], ...TIMEOUTS },
       },
       {
         test: {
           name: 'load',
-          include: [LOAD, ...NOT_YET_RENAMED.load],
+          include: [LOAD],
           exclude: [...configDefaults.exclude, ...notRun],
           // The same services as `integration`: the global setup starts them once per run.
           globalSetup: ['test/support/global-setup.ts'],

@@ -48,7 +48,7 @@ function violations(file: string, text: string): string[] {
 describe('nothing empties a Redis it did not start', () => {
   it('finds the sources it checks', () => {
     const files = sources();
-    expect(files).toContain('test/e2e/redis-flush.test.ts');
+    expect(files).toContain('test/functions/stores/redis/flush.integration.test.ts');
     expect(files).toContain('.ci/run');
   });
 

@@ -115,7 +115,7 @@ describe('which files a run leaves out', () => {
   it("classifies this checkout's own Redis tests", () => {
     const all = testFiles(process.cwd());
     expect(all).toContain('test/setup/redis-plan.test.ts');
-    expect(all).toContain('test/contract/room-cache-memory.test.ts');
+    expect(all).toContain('test/functions/stores/memory/room-cache-contract.test.ts');
     const left = filesNotRun(
       {},
       false,
@@ -123,14 +123,14 @@ describe('which files a run leaves out', () => {
     );
     expect(left).toEqual(
       expect.arrayContaining([
-        'test/contract/room-cache.test.ts',
-        'test/contract/room-cache-cluster.test.ts',
-        'test/e2e/redis-faults.test.ts',
-        'test/e2e/redis-flush.test.ts',
+        'test/functions/stores/redis/room-cache.integration.test.ts',
+        'test/functions/stores/redis/room-cache-cluster.integration.test.ts',
+        'test/functions/stores/redis/faults.integration.test.ts',
+        'test/functions/stores/redis/flush.integration.test.ts',
       ]),
     );
-    expect(left).not.toContain('test/contract/room-cache-memory.test.ts');
-    expect(left).not.toContain('test/e2e/chat.test.ts');
+    expect(left).not.toContain('test/functions/stores/memory/room-cache-contract.test.ts');
+    expect(left).not.toContain('test/local/parley-server/chat.integration.test.ts');
   });
 });
 

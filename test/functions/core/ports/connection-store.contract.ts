@@ -1,0 +1,111 @@
+/**
+ * The ConnectionStore contract, run against every implementation: DynamoDB (the run's
+ * DynamoDB-compatible server) and the tests' fake (`FakeConnectionStore`, under every
+ * action and handler test). Each factory returns `[store, cleanup]`, as
+ * socket.io-redis-adapter's test runner does. Only what the port shows is asserted here;
+ * DynamoDB's items and their TTL are tested in its own file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoomConnection } from '../../../../functions/core/message.js';
+import type { ConnectionStore } from '../../../../functions/core/ports.js';
+import { uid } from '../../../support/services.js';
+
+export type ConnectionStoreFactory = () => Promise<[ConnectionStore, () => Promise<void>]>;
+
+const byUser = (connections: RoomConnection[]) =>
+  [...connections].sort((x, y) => x.userId.localeCompare(y.userId));
+
+export function connectionStoreContract(name: string, factory: ConnectionStoreFactory) {
+  describe(`ConnectionStore contract: ${name}`, () => {
+    let store: ConnectionStore;
+    let cleanup: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      [store, cleanup] = await factory();
+    });
+    // A factory that failed (a server that could not start) has nothing to clean up.
+    afterAll(() => cleanup?.());
+
+    it('records a connection and reads back what was recorded', async () => {
+      const id = uid('c');
+      expect(await store.getConnection(id)).toBeUndefined();
+      const record = { connectionId: id, userId: 'alice', connectedAt: 123 };
+      await store.putConnection(record);
+      record.userId = 'mallory'; // the caller's object is not the store's
+      expect(await store.getConnection(id)).toEqual({
+        connectionId: id,
+        userId: 'alice',
+        connectedAt: 123,
+      });
+    });
+
+    it('says whether a connection had already joined a room, and lists it once', async () => {
+      const room = uid();
+      const id = uid('c');
+      expect(await store.addToRoom(room, { connectionId: id, userId: 'alice' })).toBe(false);
+      expect(await store.addToRoom(room, { connectionId: id, userId: 'alice' })).toBe(true);
+      expect(await store.roomConnections(room)).toEqual([{ connectionId: id, userId: 'alice' }]);
+    });
+
+    it("lists a room's connections and answers membership by key", async () => {
+      const room = uid();
+      const [a, b] = [uid('c'), uid('c')];
+      await store.addToRoom(room, { connectionId: a, userId: 'alice' });
+      await store.addToRoom(room, { connectionId: b, userId: 'bob' });
+      expect(byUser(await store.roomConnections(room))).toEqual([
+        { connectionId: a, userId: 'alice' },
+        { connectionId: b, userId: 'bob' },
+      ]);
+      expect(await store.isInRoom(room, a)).toBe(true);
+      expect(await store.isInRoom(room, 'nobody')).toBe(false);
+      expect(await store.isInRoom(uid(), a)).toBe(false);
+      expect(await store.roomConnections(uid())).toEqual([]);
+    });
+
+    it('removes a connection from one room and says whether it was there', async () => {
+      const [room, other] = [uid(), uid()];
+      const id = uid('c');
+      await store.addToRoom(room, { connectionId: id, userId: 'alice' });
+      await store.addToRoom(other, { connectionId: id, userId: 'alice' });
+      expect(await store.removeFromRoom(room, id)).toBe(true);
+      expect(await store.removeFromRoom(room, id)).toBe(false);
+      expect(await store.removeFromRoom(uid(), id)).toBe(false);
+      expect(await store.roomConnections(room)).toEqual([]);
+      expect(await store.isInRoom(room, id)).toBe(false);
+      expect(await store.isInRoom(other, id)).toBe(true);
+    });
+
+    it('deletes a connection with all its joins and reports them', async () => {
+      const id = uid('c');
+      const stays = uid('c');
+      const rooms = [uid(), uid(), uid()];
+      await store.putConnection({ connectionId: id, userId: 'carol', connectedAt: 1 });
+      for (const room of rooms) await store.addToRoom(room, { connectionId: id, userId: 'carol' });
+      await store.addToRoom(rooms[0] ?? '', { connectionId: stays, userId: 'dave' });
+      const dropped = await store.deleteConnection(id);
+      expect(dropped.userId).toBe('carol');
+      expect(dropped.rooms.sort()).toEqual([...rooms].sort());
+      expect(await store.roomConnections(rooms[0] ?? '')).toEqual([
+        { connectionId: stays, userId: 'dave' },
+      ]);
+      for (const room of rooms.slice(1)) expect(await store.roomConnections(room)).toEqual([]);
+      expect(await store.getConnection(id)).toBeUndefined();
+      expect(await store.deleteConnection(id)).toEqual({ rooms: [] });
+    });
+
+    it('says whose a connection was from its joins when its record is missing', async () => {
+      const id = uid('c');
+      const room = uid();
+      await store.addToRoom(room, { connectionId: id, userId: 'erin' });
+      expect(await store.deleteConnection(id)).toEqual({ userId: 'erin', rooms: [room] });
+      expect(await store.isInRoom(room, id)).toBe(false);
+    });
+
+    it('reads a room with more members than one query page holds', async () => {
+      const room = uid();
+      const ids = Array.from({ length: 60 }, () => uid('c'));
+      await Promise.all(ids.map((id) => store.addToRoom(room, { connectionId: id, userId: id })));
+      const listed = await store.roomConnections(room);
+      expect(listed.map((c) => c.connectionId).sort()).toEqual([...ids].sort());
+    });
+  });
+}

@@ -1,0 +1,206 @@
+/**
+ * The MessageStore contract, run against every implementation: PostgreSQL (the run's and
+ * the dev server's embedded one, bare and behind the circuit breaker) and the tests' fake
+ * (`FakeMessageStore`, under every action and handler test). Each factory returns
+ * `[harness, cleanup]`, as socket.io-redis-adapter's test runner does. Only what the port
+ * shows is asserted here; an implementation's own rows and schema are tested beside it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatError } from '../../../../functions/core/errors.js';
+import type { MessageStore } from '../../../../functions/core/ports.js';
+import { uid } from '../../../support/services.js';
+
+/**
+ * A store, and the two changes to a room the port does not make (room administration is
+ * not a port yet) but whose effect on `joinRoom` it promises.
+ */
+export interface MessageStoreHarness {
+  store: MessageStore;
+  /** Makes an existing room private: only its members may join it. */
+  makePrivate(roomId: string): Promise<void>;
+  /** Bans a member of an existing room. */
+  ban(roomId: string, userId: string): Promise<void>;
+}
+
+export type MessageStoreFactory = () => Promise<[MessageStoreHarness, () => Promise<void>]>;
+
+/** Any RFC 9562 UUID, lower case: the port promises a UUID, not which version. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function messageStoreContract(name: string, factory: MessageStoreFactory) {
+  describe(`MessageStore contract: ${name}`, () => {
+    let harness: MessageStoreHarness;
+    let store: MessageStore;
+    let cleanup: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      [harness, cleanup] = await factory();
+      store = harness.store;
+    });
+    // A factory that failed (a server that could not start) has nothing to clean up.
+    afterAll(() => cleanup?.());
+
+    const send = (roomId: string, content: string, userId = 'alice', clientMsgId?: string) =>
+      store.appendMessage({ roomId, userId, content, clientMsgId });
+
+    it('creates a public room on first join, which anyone may then join', async () => {
+      const room = uid();
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
+      expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 0 });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
+    });
+
+    it('gives each message the next seq, from 1', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const first = await send(room, 'one');
+      const second = await send(room, 'two');
+      expect(first.message).toMatchObject({
+        roomId: room,
+        seq: 1,
+        userId: 'alice',
+        content: 'one',
+      });
+      expect(second.message.seq).toBe(2);
+      expect(first.duplicate).toBe(false);
+      expect(first.message.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 2 });
+    });
+
+    it('gives every message an id of its own, a UUID', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const ids = [];
+      for (let i = 0; i < 5; i++) ids.push((await send(room, `m${i}`)).message.id);
+      for (const id of ids) expect(id).toMatch(UUID);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('stores a retried clientMsgId once and returns the stored message', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const first = await send(room, 'hello', 'alice', 'k1');
+      const again = await send(room, 'hello (retry)', 'alice', 'k1');
+      expect(again).toEqual({ message: first.message, duplicate: true });
+      const other = await send(room, 'hello', 'bob', 'k1');
+      expect(other.message.seq).toBe(2);
+      expect((await store.latest(room, 10)).lastSeq).toBe(2);
+    });
+
+    it('keeps a clientMsgId apart per room', async () => {
+      const [one, two] = [uid(), uid()];
+      await store.joinRoom(one, 'alice');
+      await store.joinRoom(two, 'alice');
+      const first = await send(one, 'hello', 'alice', 'k1');
+      const second = await send(two, 'hello', 'alice', 'k1');
+      expect(second.duplicate).toBe(false);
+      expect(second.message).toMatchObject({ roomId: two, seq: 1 });
+      expect(second.message.id).not.toBe(first.message.id);
+    });
+
+    it('keeps seqs gap-free under concurrent senders, duplicates included', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const sends = [];
+      for (let i = 0; i < 50; i++) {
+        sends.push(send(room, `a${i}`, 'alice', `a${i}`), send(room, `b${i}`, 'bob', `b${i}`));
+        if (i % 10 === 0) sends.push(send(room, `a${i}`, 'alice', `a${i}`));
+      }
+      const results = await Promise.all(sends);
+      const stored = results.filter((r) => !r.duplicate).map((r) => r.message.seq);
+      expect(stored.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(results.filter((r) => r.duplicate)).toHaveLength(5);
+    });
+
+    it('refuses a message to a room that does not exist', async () => {
+      await expect(send(uid(), 'x')).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it('pages history newest-first by seq, in both directions', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      for (let i = 1; i <= 12; i++) await send(room, `m${i}`);
+      const seqs = (p: { messages: { seq: number }[] }) => p.messages.map((m) => m.seq);
+
+      const newest = await store.history(room, { limit: 5 });
+      expect(seqs(newest)).toEqual([8, 9, 10, 11, 12]);
+      expect(newest.hasMore).toBe(true);
+      const older = await store.history(room, { before: 8, limit: 5 });
+      expect(seqs(older)).toEqual([3, 4, 5, 6, 7]);
+      const oldest = await store.history(room, { before: 3, limit: 5 });
+      expect(seqs(oldest)).toEqual([1, 2]);
+      expect(oldest.hasMore).toBe(false);
+      const after = await store.history(room, { after: 9, limit: 2 });
+      expect(seqs(after)).toEqual([10, 11]);
+      expect(after.hasMore).toBe(true);
+      const tail = await store.history(room, { after: 10, limit: 5 });
+      expect(seqs(tail)).toEqual([11, 12]);
+      expect(tail.hasMore).toBe(false);
+
+      const latest = await store.latest(room, 3);
+      expect(latest.lastSeq).toBe(12);
+      expect(latest.messages.map((m) => m.seq)).toEqual([10, 11, 12]);
+      const all = await store.latest(room, 50);
+      expect(all.messages.map((m) => m.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    });
+
+    it('answers an empty room with no messages and last seq 0', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      expect(await store.latest(room, 5)).toEqual({ messages: [], lastSeq: 0 });
+      expect(await store.history(room, { limit: 5 })).toEqual({ messages: [], hasMore: false });
+    });
+
+    it('answers a room that does not exist as empty, and does not create it', async () => {
+      const room = uid();
+      expect(await store.latest(room, 5)).toEqual({ messages: [], lastSeq: 0 });
+      expect(await store.history(room, { limit: 5 })).toEqual({ messages: [], hasMore: false });
+      expect(await store.history(room, { after: 0, limit: 5 })).toEqual({
+        messages: [],
+        hasMore: false,
+      });
+      await expect(send(room, 'x')).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it('refuses banned users and non-members of private rooms', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      await harness.makePrivate(room);
+      await expect(store.joinRoom(room, 'mallory')).rejects.toBeInstanceOf(ChatError);
+      await expect(store.joinRoom(room, 'mallory')).rejects.toMatchObject({ code: 'forbidden' });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
+      await harness.ban(room, 'alice');
+      await expect(store.joinRoom(room, 'alice')).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('refuses a banned user of a public room, and only them', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      await store.joinRoom(room, 'bob');
+      await harness.ban(room, 'bob');
+      await expect(store.joinRoom(room, 'bob')).rejects.toMatchObject({ code: 'forbidden' });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
+      expect(await store.joinRoom(room, 'carol')).toEqual({ lastSeq: 0 });
+    });
+
+    it('returns from a send exactly the message that history reads back', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const plain = await send(room, 'no key');
+      const keyed = await send(room, 'with key', 'alice', 'key-1');
+      const stored = (await store.history(room, { limit: 10 })).messages;
+      expect(stored).toEqual([plain.message, keyed.message]);
+      expect((await store.latest(room, 10)).messages).toEqual(stored);
+      expect(plain.message).not.toHaveProperty('clientMsgId');
+      expect(keyed.message.clientMsgId).toBe('key-1');
+    });
+
+    it('treats content as data, never as a query', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const evil = "'); DROP TABLE messages; --";
+      const { message } = await send(room, evil);
+      expect((await store.history(room, { limit: 1 })).messages[0]?.content).toBe(evil);
+      expect(message.content).toBe(evil);
+    });
+  });
+}
