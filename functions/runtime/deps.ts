@@ -7,7 +7,6 @@
  */
 import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
-import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
@@ -129,11 +128,12 @@ function buildRuntime(
   pool.on('error', (error) =>
     chatLogger.warn('idle PostgreSQL client failed', { error: String(error) }),
   );
+  const limits = chatLimits(config);
   let redis: Redis | Cluster | undefined;
   let cache: RoomCache;
   if (config.PARLEY_CACHE === 'memory') {
     // The stand-in is this runtime's own: two servers in one process keep two.
-    cache = new MemoryRoomCache(DEFAULT_LIMITS.recentWindow);
+    cache = new MemoryRoomCache(limits.recentWindow);
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
@@ -149,7 +149,7 @@ function buildRuntime(
     messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
     connections: connections.store,
     cache,
-    limits: chatLimits(config),
+    limits,
     log: chatLogger,
   };
   const inProcess = options.sender;

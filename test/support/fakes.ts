@@ -24,7 +24,7 @@ import type {
   MessageStore,
   NewMessage,
 } from '../../functions/core/ports.js';
-import type { ServerFrame } from '../../functions/core/server-frames.js';
+import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
 import type { HandlerWiring } from '../../functions/runtime/wiring.js';
@@ -380,6 +380,13 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
     sender,
     queue,
     log,
+  };
+}
+
+/** An action's `reply` for `caller`: the frame goes to `world.sender`, as the handlers send it. */
+export function replyTo(world: FakeWorld, caller: { connectionId: string }) {
+  return async (frame: ReplyFrame): Promise<void> => {
+    await world.sender.send(caller.connectionId, JSON.stringify(frame));
   };
 }
 

@@ -6,11 +6,28 @@
  */
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+
+/** The connections table's key schema, as the CDK stack defines it. */
+export function connectionsTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+  };
+}
 
 export async function ensureConnectionsTable(client: DynamoDBClient, tableName: string) {
   if ((await tableStatus(client, tableName)) === undefined) await createTable(client, tableName);
@@ -36,20 +53,7 @@ async function tableStatus(client: DynamoDBClient, tableName: string) {
 
 async function createTable(client: DynamoDBClient, tableName: string) {
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await client.send(new CreateTableCommand(connectionsTableInput(tableName)));
   } catch (error) {
     // Another process created it first.
     if (!(error instanceof ResourceInUseException)) throw error;

@@ -9,6 +9,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectionsTableInput } from '../../../functions/stores/dynamodb/table.js';
 import { startEmbeddedDynamo } from '../../../local/embedded/dynamodb.js';
 import { startDynamoProcess } from '../../../local/embedded/dynamodb-process.js';
 
@@ -35,18 +36,7 @@ function clientFor(endpoint: string): DynamoDBClient {
 
 async function createTable(client: DynamoDBClient, TableName: string): Promise<void> {
   const { TableDescription } = await client.send(
-    new CreateTableCommand({
-      TableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
+    new CreateTableCommand(connectionsTableInput(TableName)),
   );
   expect(TableDescription?.TableStatus).toBe('CREATING');
   // createTableMs: 0 makes it ACTIVE straight away.

@@ -4,8 +4,7 @@ import { getHistory } from '../../../../functions/core/actions/get-history.js';
 import { joinRoom } from '../../../../functions/core/actions/join-room.js';
 import { sendMessage } from '../../../../functions/core/actions/send-message.js';
 import type { Caller } from '../../../../functions/core/message.js';
-import type { ReplyFrame } from '../../../../functions/core/server-frames.js';
-import { type FakeWorld, fakeWorld } from '../../../support/fakes.js';
+import { type FakeWorld, fakeWorld, replyTo } from '../../../support/fakes.js';
 
 let world: FakeWorld;
 const alice: Caller = { connectionId: 'a1', userId: 'alice' };
@@ -14,9 +13,7 @@ beforeEach(() => {
   world = fakeWorld();
 });
 
-const replyTo = (caller: Caller) => async (frame: ReplyFrame) => {
-  await world.sender.send(caller.connectionId, JSON.stringify(frame));
-};
+const reply = (caller: Caller) => replyTo(world, caller);
 
 describe('get_history', () => {
   /*
@@ -28,14 +25,14 @@ describe('get_history', () => {
    * can fetch it with get_history".
    */
   it('still returns a message whose cache append failed', async () => {
-    await joinRoom(world.deps, alice, { roomId: 'lobby' }, replyTo(alice));
-    await sendMessage(world.deps, alice, { roomId: 'lobby', content: 'one' }, replyTo(alice));
+    await joinRoom(world.deps, alice, { roomId: 'lobby' }, reply(alice));
+    await sendMessage(world.deps, alice, { roomId: 'lobby', content: 'one' }, reply(alice));
     vi.spyOn(world.cache, 'appendRecentMessage').mockRejectedValueOnce(new Error('timeout'));
-    await sendMessage(world.deps, alice, { roomId: 'lobby', content: 'two' }, replyTo(alice));
+    await sendMessage(world.deps, alice, { roomId: 'lobby', content: 'two' }, reply(alice));
     world.sender.clear();
 
-    await getHistory(world.deps, alice, { roomId: 'lobby' }, replyTo(alice));
-    await getHistory(world.deps, alice, { roomId: 'lobby', after: 1 }, replyTo(alice));
+    await getHistory(world.deps, alice, { roomId: 'lobby' }, reply(alice));
+    await getHistory(world.deps, alice, { roomId: 'lobby', after: 1 }, reply(alice));
     const pages = world.sender.framesOfType('a1', 'room_history');
     expect(pages.map((p) => p.messages.map((m) => m.seq))).toEqual([[1, 2], [2]]);
   });

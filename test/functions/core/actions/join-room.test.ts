@@ -2,8 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { joinRoom } from '../../../../functions/core/actions/join-room.js';
 import type { Caller } from '../../../../functions/core/message.js';
-import type { ReplyFrame } from '../../../../functions/core/server-frames.js';
-import { type FakeWorld, fakeWorld } from '../../../support/fakes.js';
+import { type FakeWorld, fakeWorld, replyTo } from '../../../support/fakes.js';
 
 let world: FakeWorld;
 const alice: Caller = { connectionId: 'a1', userId: 'alice' };
@@ -13,9 +12,7 @@ beforeEach(() => {
   world = fakeWorld();
 });
 
-const replyTo = (caller: Caller) => async (frame: ReplyFrame) => {
-  await world.sender.send(caller.connectionId, JSON.stringify(frame));
-};
+const reply = (caller: Caller) => replyTo(world, caller);
 
 describe('join_room', () => {
   /*
@@ -43,7 +40,7 @@ describe('join_room', () => {
   // Regression: a cache that failed a membership write left a half-written join.
   it('undoes the DynamoDB join when the cache cannot take it', async () => {
     vi.spyOn(world.cache, 'addRoomConnection').mockRejectedValueOnce(new Error('redis down'));
-    await expect(joinRoom(world.deps, alice, { roomId: 'lobby' }, replyTo(alice))).rejects.toThrow(
+    await expect(joinRoom(world.deps, alice, { roomId: 'lobby' }, reply(alice))).rejects.toThrow(
       'redis down',
     );
     expect(await world.connections.isInRoom('lobby', alice.connectionId)).toBe(false);
