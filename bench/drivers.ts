@@ -54,7 +54,8 @@ export type DriverTarget = Pick<SystemUnderTest, 'name' | 'wsUrl' | 'httpUrl' | 
 
 export interface Driver {
   system: DriverTarget;
-  connect(userId: string): Promise<ChatConnection>;
+  /** `token`: one made beforehand (`tokenFor`), so a burst of handshakes is not also signing. */
+  connect(userId: string, token?: string): Promise<ChatConnection>;
 }
 
 export class RequestError extends Error {
@@ -104,8 +105,8 @@ function parleyDriver(system: DriverTarget): Driver {
   let nextId = 0;
   return {
     system,
-    async connect(userId) {
-      const token = await tokenFor(system, userId);
+    async connect(userId, made) {
+      const token = made ?? (await tokenFor(system, userId));
       const connectStarted = performance.now();
       const socket = new WebSocket(`${system.wsUrl}/?token=${encodeURIComponent(token)}`, {
         perMessageDeflate: false,
@@ -244,8 +245,8 @@ async function peerDriver(system: DriverTarget): Promise<Driver> {
   const { connectPeer } = (await import(pathToFileURL(PEER_CLIENT).href)) as PeerClientModule;
   return {
     system,
-    async connect(userId) {
-      const token = await tokenFor(system, userId);
+    async connect(userId, made) {
+      const token = made ?? (await tokenFor(system, userId));
       const connectStarted = performance.now();
       const client = await connectPeer(system.httpUrl, token, {
         requestTimeoutMs: REQUEST_TIMEOUT_MS,

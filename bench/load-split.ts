@@ -5,6 +5,7 @@
  * larger than the differences the steady verdicts must see
  * (docs/decisions/2026-12-06-dev-server-and-bench.md).
  */
+import { positiveIntegerSetting } from './settings.js';
 
 /** Clients one worker thread is given at most; more clients, more workers. */
 export const CLIENTS_PER_WORKER = 250;
@@ -13,14 +14,9 @@ export const MAX_WORKERS = 4;
 
 /** Worker threads for `clients` clients; BENCH_WORKERS (a positive integer) overrides. */
 export function workerCount(clients: number, override?: string): number {
-  if (override !== undefined && override !== '') {
-    const n = Number(override);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`BENCH_WORKERS must be a positive integer, not ${override}`);
-    }
-    return Math.max(1, Math.min(n, clients));
-  }
-  return Math.max(1, Math.min(MAX_WORKERS, Math.ceil(clients / CLIENTS_PER_WORKER)));
+  const byDefault = Math.max(1, Math.min(MAX_WORKERS, Math.ceil(clients / CLIENTS_PER_WORKER)));
+  const n = positiveIntegerSetting('BENCH_WORKERS', override, byDefault);
+  return Math.max(1, Math.min(n, clients));
 }
 
 /**

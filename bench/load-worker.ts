@@ -6,7 +6,13 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ChatConnection, countError, createDriver, type DriverTarget } from './drivers.js';
+import {
+  type ChatConnection,
+  countError,
+  createDriver,
+  type DriverTarget,
+  tokenFor,
+} from './drivers.js';
 import type { LoadPart } from './load-split.js';
 import { LOOP_DELAY_RESOLUTION_MS, loopLatenessMs } from './loop-delay.js';
 import { mapLimit } from './map-limit.js';
@@ -85,9 +91,12 @@ async function connect(clients: { index: number; userId: string }[], concurrency
   const connected: number[] = [];
   const connectMs: number[] = [];
   const errors: Record<string, number> = {};
-  await mapLimit(clients, concurrency, async ({ index, userId }) => {
+  // Every token first: signing them while the handshakes run would take the CPU the
+  // servers' handshakes need, and the clock counts from the handshake on.
+  const tokens = await Promise.all(clients.map(({ userId }) => tokenFor(setup.target, userId)));
+  await mapLimit(clients, concurrency, async ({ index, userId }, i) => {
     try {
-      const conn = await driver.connect(userId);
+      const conn = await driver.connect(userId, tokens[i]);
       conn.onMessage((d, at) =>
         sink?.(index, d.roomId, d.clientMsgId ?? d.content.slice(0, d.content.indexOf(' ')), at),
       );

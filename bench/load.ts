@@ -111,6 +111,8 @@ export interface PopulationPlan {
   roomOf?: (i: number) => number;
   /** Whether to join the rooms at all (idle connections do not). Default true. */
   join?: boolean;
+  /** The system's CPU time so far with its helper processes, seconds: the handshakes' cost. */
+  serverTreeCpu?: () => number | null;
   log?: (message: string) => void;
 }
 
@@ -130,6 +132,8 @@ export interface Population {
   connectRate: number;
   /** Each connection's handshake, ms: { 50, 95, 99, 100 } (the token made before). */
   connectLatency: Record<number, number>;
+  /** Server CPU per handshake (its helper processes included), ms; NaN when not measured. */
+  connectCpuMs: number;
   joinSeconds: number;
   connectErrors: Record<string, number>;
   joinErrors: Record<string, number>;
@@ -159,6 +163,7 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
     connectSeconds: 0,
     connectRate: 0,
     connectLatency: {},
+    connectCpuMs: Number.NaN,
     joinSeconds: 0,
     connectErrors: {},
     joinErrors: {},
@@ -167,6 +172,7 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
   const share = Math.max(1, Math.ceil(concurrency / n));
   try {
     const connectStarted = performance.now();
+    const cpuBefore = plan.serverTreeCpu?.() ?? null;
     const connected = await Promise.all(
       workers.map((worker, w) =>
         worker.ask(
@@ -183,6 +189,7 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
       ),
     );
     pop.connectSeconds = (performance.now() - connectStarted) / 1000;
+    const cpuAfter = plan.serverTreeCpu?.() ?? null;
     const connectMs: number[] = [];
     for (const answer of connected) {
       for (const i of answer.connected) pop.live[i] = 1;
@@ -191,10 +198,13 @@ export async function connectPopulation(driver: Driver, plan: PopulationPlan): P
       addErrors(pop.connectErrors, answer.errors);
     }
     pop.connectRate = pop.connected / pop.connectSeconds;
+    if (cpuBefore !== null && cpuAfter !== null && pop.connected > 0) {
+      pop.connectCpuMs = ((cpuAfter - cpuBefore) * 1000) / pop.connected;
+    }
     pop.connectLatency = percentiles(connectMs);
     plan.log?.(describeGeneratorPriority(connected.map((answer) => answer.nice)));
     plan.log?.(
-      `connected: ${pop.connected}/${plan.clients} over ${n} worker thread(s) at ${pop.connectRate.toFixed(0)}/s, handshake p50 ${pop.connectLatency[50]?.toFixed(1)} ms${Object.keys(pop.connectErrors).length ? ` (errors: ${JSON.stringify(pop.connectErrors)})` : ''}`,
+      `connected: ${pop.connected}/${plan.clients} over ${n} worker thread(s) at ${pop.connectRate.toFixed(0)}/s, handshake p50 ${pop.connectLatency[50]?.toFixed(1)} ms${Number.isNaN(pop.connectCpuMs) ? '' : `, server CPU ${pop.connectCpuMs.toFixed(2)} ms per handshake`}${Object.keys(pop.connectErrors).length ? ` (errors: ${JSON.stringify(pop.connectErrors)})` : ''}`,
     );
 
     if (plan.join === false) return pop;

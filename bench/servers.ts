@@ -93,6 +93,8 @@ export interface SystemUnderTest {
   heapUsedBytes(): Promise<number | null>;
   /** CPU time the child has used so far (user + system), seconds; null once it is gone. */
   cpuSeconds(): number | null;
+  /** The same for the child and every process it started (Parley's dynalite), seconds. */
+  treeCpuSeconds(): number | null;
   stop(): Promise<void>;
 }
 
@@ -227,6 +229,7 @@ export function describeSystem(
     jwtSecret: BENCH_JWT_SECRET,
     rssBytes: () => readRss(pid),
     cpuSeconds: () => readCpuSeconds(pid),
+    treeCpuSeconds: () => readTreeCpuSeconds(pid),
   };
 }
 
@@ -334,6 +337,28 @@ function parseStat(stat: string): { comm: string; cpuSeconds: number } {
     comm: stat.slice(stat.indexOf('(') + 1, close),
     cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLK_TCK,
   };
+}
+
+/** CPU time of `pid` and all its descendants (live ones: /proc lists a task's children). */
+export function readTreeCpuSeconds(pid: number): number | null {
+  const own = readCpuSeconds(pid);
+  if (own === null) return null;
+  let sum = own;
+  for (const child of childPids(pid)) sum += readTreeCpuSeconds(child) ?? 0;
+  return sum;
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 export function readCpuSeconds(pid: number): number | null {
