@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz`: fuzzed protocol frames against `npm run dev` (a child process on a
- * temporary DATA_DIR), 100,000 by default (`--frames N`), over 16 connections. Prints the
+ * temporary DATA_DIR), 100,000 by default (`--frames N`), over 16 connections (`--help`). Prints the
  * seed (`--seed N` replays the run), checks every frame was answered and the server never
  * exited, and reads its heap and RSS after a full GC before, during and after. Writes
  * faults/results/fuzz-latest.md; exits 1 on any unanswered frame, odd close or crash.
@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { optionText, readCli, UsageError, wholeNumber } from './cli-args.js';
 import { type MemoryReport, startDevChild } from './dev-child.js';
 import { runFuzz } from './fuzz-run.js';
 import { seededRandom, seedFrom } from './random.js';
@@ -18,18 +19,28 @@ const say = (message: string) => console.log(`[fuzz] ${message}`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const describe = (m: MemoryReport) => `heap ${mb(m.heapUsed)}, RSS ${mb(m.rss)}`;
 
-function option(argv: readonly string[], name: string, fallback: number): number {
-  const at = argv.indexOf(name);
-  const value = at >= 0 ? Number(argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}: expected a whole number`);
-  return value;
-}
+const USAGE = `usage: npm run fuzz -- [--frames N] [--connections N] [--seed N]
+
+  --frames N        fuzzed frames to send after a warm-up (default 100000)
+  --connections N   connections to send them over (default 16)
+  --seed N          replay a run (default: a random seed, printed; or SEED)
+
+Exits 0 when every frame was answered and the server stayed up, 1 otherwise, 2 on a bad
+command line.`;
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const frames = option(argv, '--frames', 100_000);
-  const connections = option(argv, '--connections', 16);
-  const seed = seedFrom(argv, process.env);
+  const cli = readCli(process.argv.slice(2), {
+    frames: 'string',
+    connections: 'string',
+    seed: 'string',
+  });
+  if (cli === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const frames = wholeNumber(cli, 'frames', 100_000);
+  const connections = wholeNumber(cli, 'connections', 16);
+  const seed = seedFrom(optionText(cli, 'seed'), process.env);
   say(`${frames} frames over ${connections} connections, seed ${seed} (replay: --seed ${seed})`);
   say('starting npm run dev as a child process on a temporary DATA_DIR');
   const dev = await startDevChild();
@@ -124,6 +135,10 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`[fuzz] ${error.message} (npm run fuzz -- --help)`);
+    process.exit(2);
+  }
   console.error(`[fuzz] failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -34,9 +34,8 @@ export function seededRandom(seed: number): Random {
 }
 
 /** A seed from `--seed N` or `SEED=N`, else a fresh one. */
-export function seedFrom(argv: readonly string[], env: NodeJS.ProcessEnv): number {
-  const flag = argv.indexOf('--seed');
-  const given = flag >= 0 ? argv[flag + 1] : env.SEED;
+export function seedFrom(option: string | undefined, env: NodeJS.ProcessEnv): number {
+  const given = option ?? env.SEED;
   if (given !== undefined && given !== '') {
     const seed = Number(given);
     if (!Number.isInteger(seed) || seed < 0)
