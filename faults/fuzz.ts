@@ -1,8 +1,9 @@
 /**
  * `npm run fuzz`: fuzzed protocol frames against `npm run dev` (a child process on a
- * temporary DATA_DIR), 100,000 by default (`--frames N`), over 16 connections (`--help`). Prints the
- * seed (`--seed N` replays the run), checks every frame was answered and the server never
- * exited, and reads its heap and RSS after a full GC before, during and after. Writes
+ * temporary DATA_DIR), 100,000 by default (`--frames N`), over 16 connections (`--help`
+ * lists the options). Prints the seed (`--seed N` replays the run), checks every frame was
+ * answered and the server never exited, and reads its heap and RSS after a full GC before,
+ * during and after. Writes
  * faults/results/fuzz-latest.md; exits 1 on any unanswered frame, odd close or crash.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -2,6 +2,8 @@
  * A seeded pseudo-random generator (mulberry32), so a fault run or a fuzz run that fails
  * can be run again exactly: every run prints its seed, and `--seed` replays it.
  */
+import { UsageError } from './cli-args.js';
+
 export interface Random {
   readonly seed: number;
   /** In [0, 1). */
@@ -39,7 +41,7 @@ export function seedFrom(option: string | undefined, env: NodeJS.ProcessEnv): nu
   if (given !== undefined && given !== '') {
     const seed = Number(given);
     if (!Number.isInteger(seed) || seed < 0)
-      throw new Error(`seed "${given}": expected an integer >= 0`);
+      throw new UsageError(`seed "${given}": expected an integer >= 0`);
     return seed;
   }
   return Math.floor(Math.random() * 4_294_967_296);

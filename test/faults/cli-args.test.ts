@@ -34,4 +34,9 @@ describe('readCli', () => {
   it('takes the seed from SEED when the option is absent', () => {
     expect(seedFrom(undefined, { SEED: '42' })).toBe(42);
   });
+
+  it('refuses a seed that is not an integer >= 0 as a usage error', () => {
+    expect(() => seedFrom('-3', {})).toThrow(UsageError);
+    expect(() => seedFrom('soon', {})).toThrow(UsageError);
+  });
 });
