@@ -13,7 +13,11 @@ import {
   type SendMessageRequest,
   type ServerToClientEvents,
 } from '../../../../bench/peers/socketio/client.js';
-import { type RunningPeer, startPeer } from '../../../../bench/peers/socketio/server.js';
+import {
+  type PeerOptions,
+  type RunningPeer,
+  startPeer,
+} from '../../../../bench/peers/socketio/server.js';
 import { signDevToken } from '../../../../functions/auth/sign-token.js';
 import {
   deleteKeysUnder,
@@ -60,15 +64,20 @@ function next<K extends keyof ServerToClientEvents>(
   });
 }
 
-beforeAll(async () => {
-  peer = await startPeer({
+/** A peer on the test database and this file's Redis prefix, logging into `logged`. */
+function peerOptions(): PeerOptions {
+  return {
     port: 0,
     databaseUrl: inject('databaseUrl'),
     redisUrl: testRedisUrl(),
     redisPrefix: prefix,
     jwtSecret: secret,
     logError: (message, error) => logged.push(`${message}: ${String(error)}`),
-  });
+  };
+}
+
+beforeAll(async () => {
+  peer = await startPeer(peerOptions());
   url = `http://127.0.0.1:${peer.port}`;
 });
 
@@ -233,14 +242,7 @@ describe('the Socket.IO peer', () => {
 
 describe('two peer processes on one Redis prefix', () => {
   it('fan out to each other through the Redis adapter', async () => {
-    const second = await startPeer({
-      port: 0,
-      databaseUrl: inject('databaseUrl'),
-      redisUrl: testRedisUrl(),
-      redisPrefix: prefix,
-      jwtSecret: secret,
-      logError: (message, error) => logged.push(`${message}: ${String(error)}`),
-    });
+    const second = await startPeer(peerOptions());
     try {
       const roomId = room();
       const heidi = await client('heidi');
