@@ -250,6 +250,21 @@ describe('npm run chat', () => {
       expect(await run.exit).toBe(4);
       expect(run.stderr()).toContain('error: timeout');
     });
+  }, 20_000);
+
+  it('exits 4 with the server error code when the send is refused', async () => {
+    const run = chat([
+      '--url',
+      parley.url,
+      '--user',
+      'u',
+      '--room',
+      uid(),
+      '--send',
+      'x'.repeat(4001),
+    ]);
+    expect(await run.exit).toBe(4);
+    expect(run.stderr()).toContain('payload_too_large');
   });
 
   it.each([
