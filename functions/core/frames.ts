@@ -8,9 +8,18 @@
 import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
 import { type ChatLimits, HISTORY_MAX_LIMIT, ID_MAX_CHARS, ROOM_ID_PATTERN } from './limits.js';
+import { ROOM_SCHEMAS } from './room-frames.js';
 import { unstorableReason } from './storable-text.js';
 
-export const ACTIONS = ['join_room', 'leave_room', 'send_message', 'get_history'] as const;
+export const ACTIONS = [
+  'join_room',
+  'leave_room',
+  'send_message',
+  'get_history',
+  'edit_message',
+  'delete_message',
+  ...(Object.keys(ROOM_SCHEMAS) as (keyof typeof ROOM_SCHEMAS)[]),
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const roomId = z
@@ -63,23 +72,40 @@ export const sendMessageSchema = z.object({
   ),
 });
 
+export const editMessageSchema = z.object({
+  roomId,
+  seq: seq.check(z.minimum(1, 'must be at least 1')),
+  content: sendMessageSchema.shape.content,
+});
+export const deleteMessageSchema = z.object({
+  roomId,
+  seq: seq.check(z.minimum(1, 'must be at least 1')),
+});
+
 export type JoinRoomRequest = z.infer<typeof joinRoomSchema>;
 export type LeaveRoomRequest = z.infer<typeof leaveRoomSchema>;
 export type GetHistoryRequest = z.infer<typeof getHistorySchema>;
 export type SendMessageRequest = z.infer<typeof sendMessageSchema>;
+export type EditMessageRequest = z.infer<typeof editMessageSchema>;
+export type DeleteMessageRequest = z.infer<typeof deleteMessageSchema>;
 
-export interface RequestSchemas {
+export type RequestSchemas = {
   join_room: typeof joinRoomSchema;
   leave_room: typeof leaveRoomSchema;
   get_history: typeof getHistorySchema;
   send_message: typeof sendMessageSchema;
-}
+  edit_message: typeof editMessageSchema;
+  delete_message: typeof deleteMessageSchema;
+} & typeof ROOM_SCHEMAS;
 
 export const REQUEST_SCHEMAS: RequestSchemas = {
   join_room: joinRoomSchema,
   leave_room: leaveRoomSchema,
   get_history: getHistorySchema,
   send_message: sendMessageSchema,
+  edit_message: editMessageSchema,
+  delete_message: deleteMessageSchema,
+  ...ROOM_SCHEMAS,
 };
 
 /** A frame that parsed as a JSON object, with its correlation id if it had a valid one. */
@@ -137,7 +163,7 @@ export function validateRequest<A extends Action>(
     throw new ChatError('bad_request', path ? `${path}: ${detail}` : detail);
   }
   const request = result.data as z.infer<RequestSchemas[A]>;
-  if (action === 'send_message') {
+  if (action === 'send_message' || action === 'edit_message') {
     const { content } = request as SendMessageRequest;
     if (countCharacters(content) > limits.maxMessageChars) {
       throw new ChatError(

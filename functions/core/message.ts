@@ -10,6 +10,10 @@ export interface Message {
   /** ISO 8601 UTC. */
   createdAt: string;
   clientMsgId?: string;
+  /** ISO 8601 UTC: the content was edited then (the latest edit). */
+  editedAt?: string;
+  /** A tombstone: the message was deleted, `content` is empty, the seq stays. */
+  deleted?: true;
 }
 
 /** One connection that has joined a room, and whose it is. */

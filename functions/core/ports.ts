@@ -3,7 +3,9 @@
  * (PostgreSQL, DynamoDB, Redis or its in-memory stand-in, the Management API), and that
  * tests fill with fakes. The core never imports an adapter.
  */
+import type { MemberChange } from './governance.js';
 import type { Message, RoomConnection } from './message.js';
+import type { Member, Room, RoomSummary, Visibility } from './room.js';
 
 export interface NewMessage {
   roomId: string;
@@ -42,6 +44,55 @@ export interface MessageStore {
   history(roomId: string, query: HistoryQuery): Promise<HistoryPage>;
   /** The newest `limit` messages, ascending, and the room's last seq. */
   latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }>;
+}
+
+export interface NewRoom {
+  roomId: string;
+  name?: string;
+  visibility: Visibility;
+  encrypted: boolean;
+  createdBy: string;
+}
+
+export interface RoomPatch {
+  name?: string;
+  visibility?: Visibility;
+  slowModeSec?: number;
+  /** null: keep messages for ever. */
+  retentionDays?: number | null;
+}
+
+export interface PageQuery {
+  cursor?: string;
+  limit: number;
+}
+
+/**
+ * Rooms and their members as governed by protocol v2 (PostgreSQL). Every change is one
+ * transaction with its audit record; the rules of who may make it are the core's
+ * (`governance.ts`), run by the store with the rows it depends on locked. Refusals are
+ * `ChatError`s: `conflict`, `not_found`, `forbidden`, `bad_request`.
+ */
+export interface RoomStore {
+  /** Creates a room, its creator its owner. `conflict` if the id is taken. */
+  createRoom(room: NewRoom): Promise<Room>;
+  getRoom(roomId: string): Promise<Room | undefined>;
+  /** The user's row in the room (a banned user has one), or undefined. */
+  getMember(roomId: string, userId: string): Promise<Member | undefined>;
+  /** Members (banned ones excluded), by user id. */
+  listMembers(roomId: string, page: PageQuery): Promise<{ members: Member[]; cursor?: string }>;
+  /** The user's rooms (not those they are banned from), newest activity first. */
+  listRooms(userId: string, page: PageQuery): Promise<{ rooms: RoomSummary[]; cursor?: string }>;
+  /** Changes a room's settings if `actorId` may (`authorizeRoomUpdate`); audited. */
+  updateRoom(roomId: string, actorId: string, patch: RoomPatch): Promise<Room>;
+  /**
+   * Makes a membership change if `authorizeMemberChange` allows it; audited unless it
+   * changed nothing. Answers the target's row after the change (`removed` when it is gone)
+   * and whether anything changed.
+   */
+  changeMember(change: MemberChange): Promise<{ member: Member; changed: boolean }>;
+  /** The DM room of two users, created (both members) on first use. */
+  openDm(userId: string, otherId: string): Promise<Room>;
 }
 
 export interface ConnectionRecord {

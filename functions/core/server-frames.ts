@@ -1,6 +1,7 @@
 /** Frames the server sends, exactly as `protocol.md` names their fields. */
 import type { ErrorCode } from './errors.js';
 import type { Message } from './message.js';
+import type { Member, Role, Room, RoomSummary } from './room.js';
 
 export interface RoomHistoryFrame {
   type: 'room_history';
@@ -56,11 +57,97 @@ export interface ErrorFrame {
   type: 'error';
   code: ErrorCode;
   message: string;
+  /** On `rate_limited`: how long to wait before asking again. */
+  retryAfterMs?: number;
   requestId?: string;
 }
 
-export type ReplyFrame = RoomHistoryFrame | LeftFrame | AckFrame | ErrorFrame;
-export type ServerFrame = ReplyFrame | NewMessageFrame | PresenceFrame | PresenceCountFrame;
+/** The answer to `create_room`, `get_room`, `update_room` and `open_dm`. */
+export interface RoomFrame {
+  type: 'room';
+  room: Room;
+  /** The caller's role, when they are a member. */
+  role?: Role;
+  /** On `get_room`: a page of members, by user id. */
+  members?: Member[];
+  /** On `get_room`: where the next page of members starts, when there is one. */
+  membersCursor?: string;
+  requestId?: string;
+}
+
+/** The answer to `list_rooms`: the caller's rooms, newest activity first. */
+export interface RoomsFrame {
+  type: 'rooms';
+  rooms: RoomSummary[];
+  cursor?: string;
+  requestId?: string;
+}
+
+/** The answer to `add_member`, `remove_member`, `set_role`, `ban`/`unban`, `mute`/`unmute`. */
+export interface MemberFrame {
+  type: 'member';
+  member: Member;
+  requestId?: string;
+}
+
+export type MemberUpdateChange =
+  | 'added'
+  | 'removed'
+  | 'role'
+  | 'banned'
+  | 'unbanned'
+  | 'muted'
+  | 'unmuted';
+
+/** To a room's connections: a member's standing changed. */
+export interface MemberUpdateFrame {
+  type: 'member_update';
+  roomId: string;
+  userId: string;
+  role?: Role;
+  change: MemberUpdateChange;
+}
+
+/**
+ * To each live connection of a user who was removed from or banned in a room (or left it
+ * for good from another device): nothing more from the room follows.
+ */
+export interface RemovedFrame {
+  type: 'removed';
+  roomId: string;
+  reason: 'removed' | 'banned' | 'left';
+}
+
+/** To a room's connections: a message was edited. */
+export interface MessageUpdatedFrame {
+  type: 'message_updated';
+  message: Message;
+}
+
+/** To a room's connections: a message became a tombstone (its seq stays). */
+export interface MessageDeletedFrame {
+  type: 'message_deleted';
+  roomId: string;
+  seq: number;
+}
+
+export type ReplyFrame =
+  | RoomHistoryFrame
+  | LeftFrame
+  | AckFrame
+  | ErrorFrame
+  | RoomFrame
+  | RoomsFrame
+  | MemberFrame;
+export type ServerFrame =
+  | ReplyFrame
+  | NewMessageFrame
+  | PresenceFrame
+  | PresenceCountFrame
+  | MemberUpdateFrame
+  | RemovedFrame
+  | MessageUpdatedFrame
+  | MessageDeletedFrame;
 
 /** Adds the request's `requestId` to a reply when it had one. */
 export function withRequestId<F extends ReplyFrame>(frame: F, requestId: string | undefined): F {

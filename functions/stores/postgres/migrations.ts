@@ -131,4 +131,132 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION parley_check_room_id();
     `,
   },
+  {
+    version: 5,
+    name: 'governed rooms: names, DMs, roles, bans, mutes, slow mode, edits, audit',
+    // Everything v2 of the protocol adds to rooms and messages (docs/protocol.md). Only
+    // nullable columns or constant defaults, so no table is rewritten and every v1 row
+    // stays as it was. `rooms` gets no CHECK constraint: the send path updates its row on
+    // every message and PostgreSQL would re-check each one (see migration 4); the new
+    // columns are checked by a trigger on the statements that set them instead.
+    //
+    // append_message keeps its signature (handlers running during a deploy call it) and
+    // now also refuses, in the same statement, a sender who is no longer a member, is
+    // banned or muted, or is inside the room's slow mode: one primary-key read of their
+    // member row (docs/decisions/2026-12-06-governed-rooms.md). Its refusals carry our own
+    // SQLSTATEs, which the adapter turns into `forbidden` and `rate_limited`.
+    sql: `
+      ALTER TABLE rooms
+        ADD COLUMN name text,
+        ADD COLUMN kind text NOT NULL DEFAULT 'room',
+        ADD COLUMN encrypted boolean NOT NULL DEFAULT false,
+        ADD COLUMN slow_mode_sec integer NOT NULL DEFAULT 0,
+        ADD COLUMN retention_days integer,
+        -- The lowest seq history still holds, once a retention purge has run.
+        ADD COLUMN first_seq bigint NOT NULL DEFAULT 1;
+
+      CREATE FUNCTION parley_check_room() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF NEW.kind NOT IN ('room', 'dm') THEN
+          RAISE EXCEPTION 'rooms.kind must be room or dm' USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.visibility NOT IN ('public', 'private') THEN
+          RAISE EXCEPTION 'rooms.visibility must be public or private'
+            USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.slow_mode_sec < 0 OR NEW.slow_mode_sec > 21600 THEN
+          RAISE EXCEPTION 'rooms.slow_mode_sec out of range' USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.retention_days IS NOT NULL AND NEW.retention_days < 1 THEN
+          RAISE EXCEPTION 'rooms.retention_days out of range' USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.name IS NOT NULL AND char_length(NEW.name) > 100 THEN
+          RAISE EXCEPTION 'rooms.name too long' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END
+      $fn$;
+      CREATE TRIGGER rooms_check BEFORE INSERT OR UPDATE OF
+        kind, visibility, slow_mode_sec, retention_days, name ON rooms
+        FOR EACH ROW EXECUTE FUNCTION parley_check_room();
+      ALTER TABLE rooms DROP CONSTRAINT IF EXISTS rooms_visibility_check;
+
+      ALTER TABLE room_members
+        -- A ban or mute ends at *_until; NULL there with *_at set means until lifted.
+        ADD COLUMN banned_until timestamptz,
+        ADD COLUMN ban_reason text,
+        ADD COLUMN muted_at timestamptz,
+        ADD COLUMN muted_until timestamptz,
+        -- Only written in rooms with slow mode on.
+        ADD COLUMN last_sent_at timestamptz;
+
+      ALTER TABLE messages
+        ADD COLUMN edited_at timestamptz,
+        ADD COLUMN deleted_at timestamptz;
+
+      -- Who did what to whom in which room: every administrative action, in the same
+      -- transaction as the action. No foreign key: the record outlives a deleted room.
+      CREATE TABLE audit_log (
+        id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        room_id    text NOT NULL,
+        actor_id   text NOT NULL,
+        action     text NOT NULL,
+        target_id  text,
+        detail     jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX audit_log_room ON audit_log (room_id, id);
+      CREATE INDEX audit_log_target ON audit_log (target_id) WHERE target_id IS NOT NULL;
+
+      CREATE OR REPLACE FUNCTION append_message(
+        p_room_id text, p_user_id text, p_content text, p_client_msg_id text, p_id uuid
+      ) RETURNS TABLE (seq bigint, created_at timestamptz) LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_member record;
+        v_wait_ms bigint;
+      BEGIN
+        SELECT m.role, m.banned_at, m.banned_until, m.muted_at, m.muted_until, m.last_sent_at,
+               r.slow_mode_sec
+          INTO v_member
+          FROM room_members m JOIN rooms r ON r.id = m.room_id
+         WHERE m.room_id = p_room_id AND m.user_id = p_user_id;
+        IF NOT FOUND THEN
+          IF NOT EXISTS (SELECT 1 FROM rooms WHERE id = p_room_id) THEN RETURN; END IF;
+          RAISE EXCEPTION 'You are not a member of %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.banned_at IS NOT NULL
+           AND (v_member.banned_until IS NULL OR v_member.banned_until > now()) THEN
+          RAISE EXCEPTION 'You are banned from %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.muted_at IS NOT NULL
+           AND (v_member.muted_until IS NULL OR v_member.muted_until > now()) THEN
+          RAISE EXCEPTION 'You are muted in %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.slow_mode_sec > 0 AND v_member.role = 'member' THEN
+          v_wait_ms := ceil(extract(epoch FROM
+            (v_member.last_sent_at + make_interval(secs => v_member.slow_mode_sec) - now())
+          ) * 1000);
+          -- A retried send must reach the unique check and get its first copy back.
+          IF v_wait_ms > 0 AND (p_client_msg_id IS NULL OR NOT EXISTS (
+               SELECT 1 FROM messages
+                WHERE room_id = p_room_id AND user_id = p_user_id
+                  AND client_msg_id = p_client_msg_id)) THEN
+            RAISE EXCEPTION 'Slow mode: one message every % s in %',
+              v_member.slow_mode_sec, p_room_id
+              USING ERRCODE = 'PA429', DETAIL = v_wait_ms::text;
+          END IF;
+          UPDATE room_members SET last_sent_at = now()
+           WHERE room_id = p_room_id AND user_id = p_user_id;
+        END IF;
+        RETURN QUERY
+        WITH next AS (
+          UPDATE rooms SET last_seq = last_seq + 1 WHERE id = p_room_id RETURNING last_seq
+        )
+        INSERT INTO messages AS m (room_id, seq, id, user_id, content, client_msg_id)
+        SELECT p_room_id, next.last_seq, p_id, p_user_id, p_content, p_client_msg_id FROM next
+        RETURNING m.seq, m.created_at;
+      END
+      $fn$;
+    `,
+  },
 ];
