@@ -1,7 +1,8 @@
 /**
  * Every route of the WebSocket API and the Lambda entry that serves it (a file in
  * `functions/`). The CDK stack and the local gateway both read this one list, so a route
- * added here exists in both.
+ * added here exists in both. Several routes may share an entry (one function serving them
+ * all, e.g. `rooms`); they must then declare the same needs.
  */
 export const AUTHORIZER_ENTRY = 'authorizer';
 
@@ -13,6 +14,18 @@ export const ROUTE_ENTRIES = {
   leave_room: 'leave-room',
   send_message: 'send-message',
   get_history: 'get-history',
+  create_room: 'rooms',
+  get_room: 'rooms',
+  list_rooms: 'rooms',
+  update_room: 'rooms',
+  add_member: 'rooms',
+  remove_member: 'rooms',
+  set_role: 'rooms',
+  ban: 'rooms',
+  unban: 'rooms',
+  mute: 'rooms',
+  unmute: 'rooms',
+  open_dm: 'rooms',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -50,6 +63,18 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   leave_room: CHAT_ROUTE,
   send_message: CHAT_ROUTE,
   get_history: CHAT_ROUTE,
+  create_room: CHAT_ROUTE,
+  get_room: CHAT_ROUTE,
+  list_rooms: CHAT_ROUTE,
+  update_room: CHAT_ROUTE,
+  add_member: CHAT_ROUTE,
+  remove_member: CHAT_ROUTE,
+  set_role: CHAT_ROUTE,
+  ban: CHAT_ROUTE,
+  unban: CHAT_ROUTE,
+  mute: CHAT_ROUTE,
+  unmute: CHAT_ROUTE,
+  open_dm: CHAT_ROUTE,
 };
 
 /**

@@ -172,11 +172,17 @@ export class ParleyStack extends Stack {
       queues: [fanout.queue],
       logRetention,
     });
+    // One function per entry: routes that share an entry share its function.
+    const byEntry = new Map<string, ParleyFunction>();
     this.functions = Object.fromEntries(
-      (Object.entries(ROUTE_ENTRIES) as [RouteKey, string][]).map(([routeKey, entry]) => [
-        routeKey,
-        functions.create(`Route-${entry}`, entry, ROUTE_NEEDS[routeKey]),
-      ]),
+      (Object.entries(ROUTE_ENTRIES) as [RouteKey, string][]).map(([routeKey, entry]) => {
+        let fn = byEntry.get(entry);
+        if (!fn) {
+          fn = functions.create(`Route-${entry}`, entry, ROUTE_NEEDS[routeKey]);
+          byEntry.set(entry, fn);
+        }
+        return [routeKey, fn];
+      }),
     ) as Record<RouteKey, ParleyFunction>;
 
     const websocket = new ParleyWebSocketApi(this, 'WebSocket', {
@@ -201,7 +207,13 @@ export class ParleyStack extends Stack {
       Authorizer: this.authorizer,
       SchemaMigration: migration.function,
     };
-    for (const [routeKey, fn] of Object.entries(this.functions)) alarmed[routeKey] = fn;
+    // One set of alarms per function: named after its route, or its entry when it serves several.
+    const routesOf = (entry: string) =>
+      Object.values(ROUTE_ENTRIES).filter((other) => other === entry).length;
+    for (const [routeKey, fn] of Object.entries(this.functions) as [RouteKey, ParleyFunction][]) {
+      const entry = ROUTE_ENTRIES[routeKey];
+      alarmed[routesOf(entry) > 1 ? entry : routeKey] = fn;
+    }
     alarmed.FanoutWorker = worker;
     const operations = new Operations(this, 'Operations', {
       stageName: config.stageName,

@@ -11,6 +11,7 @@ import { type FanoutWorkerHandler, makeFanoutWorkerHandler } from '../functions/
 import { makeGetHistoryHandler } from '../functions/get-history.js';
 import { makeJoinRoomHandler } from '../functions/join-room.js';
 import { makeLeaveRoomHandler } from '../functions/leave-room.js';
+import { makeRoomsHandler } from '../functions/rooms.js';
 import { ROUTE_ENTRIES } from '../functions/route-table.js';
 import type { HandlerWiring } from '../functions/runtime/wiring.js';
 import { makeSendMessageHandler } from '../functions/send-message.js';
@@ -30,6 +31,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   'leave-room': makeLeaveRoomHandler,
   'send-message': makeSendMessageHandler,
   'get-history': makeGetHistoryHandler,
+  rooms: makeRoomsHandler,
 };
 
 export interface LocalHandlers {
@@ -40,8 +42,17 @@ export interface LocalHandlers {
 }
 
 export function buildHandlers(wiring: HandlerWiring): LocalHandlers {
+  // One handler per entry, as one Lambda function serves every route of its entry.
+  const byEntry = new Map<string, WebSocketHandler>();
   const routes = Object.fromEntries(
-    Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [routeKey, ENTRIES[entry](wiring)]),
+    Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => {
+      let handler = byEntry.get(entry);
+      if (!handler) {
+        handler = ENTRIES[entry](wiring);
+        byEntry.set(entry, handler);
+      }
+      return [routeKey, handler];
+    }),
   );
   return {
     authorizer: makeAuthorizerHandler(wiring),

@@ -18,6 +18,7 @@ import type {
 } from '../../functions/core/ports.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { migrate } from '../../functions/stores/postgres/migrate.js';
+import { PostgresRoomStore } from '../../functions/stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import type { BenchContext } from '../scenario.js';
@@ -90,6 +91,7 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
   const log = { info() {}, warn() {}, error() {} };
   const deps: ChatDeps = {
     messages: new PostgresMessageStore(pool),
+    rooms: new PostgresRoomStore(pool),
     connections: new MemoryConnections(),
     cache: new RedisRoomCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     sender: silentSender,

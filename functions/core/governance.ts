@@ -54,7 +54,8 @@ function active(member: Member | undefined): member is Member {
 /**
  * Throws the error the caller gets when `change` is not allowed; returns when it is.
  * `noop` true means the change is allowed and changes nothing (the state already holds),
- * so the store writes nothing and records nothing: retries are idempotent.
+ * so the store writes nothing and records nothing: retries are idempotent. A no-op always
+ * has a target row to answer with.
  */
 export function authorizeMemberChange(
   state: MemberChangeState,
@@ -107,7 +108,8 @@ export function authorizeMemberChange(
       return { noop: false };
     }
     case 'unban':
-      return { noop: !target?.banned };
+      if (!target) throw new ChatError('not_found', `${change.userId} is not banned here`);
+      return { noop: !target.banned };
   }
 }
 

@@ -319,6 +319,7 @@ export interface ChatLogger {
 
 export interface ChatDeps {
   messages: MessageStore;
+  rooms: RoomStore;
   connections: ConnectionStore;
   cache: RoomCache;
   sender: ConnectionSender;

@@ -12,6 +12,7 @@ import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
+import { PostgresRoomStore } from '../stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { chatLimits, type HandlerConfig } from './config.js';
@@ -145,8 +146,11 @@ function buildRuntime(
   const connections = options.connections ?? createConnections(config);
   const ownsConnections = options.connections === undefined;
   const queues = createQueues(config);
+  // One breaker for both PostgreSQL stores: they share the pool, so they fail together.
+  const postgresBreaker = storeBreaker('PostgreSQL');
   const base = {
-    messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
+    messages: withCircuitBreaker(new PostgresMessageStore(pool), postgresBreaker),
+    rooms: withCircuitBreaker(new PostgresRoomStore(pool), postgresBreaker),
     connections: connections.store,
     cache,
     limits,

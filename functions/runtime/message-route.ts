@@ -7,6 +7,7 @@
 
 import type * as z from 'zod/mini';
 import type { ActionHandler } from '../core/actions/types.js';
+import { ChatError } from '../core/errors.js';
 import {
   type Action,
   parseFrame,
@@ -54,6 +55,9 @@ export async function depsOrFailure(
   }
 }
 
+/** Each action a function serves, with the core action that runs it. */
+export type ActionTable = { [A in Action]?: ActionHandler<z.infer<RequestSchemas[A]>> };
+
 /**
  * The handler factory of a route that runs `run` for `action`: give it a wiring and it
  * returns the handler (the entry file gives it the Lambda default).
@@ -61,6 +65,18 @@ export async function depsOrFailure(
 export function messageRoute<A extends Action>(
   action: A,
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
+): (wiring: MessageRouteWiring) => WebSocketHandler {
+  return messageRoutes({ [action]: run } as ActionTable);
+}
+
+/**
+ * The handler factory of a function that serves several routes (API Gateway picks the route
+ * by the frame's `action`, and several routes may share one function): each frame runs the
+ * core action its `action` names. A frame whose action the table lacks (only a route table
+ * that disagrees with the function could send one) is `unknown_action`.
+ */
+export function messageRoutes(
+  table: ActionTable,
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
   return (wiring) => {
     const resolveCaller = callerResolver();
@@ -79,6 +95,8 @@ export function messageRoute<A extends Action>(
       try {
         const frame = parseFrame(event.body);
         requestId = frame.requestId;
+        const action = servedAction(table, frame.fields.action);
+        const run = table[action] as ActionHandler<unknown>;
         const request = validateRequest(action, frame, deps.limits);
         const caller = await resolveCaller(deps, event);
         const reply = async (f: ReplyFrame) => {
@@ -98,4 +116,12 @@ export function messageRoute<A extends Action>(
       return OK;
     };
   };
+}
+
+/** The frame's action when the table serves it; with one action, that one whatever it says. */
+function servedAction(table: ActionTable, named: unknown): Action {
+  const served = Object.keys(table) as Action[];
+  if (served.length === 1) return served[0]!;
+  if (typeof named === 'string' && served.includes(named as Action)) return named as Action;
+  throw new ChatError('unknown_action', `Unknown action: ${String(named).slice(0, 64)}`);
 }

@@ -6,6 +6,7 @@
  */
 import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
 import { type JobBudget, type JobOutcome, runFanoutJob } from '../../functions/core/fanout-job.js';
+import { DM_PREFIX } from '../../functions/core/governance.js';
 import { DEFAULT_LIMITS, REPLY_MAX_BYTES } from '../../functions/core/limits.js';
 import type { Message, RoomConnection } from '../../functions/core/message.js';
 import type {
@@ -29,41 +30,68 @@ import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
 import type { HandlerWiring } from '../../functions/runtime/wiring.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
-
-interface FakeRoom {
-  members: Set<string>;
-  banned: Set<string>;
-  messages: Message[];
-  /** Only members may join a private room (rooms are created public). */
-  isPrivate: boolean;
-}
+import { type FakeRoom, FakeRoomStore, FakeRooms, isBanned, isMuted } from './fake-rooms.js';
 
 /** Rooms, membership and messages, as PostgreSQL keeps them. */
 export class FakeMessageStore implements MessageStore {
-  readonly rooms = new Map<string, FakeRoom>();
   private nextId = 1;
   /** A fixed clock, so `createdAt` is deterministic. */
   private readonly epoch = Date.UTC(2026, 0, 1);
 
+  constructor(readonly state: FakeRooms = new FakeRooms()) {}
+
+  /** The rooms, by id (shared with the world's FakeRoomStore). */
+  get rooms(): Map<string, FakeRoom> {
+    return this.state.map;
+  }
+
   async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
-    const room = this.ensureRoom(roomId);
-    if (room.banned.has(userId)) throw new ChatError('forbidden', `You are banned from ${roomId}`);
-    if (room.isPrivate && !room.members.has(userId)) {
-      throw new ChatError('forbidden', `Room ${roomId} is private`);
+    const room = this.rooms.get(roomId);
+    if (!room) {
+      if (roomId.startsWith(DM_PREFIX)) {
+        throw new ChatError('not_found', `No direct message ${roomId}: open one with open_dm`);
+      }
+      this.state.create(roomId, {}, userId);
+      return { lastSeq: 0 };
     }
-    room.members.add(userId);
+    const row = room.members.get(userId);
+    if (isBanned(row, this.state.clock.now)) {
+      throw new ChatError('forbidden', `You are banned from ${roomId}`);
+    }
+    if (!row) {
+      if (room.room.visibility === 'private') {
+        throw new ChatError('forbidden', `Room ${roomId} is private`);
+      }
+      room.members.set(userId, { role: 'member', joinedAt: this.state.clock.now });
+    }
     return { lastSeq: room.messages.length };
   }
 
   async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
     const room = this.rooms.get(input.roomId);
     if (!room) throw new ChatError('not_found', `Room ${input.roomId} does not exist`);
-    if (input.clientMsgId !== undefined) {
-      const existing = room.messages.find(
-        (m) => m.userId === input.userId && m.clientMsgId === input.clientMsgId,
-      );
-      if (existing) return { message: existing, duplicate: true };
+    const now = this.state.clock.now;
+    const row = room.members.get(input.userId);
+    if (!row) throw new ChatError('forbidden', `You are not a member of ${input.roomId}`);
+    if (isBanned(row, now)) throw new ChatError('forbidden', `You are banned from ${input.roomId}`);
+    if (isMuted(row, now)) throw new ChatError('forbidden', `You are muted in ${input.roomId}`);
+    const existing =
+      input.clientMsgId === undefined
+        ? undefined
+        : room.messages.find(
+            (m) => m.userId === input.userId && m.clientMsgId === input.clientMsgId,
+          );
+    const slow = room.room.slowModeSec;
+    if (slow > 0 && row.role === 'member') {
+      const wait = (row.lastSentAt ?? Number.NEGATIVE_INFINITY) + slow * 1000 - now;
+      if (wait > 0 && !existing) {
+        throw new ChatError('rate_limited', `Slow mode: one message every ${slow} s`, {
+          retryAfterMs: wait,
+        });
+      }
     }
+    if (existing) return { message: existing, duplicate: true };
+    if (slow > 0 && row.role === 'member') row.lastSentAt = now;
     const seq = room.messages.length + 1;
     const message: Message = {
       id: `00000000-0000-4000-8000-${String(this.nextId++).padStart(12, '0')}`,
@@ -75,6 +103,7 @@ export class FakeMessageStore implements MessageStore {
       ...(input.clientMsgId !== undefined ? { clientMsgId: input.clientMsgId } : {}),
     };
     room.messages.push(message);
+    room.activity = this.state.nextActivity();
     return { message, duplicate: false };
   }
 
@@ -100,7 +129,10 @@ export class FakeMessageStore implements MessageStore {
 
   /** Test helper: creates the room (if needed) and stores `count` messages by `userId`. */
   async seed(roomId: string, count: number, userId = 'seeder'): Promise<Message[]> {
-    this.ensureRoom(roomId);
+    const room = this.ensureRoom(roomId);
+    if (!room.members.has(userId)) {
+      room.members.set(userId, { role: 'member', joinedAt: this.state.clock.now });
+    }
     const out: Message[] = [];
     for (let i = 0; i < count; i++) {
       out.push((await this.appendMessage({ roomId, userId, content: `m${i + 1}` })).message);
@@ -108,22 +140,24 @@ export class FakeMessageStore implements MessageStore {
     return out;
   }
 
+  /** Test helper: bans `userId` from the room until unbanned. */
   ban(roomId: string, userId: string): void {
-    this.ensureRoom(roomId).banned.add(userId);
+    const room = this.ensureRoom(roomId);
+    const row = room.members.get(userId);
+    room.members.set(userId, {
+      role: 'member',
+      joinedAt: row?.joinedAt ?? this.state.clock.now,
+      bannedAt: this.state.clock.now,
+    });
   }
 
   /** Test helper: only the room's members may join it from now on. */
   makePrivate(roomId: string): void {
-    this.ensureRoom(roomId).isPrivate = true;
+    this.ensureRoom(roomId).room.visibility = 'private';
   }
 
   private ensureRoom(roomId: string): FakeRoom {
-    let room = this.rooms.get(roomId);
-    if (!room) {
-      room = { members: new Set(), banned: new Set(), messages: [], isPrivate: false };
-      this.rooms.set(roomId, room);
-    }
-    return room;
+    return this.rooms.get(roomId) ?? this.state.create(roomId);
   }
 }
 
@@ -356,6 +390,7 @@ export class RecordingLogger implements ChatLogger {
 export interface FakeWorld {
   deps: ChatDeps;
   messages: FakeMessageStore;
+  rooms: FakeRoomStore;
   connections: FakeConnectionStore;
   cache: MemoryRoomCache;
   sender: RecordingSender;
@@ -367,14 +402,16 @@ export interface FakeWorld {
 export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
   const merged = { ...DEFAULT_LIMITS, ...limits };
   const messages = new FakeMessageStore();
+  const rooms = new FakeRoomStore(messages.state);
   const connections = new FakeConnectionStore();
   const cache = new MemoryRoomCache(merged.recentWindow);
   const sender = new RecordingSender();
   const queue = new RecordingQueue();
   const log = new RecordingLogger();
   return {
-    deps: { messages, connections, cache, sender, queue, limits: merged, log },
+    deps: { messages, rooms, connections, cache, sender, queue, limits: merged, log },
     messages,
+    rooms,
     connections,
     cache,
     sender,

@@ -1,13 +1,14 @@
 /** The record: rooms, membership and messages in PostgreSQL. */
 import type { Pool } from 'pg';
 import { ChatError } from '../../core/errors.js';
+import { DM_PREFIX } from '../../core/governance.js';
 import type { Message } from '../../core/message.js';
 import type { HistoryPage, HistoryQuery, MessageStore, NewMessage } from '../../core/ports.js';
 import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
 import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   room_id: string;
   seq: string;
@@ -17,7 +18,7 @@ interface MessageRow {
   created_at: Date;
 }
 
-const MESSAGE_COLUMNS = 'id, room_id, seq, user_id, content, client_msg_id, created_at';
+export const MESSAGE_COLUMNS = 'id, room_id, seq, user_id, content, client_msg_id, created_at';
 
 export function toMessage(row: MessageRow): Message {
   const message: Message = {
@@ -51,6 +52,21 @@ const STORED_SQL = `
 /** The unique key that makes a retried send (same user, room, clientMsgId) store once. */
 const CLIENT_MSG_ID_KEY = 'messages_room_id_user_id_client_msg_id_key';
 
+/**
+ * append_message's own refusals (migration 5): PA403 the sender is not a member, is banned
+ * or muted; PA429 slow mode, its DETAIL the wait in milliseconds.
+ */
+function refuseAsChatError(error: unknown): void {
+  const state = sqlState(error);
+  if (state !== 'PA403' && state !== 'PA429') return;
+  const message = error instanceof Error ? error.message : 'refused';
+  if (state === 'PA403') throw new ChatError('forbidden', message);
+  const detail = Number((error as { detail?: unknown }).detail);
+  throw new ChatError('rate_limited', message, {
+    retryAfterMs: Number.isFinite(detail) && detail > 0 ? detail : 1000,
+  });
+}
+
 function isRetriedSend(error: unknown): boolean {
   return (
     sqlState(error) === UNIQUE_VIOLATION &&
@@ -60,11 +76,12 @@ function isRetriedSend(error: unknown): boolean {
 
 /**
  * One statement: create the room (public, the creator its owner) if it is new, add the
- * user as a member of a public room, and report what stops them (a ban, a private room).
+ * user as a member of a public room, and report what stops them (a ban in force, a private
+ * room). A DM's id is never created here: only `open_dm` makes those rooms.
  */
 const JOIN_SQL = `
   WITH new_room AS (
-    INSERT INTO rooms (id, created_by) VALUES ($1, $2)
+    INSERT INTO rooms (id, created_by) SELECT $1, $2 WHERE left($1, 3) <> 'dm_'
     ON CONFLICT (id) DO NOTHING
     RETURNING id, visibility, last_seq
   ), room AS (
@@ -72,7 +89,9 @@ const JOIN_SQL = `
     UNION ALL
     SELECT id, visibility, last_seq, false AS created FROM rooms WHERE id = $1
   ), member AS (
-    SELECT role, banned_at FROM room_members WHERE room_id = $1 AND user_id = $2
+    SELECT role, banned_at IS NOT NULL AND (banned_until IS NULL OR banned_until > now())
+      AS banned
+    FROM room_members WHERE room_id = $1 AND user_id = $2
   ), joined AS (
     INSERT INTO room_members (room_id, user_id, role)
     SELECT $1, $2, CASE WHEN room.created THEN 'owner' ELSE 'member' END FROM room
@@ -80,7 +99,7 @@ const JOIN_SQL = `
     ON CONFLICT DO NOTHING
     RETURNING role
   )
-  SELECT room.visibility, room.last_seq, member.role, member.banned_at,
+  SELECT room.visibility, room.last_seq, member.role, coalesce(member.banned, false) AS banned,
          (SELECT count(*) FROM joined)::int AS joined
   FROM room LEFT JOIN member ON true
   LIMIT 1`;
@@ -89,7 +108,7 @@ interface JoinRow {
   visibility: string;
   last_seq: string;
   role: string | null;
-  banned_at: Date | null;
+  banned: boolean;
   joined: number;
 }
 
@@ -103,7 +122,7 @@ export class PostgresMessageStore implements MessageStore {
       const { rows } = await guarded(() => this.pool.query<JoinRow>(JOIN_SQL, [roomId, userId]));
       const row = rows[0];
       if (!row) continue;
-      if (row.banned_at !== null) throw new ChatError('forbidden', `You are banned from ${roomId}`);
+      if (row.banned) throw new ChatError('forbidden', `You are banned from ${roomId}`);
       if (row.role === null && row.joined === 0) {
         // A public room that did not take the member row: the same user's concurrent join
         // inserted it after this statement's snapshot. The retry sees it.
@@ -111,6 +130,9 @@ export class PostgresMessageStore implements MessageStore {
         throw new ChatError('forbidden', `Room ${roomId} is private`);
       }
       return { lastSeq: Number(row.last_seq) };
+    }
+    if (roomId.startsWith(DM_PREFIX)) {
+      throw new ChatError('not_found', `No direct message ${roomId}: open one with open_dm`);
     }
     throw new ChatError('conflict', `Joining ${roomId} raced another join; retry`);
   }
@@ -140,6 +162,7 @@ export class PostgresMessageStore implements MessageStore {
       };
       return { message: toMessage(stored), duplicate: false };
     } catch (error) {
+      refuseAsChatError(error);
       if (clientMsgId === undefined || !isRetriedSend(error)) throw error;
     }
     // A retried send. Its statement failed whole, seq bump included; the unique check

@@ -169,7 +169,7 @@ describe('join_room', () => {
     const alice = await connect('a1', 'alice');
     await join(alice, { roomId: 'lobby' }); // fills the window with 1..3
     // A message is stored but never reaches the cache.
-    await world.messages.appendMessage({ roomId: 'lobby', userId: 'x', content: 'late' });
+    await world.messages.appendMessage({ roomId: 'lobby', userId: 'seeder', content: 'late' });
     const bob = await connect('b1', 'bob');
     await join(bob, { roomId: 'lobby' });
     const reply = world.sender.framesOfType('b1', 'room_history')[0];

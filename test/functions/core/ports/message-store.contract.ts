@@ -81,6 +81,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       const first = await send(room, 'hello', 'alice', 'k1');
       const again = await send(room, 'hello (retry)', 'alice', 'k1');
       expect(again).toEqual({ message: first.message, duplicate: true });
+      await store.joinRoom(room, 'bob');
       const other = await send(room, 'hello', 'bob', 'k1');
       expect(other.message.seq).toBe(2);
       expect((await store.latest(room, 10)).lastSeq).toBe(2);
@@ -100,6 +101,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
     it('keeps seqs gap-free under concurrent senders, duplicates included', async () => {
       const room = uid();
       await store.joinRoom(room, 'alice');
+      await store.joinRoom(room, 'bob');
       const sends = [];
       for (let i = 0; i < 50; i++) {
         sends.push(send(room, `a${i}`, 'alice', `a${i}`), send(room, `b${i}`, 'bob', `b${i}`));
