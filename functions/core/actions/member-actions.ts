@@ -41,14 +41,16 @@ async function applyChange(
   reply: Reply,
 ): Promise<void> {
   const { member, changed } = await deps.rooms.changeMember(change);
-  await reply({ type: 'member', member });
-  if (!changed) return;
   const { roomId, userId } = change;
-  if (change.action === 'remove' || change.action === 'ban') {
+  // The user is out of the room before the actor hears it is done: whatever the actor (or
+  // anyone) sends next cannot reach them.
+  if (changed && (change.action === 'remove' || change.action === 'ban')) {
     const reason =
       change.action === 'ban' ? 'banned' : userId === caller.userId ? 'left' : 'removed';
     await removeFromRoom(deps, roomId, userId, reason);
   }
+  await reply({ type: 'member', member });
+  if (!changed) return;
   await tellRoom(
     deps,
     roomId,

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatError } from '../../../../functions/core/errors.js';
 import type { MessageStore, RoomStore } from '../../../../functions/core/ports.js';
+import type { Visibility } from '../../../../functions/core/room.js';
 import { uid } from '../../../support/services.js';
 
 export interface RoomStoreHarness {
@@ -39,7 +40,11 @@ export function roomStoreContract(name: string, factory: RoomStoreFactory) {
     afterAll(() => cleanup?.());
 
     /** A fresh room owned by `owner`, with `members` added. */
-    async function roomWith(owner: string, members: string[] = [], visibility = 'public' as const) {
+    async function roomWith(
+      owner: string,
+      members: string[] = [],
+      visibility: Visibility = 'public',
+    ) {
       const roomId = uid();
       await rooms.createRoom({ roomId, visibility, encrypted: false, createdBy: owner });
       for (const userId of members) {
