@@ -16,6 +16,7 @@ import type {
   ConnectionStore,
   FanoutQueue,
 } from '../../functions/core/ports.js';
+import { PostgresMemberLookup } from '../../functions/stores/postgres/member-lookup.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { migrate } from '../../functions/stores/postgres/migrate.js';
 import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
@@ -90,6 +91,7 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
   const log = { info() {}, warn() {}, error() {} };
   const deps: ChatDeps = {
     messages: new PostgresMessageStore(pool),
+    rooms: new PostgresMemberLookup(pool),
     connections: new MemoryConnections(),
     cache: new RedisRoomCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     sender: silentSender,

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
+import { PostgresMemberLookup } from '../stores/postgres/member-lookup.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
@@ -145,8 +146,11 @@ function buildRuntime(
   const connections = options.connections ?? createConnections(config);
   const ownsConnections = options.connections === undefined;
   const queues = createQueues(config);
+  // One breaker for both: they are one database, down or up together.
+  const postgres = storeBreaker('PostgreSQL');
   const base = {
-    messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
+    messages: withCircuitBreaker(new PostgresMessageStore(pool), postgres),
+    rooms: withCircuitBreaker(new PostgresMemberLookup(pool), postgres),
     connections: connections.store,
     cache,
     limits,

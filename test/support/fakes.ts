@@ -21,9 +21,14 @@ import type {
   FanoutQueue,
   HistoryPage,
   HistoryQuery,
+  MessageChange,
+  MessageDeletion,
+  MessageEdit,
   MessageStore,
   NewMessage,
+  RoomStore,
 } from '../../functions/core/ports.js';
+import type { Member, Role } from '../../functions/core/room.js';
 import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
@@ -31,6 +36,7 @@ import type { HandlerWiring } from '../../functions/runtime/wiring.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 
 interface FakeRoom {
+  /** In join order: the first is the room's creator, its owner (as PostgreSQL's join). */
   members: Set<string>;
   banned: Set<string>;
   messages: Message[];
@@ -44,6 +50,8 @@ export class FakeMessageStore implements MessageStore {
   private nextId = 1;
   /** A fixed clock, so `createdAt` is deterministic. */
   private readonly epoch = Date.UTC(2026, 0, 1);
+  /** Edits and deletes, counted: each gets a later time than any before it. */
+  private changes = 0;
 
   async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
     const room = this.ensureRoom(roomId);
@@ -76,6 +84,46 @@ export class FakeMessageStore implements MessageStore {
     };
     room.messages.push(message);
     return { message, duplicate: false };
+  }
+
+  async editMessage(edit: MessageEdit): Promise<MessageChange> {
+    const { index, current, room } = this.find(edit.roomId, edit.seq);
+    if (current.userId !== edit.editorId) {
+      throw new ChatError('forbidden', 'You can only edit your own messages');
+    }
+    if (current.deleted) throw new ChatError('forbidden', 'A deleted message cannot be edited');
+    if (current.content === edit.content) return { message: current, changed: false };
+    const message: Message = { ...current, content: edit.content, editedAt: this.changedAt() };
+    room.messages[index] = message;
+    return { message, changed: true };
+  }
+
+  async deleteMessage(deletion: MessageDeletion): Promise<MessageChange> {
+    const { index, current, room } = this.find(deletion.roomId, deletion.seq);
+    if (current.userId !== deletion.actorId && !deletion.asModerator) {
+      throw new ChatError(
+        'forbidden',
+        "Only the room's owner or an admin can delete others' messages",
+      );
+    }
+    if (current.deleted) return { message: current, changed: false };
+    const message: Message = { ...current, content: '', deleted: true };
+    room.messages[index] = message;
+    return { message, changed: true };
+  }
+
+  private find(roomId: string, seq: number) {
+    const room = this.rooms.get(roomId);
+    const index = seq - 1;
+    const current = room?.messages[index];
+    if (!room || !current) throw new ChatError('not_found', `Room ${roomId} has no message ${seq}`);
+    return { room, index, current };
+  }
+
+  /** A time after every `createdAt` and every earlier change, as PostgreSQL's clock. */
+  private changedAt(): string {
+    this.changes += 1;
+    return new Date(this.epoch + 1e9 + this.changes * 1000).toISOString();
   }
 
   async history(roomId: string, query: HistoryQuery): Promise<HistoryPage> {
@@ -124,6 +172,40 @@ export class FakeMessageStore implements MessageStore {
       this.rooms.set(roomId, room);
     }
     return room;
+  }
+}
+
+/**
+ * The room store's member rows, as far as edits and deletes read them: derived from the
+ * fake record (the first joiner owns the room, as in PostgreSQL), with roles and mutes a
+ * test sets. Only `getMember`: that is all ChatDeps asks of the room store so far.
+ */
+export class FakeRoomStore implements Pick<RoomStore, 'getMember'> {
+  private readonly roles = new Map<string, Role>();
+  private readonly muted = new Set<string>();
+
+  constructor(private readonly record: FakeMessageStore) {}
+
+  async getMember(roomId: string, userId: string): Promise<Member | undefined> {
+    const room = this.record.rooms.get(roomId);
+    if (!room) return undefined;
+    const banned = room.banned.has(userId);
+    if (!room.members.has(userId) && !banned) return undefined;
+    const creator = room.members.values().next().value;
+    const key = `${roomId}\n${userId}`;
+    const role = this.roles.get(key) ?? (creator === userId ? 'owner' : 'member');
+    const member: Member = { roomId, userId, role, joinedAt: '2026-01-01T00:00:00.000Z' };
+    if (banned) member.banned = true;
+    if (this.muted.has(key)) member.muted = true;
+    return member;
+  }
+
+  setRole(roomId: string, userId: string, role: Role): void {
+    this.roles.set(`${roomId}\n${userId}`, role);
+  }
+
+  mute(roomId: string, userId: string): void {
+    this.muted.add(`${roomId}\n${userId}`);
   }
 }
 
@@ -356,6 +438,7 @@ export class RecordingLogger implements ChatLogger {
 export interface FakeWorld {
   deps: ChatDeps;
   messages: FakeMessageStore;
+  rooms: FakeRoomStore;
   connections: FakeConnectionStore;
   cache: MemoryRoomCache;
   sender: RecordingSender;
@@ -367,14 +450,16 @@ export interface FakeWorld {
 export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
   const merged = { ...DEFAULT_LIMITS, ...limits };
   const messages = new FakeMessageStore();
+  const rooms = new FakeRoomStore(messages);
   const connections = new FakeConnectionStore();
   const cache = new MemoryRoomCache(merged.recentWindow);
   const sender = new RecordingSender();
   const queue = new RecordingQueue();
   const log = new RecordingLogger();
   return {
-    deps: { messages, connections, cache, sender, queue, limits: merged, log },
+    deps: { messages, rooms, connections, cache, sender, queue, limits: merged, log },
     messages,
+    rooms,
     connections,
     cache,
     sender,

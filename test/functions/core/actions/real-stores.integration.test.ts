@@ -22,6 +22,7 @@ import type {
 } from '../../../../functions/core/ports.js';
 import type { ReplyFrame, ServerFrame } from '../../../../functions/core/server-frames.js';
 import { DynamoConnectionStore } from '../../../../functions/stores/dynamodb/connection-store.js';
+import { PostgresMemberLookup } from '../../../../functions/stores/postgres/member-lookup.js';
 import { PostgresMessageStore } from '../../../../functions/stores/postgres/message-store.js';
 import { RedisRoomCache } from '../../../../functions/stores/redis/room-cache.js';
 import { RecordingQueue } from '../../../support/fakes.js';
@@ -78,6 +79,7 @@ const VIEW: PresenceView = { onlineMax: 100, othersMax: 100 };
 function realDeps(sender: ConnectionSender, cache?: RoomCache): ChatDeps {
   return {
     messages: new PostgresMessageStore(pool),
+    rooms: new PostgresMemberLookup(pool),
     connections: new DynamoConnectionStore(dynamo, inject('connectionsTable')),
     cache: cache ?? new RedisRoomCache(redis, { keyPrefix: prefix }),
     sender,
