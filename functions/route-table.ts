@@ -1,7 +1,8 @@
 /**
  * Every route of the WebSocket API and the Lambda entry that serves it (a file in
  * `functions/`). The CDK stack and the local gateway both read this one list, so a route
- * added here exists in both.
+ * added here exists in both. Routes that name the same entry share one function, so the
+ * entry's needs must be the same for each of them.
  */
 export const AUTHORIZER_ENTRY = 'authorizer';
 
@@ -13,6 +14,9 @@ export const ROUTE_ENTRIES = {
   leave_room: 'leave-room',
   send_message: 'send-message',
   get_history: 'get-history',
+  // Two routes, one function: an edit and a delete share all but the action.
+  edit_message: 'message-edits',
+  delete_message: 'message-edits',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -50,6 +54,8 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   leave_room: CHAT_ROUTE,
   send_message: CHAT_ROUTE,
   get_history: CHAT_ROUTE,
+  edit_message: CHAT_ROUTE,
+  delete_message: CHAT_ROUTE,
 };
 
 /**

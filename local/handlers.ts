@@ -11,6 +11,7 @@ import { type FanoutWorkerHandler, makeFanoutWorkerHandler } from '../functions/
 import { makeGetHistoryHandler } from '../functions/get-history.js';
 import { makeJoinRoomHandler } from '../functions/join-room.js';
 import { makeLeaveRoomHandler } from '../functions/leave-room.js';
+import { makeMessageEditsHandler } from '../functions/message-edits.js';
 import { ROUTE_ENTRIES } from '../functions/route-table.js';
 import type { HandlerWiring } from '../functions/runtime/wiring.js';
 import { makeSendMessageHandler } from '../functions/send-message.js';
@@ -30,6 +31,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   'leave-room': makeLeaveRoomHandler,
   'send-message': makeSendMessageHandler,
   'get-history': makeGetHistoryHandler,
+  'message-edits': makeMessageEditsHandler,
 };
 
 export interface LocalHandlers {
@@ -40,8 +42,17 @@ export interface LocalHandlers {
 }
 
 export function buildHandlers(wiring: HandlerWiring): LocalHandlers {
+  // One handler per entry, as on AWS one function serves every route that names it.
+  const byEntry = new Map<string, WebSocketHandler>();
   const routes = Object.fromEntries(
-    Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => [routeKey, ENTRIES[entry](wiring)]),
+    Object.entries(ROUTE_ENTRIES).map(([routeKey, entry]) => {
+      let handler = byEntry.get(entry);
+      if (!handler) {
+        handler = ENTRIES[entry](wiring);
+        byEntry.set(entry, handler);
+      }
+      return [routeKey, handler];
+    }),
   );
   return {
     authorizer: makeAuthorizerHandler(wiring),

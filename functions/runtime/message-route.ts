@@ -6,15 +6,19 @@
  */
 
 import type * as z from 'zod/mini';
-import type { ActionHandler } from '../core/actions/types.js';
+import type { ActionHandler, Reply } from '../core/actions/types.js';
+import { ChatError } from '../core/errors.js';
 import {
   type Action,
   parseFrame,
   peekRequestId,
+  type RawFrame,
   type RequestSchemas,
   validateRequest,
 } from '../core/frames.js';
+import type { ChatLimits } from '../core/limits.js';
 import { dropConnection } from '../core/membership.js';
+import type { Caller } from '../core/message.js';
 import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
@@ -54,6 +58,12 @@ export async function depsOrFailure(
   }
 }
 
+/** A validated request bound to the action that serves it, waiting for its caller. */
+type BoundAction = (deps: ChatDeps, caller: Caller, reply: Reply) => Promise<void>;
+
+/** Validates a parsed frame and picks what serves it; throws the `error` frame's ChatError. */
+type Binder = (frame: RawFrame, limits: ChatLimits) => BoundAction;
+
 /**
  * The handler factory of a route that runs `run` for `action`: give it a wiring and it
  * returns the handler (the entry file gives it the Lambda default).
@@ -62,6 +72,52 @@ export function messageRoute<A extends Action>(
   action: A,
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
+  return routeWith(binderFor(action, run));
+}
+
+/** One handler for each action a shared function serves. */
+export type ActionHandlers<A extends Action> = {
+  [K in A]: ActionHandler<z.infer<RequestSchemas[K]>>;
+};
+
+/**
+ * The handler factory of a function that serves several routes (API Gateway picks the
+ * route by the frame's `action`, and routes may share a function): as `messageRoute`, with
+ * the action read from the frame. An action it does not serve is `unknown_action`, as on
+ * `$default`; API Gateway would not have sent it here.
+ */
+export function messageRoutes<A extends Action>(
+  handlers: ActionHandlers<A>,
+): (wiring: MessageRouteWiring) => WebSocketHandler {
+  const binders = new Map<string, Binder>(
+    (Object.keys(handlers) as A[]).map((action) => [
+      action,
+      binderFor(action, handlers[action] as ActionHandler<z.infer<RequestSchemas[A]>>),
+    ]),
+  );
+  return routeWith((frame, limits) => {
+    const { action } = frame.fields;
+    const bind = typeof action === 'string' ? binders.get(action) : undefined;
+    if (!bind) {
+      const named = typeof action === 'string' ? action.slice(0, 64) : '(none)';
+      throw new ChatError('unknown_action', `Unknown action: ${named}`);
+    }
+    return bind(frame, limits);
+  });
+}
+
+function binderFor<A extends Action>(
+  action: A,
+  run: ActionHandler<z.infer<RequestSchemas[A]>>,
+): Binder {
+  return (frame, limits) => {
+    const request = validateRequest(action, frame, limits);
+    return (deps, caller, reply) => run(deps, caller, request, reply);
+  };
+}
+
+/** The shell every message route shares: everything but which action serves the frame. */
+function routeWith(bind: Binder): (wiring: MessageRouteWiring) => WebSocketHandler {
   return (wiring) => {
     const resolveCaller = callerResolver();
     return async (event) => {
@@ -79,12 +135,12 @@ export function messageRoute<A extends Action>(
       try {
         const frame = parseFrame(event.body);
         requestId = frame.requestId;
-        const request = validateRequest(action, frame, deps.limits);
+        const run = bind(frame, deps.limits);
         const caller = await resolveCaller(deps, event);
         const reply = async (f: ReplyFrame) => {
           if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
         };
-        await run(deps, caller, request, reply);
+        await run(deps, caller, reply);
       } catch (error) {
         await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
       }

@@ -42,6 +42,10 @@ function routeFunctionId(key: RouteKey): string {
 
 const routeKeys = Object.keys(ROUTE_ENTRIES) as RouteKey[];
 
+/** The route entries: one function each, whichever number of routes it serves. */
+const entries = [...new Set(Object.values(ROUTE_ENTRIES))];
+const routesOf = (entry: string) => routeKeys.filter((key) => ROUTE_ENTRIES[key] === entry);
+
 /** The functions of routes that need neither PostgreSQL nor Redis ($connect, $default). */
 const outsideVpcIds = () =>
   routeKeys.filter((key) => ROUTE_NEEDS[key].stores !== 'stores').map(routeFunctionId);
@@ -147,7 +151,7 @@ describe('network', () => {
 
   it('puts the route functions that use PostgreSQL or Redis in the private subnets, and no other', () => {
     const route = functionIds('Route');
-    expect(route).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
+    expect(route).toHaveLength(entries.length);
     const outside = outsideVpcIds();
     expect(outside.sort()).toEqual(
       [routeFunctionId('$connect'), routeFunctionId('$default')].sort(),
@@ -423,7 +427,7 @@ describe('connections table', () => {
 describe('functions', () => {
   it('run Node.js 22 on arm64 with tracing, JSON logs and a log retention', () => {
     const ours = [...functionIds('Route'), ...functionIds('Authorizer')];
-    expect(ours).toHaveLength(Object.keys(ROUTE_ENTRIES).length + 1);
+    expect(ours).toHaveLength(entries.length + 1);
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
       if (!ours.includes(id)) continue;
       expect(fn.Properties).toMatchObject({
@@ -445,9 +449,12 @@ describe('functions', () => {
           .Statement,
     );
     const manage = statements.filter((s) => s.Action === 'execute-api:ManageConnections');
-    // Every route that posts, and the fan-out worker; $connect does not (a post during
-    // $connect answers 410).
-    expect(manage).toHaveLength(routeKeys.filter((key) => ROUTE_NEEDS[key].posts).length + 1);
+    // Every route function that posts, and the fan-out worker; $connect does not (a post
+    // during $connect answers 410).
+    const posting = entries.filter((entry) =>
+      routesOf(entry).some((key) => ROUTE_NEEDS[key].posts),
+    );
+    expect(manage).toHaveLength(posting.length + 1);
     expect(roleActions(routeFunctionId('$connect'))).not.toContain('execute-api:ManageConnections');
     for (const s of manage) {
       const resource = JSON.stringify(s.Resource);
@@ -478,15 +485,16 @@ describe('WebSocket API', () => {
     });
   });
 
-  it('integrates each route with its own function', () => {
+  it("integrates each route with its entry's function, shared by the entry's routes", () => {
     const integrations = resources('AWS::ApiGatewayV2::Integration');
     expect(integrations).toHaveLength(Object.keys(ROUTE_ENTRIES).length);
     const targets = integrations.map(([, i]) => JSON.stringify(i.Properties.IntegrationUri));
-    for (const entry of Object.values(ROUTE_ENTRIES)) {
+    for (const entry of entries) {
       const fnId = functionIds(`Route${entry.replace(/-/g, '')}`)[0];
       expect(fnId, entry).toBeDefined();
-      expect(targets.filter((t) => t.includes(fnId!))).toHaveLength(1);
+      expect(targets.filter((t) => t.includes(fnId!))).toHaveLength(routesOf(entry).length);
     }
+    expect(routesOf('message-edits').sort()).toEqual(['delete_message', 'edit_message']);
     for (const [, i] of integrations) expect(i.Properties.IntegrationType).toBe('AWS_PROXY');
   });
 
@@ -687,8 +695,9 @@ describe('operations', () => {
   it('alarms on errors and throttles of every function, the API, RDS and the cache', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const metrics = alarms.map((a) => `${a.Namespace}:${a.MetricName}`);
-    // Every route, the authorizer, the schema migration and the fan-out worker.
-    const functions = Object.keys(ROUTE_ENTRIES).length + 3;
+    // Every route function (once, however many routes it serves), the authorizer, the
+    // schema migration and the fan-out worker.
+    const functions = entries.length + 3;
     expect(metrics.filter((m) => m === 'AWS/Lambda:Errors')).toHaveLength(functions);
     expect(metrics.filter((m) => m === 'AWS/Lambda:Throttles')).toHaveLength(functions);
     expect(metrics).toEqual(
