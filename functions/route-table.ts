@@ -26,6 +26,9 @@ export const ROUTE_ENTRIES = {
   mute: 'rooms',
   unmute: 'rooms',
   open_dm: 'rooms',
+  // Two routes, one function: an edit and a delete share all but the action.
+  edit_message: 'message-edits',
+  delete_message: 'message-edits',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -75,6 +78,8 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   mute: CHAT_ROUTE,
   unmute: CHAT_ROUTE,
   open_dm: CHAT_ROUTE,
+  edit_message: CHAT_ROUTE,
+  delete_message: CHAT_ROUTE,
 };
 
 /**

@@ -19,6 +19,7 @@ import { FANOUT_WORKER } from '../functions/fanout-settings.js';
 import {
   AUTHORIZER_ENTRY,
   FUNCTION_TIMEOUT_SECONDS,
+  type FunctionNeeds,
   ROUTE_ENTRIES,
   ROUTE_NEEDS,
   type RouteKey,
@@ -47,6 +48,15 @@ function retention(days: number): RetentionDays {
     (v): v is RetentionDays => typeof v === 'number' && v > 0,
   );
   return allowed.sort((a, b) => a - b).find((v) => v >= days) ?? RetentionDays.TEN_YEARS;
+}
+
+/** The routes an entry serves. */
+function routeKeysOf(entry: string): RouteKey[] {
+  return (Object.keys(ROUTE_ENTRIES) as RouteKey[]).filter((key) => ROUTE_ENTRIES[key] === entry);
+}
+
+function sameNeeds(needs: readonly FunctionNeeds[]): boolean {
+  return needs.every((n) => JSON.stringify(n) === JSON.stringify(needs[0]));
 }
 
 export class ParleyStack extends Stack {
@@ -172,7 +182,8 @@ export class ParleyStack extends Stack {
       queues: [fanout.queue],
       logRetention,
     });
-    // One function per entry: routes that share an entry share its function.
+    // One function per entry: routes that name the same entry (edit_message and
+    // delete_message) share it, as its handler serves all of them.
     const byEntry = new Map<string, ParleyFunction>();
     this.functions = Object.fromEntries(
       (Object.entries(ROUTE_ENTRIES) as [RouteKey, string][]).map(([routeKey, entry]) => {
@@ -180,6 +191,9 @@ export class ParleyStack extends Stack {
         if (!fn) {
           fn = functions.create(`Route-${entry}`, entry, ROUTE_NEEDS[routeKey]);
           byEntry.set(entry, fn);
+        } else if (!sameNeeds(routeKeysOf(entry).map((key) => ROUTE_NEEDS[key]))) {
+          // One function has one role and one placement: its routes must agree on them.
+          throw new Error(`The routes of ${entry} declare different needs (route-table.ts)`);
         }
         return [routeKey, fn];
       }),
@@ -207,12 +221,11 @@ export class ParleyStack extends Stack {
       Authorizer: this.authorizer,
       SchemaMigration: migration.function,
     };
-    // One set of alarms per function: named after its route, or its entry when it serves several.
-    const routesOf = (entry: string) =>
-      Object.values(ROUTE_ENTRIES).filter((other) => other === entry).length;
-    for (const [routeKey, fn] of Object.entries(this.functions) as [RouteKey, ParleyFunction][]) {
-      const entry = ROUTE_ENTRIES[routeKey];
-      alarmed[routesOf(entry) > 1 ? entry : routeKey] = fn;
+    // A function's alarms once, named after its route, or its entry when it serves several
+    // (so a route's alarms keep their names as routes are added).
+    for (const [entry, fn] of byEntry) {
+      const keys = routeKeysOf(entry);
+      alarmed[keys.length === 1 && keys[0] !== undefined ? keys[0] : entry] = fn;
     }
     alarmed.FanoutWorker = worker;
     const operations = new Operations(this, 'Operations', {

@@ -11,6 +11,7 @@ import { type FanoutWorkerHandler, makeFanoutWorkerHandler } from '../functions/
 import { makeGetHistoryHandler } from '../functions/get-history.js';
 import { makeJoinRoomHandler } from '../functions/join-room.js';
 import { makeLeaveRoomHandler } from '../functions/leave-room.js';
+import { makeMessageEditsHandler } from '../functions/message-edits.js';
 import { makeRoomsHandler } from '../functions/rooms.js';
 import { ROUTE_ENTRIES } from '../functions/route-table.js';
 import type { HandlerWiring } from '../functions/runtime/wiring.js';
@@ -32,6 +33,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   'send-message': makeSendMessageHandler,
   'get-history': makeGetHistoryHandler,
   rooms: makeRoomsHandler,
+  'message-edits': makeMessageEditsHandler,
 };
 
 export interface LocalHandlers {

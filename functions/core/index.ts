@@ -1,4 +1,6 @@
 /** The chat core: pure logic over ports. Handlers and the local gateway wrap it. */
+export { deleteMessage } from './actions/delete-message.js';
+export { editMessage } from './actions/edit-message.js';
 export { getHistory } from './actions/get-history.js';
 export { joinRoom } from './actions/join-room.js';
 export { leaveRoom } from './actions/leave-room.js';

@@ -14,6 +14,35 @@ export interface NewMessage {
   clientMsgId?: string;
 }
 
+/** An edit of a message's content (protocol v2, "Messages"). */
+export interface MessageEdit {
+  roomId: string;
+  seq: number;
+  /** Who asks: only the message's own author may edit it. */
+  editorId: string;
+  content: string;
+}
+
+/** A deletion: the message becomes a tombstone (`content` '', `deleted`), its seq stays. */
+export interface MessageDeletion {
+  roomId: string;
+  seq: number;
+  /** Who asks. */
+  actorId: string;
+  /** The actor is the room's owner or admin (the core looked it up), so may delete any message. */
+  asModerator: boolean;
+}
+
+/**
+ * What an edit or delete left: the message as stored now, and whether this call changed
+ * it. `changed: false` is a retry (the same content again, a tombstone deleted again):
+ * nothing was written and nobody is owed a frame.
+ */
+export interface MessageChange {
+  message: Message;
+  changed: boolean;
+}
+
 export interface HistoryQuery {
   before?: number;
   after?: number;
@@ -40,7 +69,23 @@ export interface MessageStore {
    * `duplicate: true` and stores nothing. Throws `not_found` if the room does not exist.
    */
   appendMessage(message: NewMessage): Promise<{ message: Message; duplicate: boolean }>;
-  /** A page of history, served by the (room_id, seq) index: O(limit), not O(offset). */
+  /**
+   * Replaces a message's content and sets `editedAt`, in one statement. `not_found` when the
+   * room has no such seq; `forbidden` when it is someone else's message or a tombstone.
+   * `editedAt` grows with every edit of a message (never equal, never back), so two states
+   * of one message can be ordered (see core/message-version.ts).
+   */
+  editMessage(edit: MessageEdit): Promise<MessageChange>;
+  /**
+   * Makes a message a tombstone, in one statement: `content` '', `deleted: true`, the seq
+   * and the rest kept. `not_found` when there is no such seq; `forbidden` when it is
+   * someone else's and `asModerator` is false.
+   */
+  deleteMessage(deletion: MessageDeletion): Promise<MessageChange>;
+  /**
+   * A page of history, served by the (room_id, seq) index: O(limit), not O(offset). Every
+   * read answers the current state: edited content with `editedAt`, tombstones.
+   */
   history(roomId: string, query: HistoryQuery): Promise<HistoryPage>;
   /** The newest `limit` messages, ascending, and the room's last seq. */
   latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }>;
@@ -233,7 +278,10 @@ export interface RoomCache {
   claimPresenceCount(roomId: string, seconds: number): Promise<boolean>;
 
   recentMessages(roomId: string): Promise<RecentWindow | undefined>;
-  /** Replaces the room's recent window with messages read from the record. */
+  /**
+   * Replaces the room's recent window with messages read from the record. An entry the
+   * window holds in a later state (edited or deleted after the fill's read) is kept.
+   */
   fillRecentMessages(roomId: string, window: RecentWindow): Promise<void>;
   /**
    * Adds a just-committed message, trims to the window size, keeps `floor` true. Unlike
@@ -244,6 +292,15 @@ export interface RoomCache {
    * after this step finds the message in the window, one before it is in the answer.
    */
   appendRecentMessage(roomId: string, message: Message, joinStamp?: string): Promise<JoinsSince>;
+  /**
+   * Puts an edited or deleted message's current state in the window in place of its seq's
+   * entry, unless the entry there is a later state already (`supersedes` in
+   * core/message-version.ts, which fills and appends follow too). Below the window's
+   * floor it does nothing. Like an append, it also stores the message for a room with no
+   * window yet, so that a fill which read the record before the change merges with it
+   * rather than cache the old state (docs/decisions/2026-12-06-message-edits.md).
+   */
+  replaceRecentMessage(roomId: string, message: Message): Promise<void>;
   /** Drops the room's window, so the next read rebuilds it from the record. */
   forgetRecentMessages(roomId: string): Promise<void>;
 }

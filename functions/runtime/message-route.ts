@@ -6,16 +6,19 @@
  */
 
 import type * as z from 'zod/mini';
-import type { ActionHandler } from '../core/actions/types.js';
+import type { ActionHandler, Reply } from '../core/actions/types.js';
 import { ChatError } from '../core/errors.js';
 import {
   type Action,
   parseFrame,
   peekRequestId,
+  type RawFrame,
   type RequestSchemas,
   validateRequest,
 } from '../core/frames.js';
+import type { ChatLimits } from '../core/limits.js';
 import { dropConnection } from '../core/membership.js';
+import type { Caller } from '../core/message.js';
 import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
@@ -55,8 +58,11 @@ export async function depsOrFailure(
   }
 }
 
-/** Each action a function serves, with the core action that runs it. */
-export type ActionTable = { [A in Action]?: ActionHandler<z.infer<RequestSchemas[A]>> };
+/** A validated request bound to the action that serves it, waiting for its caller. */
+type BoundAction = (deps: ChatDeps, caller: Caller, reply: Reply) => Promise<void>;
+
+/** Validates a parsed frame and picks what serves it; throws the `error` frame's ChatError. */
+type Binder = (frame: RawFrame, limits: ChatLimits) => BoundAction;
 
 /**
  * The handler factory of a route that runs `run` for `action`: give it a wiring and it
@@ -66,18 +72,52 @@ export function messageRoute<A extends Action>(
   action: A,
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
-  return messageRoutes({ [action]: run } as ActionTable);
+  return routeWith(binderFor(action, run));
 }
 
+/** One handler for each action a shared function serves. */
+export type ActionHandlers<A extends Action> = {
+  [K in A]: ActionHandler<z.infer<RequestSchemas[K]>>;
+};
+
 /**
- * The handler factory of a function that serves several routes (API Gateway picks the route
- * by the frame's `action`, and several routes may share one function): each frame runs the
- * core action its `action` names. A frame whose action the table lacks (only a route table
- * that disagrees with the function could send one) is `unknown_action`.
+ * The handler factory of a function that serves several routes (API Gateway picks the
+ * route by the frame's `action`, and routes may share a function): as `messageRoute`, with
+ * the action read from the frame. An action it does not serve is `unknown_action`, as on
+ * `$default`; API Gateway would not have sent it here.
  */
-export function messageRoutes(
-  table: ActionTable,
+export function messageRoutes<A extends Action>(
+  handlers: ActionHandlers<A>,
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
+  const binders = new Map<string, Binder>(
+    (Object.keys(handlers) as A[]).map((action) => [
+      action,
+      binderFor(action, handlers[action] as ActionHandler<z.infer<RequestSchemas[A]>>),
+    ]),
+  );
+  return routeWith((frame, limits) => {
+    const { action } = frame.fields;
+    const bind = typeof action === 'string' ? binders.get(action) : undefined;
+    if (!bind) {
+      const named = typeof action === 'string' ? action.slice(0, 64) : '(none)';
+      throw new ChatError('unknown_action', `Unknown action: ${named}`);
+    }
+    return bind(frame, limits);
+  });
+}
+
+function binderFor<A extends Action>(
+  action: A,
+  run: ActionHandler<z.infer<RequestSchemas[A]>>,
+): Binder {
+  return (frame, limits) => {
+    const request = validateRequest(action, frame, limits);
+    return (deps, caller, reply) => run(deps, caller, request, reply);
+  };
+}
+
+/** The shell every message route shares: everything but which action serves the frame. */
+function routeWith(bind: Binder): (wiring: MessageRouteWiring) => WebSocketHandler {
   return (wiring) => {
     const resolveCaller = callerResolver();
     return async (event) => {
@@ -95,14 +135,12 @@ export function messageRoutes(
       try {
         const frame = parseFrame(event.body);
         requestId = frame.requestId;
-        const action = servedAction(table, frame.fields.action);
-        const run = table[action] as ActionHandler<unknown>;
-        const request = validateRequest(action, frame, deps.limits);
+        const run = bind(frame, deps.limits);
         const caller = await resolveCaller(deps, event);
         const reply = async (f: ReplyFrame) => {
           if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
         };
-        await run(deps, caller, request, reply);
+        await run(deps, caller, reply);
       } catch (error) {
         await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
       }
@@ -116,12 +154,4 @@ export function messageRoutes(
       return OK;
     };
   };
-}
-
-/** The frame's action when the table serves it; with one action, that one whatever it says. */
-function servedAction(table: ActionTable, named: unknown): Action {
-  const served = Object.keys(table) as Action[];
-  if (served.length === 1) return served[0]!;
-  if (typeof named === 'string' && served.includes(named as Action)) return named as Action;
-  throw new ChatError('unknown_action', `Unknown action: ${String(named).slice(0, 64)}`);
 }

@@ -41,10 +41,10 @@ function routeFunctionId(key: RouteKey): string {
 }
 
 const routeKeys = Object.keys(ROUTE_ENTRIES) as RouteKey[];
-/** Each Lambda entry once: routes that share an entry share one function. */
+
+/** The route entries: one function each, whichever number of routes it serves. */
 const entries = [...new Set(Object.values(ROUTE_ENTRIES))];
-/** One route of each entry (routes of one entry declare the same needs). */
-const entryRoutes = entries.map((entry) => routeKeys.find((key) => ROUTE_ENTRIES[key] === entry)!);
+const routesOf = (entry: string) => routeKeys.filter((key) => ROUTE_ENTRIES[key] === entry);
 
 /** The functions of routes that need neither PostgreSQL nor Redis ($connect, $default). */
 const outsideVpcIds = () =>
@@ -449,9 +449,12 @@ describe('functions', () => {
           .Statement,
     );
     const manage = statements.filter((s) => s.Action === 'execute-api:ManageConnections');
-    // Every route that posts, and the fan-out worker; $connect does not (a post during
-    // $connect answers 410).
-    expect(manage).toHaveLength(entryRoutes.filter((key) => ROUTE_NEEDS[key].posts).length + 1);
+    // Every route function that posts, and the fan-out worker; $connect does not (a post
+    // during $connect answers 410).
+    const posting = entries.filter((entry) =>
+      routesOf(entry).some((key) => ROUTE_NEEDS[key].posts),
+    );
+    expect(manage).toHaveLength(posting.length + 1);
     expect(roleActions(routeFunctionId('$connect'))).not.toContain('execute-api:ManageConnections');
     for (const s of manage) {
       const resource = JSON.stringify(s.Resource);
@@ -482,16 +485,16 @@ describe('WebSocket API', () => {
     });
   });
 
-  it("integrates each route with its entry's function", () => {
+  it("integrates each route with its entry's function, shared by the entry's routes", () => {
     const integrations = resources('AWS::ApiGatewayV2::Integration');
     expect(integrations).toHaveLength(routeKeys.length);
     const targets = integrations.map(([, i]) => JSON.stringify(i.Properties.IntegrationUri));
     for (const entry of entries) {
       const fnId = functionIds(`Route${entry.replace(/-/g, '')}`)[0];
       expect(fnId, entry).toBeDefined();
-      const routes = routeKeys.filter((key) => ROUTE_ENTRIES[key] === entry);
-      expect(targets.filter((t) => t.includes(fnId!))).toHaveLength(routes.length);
+      expect(targets.filter((t) => t.includes(fnId!))).toHaveLength(routesOf(entry).length);
     }
+    expect(routesOf('message-edits').sort()).toEqual(['delete_message', 'edit_message']);
     for (const [, i] of integrations) expect(i.Properties.IntegrationType).toBe('AWS_PROXY');
   });
 
@@ -692,7 +695,8 @@ describe('operations', () => {
   it('alarms on errors and throttles of every function, the API, RDS and the cache', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const metrics = alarms.map((a) => `${a.Namespace}:${a.MetricName}`);
-    // Every route, the authorizer, the schema migration and the fan-out worker.
+    // Every route function (once, however many routes it serves), the authorizer, the
+    // schema migration and the fan-out worker.
     const functions = entries.length + 3;
     expect(metrics.filter((m) => m === 'AWS/Lambda:Errors')).toHaveLength(functions);
     expect(metrics.filter((m) => m === 'AWS/Lambda:Throttles')).toHaveLength(functions);

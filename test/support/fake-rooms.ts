@@ -283,4 +283,18 @@ export class FakeRoomStore implements RoomStore {
     }
     return this.rooms.toRoom(entry);
   }
+
+  /** Test helper: gives a member a role directly, as an owner's set_role would. */
+  setRole(roomId: string, userId: string, role: Role): void {
+    const row = this.rooms.map.get(roomId)?.members.get(userId);
+    if (!row) throw new Error(`${userId} is not a member of ${roomId}`);
+    row.role = role;
+  }
+
+  /** Test helper: mutes a member until unmuted. */
+  mute(roomId: string, userId: string): void {
+    const row = this.rooms.map.get(roomId)?.members.get(userId);
+    if (!row) throw new Error(`${userId} is not a member of ${roomId}`);
+    row.mutedAt = this.now;
+  }
 }

@@ -22,9 +22,14 @@ import type {
   FanoutQueue,
   HistoryPage,
   HistoryQuery,
+  MessageChange,
+  MessageDeletion,
+  MessageEdit,
   MessageStore,
   NewMessage,
+  RoomStore,
 } from '../../functions/core/ports.js';
+import type { Member, Role } from '../../functions/core/room.js';
 import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
@@ -37,6 +42,8 @@ export class FakeMessageStore implements MessageStore {
   private nextId = 1;
   /** A fixed clock, so `createdAt` is deterministic. */
   private readonly epoch = Date.UTC(2026, 0, 1);
+  /** Edits and deletes, counted: each gets a later time than any before it. */
+  private changes = 0;
 
   constructor(readonly state: FakeRooms = new FakeRooms()) {}
 
@@ -105,6 +112,46 @@ export class FakeMessageStore implements MessageStore {
     room.messages.push(message);
     room.activity = this.state.nextActivity();
     return { message, duplicate: false };
+  }
+
+  async editMessage(edit: MessageEdit): Promise<MessageChange> {
+    const { index, current, room } = this.find(edit.roomId, edit.seq);
+    if (current.userId !== edit.editorId) {
+      throw new ChatError('forbidden', 'You can only edit your own messages');
+    }
+    if (current.deleted) throw new ChatError('forbidden', 'A deleted message cannot be edited');
+    if (current.content === edit.content) return { message: current, changed: false };
+    const message: Message = { ...current, content: edit.content, editedAt: this.changedAt() };
+    room.messages[index] = message;
+    return { message, changed: true };
+  }
+
+  async deleteMessage(deletion: MessageDeletion): Promise<MessageChange> {
+    const { index, current, room } = this.find(deletion.roomId, deletion.seq);
+    if (current.userId !== deletion.actorId && !deletion.asModerator) {
+      throw new ChatError(
+        'forbidden',
+        "Only the room's owner or an admin can delete others' messages",
+      );
+    }
+    if (current.deleted) return { message: current, changed: false };
+    const message: Message = { ...current, content: '', deleted: true };
+    room.messages[index] = message;
+    return { message, changed: true };
+  }
+
+  private find(roomId: string, seq: number) {
+    const room = this.rooms.get(roomId);
+    const index = seq - 1;
+    const current = room?.messages[index];
+    if (!room || !current) throw new ChatError('not_found', `Room ${roomId} has no message ${seq}`);
+    return { room, index, current };
+  }
+
+  /** A time after every `createdAt` and every earlier change, as PostgreSQL's clock. */
+  private changedAt(): string {
+    this.changes += 1;
+    return new Date(this.epoch + 1e9 + this.changes * 1000).toISOString();
   }
 
   async history(roomId: string, query: HistoryQuery): Promise<HistoryPage> {

@@ -11,6 +11,7 @@
  * as in Redis) grew the process for good.
  */
 import type { Message, RoomConnection } from '../../core/message.js';
+import { supersedes } from '../../core/message-version.js';
 import type {
   CachedConnections,
   JoinsSince,
@@ -184,7 +185,7 @@ export class MemoryRoomCache implements RoomCache {
 
   async fillRecentMessages(roomId: string, window: RecentWindow): Promise<void> {
     const entry = this.room(roomId);
-    for (const m of window.messages) entry.recent.set(m.seq, m);
+    for (const m of window.messages) put(entry, m);
     entry.floor = window.floor;
     this.trim(entry);
   }
@@ -195,11 +196,19 @@ export class MemoryRoomCache implements RoomCache {
     joinStamp?: string,
   ): Promise<JoinsSince> {
     const entry = this.room(roomId);
-    entry.recent.set(message.seq, message);
+    put(entry, message);
     this.trim(entry);
     if (!entry.connections) return { kind: 'unknown' };
     if (joinStamp !== undefined && joinStamp === entry.joinStamp) return { kind: 'none' };
     return { kind: 'joined', connections: toList(entry.connections) };
+  }
+
+  /** As REPLACE_RECENT in Redis: the floor moves only when this trims. */
+  async replaceRecentMessage(roomId: string, message: Message): Promise<void> {
+    const entry = this.room(roomId);
+    if (entry.floor !== undefined && message.seq < entry.floor) return;
+    put(entry, message);
+    if (entry.recent.size > this.window) this.trim(entry);
   }
 
   async forgetRecentMessages(roomId: string): Promise<void> {
@@ -219,6 +228,13 @@ export class MemoryRoomCache implements RoomCache {
       entry.floor = lowest;
     }
   }
+}
+
+/** Stores a message at its seq unless the entry there is a later state of it. */
+function put(entry: RoomEntry, message: Message): void {
+  const current = entry.recent.get(message.seq);
+  if (current && supersedes(current, message)) return;
+  entry.recent.set(message.seq, message);
 }
 
 function toList(connections: Map<string, string>): RoomConnection[] {

@@ -3,10 +3,19 @@ import type { Pool } from 'pg';
 import { ChatError } from '../../core/errors.js';
 import { DM_PREFIX } from '../../core/governance.js';
 import type { Message } from '../../core/message.js';
-import type { HistoryPage, HistoryQuery, MessageStore, NewMessage } from '../../core/ports.js';
+import type {
+  HistoryPage,
+  HistoryQuery,
+  MessageChange,
+  MessageDeletion,
+  MessageEdit,
+  MessageStore,
+  NewMessage,
+} from '../../core/ports.js';
 import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
 import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
+import { deleteMessageRow, deleteSql, editMessageRow, editSql } from './message-changes.js';
 
 export interface MessageRow {
   id: string;
@@ -16,9 +25,12 @@ export interface MessageRow {
   content: string;
   client_msg_id: string | null;
   created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
 }
 
-export const MESSAGE_COLUMNS = 'id, room_id, seq, user_id, content, client_msg_id, created_at';
+export const MESSAGE_COLUMNS =
+  'id, room_id, seq, user_id, content, client_msg_id, created_at, edited_at, deleted_at';
 
 export function toMessage(row: MessageRow): Message {
   const message: Message = {
@@ -30,6 +42,8 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.created_at.toISOString(),
   };
   if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
+  if (row.edited_at !== null) message.editedAt = row.edited_at.toISOString();
+  if (row.deleted_at !== null) message.deleted = true;
   return message;
 }
 
@@ -73,6 +87,9 @@ function isRetriedSend(error: unknown): boolean {
     (error as { constraint?: unknown }).constraint === CLIENT_MSG_ID_KEY
   );
 }
+
+const EDIT_SQL = editSql(MESSAGE_COLUMNS);
+const DELETE_SQL = deleteSql(MESSAGE_COLUMNS);
 
 /**
  * One statement: create the room (public, the creator its owner) if it is new, add the
@@ -159,6 +176,8 @@ export class PostgresMessageStore implements MessageStore {
         user_id: userId,
         content: input.content,
         client_msg_id: clientMsgId ?? null,
+        edited_at: null,
+        deleted_at: null,
       };
       return { message: toMessage(stored), duplicate: false };
     } catch (error) {
@@ -173,6 +192,14 @@ export class PostgresMessageStore implements MessageStore {
     const row = rows[0];
     if (!row) throw new ChatError('conflict', 'Concurrent duplicate send; retry');
     return { message: toMessage(row), duplicate: true };
+  }
+
+  editMessage(edit: MessageEdit): Promise<MessageChange> {
+    return editMessageRow(this.pool, EDIT_SQL, toMessage, edit);
+  }
+
+  deleteMessage(deletion: MessageDeletion): Promise<MessageChange> {
+    return deleteMessageRow(this.pool, DELETE_SQL, toMessage, deletion);
   }
 
   async history(roomId: string, query: HistoryQuery): Promise<HistoryPage> {

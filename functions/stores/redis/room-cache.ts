@@ -40,6 +40,7 @@ import {
   FILL_RECENT,
   READ_CONNECTIONS,
   REMOVE_CONNECTION,
+  REPLACE_RECENT,
   type RedisClient,
 } from './scripts.js';
 
@@ -117,6 +118,8 @@ export function serializeMessage(m: Message): string {
     content: m.content,
     createdAt: m.createdAt,
     ...(m.clientMsgId === undefined ? {} : { clientMsgId: m.clientMsgId }),
+    ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
+    ...(m.deleted === undefined ? {} : { deleted: m.deleted }),
   });
 }
 
@@ -354,6 +357,16 @@ export class RedisRoomCache implements RoomCache {
         this.redis,
         [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
         [this.window, this.ttl, window.floor, ...pairs],
+      ),
+    );
+  }
+
+  async replaceRecentMessage(roomId: string, message: Message): Promise<void> {
+    await this.guarded(() =>
+      REPLACE_RECENT.run(
+        this.redis,
+        [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
+        [this.window, this.ttl, message.seq, serializeMessage(message)],
       ),
     );
   }

@@ -210,27 +210,77 @@ if floor then
   redis.call('SET', KEYS[2], floor, 'EX', ttl)
 end`;
 
+/**
+ * Defines `put(seq, json)`: stores a message's JSON at its seq in KEYS[1] in place of the
+ * entry there, unless that entry is a later state of the message (a tombstone is final,
+ * else the later `editedAt`: `supersedes` in core/message-version.ts, the same rule). So a
+ * fill that read PostgreSQL before an edit committed, or an append or edit that lands
+ * late, never puts an older state back over a newer one, whatever order they arrive in.
+ * A seq is decoded only when it already has an entry: on an append, almost never.
+ */
+const PUT_NEWEST = `
+local function version(json)
+  local m = cjson.decode(json)
+  if m.deleted == true then return 2, '' end
+  local edited = m.editedAt
+  if type(edited) ~= 'string' then edited = '' end
+  return 1, edited
+end
+local function put(seq, json)
+  local current = redis.call('ZRANGEBYSCORE', KEYS[1], seq, seq)
+  if current[1] then
+    if current[1] == json then return end
+    local rankNow, editedNow = version(current[1])
+    local rankNew, editedNew = version(json)
+    if rankNow > rankNew or (rankNow == rankNew and editedNow > editedNew) then return end
+    redis.call('ZREMRANGEBYSCORE', KEYS[1], seq, seq)
+  end
+  redis.call('ZADD', KEYS[1], seq, json)
+end`;
+
 /** KEYS recent, floor; ARGV window, ttl, floor, then seq/json pairs. */
 export const FILL_RECENT = new Script(`
+${PUT_NEWEST}
 local window, ttl, floor = ARGV[1], ARGV[2], ARGV[3]
-for i = 4, #ARGV, 2 do
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[i], ARGV[i])
-  redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
-end
+for i = 4, #ARGV, 2 do put(ARGV[i], ARGV[i + 1]) end
 ${TRIM_AND_FLOOR}
 return 1`);
 
 /**
+ * KEYS recent, floor; ARGV window, ttl, seq, json. An edited or deleted message's state, in
+ * place of its seq's entry (see PUT_NEWEST). Nothing below the floor: those seqs are not
+ * in the window. Stored even when the window is not cached (no floor), as an append is, so
+ * that a fill which read the record before the change merges with it. Above the newest
+ * entry too: the message's own append may not have landed yet, and then merges with it.
+ * The floor moves only when this trims: with nothing trimmed, the entries are as they were
+ * save this seq, and raising the floor to the lowest entry would claim a completeness the
+ * window may not have (a set that expired apart from its floor).
+ */
+export const REPLACE_RECENT = new Script(`
+${PUT_NEWEST}
+local window, ttl = ARGV[1], ARGV[2]
+local floor = redis.call('GET', KEYS[2])
+if floor and tonumber(ARGV[3]) < tonumber(floor) then return 0 end
+put(ARGV[3], ARGV[4])
+if redis.call('ZCARD', KEYS[1]) > tonumber(window) then
+  ${TRIM_AND_FLOOR}
+else
+  redis.call('EXPIRE', KEYS[1], ttl)
+end
+return 1`);
+
+/**
  * KEYS recent, floor, conns, joins; ARGV window, ttl, seq, json, the join stamp the sender
- * read ('' for none). Appends even on a miss (see cache), then answers who joined since the
+ * read ('' for none). Appends even on a miss (see cache), never over a later state of the
+ * message (an edit that landed first: see PUT_NEWEST), then answers who joined since the
  * sender's read: -1 the room's connections are not cached, 0 nobody (the stamp is
  * unchanged), else the connections now as flat pairs. One step, so every join is either
  * before it (and answered) or after it (and finds the message in the window).
  */
 export const APPEND_RECENT = new Script(`
+${PUT_NEWEST}
 local window, ttl = ARGV[1], ARGV[2]
-redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[3], ARGV[3])
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+put(ARGV[3], ARGV[4])
 local floor = redis.call('GET', KEYS[2])
 ${TRIM_AND_FLOOR}
 if redis.call('HEXISTS', KEYS[3], '~') == 0 then return -1 end

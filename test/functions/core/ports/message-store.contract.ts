@@ -196,6 +196,121 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       expect(keyed.message.clientMsgId).toBe('key-1');
     });
 
+    describe('edits and deletes', () => {
+      /** A room with alice's message 1 and bob's message 2. */
+      async function twoMessages() {
+        const room = uid();
+        await store.joinRoom(room, 'alice');
+        await store.joinRoom(room, 'bob');
+        const mine = (await send(room, 'hello', 'alice', 'k1')).message;
+        const theirs = (await send(room, 'hi', 'bob')).message;
+        return { room, mine, theirs };
+      }
+      const edit = (roomId: string, seq: number, content: string, editorId = 'alice') =>
+        store.editMessage({ roomId, seq, editorId, content });
+      const remove = (roomId: string, seq: number, actorId = 'alice', asModerator = false) =>
+        store.deleteMessage({ roomId, seq, actorId, asModerator });
+
+      it("edits the author's own message in place, with editedAt", async () => {
+        const { room, mine } = await twoMessages();
+        const { message, changed } = await edit(room, 1, 'hello, world');
+        expect(changed).toBe(true);
+        const { editedAt, ...rest } = message;
+        expect(rest).toEqual({ ...mine, content: 'hello, world' });
+        expect(editedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(editedAt! >= mine.createdAt).toBe(true);
+        expect(message).not.toHaveProperty('deleted');
+      });
+
+      it('serves the current state on every read: history, latest, a retried send', async () => {
+        const { room } = await twoMessages();
+        const edited = (await edit(room, 1, 'edited')).message;
+        const tombstone = (await remove(room, 2, 'bob')).message;
+        const expected = [edited, tombstone];
+        expect((await store.history(room, { limit: 10 })).messages).toEqual(expected);
+        expect((await store.history(room, { after: 0, limit: 10 })).messages).toEqual(expected);
+        expect((await store.latest(room, 10)).messages).toEqual(expected);
+        // The send's retry answers the message as it is now, not as it was sent.
+        expect(await send(room, 'hello', 'alice', 'k1')).toEqual({
+          message: edited,
+          duplicate: true,
+        });
+      });
+
+      it('makes each edit later than the one before', async () => {
+        const { room } = await twoMessages();
+        const stamps = [];
+        for (const content of ['a', 'b', 'c']) {
+          stamps.push((await edit(room, 1, content)).message.editedAt ?? '');
+        }
+        expect(stamps[0]! < stamps[1]! && stamps[1]! < stamps[2]!).toBe(true);
+      });
+
+      it('answers a repeated edit unchanged, and changes nothing', async () => {
+        const { room } = await twoMessages();
+        const first = await edit(room, 1, 'again');
+        const retry = await edit(room, 1, 'again');
+        expect(retry).toEqual({ message: first.message, changed: false });
+        // Content the message already has, never edited: nothing to change either.
+        const { message } = await twoMessages().then(({ room: other }) =>
+          edit(other, 2, 'hi', 'bob'),
+        );
+        expect(message).not.toHaveProperty('editedAt');
+      });
+
+      it("refuses an edit of someone else's message, or of no message", async () => {
+        const { room, theirs } = await twoMessages();
+        await expect(edit(room, 2, 'mine now')).rejects.toMatchObject({ code: 'forbidden' });
+        await expect(edit(room, 3, 'x')).rejects.toMatchObject({ code: 'not_found' });
+        await expect(edit(uid(), 1, 'x')).rejects.toMatchObject({ code: 'not_found' });
+        expect((await store.history(room, { limit: 10 })).messages[1]).toEqual(theirs);
+      });
+
+      it('makes a deleted message a tombstone that keeps its seq', async () => {
+        const { room, mine } = await twoMessages();
+        const { message, changed } = await remove(room, 1);
+        expect(changed).toBe(true);
+        expect(message).toEqual({ ...mine, content: '', deleted: true });
+        expect((await store.latest(room, 10)).lastSeq).toBe(2);
+        const next = await send(room, 'after', 'alice');
+        expect(next.message.seq).toBe(3);
+      });
+
+      it('answers a repeated delete unchanged, and refuses to edit a tombstone', async () => {
+        const { room } = await twoMessages();
+        const first = await remove(room, 1);
+        expect(await remove(room, 1)).toEqual({ message: first.message, changed: false });
+        await expect(edit(room, 1, 'back')).rejects.toMatchObject({ code: 'forbidden' });
+        expect((await store.history(room, { limit: 1, before: 2 })).messages).toEqual([
+          first.message,
+        ]);
+      });
+
+      it("deletes someone else's message only as a moderator", async () => {
+        const { room } = await twoMessages();
+        await expect(remove(room, 2, 'alice')).rejects.toMatchObject({ code: 'forbidden' });
+        const { message, changed } = await remove(room, 2, 'alice', true);
+        expect(changed).toBe(true);
+        expect(message).toMatchObject({ seq: 2, userId: 'bob', content: '', deleted: true });
+        // The author deleting it again afterwards: already done.
+        expect((await remove(room, 2, 'bob')).changed).toBe(false);
+        await expect(remove(room, 5, 'alice', true)).rejects.toMatchObject({ code: 'not_found' });
+      });
+
+      it('applies concurrent edits one after another, ending at the latest', async () => {
+        const { room } = await twoMessages();
+        const results = await Promise.all(
+          ['a', 'b', 'c', 'd', 'e'].map((content) => edit(room, 1, content)),
+        );
+        const stamps = results.map((r) => r.message.editedAt ?? '').sort();
+        expect(new Set(stamps).size).toBe(results.length);
+        const last = results.find((r) => r.message.editedAt === stamps.at(-1));
+        expect((await store.history(room, { limit: 1, before: 2 })).messages).toEqual([
+          last?.message,
+        ]);
+      });
+    });
+
     it('treats content as data, never as a query', async () => {
       const room = uid();
       await store.joinRoom(room, 'alice');

@@ -253,6 +253,87 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect((await cache.recentMessages(room))?.messages).toHaveLength(1);
     });
 
+    describe('edited and deleted messages', () => {
+      const edited = (roomId: string, seq: number, second: number) =>
+        message(roomId, seq, {
+          content: `m${seq} edited at ${second}`,
+          editedAt: new Date(Date.UTC(2026, 0, 2, 0, 0, second)).toISOString(),
+        });
+      const tombstone = (roomId: string, seq: number) =>
+        message(roomId, seq, { content: '', deleted: true });
+      const window = async (roomId: string) => (await cache.recentMessages(roomId))?.messages;
+
+      it('serves the new state in place of the old one', async () => {
+        const room = uid();
+        await cache.fillRecentMessages(room, {
+          floor: 1,
+          messages: [message(room, 1), message(room, 2), message(room, 3)],
+        });
+        await cache.replaceRecentMessage(room, edited(room, 2, 1));
+        await cache.replaceRecentMessage(room, tombstone(room, 3));
+        expect(await window(room)).toEqual([
+          message(room, 1),
+          edited(room, 2, 1),
+          tombstone(room, 3),
+        ]);
+        expect((await cache.recentMessages(room))?.floor).toBe(1);
+      });
+
+      it('keeps a later state over an earlier one, whatever order they land in', async () => {
+        const room = uid();
+        await cache.fillRecentMessages(room, { floor: 1, messages: [message(room, 1)] });
+        await cache.replaceRecentMessage(room, edited(room, 1, 2));
+        await cache.replaceRecentMessage(room, edited(room, 1, 1));
+        expect(await window(room)).toEqual([edited(room, 1, 2)]);
+        await cache.replaceRecentMessage(room, tombstone(room, 1));
+        await cache.replaceRecentMessage(room, edited(room, 1, 3));
+        expect(await window(room)).toEqual([tombstone(room, 1)]);
+        // A late append of the message as sent changes nothing either.
+        await cache.appendRecentMessage(room, message(room, 1));
+        expect(await window(room)).toEqual([tombstone(room, 1)]);
+      });
+
+      it('keeps an edit that landed before a fill which read the record before it', async () => {
+        const room = uid();
+        // The edit commits and lands while the room has no window: no window from it alone.
+        await cache.replaceRecentMessage(room, edited(room, 2, 1));
+        await cache.replaceRecentMessage(room, tombstone(room, 3));
+        expect(await cache.recentMessages(room)).toBeUndefined();
+        // The fill's read was before both: it must not bring the old states back.
+        await cache.fillRecentMessages(room, {
+          floor: 1,
+          messages: [message(room, 1), message(room, 2), message(room, 3)],
+        });
+        expect(await window(room)).toEqual([
+          message(room, 1),
+          edited(room, 2, 1),
+          tombstone(room, 3),
+        ]);
+      });
+
+      it("keeps an edit that landed before its message's own append", async () => {
+        const room = uid();
+        await cache.fillRecentMessages(room, { floor: 1, messages: [message(room, 1)] });
+        await cache.replaceRecentMessage(room, edited(room, 2, 1));
+        await cache.appendRecentMessage(room, message(room, 2));
+        expect(await window(room)).toEqual([message(room, 1), edited(room, 2, 1)]);
+      });
+
+      it('leaves seqs below the window alone, and trims to the window', async () => {
+        const room = uid();
+        const five = [3, 4, 5, 6, 7].map((seq) => message(room, seq));
+        await cache.fillRecentMessages(room, { floor: 3, messages: five });
+        await cache.replaceRecentMessage(room, edited(room, 2, 1));
+        expect(await cache.recentMessages(room)).toEqual({ floor: 3, messages: five });
+        // Above the newest (its append still on the way): kept, the window stays at five.
+        await cache.replaceRecentMessage(room, edited(room, 8, 1));
+        expect(await cache.recentMessages(room)).toEqual({
+          floor: 4,
+          messages: [...five.slice(1), edited(room, 8, 1)],
+        });
+      });
+    });
+
     it('treats a window with no messages as a miss (its keys may expire apart)', async () => {
       const room = uid();
       await cache.fillRecentMessages(room, { floor: 1, messages: [] });

@@ -1,0 +1,109 @@
+/**
+ * Edits and deletes in PostgreSQL (protocol v2, "Messages"), one statement each. The
+ * statement locks the message's row, changes it only if the caller may and it would change,
+ * and answers the row as it is now either way, so the adapter can tell "changed", "a
+ * retry that changes nothing", "not yours" and "no such message" apart without a second
+ * round trip, and a retry racing its first attempt answers the committed state.
+ */
+import type { Pool } from 'pg';
+import { ChatError } from '../../core/errors.js';
+import type { MessageChange, MessageDeletion, MessageEdit } from '../../core/ports.js';
+import { guarded } from './errors.js';
+
+/**
+ * `current` takes the row lock first (a concurrent change is waited for, and its result is
+ * what `current` reads), `change` updates under `condition` and answers the new row, and
+ * the outer query answers the new row or, when nothing changed, the locked current one.
+ */
+function changeSql(columns: string, set: string, condition: string): string {
+  const updated = columns
+    .split(', ')
+    .map((c) => `m.${c}`)
+    .join(', ');
+  return `
+    WITH current AS (
+      SELECT ${columns} FROM messages WHERE room_id = $1 AND seq = $2 FOR UPDATE
+    ), change AS (
+      UPDATE messages m SET ${set}
+        FROM current c
+       WHERE m.room_id = $1 AND m.seq = $2 AND ${condition}
+      RETURNING ${updated}
+    )
+    SELECT ${columns}, true AS changed FROM change
+    UNION ALL
+    SELECT ${columns}, false AS changed FROM current WHERE NOT EXISTS (SELECT 1 FROM change)`;
+}
+
+/**
+ * `edited_at` is a millisecond later than the last edit's at least (the wire carries
+ * milliseconds), so each edit's state is strictly later than the one before even when the
+ * clock is not: caches order states by it (core/message-version.ts). clock_timestamp(), not
+ * now(): the statement may have waited for the lock behind an edit that started after it.
+ */
+export const editSql = (columns: string) =>
+  changeSql(
+    columns,
+    `content = $4, edited_at = GREATEST(date_trunc('milliseconds', clock_timestamp()),
+       c.edited_at + interval '1 millisecond')`,
+    'c.user_id = $3 AND c.deleted_at IS NULL AND c.content <> $4',
+  );
+
+/** The content goes: a tombstone keeps who wrote what seq when, not what it said. */
+export const deleteSql = (columns: string) =>
+  changeSql(
+    columns,
+    `content = '', deleted_at = clock_timestamp()`,
+    'c.deleted_at IS NULL AND (c.user_id = $3 OR $4::boolean)',
+  );
+
+/** What the adapter reads of the row itself; the rest is the caller's `toMessage`'s. */
+type Row = { user_id: string; deleted_at: Date | null };
+
+async function changeRow<R extends Row>(
+  pool: Pool,
+  sql: string,
+  params: unknown[],
+  where: { roomId: string; seq: number },
+): Promise<R & { changed: boolean }> {
+  const { rows } = await guarded(() => pool.query<R & { changed: boolean }>(sql, params));
+  const row = rows[0];
+  if (!row) throw new ChatError('not_found', `Room ${where.roomId} has no message ${where.seq}`);
+  return row;
+}
+
+/** Edits as the port says: only the author's own message, never a tombstone. */
+export async function editMessageRow<R extends Row>(
+  pool: Pool,
+  sql: string,
+  toMessage: (row: R) => MessageChange['message'],
+  edit: MessageEdit,
+): Promise<MessageChange> {
+  const { roomId, seq, editorId, content } = edit;
+  const row = await changeRow<R>(pool, sql, [roomId, seq, editorId, content], edit);
+  if (!row.changed) {
+    if (row.user_id !== editorId) {
+      throw new ChatError('forbidden', 'You can only edit your own messages');
+    }
+    if (row.deleted_at !== null)
+      throw new ChatError('forbidden', 'A deleted message cannot be edited');
+  }
+  return { message: toMessage(row), changed: row.changed };
+}
+
+/** Deletes as the port says: the author's own message, or any as a moderator. */
+export async function deleteMessageRow<R extends Row>(
+  pool: Pool,
+  sql: string,
+  toMessage: (row: R) => MessageChange['message'],
+  deletion: MessageDeletion,
+): Promise<MessageChange> {
+  const { roomId, seq, actorId, asModerator } = deletion;
+  const row = await changeRow<R>(pool, sql, [roomId, seq, actorId, asModerator], deletion);
+  if (!row.changed && row.user_id !== actorId && !asModerator) {
+    throw new ChatError(
+      'forbidden',
+      "Only the room's owner or an admin can delete others' messages",
+    );
+  }
+  return { message: toMessage(row), changed: row.changed };
+}
