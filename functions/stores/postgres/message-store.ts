@@ -5,7 +5,7 @@ import type { Message } from '../../core/message.js';
 import type { HistoryPage, HistoryQuery, MessageStore, NewMessage } from '../../core/ports.js';
 import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
-import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
+import { guarded, refusalOf, sqlState, UNIQUE_VIOLATION } from './errors.js';
 
 interface MessageRow {
   id: string;
@@ -140,7 +140,7 @@ export class PostgresMessageStore implements MessageStore {
       };
       return { message: toMessage(stored), duplicate: false };
     } catch (error) {
-      if (clientMsgId === undefined || !isRetriedSend(error)) throw error;
+      if (clientMsgId === undefined || !isRetriedSend(error)) throw refusalOf(error) ?? error;
     }
     // A retried send. Its statement failed whole, seq bump included; the unique check
     // waited for the first copy's commit (a concurrent twin too), so that copy is readable.
