@@ -19,6 +19,7 @@ import type {
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { migrate } from '../../functions/stores/postgres/migrate.js';
 import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
+import { RedisRateLimiter } from '../../functions/stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import type { BenchContext } from '../scenario.js';
 
@@ -47,6 +48,9 @@ export class MemoryConnections implements ConnectionStore {
       connectionId,
       userId,
     }));
+  }
+  async roomsOf(connectionId: string) {
+    return [...this.rooms].filter(([, room]) => room.has(connectionId)).map(([id]) => id);
   }
   async deleteConnection() {
     return { rooms: [] };
@@ -94,6 +98,7 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
     cache: new RedisRoomCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     sender: silentSender,
     queue: silentQueue,
+    limiter: new RedisRateLimiter(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     limits: DEFAULT_LIMITS,
     log,
   };

@@ -7,12 +7,14 @@
  */
 import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
-import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
+import type { ChatDeps, ConnectionSender, RateLimiter, RoomCache } from '../core/ports.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
+import { MemoryRateLimiter } from '../stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
+import { RedisRateLimiter } from '../stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { chatLimits, type HandlerConfig } from './config.js';
 import { type Connections, createConnections } from './connections.js';
@@ -131,15 +133,24 @@ function buildRuntime(
   const limits = chatLimits(config);
   let redis: Redis | Cluster | undefined;
   let cache: RoomCache;
+  let limiter: RateLimiter;
   if (config.PARLEY_CACHE === 'memory') {
     // The stand-in is this runtime's own: two servers in one process keep two.
     cache = new MemoryRoomCache(limits.recentWindow);
+    limiter = new MemoryRateLimiter();
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
+    // One breaker for both: they are one Redis, so the limiter's timeouts open the cache's
+    // circuit too, and while it is open the limiter fails at once (and so fails open).
+    const breaker = storeBreaker('Redis');
     cache = withCircuitBreaker(
       new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
-      storeBreaker('Redis'),
+      breaker,
+    );
+    limiter = withCircuitBreaker(
+      new RedisRateLimiter(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+      breaker,
     );
   }
   const connections = options.connections ?? createConnections(config);
@@ -149,6 +160,7 @@ function buildRuntime(
     messages: withCircuitBreaker(new PostgresMessageStore(pool), storeBreaker('PostgreSQL')),
     connections: connections.store,
     cache,
+    limiter,
     limits,
     log: chatLogger,
   };

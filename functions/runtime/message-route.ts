@@ -16,6 +16,7 @@ import {
 } from '../core/frames.js';
 import { dropConnection } from '../core/membership.js';
 import type { ChatDeps } from '../core/ports.js';
+import { startAdmission } from '../core/rate-limits.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
 import { callbackUrlOf, callerResolver } from './caller.js';
@@ -54,13 +55,24 @@ export async function depsOrFailure(
   }
 }
 
+export interface MessageRouteOptions {
+  /**
+   * The action awaits the rate limiter's answer itself (its `admitted` argument) before it
+   * writes anything, so that the limiter's Redis call shares a round trip with the action's
+   * first cache read. Otherwise the shell awaits it before running the action.
+   */
+  awaitsAdmission?: boolean;
+}
+
 /**
  * The handler factory of a route that runs `run` for `action`: give it a wiring and it
- * returns the handler (the entry file gives it the Lambda default).
+ * returns the handler (the entry file gives it the Lambda default). Every request is
+ * charged to the caller's rate limits (core/rate-limits.ts) before the action may write.
  */
 export function messageRoute<A extends Action>(
   action: A,
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
+  options: MessageRouteOptions = {},
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
   return (wiring) => {
     const resolveCaller = callerResolver();
@@ -84,7 +96,14 @@ export function messageRoute<A extends Action>(
         const reply = async (f: ReplyFrame) => {
           if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
         };
-        await run(deps, caller, request, reply);
+        const admitted = startAdmission(deps, caller, action);
+        if (options.awaitsAdmission) {
+          // Not awaited here: the action issues its first cache read in this same turn.
+          await run(deps, caller, request, reply, admitted);
+        } else {
+          await admitted;
+          await run(deps, caller, request, reply);
+        }
       } catch (error) {
         await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
       }

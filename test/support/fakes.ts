@@ -28,6 +28,7 @@ import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames
 import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
 import type { HandlerWiring } from '../../functions/runtime/wiring.js';
+import { MemoryRateLimiter } from '../../functions/stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 
 interface FakeRoom {
@@ -166,6 +167,10 @@ export class FakeConnectionStore implements ConnectionStore {
       connectionId,
       userId,
     }));
+  }
+
+  async roomsOf(connectionId: string): Promise<string[]> {
+    return [...this.rooms].filter(([, members]) => members.has(connectionId)).map(([id]) => id);
   }
 
   async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
@@ -358,6 +363,8 @@ export interface FakeWorld {
   messages: FakeMessageStore;
   connections: FakeConnectionStore;
   cache: MemoryRoomCache;
+  /** The dev server's in-memory limiter: the fakes' rate limits are real ones. */
+  limiter: MemoryRateLimiter;
   sender: RecordingSender;
   queue: RecordingQueue;
   log: RecordingLogger;
@@ -372,11 +379,13 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
   const sender = new RecordingSender();
   const queue = new RecordingQueue();
   const log = new RecordingLogger();
+  const limiter = new MemoryRateLimiter();
   return {
-    deps: { messages, connections, cache, sender, queue, limits: merged, log },
+    deps: { messages, connections, cache, sender, queue, limiter, limits: merged, log },
     messages,
     connections,
     cache,
+    limiter,
     sender,
     queue,
     log,
