@@ -76,7 +76,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /** The Redis key of `scope`'s bucket `key`. */
-  keyOf(scope: string, key: string): string {
+  private keyOf(scope: string, key: string): string {
     return `${this.prefix}{l:${encodeURIComponent(scope)}}:${key}`;
   }
 
