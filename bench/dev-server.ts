@@ -3,7 +3,8 @@
  * (`local/dev.ts`), which starts its embedded DynamoDB in a child process; its own
  * DATA_DIR; the bench's PostgreSQL and Redis (docs/performance.md: real ones); and the
  * variables a scenario adds (capacity: `PARLEY_AWS_LIMITS=1`). Every scenario's Parley is
- * this. The bench adds only its instruments (servers.ts, `measurementFlags`).
+ * this. The bench adds only its instruments (servers.ts, `measurementFlags`) and rate limits
+ * no load generator reaches (local/roomy-rate-limits.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOMY_RATE_LIMITS } from '../local/roomy-rate-limits.js';
 import type { BenchContext } from './scenario.js';
 import {
   BENCH_JWT_SECRET,
@@ -60,6 +62,9 @@ export async function startDevServer(
       REDIS_URL: ctx.redisUrl,
       REDIS_KEY_PREFIX: `${ctx.redisPrefix}${tag}:`,
       JWT_SECRET: BENCH_JWT_SECRET,
+      // Load is many clients sending faster than people: measure throughput, not the
+      // limits (the buckets are still charged, so their cost is in the figures).
+      ...ROOMY_RATE_LIMITS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

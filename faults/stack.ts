@@ -17,6 +17,7 @@ import { migrate } from '../functions/stores/postgres/migrate.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../local/embedded/dynamodb.js';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../local/embedded/postgres.js';
 import { type ParleyServer, startParleyServer } from '../local/parley-server.js';
+import { ROOMY_RATE_LIMITS } from '../local/roomy-rate-limits.js';
 import { emptyOwnRedis, type LocalRedis, startRedisServer } from '../test/support/redis-servers.js';
 import { type ManagementFaultProxy, startManagementFaultProxy } from './management-faults.js';
 import type { Random } from './random.js';
@@ -103,6 +104,8 @@ export async function startFaultStack(
         DYNAMODB_ENDPOINT: endpoint,
         CONNECTIONS_TABLE: TABLE,
         JWT_SECRET,
+        // The fuzzer and the fault checks send far faster than any person.
+        ...ROOMY_RATE_LIMITS,
       },
       callbackUrl: management.url,
       log: quiet,

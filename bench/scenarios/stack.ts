@@ -20,6 +20,7 @@ import { PostgresMessageStore } from '../../functions/stores/postgres/message-st
 import { migrate } from '../../functions/stores/postgres/migrate.js';
 import { PostgresRoomStore } from '../../functions/stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
+import { RedisRateLimiter } from '../../functions/stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import type { BenchContext } from '../scenario.js';
 
@@ -48,6 +49,9 @@ export class MemoryConnections implements ConnectionStore {
       connectionId,
       userId,
     }));
+  }
+  async roomsOf(connectionId: string) {
+    return [...this.rooms].filter(([, room]) => room.has(connectionId)).map(([id]) => id);
   }
   async deleteConnection() {
     return { rooms: [] };
@@ -96,6 +100,7 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
     cache: new RedisRoomCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     sender: silentSender,
     queue: silentQueue,
+    limiter: new RedisRateLimiter(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     limits: DEFAULT_LIMITS,
     log,
   };

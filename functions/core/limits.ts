@@ -29,6 +29,23 @@ export interface ChatLimits {
   presenceCountPostsPerSecond: number;
   /** At most this many user ids in a `join_room` reply's `online`. */
   onlineListMax: number;
+  // Rate limits (core/rate-limits.ts): token buckets, each refilled at `...Rate` tokens a
+  // second up to `...Burst`; one token a frame. Per user (all their connections) and per
+  // connection, for every frame, for sends, and for joins (join_room, create_room, open_dm).
+  frameRatePerUser: number;
+  frameBurstPerUser: number;
+  frameRatePerConnection: number;
+  frameBurstPerConnection: number;
+  sendRatePerUser: number;
+  sendBurstPerUser: number;
+  sendRatePerConnection: number;
+  sendBurstPerConnection: number;
+  joinRatePerUser: number;
+  joinBurstPerUser: number;
+  joinRatePerConnection: number;
+  joinBurstPerConnection: number;
+  /** Rooms one connection may have joined at once; a join beyond is `forbidden`. */
+  maxRoomsPerConnection: number;
 } /** One limit: its default, and the environment variable that sets it, if any. */
 export interface LimitRow {
   default: number;
@@ -50,6 +67,21 @@ export const LIMITS = {
   presenceCountMinSeconds: { default: 5, env: 'PRESENCE_COUNT_MIN_SECONDS' },
   presenceCountPostsPerSecond: { default: 500 },
   onlineListMax: { default: 100 },
+  // A reconnect rejoins every room at once: the join and frame bursts cover
+  // `maxRoomsPerConnection` joins, then a steady pace.
+  frameRatePerUser: { default: 50, env: 'FRAME_RATE_PER_USER' },
+  frameBurstPerUser: { default: 300, env: 'FRAME_BURST_PER_USER' },
+  frameRatePerConnection: { default: 20, env: 'FRAME_RATE_PER_CONNECTION' },
+  frameBurstPerConnection: { default: 150, env: 'FRAME_BURST_PER_CONNECTION' },
+  sendRatePerUser: { default: 10, env: 'SEND_RATE_PER_USER' },
+  sendBurstPerUser: { default: 40, env: 'SEND_BURST_PER_USER' },
+  sendRatePerConnection: { default: 5, env: 'SEND_RATE_PER_CONNECTION' },
+  sendBurstPerConnection: { default: 20, env: 'SEND_BURST_PER_CONNECTION' },
+  joinRatePerUser: { default: 20, env: 'JOIN_RATE_PER_USER' },
+  joinBurstPerUser: { default: 200, env: 'JOIN_BURST_PER_USER' },
+  joinRatePerConnection: { default: 10, env: 'JOIN_RATE_PER_CONNECTION' },
+  joinBurstPerConnection: { default: 100, env: 'JOIN_BURST_PER_CONNECTION' },
+  maxRoomsPerConnection: { default: 100, env: 'MAX_ROOMS_PER_CONNECTION' },
 } as const satisfies Record<keyof ChatLimits, LimitRow>;
 
 type LimitName = keyof typeof LIMITS;

@@ -6,6 +6,7 @@
  * fall back to DynamoDB when the cache fails, so a Redis outage slows delivery down but
  * does not stop it. What the room is told about it is presence.ts's to decide.
  */
+import { ChatError } from './errors.js';
 import type { DeliverOptions } from './fanout.js';
 import type { Caller, RoomConnection } from './message.js';
 import type { ChatDeps, PresenceChange } from './ports.js';
@@ -74,14 +75,33 @@ export interface Joined {
 }
 
 /**
+ * Refuses a join that would take the connection past `maxRoomsPerConnection` (a rejoin of
+ * a room it has is never refused). One read of DynamoDB, which knows a connection's rooms;
+ * two joins racing at the cap may both pass: the cap bounds a connection's fan-out, it
+ * need not be exact.
+ */
+export async function checkRoomCap(deps: ChatDeps, roomId: string, caller: Caller): Promise<void> {
+  const max = deps.limits.maxRoomsPerConnection;
+  const rooms = await deps.connections.roomsOf(caller.connectionId);
+  if (rooms.length >= max && !rooms.includes(roomId)) {
+    throw new ChatError(
+      'forbidden',
+      `A connection may join at most ${max} rooms; leave one before joining ${roomId}`,
+    );
+  }
+}
+
+/**
  * Joins a connection to a room: the user's membership in PostgreSQL (creating a public
- * room on first join), the connection in DynamoDB, then the cache.
+ * room on first join), the connection in DynamoDB, then the cache. Refused past the cap on
+ * rooms per connection, before anything is written.
  */
 export async function joinConnection(
   deps: ChatDeps,
   roomId: string,
   caller: Caller,
 ): Promise<Joined> {
+  await checkRoomCap(deps, roomId, caller);
   const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
   const rejoin = await deps.connections.addToRoom(roomId, caller);
   const cached = await deps.cache

@@ -155,6 +155,8 @@ export interface ConnectionStore {
   /** Resolves true when the connection had joined the room. */
   removeFromRoom(roomId: string, connectionId: string): Promise<boolean>;
   isInRoom(roomId: string, connectionId: string): Promise<boolean>;
+  /** The rooms a connection has joined, read by key (the cap on rooms per connection). */
+  roomsOf(connectionId: string): Promise<string[]>;
   /** One room's connections, read by key: never a scan. */
   roomConnections(roomId: string): Promise<RoomConnection[]>;
   /** Deletes the connection and its room joins; says whose it was and which rooms it had. */
@@ -368,6 +370,32 @@ export interface FanoutQueue {
   deadLetter(job: DeliveryJob, reason: string): Promise<void>;
 }
 
+/** One token bucket a request pays a token from. */
+export interface RateCharge {
+  /** The bucket's name, unique within its scope. */
+  key: string;
+  /** Tokens added per second. */
+  rate: number;
+  /** The bucket's capacity, and what a bucket never used holds. */
+  burst: number;
+}
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Token buckets (Redis, or the dev server's in-memory stand-in). Refusals are cheap: no
+ * other store is read.
+ */
+export interface RateLimiter {
+  /**
+   * Takes one token from every bucket named, all or nothing: when any is empty none is
+   * charged, and the answer says how long until all of them could pay (at least 1 ms).
+   * The buckets of one call belong to one `scope` (a user), which an adapter keeps together
+   * (one Redis Cluster slot); their keys are distinct. Rejects only when the store fails.
+   */
+  take(scope: string, charges: readonly RateCharge[]): Promise<RateDecision>;
+}
+
 export interface ChatLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -381,6 +409,7 @@ export interface ChatDeps {
   cache: RoomCache;
   sender: ConnectionSender;
   queue: FanoutQueue;
+  limiter: RateLimiter;
   limits: import('./limits.js').ChatLimits;
   log: ChatLogger;
 }

@@ -7,13 +7,15 @@
  */
 import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
-import type { ChatDeps, ConnectionSender, RoomCache } from '../core/ports.js';
+import type { ChatDeps, ConnectionSender, RateLimiter, RoomCache } from '../core/ports.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
+import { MemoryRateLimiter } from '../stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { PostgresRoomStore } from '../stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
+import { RedisRateLimiter } from '../stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { chatLimits, type HandlerConfig } from './config.js';
 import { type Connections, createConnections } from './connections.js';
@@ -132,15 +134,24 @@ function buildRuntime(
   const limits = chatLimits(config);
   let redis: Redis | Cluster | undefined;
   let cache: RoomCache;
+  let limiter: RateLimiter;
   if (config.PARLEY_CACHE === 'memory') {
     // The stand-in is this runtime's own: two servers in one process keep two.
     cache = new MemoryRoomCache(limits.recentWindow);
+    limiter = new MemoryRateLimiter();
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
+    // One breaker for both: they are one Redis, so the limiter's timeouts open the cache's
+    // circuit too, and while it is open the limiter fails at once (and so fails open).
+    const breaker = storeBreaker('Redis');
     cache = withCircuitBreaker(
       new RedisRoomCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
-      storeBreaker('Redis'),
+      breaker,
+    );
+    limiter = withCircuitBreaker(
+      new RedisRateLimiter(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+      breaker,
     );
   }
   const connections = options.connections ?? createConnections(config);
@@ -153,6 +164,7 @@ function buildRuntime(
     rooms: withCircuitBreaker(new PostgresRoomStore(pool), postgresBreaker),
     connections: connections.store,
     cache,
+    limiter,
     limits,
     log: chatLogger,
   };

@@ -20,6 +20,7 @@ import type { ChatLimits } from '../core/limits.js';
 import { dropConnection } from '../core/membership.js';
 import type { Caller } from '../core/message.js';
 import type { ChatDeps } from '../core/ports.js';
+import { startAdmission } from '../core/rate-limits.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent, WebSocketHandler } from '../shared/apigw-events.js';
 import { callbackUrlOf, callerResolver } from './caller.js';
@@ -58,21 +59,36 @@ export async function depsOrFailure(
   }
 }
 
+export interface MessageRouteOptions {
+  /**
+   * The action awaits the rate limiter's answer itself (its `admitted` argument) before it
+   * writes anything, so that the limiter's Redis call shares a round trip with the action's
+   * first cache read. Otherwise the shell awaits it before running the action.
+   */
+  awaitsAdmission?: boolean;
+}
+
 /** A validated request bound to the action that serves it, waiting for its caller. */
-type BoundAction = (deps: ChatDeps, caller: Caller, reply: Reply) => Promise<void>;
+interface BoundAction {
+  action: Action;
+  awaitsAdmission: boolean;
+  run(deps: ChatDeps, caller: Caller, reply: Reply, admitted?: Promise<void>): Promise<void>;
+}
 
 /** Validates a parsed frame and picks what serves it; throws the `error` frame's ChatError. */
 type Binder = (frame: RawFrame, limits: ChatLimits) => BoundAction;
 
 /**
  * The handler factory of a route that runs `run` for `action`: give it a wiring and it
- * returns the handler (the entry file gives it the Lambda default).
+ * returns the handler (the entry file gives it the Lambda default). Every request is
+ * charged to the caller's rate limits (core/rate-limits.ts) before the action may write.
  */
 export function messageRoute<A extends Action>(
   action: A,
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
+  options: MessageRouteOptions = {},
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
-  return routeWith(binderFor(action, run));
+  return routeWith(binderFor(action, run, options));
 }
 
 /** One handler for each action a shared function serves. */
@@ -109,10 +125,15 @@ export function messageRoutes<A extends Action>(
 function binderFor<A extends Action>(
   action: A,
   run: ActionHandler<z.infer<RequestSchemas[A]>>,
+  options: MessageRouteOptions = {},
 ): Binder {
   return (frame, limits) => {
     const request = validateRequest(action, frame, limits);
-    return (deps, caller, reply) => run(deps, caller, request, reply);
+    return {
+      action,
+      awaitsAdmission: options.awaitsAdmission ?? false,
+      run: (deps, caller, reply, admitted) => run(deps, caller, request, reply, admitted),
+    };
   };
 }
 
@@ -135,12 +156,19 @@ function routeWith(bind: Binder): (wiring: MessageRouteWiring) => WebSocketHandl
       try {
         const frame = parseFrame(event.body);
         requestId = frame.requestId;
-        const run = bind(frame, deps.limits);
+        const bound = bind(frame, deps.limits);
         const caller = await resolveCaller(deps, event);
         const reply = async (f: ReplyFrame) => {
           if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
         };
-        await run(deps, caller, reply);
+        const admitted = startAdmission(deps, caller, bound.action);
+        if (bound.awaitsAdmission) {
+          // Not awaited here: the action issues its first cache read in this same turn.
+          await bound.run(deps, caller, reply, admitted);
+        } else {
+          await admitted;
+          await bound.run(deps, caller, reply);
+        }
       } catch (error) {
         await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
       }

@@ -34,6 +34,7 @@ import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames
 import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
 import type { HandlerWiring } from '../../functions/runtime/wiring.js';
+import { MemoryRateLimiter } from '../../functions/stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 import { type FakeRoom, FakeRoomStore, FakeRooms, isBanned, isMuted } from './fake-rooms.js';
 
@@ -249,6 +250,10 @@ export class FakeConnectionStore implements ConnectionStore {
     }));
   }
 
+  async roomsOf(connectionId: string): Promise<string[]> {
+    return [...this.rooms].filter(([, members]) => members.has(connectionId)).map(([id]) => id);
+  }
+
   async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
     const record = this.connections.get(connectionId);
     this.connections.delete(connectionId);
@@ -440,6 +445,8 @@ export interface FakeWorld {
   rooms: FakeRoomStore;
   connections: FakeConnectionStore;
   cache: MemoryRoomCache;
+  /** The dev server's in-memory limiter: the fakes' rate limits are real ones. */
+  limiter: MemoryRateLimiter;
   sender: RecordingSender;
   queue: RecordingQueue;
   log: RecordingLogger;
@@ -455,12 +462,14 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
   const sender = new RecordingSender();
   const queue = new RecordingQueue();
   const log = new RecordingLogger();
+  const limiter = new MemoryRateLimiter();
   return {
-    deps: { messages, rooms, connections, cache, sender, queue, limits: merged, log },
+    deps: { messages, rooms, connections, cache, sender, queue, limiter, limits: merged, log },
     messages,
     rooms,
     connections,
     cache,
+    limiter,
     sender,
     queue,
     log,

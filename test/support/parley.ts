@@ -14,6 +14,7 @@ import {
   type ParleyServerOptions,
   startParleyServer,
 } from '../../local/parley-server.js';
+import { ROOMY_RATE_LIMITS } from '../../local/roomy-rate-limits.js';
 import { ChatClient } from './chat-client.js';
 import { deleteKeysUnder, uid } from './services.js';
 
@@ -62,6 +63,8 @@ export async function startTestParley(
     DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
     CONNECTIONS_TABLE: inject('connectionsTable'),
     JWT_SECRET: TEST_JWT_SECRET,
+    // The tests send faster than people do; a test of the limits sets its own.
+    ...ROOMY_RATE_LIMITS,
     ...env,
   };
   // The SDK sender by default: the tests pin the path Lambda takes on AWS.

@@ -168,6 +168,16 @@ export class DynamoConnectionStore implements ConnectionStore {
     return connections;
   }
 
+  /** One Query of the connection's partition: its `room#` items (and its one `meta`). */
+  async roomsOf(connectionId: string): Promise<string[]> {
+    const rooms: string[] = [];
+    for (const item of await this.queryPartition(connKey(connectionId))) {
+      const sk = item.sk?.S ?? '';
+      if (sk.startsWith('room#') && this.isLive(item)) rooms.push(sk.slice('room#'.length));
+    }
+    return rooms;
+  }
+
   async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
     const items = await this.queryPartition(connKey(connectionId));
     let userId: string | undefined;

@@ -1,4 +1,5 @@
 /** Translates `pg` errors into the core's errors; anything unrecognised is rethrown. */
+import { ChatError } from '../../core/errors.js';
 import { storeGuard } from '../store-errors.js';
 
 /** SQLSTATE classes that mean "the server cannot serve now", not "your query is wrong". */
@@ -37,3 +38,23 @@ function isPostgresUnavailable(error: unknown): boolean {
 
 /** Runs a query, turning "PostgreSQL is down" into `unavailable`. */
 export const guarded = storeGuard('PostgreSQL', isPostgresUnavailable);
+
+/**
+ * Parley's own SQLSTATEs, raised by the schema's functions (migration 5) with a message
+ * meant for the user: `PA403` refuses (not a member, banned, muted), `PA429` is slow mode,
+ * its DETAIL the wait in ms.
+ */
+export const REFUSED = 'PA403';
+export const SLOW_MODE = 'PA429';
+
+/** The client's error for a refusal the database raised, or undefined for any other error. */
+export function refusalOf(error: unknown): ChatError | undefined {
+  const code = sqlState(error);
+  if (code !== REFUSED && code !== SLOW_MODE) return undefined;
+  const message = error instanceof Error ? error.message : 'Refused';
+  if (code === REFUSED) return new ChatError('forbidden', message, { cause: error });
+  const detail = Number((error as { detail?: unknown }).detail);
+  // A wait the function did not state (it always does) is still a wait: one second.
+  const retryAfterMs = Number.isFinite(detail) && detail > 0 ? Math.ceil(detail) : 1000;
+  return new ChatError('rate_limited', message, { cause: error, retryAfterMs });
+}

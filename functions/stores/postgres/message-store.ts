@@ -14,7 +14,7 @@ import type {
 } from '../../core/ports.js';
 import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
-import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
+import { guarded, refusalOf, sqlState, UNIQUE_VIOLATION } from './errors.js';
 import { deleteMessageRow, deleteSql, editMessageRow, editSql } from './message-changes.js';
 
 export interface MessageRow {
@@ -65,21 +65,6 @@ const STORED_SQL = `
 
 /** The unique key that makes a retried send (same user, room, clientMsgId) store once. */
 const CLIENT_MSG_ID_KEY = 'messages_room_id_user_id_client_msg_id_key';
-
-/**
- * append_message's own refusals (migration 5): PA403 the sender is not a member, is banned
- * or muted; PA429 slow mode, its DETAIL the wait in milliseconds.
- */
-function refuseAsChatError(error: unknown): void {
-  const state = sqlState(error);
-  if (state !== 'PA403' && state !== 'PA429') return;
-  const message = error instanceof Error ? error.message : 'refused';
-  if (state === 'PA403') throw new ChatError('forbidden', message);
-  const detail = Number((error as { detail?: unknown }).detail);
-  throw new ChatError('rate_limited', message, {
-    retryAfterMs: Number.isFinite(detail) && detail > 0 ? detail : 1000,
-  });
-}
 
 function isRetriedSend(error: unknown): boolean {
   return (
@@ -181,8 +166,7 @@ export class PostgresMessageStore implements MessageStore {
       };
       return { message: toMessage(stored), duplicate: false };
     } catch (error) {
-      refuseAsChatError(error);
-      if (clientMsgId === undefined || !isRetriedSend(error)) throw error;
+      if (clientMsgId === undefined || !isRetriedSend(error)) throw refusalOf(error) ?? error;
     }
     // A retried send. Its statement failed whole, seq bump included; the unique check
     // waited for the first copy's commit (a concurrent twin too), so that copy is readable.

@@ -133,7 +133,7 @@ class RedisDeadlineError extends Error {
  * timeout is `unavailable`. Like a command timeout, the deadline only stops the waiting: a
  * write already on its way may still land (see docs/decisions/2026-12-06-stores-fail-fast.md).
  */
-async function guarded<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> {
+export async function guarded<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(

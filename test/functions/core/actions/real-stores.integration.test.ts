@@ -24,6 +24,7 @@ import type { ReplyFrame, ServerFrame } from '../../../../functions/core/server-
 import { DynamoConnectionStore } from '../../../../functions/stores/dynamodb/connection-store.js';
 import { PostgresMessageStore } from '../../../../functions/stores/postgres/message-store.js';
 import { PostgresRoomStore } from '../../../../functions/stores/postgres/room-store.js';
+import { RedisRateLimiter } from '../../../../functions/stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../../../../functions/stores/redis/room-cache.js';
 import { RecordingQueue } from '../../../support/fakes.js';
 import { startTestParley, type TestParley } from '../../../support/parley.js';
@@ -84,6 +85,7 @@ function realDeps(sender: ConnectionSender, cache?: RoomCache): ChatDeps {
     cache: cache ?? new RedisRoomCache(redis, { keyPrefix: prefix }),
     sender,
     queue: new RecordingQueue(),
+    limiter: new RedisRateLimiter(redis, { keyPrefix: prefix }),
     limits: DEFAULT_LIMITS,
     log,
   };

@@ -74,6 +74,18 @@ export function connectionStoreContract(name: string, factory: ConnectionStoreFa
       expect(await store.isInRoom(other, id)).toBe(true);
     });
 
+    it("lists a connection's rooms: what it joined and has not left", async () => {
+      const id = uid('c');
+      const [a, b, c] = [uid(), uid(), uid()];
+      expect(await store.roomsOf(id)).toEqual([]);
+      await store.putConnection({ connectionId: id, userId: 'alice', connectedAt: 1 });
+      for (const room of [a, b, c])
+        await store.addToRoom(room, { connectionId: id, userId: 'alice' });
+      await store.addToRoom(a, { connectionId: uid('c'), userId: 'bob' });
+      await store.removeFromRoom(b, id);
+      expect((await store.roomsOf(id)).sort()).toEqual([a, c].sort());
+    });
+
     it('deletes a connection with all its joins and reports them', async () => {
       const id = uid('c');
       const stays = uid('c');
