@@ -8,9 +8,10 @@ import { RETRYABLE_CODES } from '../protocol/error-codes.js';
 import { Backoff } from './backoff.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
-import { isParleyError, MAX_FRAME_BYTES, ParleyError } from './errors.js';
+import { errorFromFrame, isParleyError, MAX_FRAME_BYTES, ParleyError } from './errors.js';
 import { timeOrderedId } from './ids.js';
 import { PendingRequests } from './pending.js';
+import { type Repeat, type RoomApi, RoomCalls } from './room-calls.js';
 import { RoomStream } from './room-stream.js';
 import { type OutgoingSend, SendQueue } from './send-queue.js';
 import {
@@ -24,9 +25,12 @@ import type {
   ConnectionState,
   HistoryResult,
   JoinResult,
+  MemberUpdateEvent,
   Message,
+  MessageDeletedEvent,
   PresenceEvent,
   ReconnectOptions,
+  RemovedEvent,
   ServerFrame,
 } from './types.js';
 
@@ -65,11 +69,19 @@ export interface ParleyEvents extends Record<string, unknown> {
   online: { roomId: string; users: string[]; count: number };
   /** A joined room could not be recovered (e.g. `forbidden` on rejoin): the app must act. */
   resync_failed: { roomId: string; error: ParleyError };
+  /** Someone's standing in a joined room changed (added, removed, role, ban, mute). */
+  member_update: MemberUpdateEvent;
+  /** You were removed from or banned in a joined room: it is no longer joined. */
+  removed: RemovedEvent;
+  /** A message already emitted was edited (yours too): replace it by `roomId` and `seq`. */
+  message_updated: Message;
+  /** A message already emitted was deleted (yours too): it is a tombstone now. */
+  message_deleted: MessageDeletedEvent;
   /** Error frames no call was waiting for, and a refused token. */
   error: ParleyError;
 }
 
-export interface ParleyClient {
+export interface ParleyClient extends RoomApi {
   readonly state: ConnectionState;
   on<K extends keyof ParleyEvents>(
     event: K,
@@ -150,7 +162,7 @@ interface Room {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-class Client implements ParleyClient {
+class Client extends RoomCalls implements ParleyClient {
   state: ConnectionState = 'connecting';
   private readonly events = new Emitter<ParleyEvents>();
   private readonly pending = new PendingRequests();
@@ -166,6 +178,7 @@ class Client implements ParleyClient {
   private readonly closed = new Deferred<void>();
 
   constructor(private readonly options: ConnectOptions) {
+    super();
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.sends = new SendQueue(options.maxQueuedSends ?? 100);
     this.backoff = new Backoff(options.reconnect);
@@ -216,10 +229,7 @@ class Client implements ParleyClient {
   }
 
   async leave(roomId: string): Promise<void> {
-    const room = this.rooms.get(roomId);
-    this.rooms.delete(roomId);
-    clearTimeout(room?.gapTimer);
-    room?.ready.reject(new ParleyError('closed', `Left ${roomId} before it was joined`));
+    this.dropRoom(roomId, new ParleyError('closed', `Left ${roomId} before it was joined`));
     // A new connection has joined nothing, so only an open one needs telling.
     if (this.state !== 'open') return;
     try {
@@ -271,17 +281,10 @@ class Client implements ParleyClient {
     roomId: string,
     options: { before?: number; after?: number; limit?: number } = {},
   ): Promise<HistoryResult> {
-    for (;;) {
-      await this.whenReady(roomId);
-      try {
-        const reply = await this.request({ action: 'get_history', roomId, ...options });
-        if (reply.type !== 'room_history') throw unexpected(reply);
-        return { roomId: reply.roomId, messages: reply.messages, hasMore: reply.hasMore };
-      } catch (error) {
-        // Reading is harmless to repeat: ask again on the next connection.
-        if (!isParleyError(error, 'disconnected')) throw error;
-      }
-    }
+    // Reading is harmless to repeat: asked again on the next connection after a drop.
+    const reply = await this.call({ action: 'get_history', roomId, ...options }, 'repeat');
+    if (reply.type !== 'room_history') throw unexpected(reply);
+    return { roomId: reply.roomId, messages: reply.messages, hasMore: reply.hasMore };
   }
 
   online(roomId: string): string[] {
@@ -306,6 +309,23 @@ class Client implements ParleyClient {
       await this.closed.promise;
     } else {
       this.closed.resolve();
+    }
+  }
+
+  /**
+   * One request of the calls that are not sends: sent once the connection is open (and,
+   * for a joined room, once it is rejoined: the server answers only a connection that
+   * joined), asked again after a drop when `repeat` allows (room-calls.ts says which).
+   */
+  protected async call(frame: ClientFrame, repeat: Repeat): Promise<ServerFrame> {
+    if (this.state === 'closed') throw closedError();
+    for (;;) {
+      await ('roomId' in frame ? this.whenReady(frame.roomId) : this.opened.promise);
+      try {
+        return await this.request(frame);
+      } catch (error) {
+        if (repeat === 'once' || !isParleyError(error, 'disconnected')) throw error;
+      }
     }
   }
 
@@ -484,11 +504,61 @@ class Client implements ParleyClient {
         this.emitOnline(room);
         return;
       }
+      case 'member_update': {
+        if (!this.rooms.has(frame.roomId)) return;
+        const { type: _, ...event } = frame;
+        this.events.emit('member_update', event);
+        return;
+      }
+      case 'removed':
+        this.onRemoved(frame.roomId, frame.reason);
+        return;
+      case 'message_updated':
+        this.onEdited(frame.message);
+        return;
+      case 'message_deleted':
+        this.onDeleted(frame.roomId, frame.seq);
+        return;
     }
     if (this.pending.settle(frame)) return;
-    if (frame.type === 'error') {
-      this.events.emit('error', new ParleyError(frame.code, frame.message, frame.requestId));
-    }
+    if (frame.type === 'error') this.events.emit('error', errorFromFrame(frame));
+  }
+
+  /**
+   * Removed or banned: the server sends nothing more from the room and refuses the next
+   * request there, so the room stops being joined now. Rejoining it on the next connection
+   * would only earn a `forbidden` (and a `resync_failed` the app did not need).
+   */
+  private onRemoved(roomId: string, reason: RemovedEvent['reason']): void {
+    if (!this.rooms.has(roomId)) return;
+    this.dropRoom(roomId, new ParleyError('forbidden', `No longer in ${roomId} (${reason})`));
+    this.events.emit('removed', { roomId, reason });
+  }
+
+  /** An edit, ours or anyone's: emitted when the app has the message, else folded into it. */
+  protected onEdited(message: Message): void {
+    const room = this.rooms.get(message.roomId);
+    if (!room) return;
+    if (room.stream.revise(message)) this.events.emit('message_updated', message);
+    else if (room.stream.hasGap) this.fillGapSoon(room);
+  }
+
+  /** A delete, ours or anyone's: as `onEdited`. */
+  protected onDeleted(roomId: string, seq: number): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    if (room.stream.remove(seq)) this.events.emit('message_deleted', { roomId, seq });
+    else if (room.stream.hasGap) this.fillGapSoon(room);
+  }
+
+  /** Forgets a room: no more events from it, no rejoin; a join still waiting gets `error`. */
+  private dropRoom(roomId: string, error: ParleyError): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    this.rooms.delete(roomId);
+    clearTimeout(room.gapTimer);
+    clearTimeout(room.retryTimer);
+    room.ready.reject(error);
   }
 
   private deliver(message: Message): void {
@@ -654,10 +724,12 @@ class Client implements ParleyClient {
     if (room.joinedOnce && RETRYABLE_CODES.has(failure.code)) {
       const connection = this.connection;
       clearTimeout(room.retryTimer);
+      // A `rate_limited` answer says how long to wait; sooner would only be refused again.
+      const delay = Math.max(room.retry.next(), failure.retryAfterMs ?? 0);
       room.retryTimer = setTimeout(() => {
         room.retryTimer = undefined;
         if (this.connection === connection && this.rooms.get(room.id) === room) void again();
-      }, room.retry.next());
+      }, delay);
       return;
     }
     // The room cannot be had (forbidden, not_found, ...), or a first join failed: the

@@ -25,24 +25,53 @@ export type ParleyErrorCode = ServerErrorCode | ClientErrorCode | (string & {});
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';
+  /** On `rate_limited`: how long the server asks to wait before asking again. */
+  readonly retryAfterMs?: number;
 
   constructor(
     readonly code: ParleyErrorCode,
     message: string,
     readonly requestId?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
-  toJSON(): { name: string; code: string; message: string; requestId?: string } {
+  toJSON(): {
+    name: string;
+    code: string;
+    message: string;
+    requestId?: string;
+    retryAfterMs?: number;
+  } {
     return {
       name: this.name,
       code: this.code,
       message: this.message,
       ...(this.requestId === undefined ? {} : { requestId: this.requestId }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
     };
   }
+}
+
+/** The `ParleyError` an `error` frame stands for. */
+export function errorFromFrame(frame: {
+  code: string;
+  message: string;
+  requestId?: string;
+  retryAfterMs?: number;
+}): ParleyError {
+  // A server's retryAfterMs is a hint to honour, not to trust blindly: keep only a sane one.
+  const wait = frame.retryAfterMs;
+  const retryAfterMs =
+    typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : undefined;
+  return new ParleyError(
+    frame.code,
+    frame.message,
+    frame.requestId,
+    retryAfterMs === undefined ? undefined : { retryAfterMs },
+  );
 }
 
 export function isParleyError(error: unknown, code?: ParleyErrorCode): error is ParleyError {

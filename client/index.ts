@@ -26,6 +26,7 @@ export {
   type ServerErrorCode,
 } from './errors.js';
 export { timeOrderedId } from './ids.js';
+export type { RoomApi } from './room-calls.js';
 export type {
   SocketCloseEvent,
   SocketMessageEvent,
@@ -33,11 +34,27 @@ export type {
   WebSocketLike,
 } from './socket.js';
 export type {
+  BanOptions,
   ConnectionState,
+  CreateRoomOptions,
   HistoryResult,
   JoinResult,
+  Member,
+  MemberChange,
+  MemberUpdateEvent,
   Message,
+  MessageDeletedEvent,
+  PageOptions,
   PresenceEvent,
   PresenceStatus,
   ReconnectOptions,
+  RemovedEvent,
+  Role,
+  Room,
+  RoomChanges,
+  RoomDetails,
+  RoomKind,
+  RoomSummary,
+  RoomsPage,
+  Visibility,
 } from './types.js';

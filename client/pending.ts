@@ -1,5 +1,5 @@
 /** Requests waiting for the reply that echoes their `requestId`, each with its own timeout. */
-import { ParleyError } from './errors.js';
+import { errorFromFrame, ParleyError } from './errors.js';
 import type { ServerFrame } from './types.js';
 
 interface Pending {
@@ -40,7 +40,7 @@ export class PendingRequests {
     if (!entry) return false;
     this.pending.delete(requestId);
     clearTimeout(entry.timer);
-    if (frame.type === 'error') entry.reject(new ParleyError(frame.code, frame.message, requestId));
+    if (frame.type === 'error') entry.reject(errorFromFrame(frame));
     else entry.resolve(frame);
     return true;
   }

@@ -1,6 +1,7 @@
 /**
- * The wire shapes the SDK reads and writes (protocol.md, version 1) and the SDK's public
- * option and result types. Declared here, not imported from functions/ (the server's
+ * The wire shapes the SDK reads and writes (protocol.md, version 1, and the version 2
+ * additions it speaks: rooms, membership, edits and deletes) and the SDK's public option
+ * and result types. Declared here, not imported from functions/ (the server's
  * `Message` is the same shape), so the SDK stands alone: it can be copied or published
  * without the server's sources, and the wire contract is what keeps the two in step.
  */
@@ -16,6 +17,106 @@ export interface Message {
   /** ISO 8601 UTC. */
   createdAt: string;
   clientMsgId?: string;
+  /** ISO 8601 UTC: the content was edited then (the latest edit). */
+  editedAt?: string;
+  /** A tombstone: the message was deleted, `content` is empty, the seq stays. */
+  deleted?: true;
+}
+
+/** owner > admin > member. */
+export type Role = 'owner' | 'admin' | 'member';
+export type Visibility = 'public' | 'private';
+export type RoomKind = 'room' | 'dm';
+
+/** A room's settings, as `create_room`, `get_room`, `update_room` and `open_dm` answer them. */
+export interface Room {
+  roomId: string;
+  /** Absent until someone names the room. */
+  name?: string;
+  visibility: Visibility;
+  kind: RoomKind;
+  encrypted: boolean;
+  /** Absent for rooms whose creator the server does not know. */
+  createdBy?: string;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  lastSeq: number;
+  /** Seconds a member (not an owner or admin) waits between two messages; 0 is off. */
+  slowModeSec: number;
+  /** Messages older than this many days are purged; absent keeps them for ever. */
+  retentionDays?: number;
+}
+
+/** One member of a room, as the membership and moderation calls answer it. */
+export interface Member {
+  roomId: string;
+  userId: string;
+  role: Role;
+  /** ISO 8601 UTC. */
+  joinedAt: string;
+  /** Present while banned; `bannedUntil` absent means until unbanned. */
+  banned?: true;
+  bannedUntil?: string;
+  banReason?: string;
+  /** Present while muted; `mutedUntil` absent means until unmuted. */
+  muted?: true;
+  mutedUntil?: string;
+  /** Only on the answer to `removeMember`: the member is gone. */
+  removed?: true;
+}
+
+/** A room as `listRooms` shows it to one of its members. */
+export interface RoomSummary extends Room {
+  role: Role;
+  /** The newest message, when the room has one. */
+  lastMessage?: Message;
+}
+
+/** `client.getRoom()`: the room, the caller's role in it and a page of its members. */
+export interface RoomDetails {
+  room: Room;
+  /** The caller's role, when they are a member. */
+  role?: Role;
+  /** A page of members, by user id. */
+  members: Member[];
+  /** Where the next page of members starts (pass it as `cursor`), when there is one. */
+  membersCursor?: string;
+}
+
+/** `client.listRooms()`: a page of the caller's rooms, newest activity first. */
+export interface RoomsPage {
+  rooms: RoomSummary[];
+  /** Where the next page starts (pass it as `cursor`), when there is one. */
+  cursor?: string;
+}
+
+export type MemberChange =
+  | 'added'
+  | 'removed'
+  | 'role'
+  | 'banned'
+  | 'unbanned'
+  | 'muted'
+  | 'unmuted';
+
+/** Someone's standing in a joined room changed. */
+export interface MemberUpdateEvent {
+  roomId: string;
+  userId: string;
+  role?: Role;
+  change: MemberChange;
+}
+
+/** This user was removed from or banned in a room, or left it for good from elsewhere. */
+export interface RemovedEvent {
+  roomId: string;
+  reason: 'removed' | 'banned' | 'left';
+}
+
+/** A message became a tombstone; its seq stays. */
+export interface MessageDeletedEvent {
+  roomId: string;
+  seq: number;
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -57,14 +158,72 @@ export type ServerFrame =
   | { type: 'new_message'; message: Message }
   | ({ type: 'presence' } & PresenceEvent)
   | { type: 'presence_count'; roomId: string; online: number }
-  | { type: 'error'; code: string; message: string; requestId?: string };
+  | {
+      type: 'error';
+      code: string;
+      message: string;
+      /** On `rate_limited`: how long to wait before asking again. */
+      retryAfterMs?: number;
+      requestId?: string;
+    }
+  | ({ type: 'room'; requestId?: string } & Omit<RoomDetails, 'members'> & {
+        members?: Member[];
+      })
+  | ({ type: 'rooms'; requestId?: string } & RoomsPage)
+  | { type: 'member'; member: Member; requestId?: string }
+  | ({ type: 'member_update' } & MemberUpdateEvent)
+  | ({ type: 'removed' } & RemovedEvent)
+  | { type: 'message_updated'; message: Message }
+  | ({ type: 'message_deleted' } & MessageDeletedEvent);
 
 /** Frames the client sends (protocol.md "Client to server"), before `requestId` is added. */
 export type ClientFrame =
   | { action: 'join_room'; roomId: string; since?: number; limit?: number }
   | { action: 'leave_room'; roomId: string }
   | { action: 'send_message'; roomId: string; content: string; clientMsgId: string }
-  | { action: 'get_history'; roomId: string; before?: number; after?: number; limit?: number };
+  | { action: 'get_history'; roomId: string; before?: number; after?: number; limit?: number }
+  | { action: 'edit_message'; roomId: string; seq: number; content: string }
+  | { action: 'delete_message'; roomId: string; seq: number }
+  | ({ action: 'create_room'; roomId: string } & CreateRoomOptions)
+  | ({ action: 'get_room'; roomId: string } & PageOptions)
+  | ({ action: 'list_rooms' } & PageOptions)
+  | ({ action: 'update_room'; roomId: string } & RoomChanges)
+  | { action: 'add_member'; roomId: string; userId: string; role?: 'admin' | 'member' }
+  | { action: 'remove_member'; roomId: string; userId: string }
+  | { action: 'set_role'; roomId: string; userId: string; role: Role }
+  | ({ action: 'ban'; roomId: string; userId: string } & BanOptions)
+  | { action: 'unban'; roomId: string; userId: string }
+  | { action: 'mute'; roomId: string; userId: string; durationSec?: number }
+  | { action: 'unmute'; roomId: string; userId: string }
+  | { action: 'open_dm'; userId: string };
+
+export interface CreateRoomOptions {
+  name?: string;
+  /** Default `public`. */
+  visibility?: Visibility;
+  encrypted?: boolean;
+}
+
+export interface PageOptions {
+  /** A `cursor` or `membersCursor` from the previous page. */
+  cursor?: string;
+  limit?: number;
+}
+
+/** `client.updateRoom()`: only the fields given change. */
+export interface RoomChanges {
+  name?: string;
+  visibility?: Visibility;
+  slowModeSec?: number;
+  /** `null` keeps messages for ever. */
+  retentionDays?: number | null;
+}
+
+export interface BanOptions {
+  reason?: string;
+  /** Leave out for a ban until `unban`. */
+  durationSec?: number;
+}
 
 export interface ReconnectOptions {
   /** The first retry's delay cap. Default 250. */

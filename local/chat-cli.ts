@@ -2,7 +2,9 @@
  * `npm run chat -- --url URL (--token TOKEN | --user NAME) --room ROOM [--send TEXT]`
  *
  * A terminal chat on the client SDK. Interactively it prints the room's recent history,
- * presence and incoming messages, and sends each line typed (`/quit` or Ctrl-D leaves).
+ * presence, incoming messages, edits, deletes and membership changes, sends each line
+ * typed, and runs slash commands (chat-commands.ts; `/help` lists them, `/quit` or
+ * Ctrl-D leaves).
  * With `--send` it joins, sends one message, prints the acked message as JSON and exits,
  * so scripts can use it. Exit codes (docs/development.md, "Terminal chat"): 0 ok; 2 usage
  * (a bad option or URL, no secret for --user); 3 cannot connect, token refused (with the
@@ -16,12 +18,13 @@ import { WebSocket } from 'ws';
 import {
   connect,
   isParleyError,
-  type Message,
   type ParleyClient,
   ParleyError,
   type WebSocketConstructor,
 } from '../client/index.js';
 import { signDevToken } from '../functions/auth/sign-token.js';
+import { type ChatSession, runCommand } from './chat-commands.js';
+import { deletedLine, memberLine, messageLine, onlineText, removedLine } from './chat-format.js';
 import { NoSecretError, secretForCli } from './dev-secret.js';
 
 const USAGE = `usage: npm run chat -- --url URL (--token TOKEN | --user NAME) --room ROOM [--send TEXT]
@@ -29,7 +32,8 @@ const USAGE = `usage: npm run chat -- --url URL (--token TOKEN | --user NAME) --
   --token TOKEN  a JWT
   --user NAME    mint a dev token for NAME (JWT_SECRET, else DATA_DIR/jwt-secret as the dev server)
   --room ROOM    the room to join
-  --send TEXT    send one message, print the acked message as JSON, exit`;
+  --send TEXT    send one message, print the acked message as JSON, exit
+Interactively, /help lists the commands (/rooms, /join, /create, /dm, /kick, /ban, /edit, /delete).`;
 
 const EXIT = { ok: 0, failed: 1, usage: 2, connection: 3, server: 4 } as const;
 
@@ -203,8 +207,12 @@ async function interactive(
     process.stdout.write(`${line}\n`);
     rl.prompt(true);
   };
-  const time = (m: Message) => m.createdAt.slice(11, 19);
-  client.on('message', (m) => print(`[${time(m)}] ${m.userId}: ${m.content}`));
+  const session: ChatSession = { client, room, print };
+  client.on('message', (m) => print(messageLine(m, session.room)));
+  client.on('message_updated', (m) => print(messageLine(m, session.room)));
+  client.on('message_deleted', (d) => print(deletedLine(d.roomId, d.seq, session.room)));
+  client.on('member_update', (update) => print(memberLine(update)));
+  client.on('removed', (event) => print(removedLine(event)));
   client.on('presence', (p) => print(`* ${p.userId} is ${p.status}`));
   client.on('state', (state) => {
     if (state !== 'open') print(`* ${state}`);
@@ -214,10 +222,7 @@ async function interactive(
 
   try {
     const joined = await Promise.race([client.join(room), cannotConnect]);
-    // A big room's reply lists only some of those online; say how many the list leaves out.
-    const unlisted = joined.onlineCount - joined.online.length;
-    const more = unlisted > 0 ? ` and ${unlisted} more` : '';
-    print(`* joined ${room}; online: ${joined.online.join(', ')}${more}; /quit to leave`);
+    print(`* joined ${room}; ${onlineText(joined)}; /quit to leave, /help for commands`);
   } catch (error) {
     rl.close();
     fail(error, hint);
@@ -230,10 +235,13 @@ async function interactive(
   rl.on('close', () => void quit());
   rl.on('line', (line) => {
     const text = line.trim();
-    if (text === '/quit') return void quit();
+    if (text.startsWith('/')) {
+      void runCommand(session, text).then((goOn) => (goOn ? rl.prompt() : quit()));
+      return;
+    }
     if (text !== '') {
       // The message itself prints when its ack comes back, in seq order with the rest.
-      client.send(room, text).catch((error: unknown) => {
+      client.send(session.room, text).catch((error: unknown) => {
         print(`! not sent: ${isParleyError(error) ? error.code : String(error)}`);
       });
     }

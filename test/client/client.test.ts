@@ -2,62 +2,12 @@
  * The SDK against an in-memory server behind fake sockets: no network, fake timers, so
  * every reconnect delay and timeout is stepped exactly.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type ConnectOptions,
-  connect,
-  type Message,
-  type ParleyClient,
-  ParleyError,
-} from '../../client/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ParleyError } from '../../client/index.js';
 import { FakeParley } from './fake-parley.js';
+import { contents, sdkHarness, seqs, until } from './harness.js';
 
-/** Lets queued promise callbacks run until `cond` holds; fails if it never does. */
-async function until(cond: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (cond()) return;
-    await Promise.resolve();
-  }
-  throw new Error(`${what} never held`);
-}
-
-const contents = (messages: Message[]) => messages.map((m) => m.content);
-const seqs = (messages: Message[]) => messages.map((m) => m.seq);
-
-let clients: ParleyClient[] = [];
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  clients = [];
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-
-function setup(options: Partial<ConnectOptions> = {}, server = new FakeParley()) {
-  const client = connect({
-    url: 'ws://parley.test/stage',
-    token: 'alice',
-    WebSocket: server.WebSocket,
-    ...options,
-  });
-  clients.push(client);
-  const received: Message[] = [];
-  const errors: ParleyError[] = [];
-  const states: string[] = [];
-  client.on('message', (m) => received.push(m));
-  client.on('error', (e) => errors.push(e));
-  client.on('state', (s) => states.push(s));
-  return { server, client, received, errors, states };
-}
-
-/** Runs the reconnect timer (whatever its jittered delay) and waits for the room's rejoin. */
-async function reconnect(server: FakeParley, sockets: number) {
-  await vi.advanceTimersToNextTimerAsync();
-  await until(() => server.sockets.length === sockets, 'a new socket');
-}
+const { setup, reconnect } = sdkHarness();
 
 describe('connecting', () => {
   it('puts the token in the query string, opens, and joins a room asked for before the open', async () => {

@@ -1,7 +1,8 @@
 /**
  * An in-memory Parley server behind fake WebSockets, for SDK unit tests without a network.
  * It keeps rooms and messages with gap-free seqs and answers the v1 protocol (join_room
- * with since/limit, get_history after/before, send_message deduplicated by clientMsgId);
+ * with since/limit, get_history after/before, send_message deduplicated by clientMsgId)
+ * and, through fake-rooms.ts, the v2 room, membership, moderation, edit and delete calls;
  * tests drop connections, hold back deliveries and reorder them at will.
  */
 import type {
@@ -11,6 +12,7 @@ import type {
   WebSocketLike,
 } from '../../client/index.js';
 import type { Message } from '../../client/types.js';
+import { FakeRooms } from './fake-rooms.js';
 
 type Frame = Record<string, unknown> & { action?: string; requestId?: string };
 type RefusedResponse = { statusCode?: number; headers?: Record<string, string> };
@@ -112,6 +114,10 @@ export class FakeParley {
   readonly forbidden = new Set<string>();
   /** The next join_room answers this error code. */
   failNextJoin: string | undefined;
+  /** The next request of an action answers this error (e.g. rate_limited with retryAfterMs). */
+  readonly failNext = new Map<string, { code: string; retryAfterMs?: number }>();
+  /** Rooms, members, moderation, edits and deletes (protocol v2). */
+  readonly v2: FakeRooms = new FakeRooms(this);
   /** Actions the server leaves unanswered (timeouts). */
   readonly silent = new Set<string>();
   /** How the next handshakes end: open (default), refused with an HTTP status, or unreachable. */
@@ -174,6 +180,7 @@ export class FakeParley {
       ...(clientMsgId === undefined ? {} : { clientMsgId }),
     };
     list.push(message);
+    this.v2.touch(roomId);
     return message;
   }
 
@@ -184,9 +191,14 @@ export class FakeParley {
   }
 
   fanOutMessage(message: Message, except?: FakeSocket): void {
+    this.tellRoom(message.roomId, { type: 'new_message', message }, except);
+  }
+
+  /** Sends `frame` to every open connection that joined `roomId`, but `except`. */
+  tellRoom(roomId: string, frame: Record<string, unknown>, except?: FakeSocket): void {
     for (const socket of this.sockets) {
-      if (socket !== except && socket.readyState === 1 && socket.joined.has(message.roomId)) {
-        socket.receive({ type: 'new_message', message });
+      if (socket !== except && socket.readyState === 1 && socket.joined.has(roomId)) {
+        socket.receive(frame);
       }
     }
   }
@@ -216,6 +228,11 @@ export class FakeParley {
     const roomId = String(frame.roomId);
     const list = this.messages(roomId);
     const limit = typeof frame.limit === 'number' ? frame.limit : 50;
+    const failure = this.failNext.get(frame.action);
+    if (failure) {
+      this.failNext.delete(frame.action);
+      return reply({ type: 'error', message: 'refused', ...failure });
+    }
     switch (frame.action) {
       case 'join_room': {
         const failure = this.failNextJoin;
@@ -223,10 +240,12 @@ export class FakeParley {
           this.failNextJoin = undefined;
           return reply({ type: 'error', code: failure, message: 'try later' });
         }
-        if (this.forbidden.has(roomId)) {
-          return reply({ type: 'error', code: 'forbidden', message: 'banned' });
-        }
+        const refusal = this.forbidden.has(roomId)
+          ? 'banned'
+          : this.v2.joinRefusal(roomId, socket.token);
+        if (refusal) return reply({ type: 'error', code: 'forbidden', message: refusal });
         socket.joined.add(roomId);
+        this.v2.joined(roomId, socket.token);
         const since = frame.since;
         const page = this.cut(
           typeof since === 'number' ? forward(list, since, limit) : newest(list, limit),
@@ -262,6 +281,8 @@ export class FakeParley {
       case 'send_message': {
         if (!socket.joined.has(roomId))
           return reply({ type: 'error', code: 'forbidden', message: 'join first' });
+        if (this.v2.member(roomId, socket.token)?.muted)
+          return reply({ type: 'error', code: 'forbidden', message: 'muted' });
         const clientMsgId = String(frame.clientMsgId);
         const existing = list.find(
           (m) => m.clientMsgId === clientMsgId && m.userId === socket.token,
@@ -279,6 +300,7 @@ export class FakeParley {
         socket.joined.delete(roomId);
         return reply({ type: 'left', roomId });
       default:
+        if (this.v2.handle(socket, frame, reply)) return;
         return reply({ type: 'error', code: 'unknown_action', message: 'no' });
     }
   }

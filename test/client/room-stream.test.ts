@@ -71,4 +71,57 @@ describe('RoomStream', () => {
     expect(out).toEqual([3, 4]);
     expect(s.hasGap).toBe(false);
   });
+
+  describe('edits and deletes', () => {
+    const edit = (seq: number, content: string, at: number): Message => ({
+      ...msg(seq),
+      content,
+      editedAt: new Date(at).toISOString(),
+    });
+    function delivering() {
+      const out: Message[] = [];
+      const s = new RoomStream((m) => out.push(m));
+      return { s, out };
+    }
+
+    it('leaves a delivered message to the app: revise and remove say so', () => {
+      const { s } = delivering();
+      s.start([msg(1)], 1);
+      expect(s.revise(edit(1, 'x', 1))).toBe(true);
+      expect(s.remove(1)).toBe(true);
+    });
+
+    it('keeps the latest form of a buffered message whatever copy arrives after it', () => {
+      const { s, out } = delivering();
+      s.start([], 0);
+      s.push(msg(2));
+      expect(s.revise(edit(2, 'second edit', 2000))).toBe(false);
+      s.revise(edit(2, 'first edit', 1000)); // an older edit, late
+      s.push(msg(2)); // a duplicate of the original
+      s.push(msg(1));
+      expect(out.map((m) => m.content)).toEqual(['c1', 'second edit']);
+    });
+
+    it('applies an edit or delete that came before its message, also before the join reply', () => {
+      const { s, out } = delivering();
+      expect(s.revise(edit(1, 'edited', 1000))).toBe(false);
+      expect(s.remove(2)).toBe(false);
+      s.revise(edit(2, 'too late', 3000)); // a tombstone stays one
+      s.start([msg(1), msg(2)], 2);
+      expect(out.map((m) => [m.content, m.deleted])).toEqual([
+        ['edited', undefined],
+        ['', true],
+      ]);
+    });
+
+    it('counts an edit of a seq not seen yet as a gap, and forgets revisions below the start', () => {
+      const { s, out } = delivering();
+      s.revise(edit(1, 'scroll-back', 1000));
+      s.start([msg(5)], 5);
+      s.revise(edit(7, 'later', 1000));
+      expect(s.hasGap).toBe(true);
+      s.pushAll([msg(6), msg(7)]);
+      expect(out.map((m) => m.content)).toEqual(['c5', 'c6', 'later']);
+    });
+  });
 });

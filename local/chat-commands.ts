@@ -1,0 +1,134 @@
+/**
+ * The terminal chat's slash commands: each line that starts with `/` is one, run against
+ * the SDK; what it did, or why it could not, is one printed line. Anything else typed is a
+ * message for the current room (chat-cli.ts sends it).
+ */
+import { isParleyError, type ParleyClient } from '../client/index.js';
+import { onlineText, roomLines } from './chat-format.js';
+
+export interface ChatSession {
+  readonly client: ParleyClient;
+  /** The room typed lines go to; `/join`, `/create` and `/dm` change it. */
+  room: string;
+  print(line: string): void;
+}
+
+export const HELP = `commands:
+  /rooms                        your rooms: id, name, kind, your role, last seq, last message
+  /join ROOM                    join ROOM and talk there
+  /create ROOM [private]        create ROOM (you own it; public unless private) and talk there
+  /dm USER                      open your direct-message room with USER and talk there
+  /kick USER                    remove USER from the current room
+  /ban USER [MINUTES] [REASON]  ban USER from the current room, for MINUTES or until unbanned
+  /edit SEQ TEXT                replace the text of message #SEQ of the current room
+  /delete SEQ                   delete message #SEQ of the current room
+  /help                         this list
+  /quit                         leave (Ctrl-D too)
+anything else is sent to the current room`;
+
+class CommandUsage extends Error {}
+
+type Command = (session: ChatSession, args: string) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  help: async (session) => {
+    for (const line of HELP.split('\n')) session.print(line);
+  },
+  rooms: async (session) => {
+    const { rooms, cursor } = await session.client.listRooms();
+    for (const line of roomLines(rooms)) session.print(line);
+    if (cursor !== undefined) session.print(`* more rooms than these ${rooms.length}`);
+  },
+  join: async (session, args) => {
+    await switchTo(session, word(args, '/join ROOM'));
+  },
+  create: async (session, args) => {
+    const [roomId, visibility, extra] = words(args);
+    if (!roomId || extra || (visibility !== undefined && visibility !== 'private')) {
+      throw new CommandUsage('/create ROOM [private]');
+    }
+    await session.client.createRoom(roomId, visibility ? { visibility } : {});
+    session.print(`* created ${roomId}${visibility ? ' (private)' : ''}`);
+    await switchTo(session, roomId);
+  },
+  dm: async (session, args) => {
+    const room = await session.client.openDm(word(args, '/dm USER'));
+    await switchTo(session, room.roomId);
+  },
+  kick: async (session, args) => {
+    const userId = word(args, '/kick USER');
+    await session.client.removeMember(session.room, userId);
+    session.print(`* ${userId} was removed from ${session.room}`);
+  },
+  ban: async (session, args) => {
+    const [userId, second, ...rest] = words(args);
+    if (!userId) throw new CommandUsage('/ban USER [MINUTES] [REASON]');
+    const minutes = second !== undefined && /^\d+$/.test(second) ? Number(second) : undefined;
+    if (minutes === 0) throw new CommandUsage('/ban USER [MINUTES] [REASON]: MINUTES from 1');
+    const reasonWords = minutes === undefined && second !== undefined ? [second, ...rest] : rest;
+    const reason = reasonWords.join(' ');
+    await session.client.ban(session.room, userId, {
+      ...(minutes === undefined ? {} : { durationSec: minutes * 60 }),
+      ...(reason === '' ? {} : { reason }),
+    });
+    const span = minutes === undefined ? '' : ` for ${minutes} min`;
+    session.print(`* ${userId} was banned from ${session.room}${span}`);
+  },
+  edit: async (session, args) => {
+    const match = /^(\S+)\s+(.*\S)/.exec(args);
+    if (!match) throw new CommandUsage('/edit SEQ TEXT');
+    // The room hears `message_updated`, and so does this client: that prints the result.
+    await session.client.editMessage(session.room, seqOf(match[1]), match[2] ?? '');
+  },
+  delete: async (session, args) => {
+    await session.client.deleteMessage(session.room, seqOf(word(args, '/delete SEQ')));
+  },
+};
+
+/**
+ * Runs one command line (`/name args`); false for `/quit`, which the caller handles.
+ * Never rejects: a failure is printed.
+ */
+export async function runCommand(session: ChatSession, line: string): Promise<boolean> {
+  const match = /^\/(\S*)\s*(.*)$/.exec(line.trim());
+  const name = match?.[1] ?? '';
+  if (name === 'quit') return false;
+  const command = COMMANDS[name];
+  if (!command) {
+    session.print(`! unknown command /${name}; /help lists them`);
+    return true;
+  }
+  try {
+    await command(session, match?.[2] ?? '');
+  } catch (error) {
+    if (error instanceof CommandUsage) session.print(`! usage: ${error.message}`);
+    else if (isParleyError(error)) session.print(`! /${name}: ${error.code}: ${error.message}`);
+    else session.print(`! /${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return true;
+}
+
+/** Joins a room (if not yet) and makes it the current one; the rooms left behind stay joined. */
+async function switchTo(session: ChatSession, roomId: string): Promise<void> {
+  const joined = await session.client.join(roomId);
+  session.room = roomId;
+  session.print(`* now in ${roomId}; ${onlineText(joined)}`);
+}
+
+function words(args: string): string[] {
+  return args.split(/\s+/).filter((w) => w !== '');
+}
+
+/** The one word a command takes; else its `usage`. */
+function word(args: string, usage: string): string {
+  const [first, extra] = words(args);
+  if (!first || extra) throw new CommandUsage(usage);
+  return first;
+}
+
+function seqOf(text: string | undefined): number {
+  if (!text || !/^#?\d+$/.test(text) || Number(text.replace('#', '')) < 1) {
+    throw new CommandUsage('SEQ is a message number as shown, e.g. 12 or #12');
+  }
+  return Number(text.replace('#', ''));
+}
