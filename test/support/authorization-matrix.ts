@@ -34,6 +34,8 @@ export const ACTIONS = [
   'unban',
   'mute',
   'unmute',
+  'edit_message',
+  'delete_message',
 ] as const;
 export type MatrixAction = (typeof ACTIONS)[number];
 
@@ -53,6 +55,8 @@ const REPLY_TYPE: Record<MatrixAction, string> = {
   unban: 'member',
   mute: 'member',
   unmute: 'member',
+  edit_message: 'ack',
+  delete_message: 'ack',
 };
 
 /** 'ok', or the error code the protocol says the request gets. */
@@ -76,6 +80,11 @@ export function expectedAnswer(action: MatrixAction, standing: Standing, kind: K
       return allow(kind === 'public' ? standing !== 'banned' : joined);
     case 'set_role':
       return allow(kind !== 'dm' && standing === 'owner');
+    // The scene's message is the member's: only they edit it; an owner or admin may delete it.
+    case 'edit_message':
+      return allow(standing === 'member');
+    case 'delete_message':
+      return allow(standing === 'member' || (kind !== 'dm' && moderator));
     default:
       return allow(kind !== 'dm' && moderator);
   }
@@ -102,6 +111,8 @@ export interface Scene {
   target: { member: string; banned: string; muted: string; stranger: string };
   /** How many frames each connection had when the scene was ready. */
   marks: Map<MatrixClient, number>;
+  /** The seq of a message the member wrote. */
+  memberSeq: number;
 }
 
 async function ok(client: MatrixClient, frame: Record<string, unknown>): Promise<Frame> {
@@ -159,9 +170,11 @@ export async function buildScene(driver: MatrixDriver, kind: Kind, tag: string):
     await ok(owner, { action: 'mute', roomId, userId: target.muted });
     as['non-member'] = await connect('non-member');
   }
+  const sent = await ok(as.member!, { action: 'send_message', roomId, content: 'mine' });
+  const memberSeq = (sent.message as { seq: number }).seq;
   const marks = new Map<MatrixClient, number>();
   for (const client of Object.values(as)) if (client) marks.set(client, client.frames().length);
-  return { kind, roomId, as, target, marks };
+  return { kind, roomId, as, target, marks, memberSeq };
 }
 
 /** The request `action` makes in the scene's room. */
@@ -191,6 +204,10 @@ export function requestFor(action: MatrixAction, scene: Scene): Record<string, u
       return { action, roomId, userId: target.banned };
     case 'unmute':
       return { action, roomId, userId: target.muted };
+    case 'edit_message':
+      return { action, roomId, seq: scene.memberSeq, content: 'edited' };
+    case 'delete_message':
+      return { action, roomId, seq: scene.memberSeq };
   }
 }
 
