@@ -48,9 +48,12 @@ export interface RoomApi {
   unmute(roomId: string, userId: string): Promise<Member>;
   /** The private `dm` room of you and `userId`: the same room every time. */
   openDm(userId: string): Promise<Room>;
-  /** Your own message, or any as owner or admin; resolves with the edited message. */
+  /** Your own message only; resolves with the edited message. */
   editMessage(roomId: string, seq: number, content: string): Promise<Message>;
-  /** As `editMessage`; resolves with the tombstone (`deleted: true`, empty content). */
+  /**
+   * Your own message, or any as owner or admin; resolves with the tombstone
+   * (`deleted: true`, empty content).
+   */
   deleteMessage(roomId: string, seq: number): Promise<Message>;
 }
 
