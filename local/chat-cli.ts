@@ -220,6 +220,44 @@ async function interactive(
   client.on('error', (e) => print(`! ${e.code}: ${e.message}`));
   client.on('resync_failed', ({ roomId, error }) => print(`! lost ${roomId}: ${error.code}`));
 
+  // Lines are handled one after another, and only once the first join is done: none is
+  // dropped for arriving early, and text typed after `/join` or `/dm` goes to the new room.
+  // Sends are not waited for (the SDK keeps their order); commands are.
+  let markJoined = () => {};
+  let lines = new Promise<void>((resolve) => {
+    markJoined = resolve;
+  });
+  const sends = new Set<Promise<unknown>>();
+  const quit = async () => {
+    rl.close();
+    await Promise.allSettled([...sends]);
+    await client.close();
+    process.exit(EXIT.ok);
+  };
+  const onLine = async (line: string): Promise<void> => {
+    const text = line.trim();
+    if (text.startsWith('/')) {
+      if (await runCommand(session, text)) rl.prompt();
+      else await quit();
+      return;
+    }
+    if (text !== '') {
+      // The message itself prints when its ack comes back, in seq order with the rest.
+      const sent = client.send(session.room, text).catch((error: unknown) => {
+        print(`! not sent: ${isParleyError(error) ? error.code : String(error)}`);
+      });
+      sends.add(sent);
+      void sent.finally(() => sends.delete(sent));
+    }
+    rl.prompt();
+  };
+  rl.on('line', (line) => {
+    lines = lines.then(() => onLine(line));
+  });
+  rl.on('close', () => {
+    lines = lines.then(quit);
+  });
+
   try {
     const joined = await Promise.race([client.join(room), cannotConnect]);
     print(`* joined ${room}; ${onlineText(joined)}; /quit to leave, /help for commands`);
@@ -227,26 +265,7 @@ async function interactive(
     rl.close();
     fail(error, hint);
   }
-  const quit = async () => {
-    rl.close();
-    await client.close();
-    process.exit(EXIT.ok);
-  };
-  rl.on('close', () => void quit());
-  rl.on('line', (line) => {
-    const text = line.trim();
-    if (text.startsWith('/')) {
-      void runCommand(session, text).then((goOn) => (goOn ? rl.prompt() : quit()));
-      return;
-    }
-    if (text !== '') {
-      // The message itself prints when its ack comes back, in seq order with the rest.
-      client.send(session.room, text).catch((error: unknown) => {
-        print(`! not sent: ${isParleyError(error) ? error.code : String(error)}`);
-      });
-    }
-    rl.prompt();
-  });
+  markJoined();
 }
 
 // Anything unforeseen is still one line and exit 1, not a stack trace.

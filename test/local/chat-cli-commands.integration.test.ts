@@ -9,7 +9,8 @@ import type { Message } from '../../client/index.js';
 import { chat, type Run, withStandIn } from '../support/chat-cli.js';
 
 type Frame = Record<string, unknown> & { action: string; requestId?: string };
-type Answer = (frame: Frame) => Record<string, unknown>;
+/** The reply to a frame; undefined leaves it unanswered (the test answers it later). */
+type Answer = (frame: Frame) => Record<string, unknown> | undefined;
 
 const at = '2026-01-01T12:00:01.000Z';
 const message = (seq: number, content: string, userId = 'u'): Message => ({
@@ -62,8 +63,8 @@ function scripted(answers: Record<string, Answer> = {}) {
       const frame = JSON.parse(String(data)) as Frame;
       frames.push(frame);
       for (const w of waiters.filter((w) => w.action === frame.action)) w.resolve(frame);
-      const answer = answers[frame.action] ?? ANSWERS[frame.action];
-      if (answer) socket.send(JSON.stringify({ ...answer(frame), requestId: frame.requestId }));
+      const reply = (answers[frame.action] ?? ANSWERS[frame.action])?.(frame);
+      if (reply) socket.send(JSON.stringify({ ...reply, requestId: frame.requestId }));
     });
   };
   return {
@@ -120,6 +121,38 @@ describe('npm run chat: slash commands', () => {
       await run.printed('! unknown command /shout; /help lists them');
       await quit(run);
     });
+  });
+
+  it('handles lines piped before the join answered, in order, and finishes them at EOF', async () => {
+    // The join is answered only once every line has been written and stdin closed.
+    let answerJoin = (_frame: Frame) => {};
+    const joinAnswered = new Promise<Frame>((resolve) => {
+      answerJoin = resolve;
+    });
+    const server = scripted({
+      create_room: (f) => ({ type: 'room', room: room(String(f.roomId)), role: 'owner' }),
+      join_room: (f) => (f.roomId === 'r' ? undefined : ANSWERS.join_room?.(f)),
+    });
+    await withStandIn(
+      (socket) => {
+        server.onConnection(socket);
+        void joinAnswered.then((f) => {
+          socket.send(JSON.stringify({ ...ANSWERS.join_room?.(f), requestId: f.requestId }));
+        });
+      },
+      async (port) => {
+        const run = chat(['--url', `ws://127.0.0.1:${port}`, '--user', 'u', '--room', 'r']);
+        run.child.stdin?.end('/create t2\nafter create\n');
+        answerJoin(await server.received('join_room'));
+        expect(await run.exit).toBe(0);
+        expect(await server.received('create_room')).toMatchObject({ roomId: 't2' });
+        // Sent to the room /create switched to, not the one it started in.
+        expect(await server.received('send_message')).toMatchObject({
+          roomId: 't2',
+          content: 'after create',
+        });
+      },
+    );
   });
 
   it('/dm and /create open a room and make it the one typed lines go to', async () => {
