@@ -135,6 +135,11 @@ export interface HistoryResult {
   messages: Message[];
   /** More messages exist in the direction asked (older for `before`/newest, newer for `after`). */
   hasMore: boolean;
+  /**
+   * The lowest seq the room still holds, present once a retention purge removed older
+   * messages: asking before it answers nothing.
+   */
+  firstSeq?: number;
 }
 
 /** `client.join()`: the join reply. */

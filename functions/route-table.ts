@@ -93,3 +93,27 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   /** The $connect authorizer: a token check, nothing more. */
   authorizer: 5,
 } as const;
+
+/**
+ * Functions no route calls: the stack creates them from these settings with the needs
+ * they declare (inside the VPC: PostgreSQL and Redis), and the local commands run the same
+ * code (`npm run purge`, `npm run erase-user`).
+ */
+export const MAINTENANCE_FUNCTIONS = {
+  /** Deletes messages past their room's `retentionDays`; an EventBridge rule runs it. */
+  retentionPurge: {
+    entry: 'retention-purge',
+    needs: { stores: 'stores', posts: false } satisfies FunctionNeeds,
+    /** EventBridge schedule expression: each run purges what aged out since the last. */
+    schedule: 'rate(1 hour)',
+    /** It stops taking new batches well before this and the next run resumes. */
+    timeoutSeconds: 300,
+  },
+  /** Erases one user (`aws lambda invoke`, docs/deploy.md); nothing triggers it. */
+  eraseUser: {
+    entry: 'erase-user',
+    needs: { stores: 'stores', posts: false } satisfies FunctionNeeds,
+    /** Lambda's maximum: a large table takes several chunks; a run that stops says where. */
+    timeoutSeconds: 900,
+  },
+} as const;

@@ -7,7 +7,11 @@
  * What each weighed: docs/decisions/2026-12-06-bundles.md.
  */
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
-import { AUTHORIZER_ENTRY, ROUTE_ENTRIES } from '../functions/route-table.js';
+import {
+  AUTHORIZER_ENTRY,
+  MAINTENANCE_FUNCTIONS,
+  ROUTE_ENTRIES,
+} from '../functions/route-table.js';
 
 export const MIGRATION_ENTRY = 'migrate-on-deploy';
 /** Sets API Gateway's account CloudWatch role where missing (once per deploy). */
@@ -23,6 +27,9 @@ export const BUNDLE_BUDGETS: Record<string, number> = {
   ...Object.fromEntries(Object.values(ROUTE_ENTRIES).map((entry) => [entry, 650 * KB])),
   // The stores like a message route, and the SQS client to hand back what it cannot post.
   [FANOUT_WORKER.entry]: 650 * KB,
+  // The stores, as a message route, without posting.
+  [MAINTENANCE_FUNCTIONS.retentionPurge.entry]: 650 * KB,
+  [MAINTENANCE_FUNCTIONS.eraseUser.entry]: 650 * KB,
   [ROUTE_ENTRIES.$connect]: 300 * KB,
   // $default answers with a sender alone (no pg, ioredis or DynamoDB).
   [ROUTE_ENTRIES.$default]: 300 * KB,

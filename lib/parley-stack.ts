@@ -10,6 +10,8 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Peer, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -20,6 +22,7 @@ import {
   AUTHORIZER_ENTRY,
   FUNCTION_TIMEOUT_SECONDS,
   type FunctionNeeds,
+  MAINTENANCE_FUNCTIONS,
   ROUTE_ENTRIES,
   ROUTE_NEEDS,
   type RouteKey,
@@ -64,6 +67,8 @@ export class ParleyStack extends Stack {
   readonly authorizer: ParleyFunction;
   /** Posts big rooms' deliveries and retried posts from the fan-out queue. */
   readonly fanoutWorker: ParleyFunction;
+  readonly retentionPurge: ParleyFunction;
+  readonly eraseUser: ParleyFunction;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -217,6 +222,25 @@ export class ParleyStack extends Stack {
     fanout.attachWorker(worker);
     this.fanoutWorker = worker;
 
+    // Retention and erasure (docs/protocol.md): a scheduled purge, and an erasure an
+    // operator invokes (docs/deploy.md). Both reach PostgreSQL and Redis, so in the VPC.
+    const { retentionPurge, eraseUser } = MAINTENANCE_FUNCTIONS;
+    this.retentionPurge = functions.create(
+      'RetentionPurge',
+      retentionPurge.entry,
+      retentionPurge.needs,
+      { timeout: Duration.seconds(retentionPurge.timeoutSeconds) },
+    );
+    new Rule(this, 'RetentionPurgeSchedule', {
+      description: 'Purges messages past their room retention',
+      schedule: Schedule.expression(retentionPurge.schedule),
+      // A failed run is not retried: the next one, an hour later, does the same work.
+      targets: [new LambdaFunction(this.retentionPurge, { retryAttempts: 0 })],
+    });
+    this.eraseUser = functions.create('EraseUser', eraseUser.entry, eraseUser.needs, {
+      timeout: Duration.seconds(eraseUser.timeoutSeconds),
+    });
+
     const alarmed: Record<string, IFunction> = {
       Authorizer: this.authorizer,
       SchemaMigration: migration.function,
@@ -228,6 +252,8 @@ export class ParleyStack extends Stack {
       alarmed[keys.length === 1 && keys[0] !== undefined ? keys[0] : entry] = fn;
     }
     alarmed.FanoutWorker = worker;
+    alarmed.RetentionPurge = this.retentionPurge;
+    alarmed.EraseUser = this.eraseUser;
     const operations = new Operations(this, 'Operations', {
       stageName: config.stageName,
       functions: alarmed,

@@ -1,8 +1,9 @@
 /**
  * Serving a history page from the cached window of recent messages, when the window
  * can answer it exactly. Pure: given the window and the query, either the page or
- * `undefined` ("ask PostgreSQL"). Because seqs are gap-free from 1, `hasMore` towards
- * the past is simply "the first seq is above 1".
+ * `undefined` ("ask PostgreSQL"). Because seqs are gap-free from the room's first kept seq
+ * (1 until a retention purge raises it), `hasMore` towards the past is simply "the first seq
+ * is above the window's `firstSeq`".
  */
 import type { Message } from './message.js';
 import type { HistoryPage, HistoryQuery, RecentWindow } from './ports.js';
@@ -16,9 +17,18 @@ function newestSeq(window: RecentWindow): number {
   return window.messages.at(-1)?.seq ?? window.floor - 1;
 }
 
-function pastPage(messages: Message[]): HistoryPage {
+/** The window's first seq, passed on to the page when the window knows it. */
+function known(window: RecentWindow): Pick<HistoryPage, 'firstSeq'> {
+  return window.firstSeq === undefined ? {} : { firstSeq: window.firstSeq };
+}
+
+function pastPage(messages: Message[], window: RecentWindow): HistoryPage {
   const first = messages[0];
-  return { messages, hasMore: first !== undefined && first.seq > 1 };
+  return {
+    messages,
+    hasMore: first !== undefined && first.seq > (window.firstSeq ?? 1),
+    ...known(window),
+  };
 }
 
 /**
@@ -34,18 +44,23 @@ export function pageFromWindow(
   const newest = newestSeq(window);
   if (knownLastSeq !== undefined && newest < knownLastSeq) return undefined;
   const { limit } = query;
+  const firstSeq = window.firstSeq ?? 1;
 
   if (query.after !== undefined) {
-    // Oldest `limit` after the cursor: the window must start at or before cursor + 1.
-    if (query.after + 1 < window.floor) return undefined;
+    // Oldest `limit` after the cursor: the window must start at or before cursor + 1, or
+    // at the first seq kept (nothing purged below it can be asked for).
+    if (Math.max(query.after + 1, firstSeq) < window.floor) return undefined;
     const newer = window.messages.filter((m) => m.seq > query.after!);
     const messages = newer.slice(0, limit);
-    return { messages, hasMore: newer.length > limit };
+    return { messages, hasMore: newer.length > limit, ...known(window) };
   }
 
   const end = query.before !== undefined ? Math.min(query.before - 1, newest) : newest;
   if (query.before !== undefined && query.before - 1 > newest) return undefined;
-  const wantedFrom = Math.max(1, end - limit + 1);
-  if (end >= 1 && wantedFrom < window.floor) return undefined;
-  return pastPage(window.messages.filter((m) => m.seq >= wantedFrom && m.seq <= end));
+  const wantedFrom = Math.max(firstSeq, end - limit + 1);
+  if (end >= firstSeq && wantedFrom < window.floor) return undefined;
+  return pastPage(
+    window.messages.filter((m) => m.seq >= wantedFrom && m.seq <= end),
+    window,
+  );
 }

@@ -13,8 +13,12 @@ async function recentWindow(deps: ChatDeps, roomId: string): Promise<RecentWindo
     });
     return undefined;
   }
-  const { messages, lastSeq } = await deps.messages.latest(roomId, deps.limits.recentWindow);
+  const { messages, lastSeq, firstSeq } = await deps.messages.latest(
+    roomId,
+    deps.limits.recentWindow,
+  );
   const window: RecentWindow = { floor: messages[0]?.seq ?? lastSeq + 1, messages };
+  if (firstSeq !== undefined) window.firstSeq = firstSeq;
   await deps.cache.fillRecentMessages(roomId, window).catch((error: unknown) => {
     deps.log.warn('cache fill failed', { roomId, error: String(error) });
   });

@@ -53,6 +53,11 @@ export interface HistoryPage {
   /** Ascending seq. */
   messages: Message[];
   hasMore: boolean;
+  /**
+   * The lowest seq the room's history still holds (`rooms.first_seq`): 1 unless a retention
+   * purge removed older messages. Absent when the store did not read it (counts as 1).
+   */
+  firstSeq?: number;
 }
 
 /** The record: rooms, membership, messages (PostgreSQL). */
@@ -87,8 +92,14 @@ export interface MessageStore {
    * read answers the current state: edited content with `editedAt`, tombstones.
    */
   history(roomId: string, query: HistoryQuery): Promise<HistoryPage>;
-  /** The newest `limit` messages, ascending, and the room's last seq. */
-  latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }>;
+  /**
+   * The newest `limit` messages, ascending, the room's last seq, and the lowest seq its
+   * history still holds (absent: 1).
+   */
+  latest(
+    roomId: string,
+    limit: number,
+  ): Promise<{ messages: Message[]; lastSeq: number; firstSeq?: number }>;
 }
 
 export interface NewRoom {
@@ -140,6 +151,29 @@ export interface RoomStore {
   openDm(userId: string, otherId: string): Promise<Room>;
 }
 
+/** A room that keeps its messages for a limited time. */
+export interface RetentionRoom {
+  roomId: string;
+  retentionDays: number;
+}
+
+/**
+ * The record as the retention purge sees it (PostgreSQL). Every call is one bounded
+ * statement or transaction: a purge never deletes a room's history in one go.
+ */
+export interface RetentionStore {
+  /** Rooms with `retentionDays` set, by id, after `afterRoomId` ('' from the start). */
+  roomsWithRetention(afterRoomId: string, limit: number): Promise<RetentionRoom[]>;
+  /** The room's oldest `limit` kept messages (seq and creation time), ascending. */
+  oldestMessages(roomId: string, limit: number): Promise<import('./retention.js').AgedSeq[]>;
+  /**
+   * Deletes the room's messages below `firstSeq` and raises its first seq to it, in one
+   * transaction; never lowers it (a concurrent purge that went further wins). Answers how
+   * many messages it deleted.
+   */
+  purgeBelow(roomId: string, firstSeq: number): Promise<number>;
+}
+
 export interface ConnectionRecord {
   connectionId: string;
   userId: string;
@@ -169,6 +203,12 @@ export interface RecentWindow {
   floor: number;
   /** Ascending seq. */
   messages: Message[];
+  /**
+   * The lowest seq the record held when the window was filled (absent: 1). Without it a
+   * window that reaches its room's first kept message would claim older ones exist after a
+   * retention purge; a purge drops the window, so the next fill reads the new value.
+   */
+  firstSeq?: number;
 }
 
 /**

@@ -57,6 +57,7 @@ export function heaviestJoinReplyBytes(contentChars: number): number {
     roomId: 'r'.repeat(ID_MAX_CHARS),
     messages: [heaviestMessage(contentChars)],
     hasMore: false,
+    firstSeq: Number.MAX_SAFE_INTEGER,
     online: [],
     onlineCount: Number.MAX_SAFE_INTEGER,
     lastSeq: Number.MAX_SAFE_INTEGER,

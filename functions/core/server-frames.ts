@@ -9,6 +9,12 @@ export interface RoomHistoryFrame {
   messages: Message[];
   hasMore: boolean;
   /**
+   * The lowest seq the room's history still holds, present once a retention purge has
+   * removed older messages: nothing below it will ever be served (docs/protocol.md,
+   * "Retention and erasure (v2)").
+   */
+  firstSeq?: number;
+  /**
    * On `join_room` replies only: who is online, the joiner first, at most `onlineListMax`
    * user ids and 16 KiB of them (see `online-list.ts`).
    */

@@ -70,6 +70,8 @@ export interface Runtime {
   config: HandlerConfig;
   deps(callbackUrl: string): ChatDeps;
   pool: pg.Pool;
+  /** The room cache on its own, for functions that post nothing (the retention purge). */
+  cache: RoomCache;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,7 @@ function buildRuntime(
   return {
     config,
     pool,
+    cache,
     deps(callbackUrl: string): ChatDeps {
       const endpoint = config.CALLBACK_URL ?? callbackUrl;
       let deps = depsByEndpoint.get(endpoint);

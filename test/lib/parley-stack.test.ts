@@ -10,7 +10,12 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { FANOUT_WORKER } from '../../functions/fanout-settings.js';
 import { MIGRATION_MIN_TIMEOUT_MS, MIGRATION_TIMING } from '../../functions/migrate-on-deploy.js';
-import { ROUTE_ENTRIES, ROUTE_NEEDS, type RouteKey } from '../../functions/route-table.js';
+import {
+  MAINTENANCE_FUNCTIONS,
+  ROUTE_ENTRIES,
+  ROUTE_NEEDS,
+  type RouteKey,
+} from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
 import type { ParleyStack } from '../../lib/parley-stack.js';
 import { type Synthesized, synthesize } from './synth.js';
@@ -691,13 +696,75 @@ describe('fan-out queue', () => {
   });
 });
 
+describe('retention and erasure', () => {
+  const onlyId = (prefix: string) => {
+    const ids = functionIds(prefix);
+    expect(ids, prefix).toHaveLength(1);
+    return ids[0]!;
+  };
+  const fn = (id: string) => template.findResources('AWS::Lambda::Function')[id] as Resource;
+
+  it('runs the retention purge on an hourly EventBridge schedule', () => {
+    const purge = onlyId('RetentionPurge');
+    const rules = resources('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [purge, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+    expect(MAINTENANCE_FUNCTIONS.retentionPurge.schedule).toBe('rate(1 hour)');
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [purge, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [rules[0]![0], 'Arn'] },
+    });
+  });
+
+  it('puts both functions in the VPC with the stores, their timeouts from the settings', () => {
+    const cases = [
+      [onlyId('RetentionPurge'), MAINTENANCE_FUNCTIONS.retentionPurge],
+      [onlyId('EraseUser'), MAINTENANCE_FUNCTIONS.eraseUser],
+    ] as const;
+    for (const [id, settings] of cases) {
+      const props = fn(id).Properties;
+      expect(props.VpcConfig, id).toBeDefined();
+      expect(props.Timeout, id).toBe(settings.timeoutSeconds);
+      const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      // The stores' settings, and no callback: neither posts to connections.
+      expect(Object.keys(env), id).toEqual(expect.arrayContaining(['DB_SECRET_ARN']));
+      expect(env.CALLBACK_URL, id).toBeUndefined();
+    }
+  });
+
+  it('leaves the erasure to operators: no rule, route or event source invokes it', () => {
+    const erase = onlyId('EraseUser');
+    const invokers = resources('AWS::Lambda::Permission').filter(([, p]) =>
+      JSON.stringify(p.Properties.FunctionName).includes(erase),
+    );
+    expect(invokers).toEqual([]);
+    expect(
+      resources('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+        JSON.stringify(m.Properties.FunctionName).includes(erase),
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe('operations', () => {
   it('alarms on errors and throttles of every function, the API, RDS and the cache', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const metrics = alarms.map((a) => `${a.Namespace}:${a.MetricName}`);
     // Every route function (once, however many routes it serves), the authorizer, the
-    // schema migration and the fan-out worker.
-    const functions = entries.length + 3;
+    // schema migration, the fan-out worker, the retention purge and the erasure.
+    const functions = entries.length + 5;
     expect(metrics.filter((m) => m === 'AWS/Lambda:Errors')).toHaveLength(functions);
     expect(metrics.filter((m) => m === 'AWS/Lambda:Throttles')).toHaveLength(functions);
     expect(metrics).toEqual(

@@ -491,7 +491,13 @@ export function replyTo(world: FakeWorld, caller: { connectionId: string }) {
 export function fakeWiring(world: FakeWorld): HandlerWiring {
   const config = readConfig({ DATABASE_URL: 'postgres://x', PARLEY_CACHE: 'memory' });
   const pool = { end: async () => undefined } as unknown as Runtime['pool'];
-  const runtime: Runtime = { config, pool, deps: () => world.deps, close: async () => undefined };
+  const runtime: Runtime = {
+    config,
+    pool,
+    cache: world.deps.cache,
+    deps: () => world.deps,
+    close: async () => undefined,
+  };
   return {
     runtime: async () => runtime,
     connectionStore: () => world.connections,

@@ -4,6 +4,7 @@ import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
 import { hasJoined } from '../membership.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
+import { historyStart } from '../retention.js';
 import type { ActionHandler } from './types.js';
 
 export const getHistory: ActionHandler<GetHistoryRequest> = async (
@@ -24,7 +25,13 @@ export const getHistory: ActionHandler<GetHistoryRequest> = async (
   const page = await readHistory(deps, roomId, query);
   await reply(
     fitHistoryFrame(
-      { type: 'room_history', roomId, messages: page.messages, hasMore: page.hasMore },
+      {
+        type: 'room_history',
+        roomId,
+        messages: page.messages,
+        hasMore: page.hasMore,
+        ...historyStart(page.firstSeq),
+      },
       pageEndFor(query),
     ),
   );

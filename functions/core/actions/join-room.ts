@@ -5,6 +5,7 @@ import { joinConnection } from '../membership.js';
 import { summarizeOnline } from '../online-list.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
 import { announcePresence, presenceAudience } from '../presence.js';
+import { historyStart } from '../retention.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -26,6 +27,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
         roomId,
         messages: page.messages,
         hasMore: page.hasMore,
+        ...historyStart(page.firstSeq),
         // The cache's list is already cut to `onlineListMax`; this also keeps the joiner
         // in it and caps its bytes (long user ids), with the cache's count of everyone.
         ...summarizeOnline(audience.online, caller.userId, {

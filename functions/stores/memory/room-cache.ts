@@ -32,6 +32,8 @@ interface RoomEntry {
   pending: Map<string, string | null>;
   recent: Map<number, Message>;
   floor?: number;
+  /** The room's first kept seq as the last fill read it (see RecentWindow). */
+  firstSeq?: number;
   /** When the scheduled presence count's claim runs out (ms since the epoch). */
   presenceCountUntil?: number;
 }
@@ -180,13 +182,16 @@ export class MemoryRoomCache implements RoomCache {
     const messages = [...entry.recent.values()]
       .filter((m) => m.seq >= floor)
       .sort((a, b) => a.seq - b.seq);
-    return { floor, messages };
+    const firstSeq = entry.firstSeq ?? 1;
+    // Absent means 1 (ports.ts): windows of rooms that never purged look as before.
+    return firstSeq > 1 ? { floor, firstSeq, messages } : { floor, messages };
   }
 
   async fillRecentMessages(roomId: string, window: RecentWindow): Promise<void> {
     const entry = this.room(roomId);
     for (const m of window.messages) put(entry, m);
     entry.floor = window.floor;
+    entry.firstSeq = window.firstSeq ?? 1;
     this.trim(entry);
   }
 
@@ -216,6 +221,7 @@ export class MemoryRoomCache implements RoomCache {
     if (!entry) return;
     entry.recent.clear();
     entry.floor = undefined;
+    entry.firstSeq = undefined;
   }
 
   private trim(entry: RoomEntry): void {

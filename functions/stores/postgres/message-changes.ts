@@ -48,13 +48,15 @@ export const editSql = (columns: string) =>
     'c.user_id = $3 AND c.deleted_at IS NULL AND c.content <> $4',
   );
 
-/** The content goes: a tombstone keeps who wrote what seq when, not what it said. */
+/**
+ * What makes a row a tombstone: the content goes; it keeps who wrote what seq when, not
+ * what it said. Shared with erasure (erasure-store.ts), so an erased user's messages are
+ * exactly what a delete leaves.
+ */
+export const TOMBSTONE_SET = `content = '', deleted_at = clock_timestamp()`;
+
 export const deleteSql = (columns: string) =>
-  changeSql(
-    columns,
-    `content = '', deleted_at = clock_timestamp()`,
-    'c.deleted_at IS NULL AND (c.user_id = $3 OR $4::boolean)',
-  );
+  changeSql(columns, TOMBSTONE_SET, 'c.deleted_at IS NULL AND (c.user_id = $3 OR $4::boolean)');
 
 /** What the adapter reads of the row itself; the rest is the caller's `toMessage`'s. */
 type Row = { user_id: string; deleted_at: Date | null };

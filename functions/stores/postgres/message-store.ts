@@ -188,33 +188,39 @@ export class PostgresMessageStore implements MessageStore {
 
   async history(roomId: string, query: HistoryQuery): Promise<HistoryPage> {
     const take = query.limit + 1;
-    let rows: MessageRow[];
-    if (query.after !== undefined) {
-      ({ rows } = await guarded(() =>
-        this.pool.query<MessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND seq > $2
-           ORDER BY seq ASC LIMIT $3`,
-          [roomId, query.after, take],
-        ),
-      ));
-      const hasMore = rows.length > query.limit;
-      return { messages: rows.slice(0, query.limit).map(toMessage), hasMore };
-    }
-    ({ rows } = await guarded(() =>
-      this.pool.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND seq < $2
-         ORDER BY seq DESC LIMIT $3`,
-        [roomId, query.before ?? Number.MAX_SAFE_INTEGER, take],
+    const forward = query.after !== undefined;
+    // The room's first seq comes in the same statement (one snapshot), so a reply never
+    // says history starts later than a message it carries; an empty page still has it.
+    const { rows } = await guarded(() =>
+      this.pool.query<Partial<MessageRow> & { first_seq: string }>(
+        `SELECT r.first_seq, m.* FROM rooms r
+         LEFT JOIN LATERAL (
+           SELECT ${MESSAGE_COLUMNS} FROM messages
+           WHERE room_id = r.id AND ${forward ? 'seq > $2' : 'seq < $2'}
+           ORDER BY seq ${forward ? 'ASC' : 'DESC'} LIMIT $3
+         ) m ON true
+         WHERE r.id = $1`,
+        [roomId, forward ? query.after : (query.before ?? Number.MAX_SAFE_INTEGER), take],
       ),
-    ));
-    const hasMore = rows.length > query.limit;
-    return { messages: rows.slice(0, query.limit).reverse().map(toMessage), hasMore };
+    );
+    const found = rows.filter((r): r is MessageRow & { first_seq: string } => r.id != null);
+    const kept = found.slice(0, query.limit).map(toMessage);
+    const page: HistoryPage = {
+      messages: forward ? kept : kept.reverse(),
+      hasMore: found.length > query.limit,
+    };
+    const firstSeq = Number(rows[0]?.first_seq ?? 1);
+    // Absent means 1 (ports.ts): pages of rooms that never purged look as before.
+    return firstSeq > 1 ? { ...page, firstSeq } : page;
   }
 
-  async latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }> {
+  async latest(
+    roomId: string,
+    limit: number,
+  ): Promise<{ messages: Message[]; lastSeq: number; firstSeq?: number }> {
     const { rows } = await guarded(() =>
-      this.pool.query<Partial<MessageRow> & { last_seq: string }>(
-        `SELECT r.last_seq, m.* FROM rooms r
+      this.pool.query<Partial<MessageRow> & { last_seq: string; first_seq: string }>(
+        `SELECT r.last_seq, r.first_seq, m.* FROM rooms r
          LEFT JOIN LATERAL (
            SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = r.id ORDER BY seq DESC LIMIT $2
          ) m ON true
@@ -224,9 +230,10 @@ export class PostgresMessageStore implements MessageStore {
     );
     const lastSeq = Number(rows[0]?.last_seq ?? 0);
     const messages = rows
-      .filter((r): r is MessageRow & { last_seq: string } => r.id != null)
+      .filter((r): r is MessageRow & { last_seq: string; first_seq: string } => r.id != null)
       .map(toMessage)
       .reverse();
-    return { messages, lastSeq };
+    const firstSeq = Number(rows[0]?.first_seq ?? 1);
+    return firstSeq > 1 ? { messages, lastSeq, firstSeq } : { messages, lastSeq };
   }
 }

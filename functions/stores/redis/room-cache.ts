@@ -16,6 +16,9 @@
  *                  fill merges (see FILL_CONNECTIONS)
  *   {r:id}:recent  sorted set seq -> message JSON, the newest `window` messages
  *   {r:id}:floor   the lowest seq from which :recent has no gaps; absent = not cached
+ *   {r:id}:first   the room's first kept seq as the last fill read it (retention); set by
+ *                  fills only, so it expires a TTL after the fill even in a busy room, and
+ *                  its absence makes the window a miss: one refill a room a day
  *   {r:id}:pcount  set while a `presence_count` is scheduled for the room (see core/presence.ts)
  */
 import { randomUUID } from 'node:crypto';
@@ -191,7 +194,7 @@ export class RedisRoomCache implements RoomCache {
 
   private key(
     roomId: string,
-    part: 'conns' | 'users' | 'ver' | 'pend' | 'joins' | 'recent' | 'floor' | 'pcount',
+    part: 'conns' | 'users' | 'ver' | 'pend' | 'joins' | 'recent' | 'floor' | 'first' | 'pcount',
   ): string {
     return `${this.prefix}{r:${roomId}}:${part}`;
   }
@@ -329,25 +332,31 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async recentMessages(roomId: string): Promise<RecentWindow | undefined> {
-    const [floorResult, membersResult] = await this.guarded(async () => {
+    const [floorResult, membersResult, firstResult] = await this.guarded(async () => {
       const results =
         (await this.redis
           .pipeline()
           .get(this.key(roomId, 'floor'))
           .zrange(this.key(roomId, 'recent'), 0, -1)
+          .get(this.key(roomId, 'first'))
           .exec()) ?? [];
       for (const [error] of results) if (error) throw error;
       return results;
     });
     const floorText = floorResult?.[1] as string | null | undefined;
-    if (floorText === null || floorText === undefined) return undefined;
+    const firstText = firstResult?.[1] as string | null | undefined;
+    // Without the first seq the window cannot say whether older messages exist.
+    if (floorText == null || firstText == null) return undefined;
     const floor = Number(floorText);
     const members = (membersResult?.[1] ?? []) as string[];
     // The floor and the set are separate keys that can expire or be evicted apart; a floor
     // over no set is not a window (an empty room is simply never cached).
     if (members.length === 0) return undefined;
     const messages = members.map((json) => JSON.parse(json) as Message);
-    return { floor, messages: messages.filter((m) => m.seq >= floor) };
+    const kept = messages.filter((m) => m.seq >= floor);
+    const firstSeq = Number(firstText);
+    // Absent means 1 (ports.ts): windows of rooms that never purged look as before.
+    return firstSeq > 1 ? { floor, firstSeq, messages: kept } : { floor, messages: kept };
   }
 
   async fillRecentMessages(roomId: string, window: RecentWindow): Promise<void> {
@@ -355,8 +364,8 @@ export class RedisRoomCache implements RoomCache {
     await this.guarded(() =>
       FILL_RECENT.run(
         this.redis,
-        [this.key(roomId, 'recent'), this.key(roomId, 'floor')],
-        [this.window, this.ttl, window.floor, ...pairs],
+        [this.key(roomId, 'recent'), this.key(roomId, 'floor'), this.key(roomId, 'first')],
+        [this.window, this.ttl, window.floor, window.firstSeq ?? 1, ...pairs],
       ),
     );
   }
@@ -372,7 +381,13 @@ export class RedisRoomCache implements RoomCache {
   }
 
   async forgetRecentMessages(roomId: string): Promise<void> {
-    await this.guarded(() => this.redis.del(this.key(roomId, 'floor'), this.key(roomId, 'recent')));
+    await this.guarded(() =>
+      this.redis.del(
+        this.key(roomId, 'floor'),
+        this.key(roomId, 'recent'),
+        this.key(roomId, 'first'),
+      ),
+    );
   }
 
   /**

@@ -238,12 +238,13 @@ local function put(seq, json)
   redis.call('ZADD', KEYS[1], seq, json)
 end`;
 
-/** KEYS recent, floor; ARGV window, ttl, floor, then seq/json pairs. */
+/** KEYS recent, floor, first; ARGV window, ttl, floor, first seq, then seq/json pairs. */
 export const FILL_RECENT = new Script(`
 ${PUT_NEWEST}
 local window, ttl, floor = ARGV[1], ARGV[2], ARGV[3]
-for i = 4, #ARGV, 2 do put(ARGV[i], ARGV[i + 1]) end
+for i = 5, #ARGV, 2 do put(ARGV[i], ARGV[i + 1]) end
 ${TRIM_AND_FLOOR}
+redis.call('SET', KEYS[3], ARGV[4], 'EX', ttl)
 return 1`);
 
 /**

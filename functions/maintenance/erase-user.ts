@@ -1,0 +1,77 @@
+/**
+ * Erasing a user, start to finish: memberships (rooms handed on), then their messages as
+ * tombstones chunk by chunk, each chunk's rooms' cached windows dropped as it commits,
+ * then the closing audit record. Run by `npm run erase-user` and the erase-user Lambda.
+ * Safe to run again: a second run changes nothing a first one finished.
+ */
+import type { RoomCache } from '../core/ports.js';
+import type { MembershipErasure, PostgresErasureStore } from '../stores/postgres/erasure-store.js';
+import type { ScanCursor } from '../stores/postgres/message-scan.js';
+
+export interface EraseOptions {
+  /** Who asked (an operator's id); recorded as the audit entries' actor. */
+  actorId: string;
+  /** Messages (of anyone) one statement scans at most. */
+  chunkRows: number;
+  /** Resume the message scan here (a run that stopped said where). */
+  from?: ScanCursor;
+  /** Asked between chunks: true stops (a Lambda near its timeout); resume from `resumeFrom`. */
+  shouldStop?: () => boolean;
+}
+
+export interface EraseReport {
+  userId: string;
+  memberships: MembershipErasure;
+  messagesErased: number;
+  /** Rooms that had messages of theirs made tombstones by this run. */
+  rooms: string[];
+  done: boolean;
+  /** When not done: pass as `from` to the next run. */
+  resumeFrom?: ScanCursor;
+}
+
+export interface EraseDeps {
+  store: Pick<PostgresErasureStore, 'eraseMemberships' | 'eraseMessages' | 'recordErasure'>;
+  cache: Pick<RoomCache, 'forgetRecentMessages'>;
+}
+
+export async function eraseUser(
+  deps: EraseDeps,
+  userId: string,
+  options: EraseOptions,
+): Promise<EraseReport> {
+  // First, so the user can no longer send (a send needs a member row) while the scan runs.
+  const memberships = await deps.store.eraseMemberships(userId, options.actorId);
+  const rooms = new Set<string>();
+  let messagesErased = 0;
+  let from = options.from;
+  for (;;) {
+    const chunk = await deps.store.eraseMessages(userId, from, options.chunkRows);
+    messagesErased += chunk.erased;
+    // A window that holds an erased message must not serve it: dropped, it is rebuilt
+    // from the record (tombstones) on the next read.
+    for (const roomId of chunk.rooms) {
+      await deps.cache.forgetRecentMessages(roomId);
+      rooms.add(roomId);
+    }
+    from = chunk.next;
+    if (from === undefined) break;
+    if (options.shouldStop?.()) {
+      return {
+        userId,
+        memberships,
+        messagesErased,
+        rooms: [...rooms],
+        done: false,
+        resumeFrom: from,
+      };
+    }
+  }
+  await deps.store.recordErasure(userId, options.actorId, {
+    messagesErased,
+    rooms: rooms.size,
+    roomsLeft: memberships.left.length,
+    handedOver: memberships.handedOver,
+  });
+  return { userId, memberships, messagesErased, rooms: [...rooms], done: true };
+}

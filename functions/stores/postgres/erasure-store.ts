@@ -1,0 +1,133 @@
+/**
+ * Erasing a user from the record (`npm run erase-user`, the erase-user Lambda): their
+ * memberships go (the last owner of a room hands it on first), their messages become
+ * tombstones exactly as a delete leaves them, and `audit_log` records each step. Each step
+ * is bounded and can be run again: a run cut short is finished by the next.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { successorOwner } from '../../core/erasure.js';
+import type { Role } from '../../core/room.js';
+import { guarded } from './errors.js';
+import { TOMBSTONE_SET } from './message-changes.js';
+import { chunkRange, type ScanCursor } from './message-scan.js';
+import { inTransaction } from './transaction.js';
+
+/** `audit_log.room_id` of a record about the user across every room. */
+export const ALL_ROOMS = '*';
+
+export interface MembershipErasure {
+  /** Rooms the user was in (banned from included), and their role there. */
+  left: { roomId: string; role: Role }[];
+  /** Rooms whose last owner the user was, and who owns them now (none: left ownerless). */
+  handedOver: { roomId: string; to?: string }[];
+}
+
+export interface MessageChunk {
+  /** Messages this chunk made tombstones. */
+  erased: number;
+  /** Rooms they were in: their cached windows must go. */
+  rooms: string[];
+  /** Where the next chunk starts; undefined when the scan is done. */
+  next: ScanCursor | undefined;
+}
+
+export class PostgresErasureStore {
+  constructor(private readonly pool: Pool) {}
+
+  /** One transaction: hand rooms on, delete the member rows, audit each room. */
+  eraseMemberships(userId: string, actorId: string): Promise<MembershipErasure> {
+    return inTransaction(this.pool, async (db) => {
+      const { rows } = await db.query<{ room_id: string; role: Role }>(
+        `SELECT room_id, role FROM room_members WHERE user_id = $1 ORDER BY room_id FOR UPDATE`,
+        [userId],
+      );
+      const result: MembershipErasure = { left: [], handedOver: [] };
+      for (const { room_id: roomId, role } of rows) {
+        result.left.push({ roomId, role });
+        if (role !== 'owner') continue;
+        // The room's other members, locked in user order as changeMember locks them, so
+        // a concurrent set_role either finishes first (and is seen) or waits.
+        const others = await db.query<{
+          user_id: string;
+          role: Role;
+          joined_at: Date;
+          banned: boolean;
+        }>(
+          `SELECT user_id, role, joined_at,
+             (banned_at IS NOT NULL AND (banned_until IS NULL OR banned_until > now())) AS banned
+           FROM room_members WHERE room_id = $1 AND user_id <> $2
+           ORDER BY user_id FOR UPDATE`,
+          [roomId, userId],
+        );
+        const members = others.rows.map((m) => ({
+          userId: m.user_id,
+          role: m.role,
+          joinedAt: m.joined_at.toISOString(),
+          ...(m.banned ? { banned: true as const } : {}),
+        }));
+        if (members.some((m) => m.role === 'owner' && !m.banned)) continue;
+        const to = successorOwner(members);
+        result.handedOver.push(to === undefined ? { roomId } : { roomId, to });
+        if (to === undefined) continue;
+        await db.query(
+          `UPDATE room_members SET role = 'owner' WHERE room_id = $1 AND user_id = $2`,
+          [roomId, to],
+        );
+        await audit(db, roomId, actorId, 'set_role', to, {
+          role: 'owner',
+          reason: 'erase_user',
+          from: userId,
+        });
+      }
+      await db.query('DELETE FROM room_members WHERE user_id = $1', [userId]);
+      for (const { roomId, role } of result.left) {
+        await audit(db, roomId, actorId, 'erase_user', userId, { role });
+      }
+      return result;
+    });
+  }
+
+  /** Makes the user's messages in one chunk of the scan tombstones (one statement). */
+  async eraseMessages(
+    userId: string,
+    from: ScanCursor | undefined,
+    chunkRows: number,
+  ): Promise<MessageChunk> {
+    return guarded(async () => {
+      const range = await chunkRange(this.pool, from, chunkRows, 2);
+      const { rows } = await this.pool.query<{ room_id: string; erased: string }>(
+        `WITH erased AS (
+           UPDATE messages m SET ${TOMBSTONE_SET}
+           WHERE m.user_id = $1 AND m.deleted_at IS NULL AND ${range.where}
+           RETURNING m.room_id
+         )
+         SELECT room_id, count(*) AS erased FROM erased GROUP BY room_id`,
+        [userId, ...range.params],
+      );
+      return {
+        erased: rows.reduce((sum, r) => sum + Number(r.erased), 0),
+        rooms: rows.map((r) => r.room_id),
+        next: range.next,
+      };
+    });
+  }
+
+  /** The record that the erasure finished, with what it did. */
+  async recordErasure(userId: string, actorId: string, detail: object): Promise<void> {
+    await guarded(() => audit(this.pool, ALL_ROOMS, actorId, 'erase_user', userId, detail));
+  }
+}
+
+async function audit(
+  db: Pick<Pool, 'query'> | PoolClient,
+  roomId: string,
+  actorId: string,
+  action: string,
+  targetId: string,
+  detail: object,
+): Promise<void> {
+  await db.query(
+    'INSERT INTO audit_log (room_id, actor_id, action, target_id, detail) VALUES ($1, $2, $3, $4, $5)',
+    [roomId, actorId, action, targetId, detail],
+  );
+}
