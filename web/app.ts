@@ -297,10 +297,8 @@ async function start(session: Session): Promise<void> {
         self,
         client,
         notice,
-        roleChanged: (roomId, role) => {
-          current.conversations.setModerator(roomId, role === 'owner' || role === 'admin');
-          if (current.conversations.current === roomId) showTitle(current, roomId);
-        },
+        roleChanged: (roomId, role) =>
+          current.conversations.setModerator(roomId, role === 'owner' || role === 'admin'),
       },
     ),
     unsubscribe: [],

@@ -86,15 +86,7 @@ export class MessageList {
   /** A deleted message: its content goes, "message deleted" stays in its place. */
   tombstone(seq: number): void {
     const item = this.bySeq.get(seq);
-    const author = item?.querySelector('.author')?.textContent ?? '';
-    if (item) this.update({ ...messageOf(item, seq, author), content: '', deleted: true });
-  }
-
-  /** The content shown for `seq` (not for a tombstone): what an edit starts from. */
-  contentOf(seq: number): string | undefined {
-    const item = this.bySeq.get(seq);
-    if (!item || item.dataset.deleted === 'true') return undefined;
-    return item.querySelector('.content')?.textContent ?? undefined;
+    if (item) showState(item, { seq, deleted: true }, false);
   }
 
   /** An own send that will not be delivered: it stays, marked with why. */
@@ -143,36 +135,43 @@ export class MessageList {
   }
 }
 
-/** Enough of a shown message to mark it deleted. */
-function messageOf(item: HTMLLIElement, seq: number, userId: string): Message {
-  return { id: '', roomId: '', seq, userId, content: '', createdAt: item.dataset.createdAt ?? '' };
-}
-
 /**
  * Marks an acked message edited or deleted and gives it its menu: Edit and Delete on your
  * own messages, Delete alone on others' (styles.css shows that one only to owners and
  * admins, whose role can change while the message is on screen). A tombstone has none.
  */
-function showState(item: HTMLLIElement, message: Message, own: boolean): void {
+function showState(
+  item: HTMLLIElement,
+  message: Pick<Message, 'seq' | 'deleted' | 'editedAt'>,
+  own: boolean,
+): void {
   item.querySelector('.msg-menu')?.remove();
   item.querySelector('.edited')?.remove();
   const content = item.querySelector('.content');
   if (message.deleted) {
     item.dataset.deleted = 'true';
-    if (content) content.textContent = 'message deleted';
+    item.querySelector('form.edit')?.remove(); // an edit under way has nothing left to edit
+    if (content instanceof HTMLElement) {
+      content.hidden = false;
+      content.textContent = 'message deleted';
+    }
     return;
   }
   if (message.editedAt !== undefined) {
     const edited = element('span', 'edited', '(edited)');
     edited.title = message.editedAt;
-    item.querySelector('header')?.append(edited);
+    // Beside the time it qualifies, before the delivery state that sits at the far end.
+    const time = item.querySelector('header time');
+    if (time) time.after(edited);
+    else item.querySelector('header')?.prepend(edited);
   }
   const menu = element('details', own ? 'msg-menu' : 'msg-menu others');
   const summary = element('summary', '');
   summary.append(
     element('span', 'visually-hidden', `Actions for message ${message.seq}`),
-    Object.assign(element('span', '', '⋯'), { ariaHidden: 'true' }),
+    element('span', 'glyph', '⋯'),
   );
+  summary.lastElementChild?.setAttribute('aria-hidden', 'true'); // the hidden text says it
   const actions = element('div', 'msg-actions');
   if (own) actions.append(Object.assign(button('Edit'), { value: 'edit' }));
   actions.append(Object.assign(button('Delete'), { value: 'delete' }));
@@ -186,7 +185,6 @@ function fillHeader(item: HTMLLIElement, userId: string, createdAt: string | und
   const delivery = header.querySelector('.delivery');
   header.replaceChildren(element('span', 'author', userId));
   if (createdAt !== undefined) {
-    item.dataset.createdAt = createdAt;
     const time = element('time', '', TIME_FORMAT.format(new Date(createdAt)));
     time.dateTime = createdAt;
     time.title = createdAt;

@@ -29,6 +29,8 @@ export class RoomsPanel {
   private current: string | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
+  /** Rooms whose messages made the list ask the server again. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly list: HTMLUListElement,
@@ -97,7 +99,9 @@ export class RoomsPanel {
   noteMessage(message: Message): void {
     const room = this.rooms.get(message.roomId);
     if (!room) {
-      void this.refresh();
+      // Asked once per room: a busy room the server does not list must not ask on every message.
+      if (!this.asked.has(message.roomId)) void this.refresh();
+      this.asked.add(message.roomId);
       return;
     }
     if (room.lastMessage && room.lastMessage.seq > message.seq) return; // a history page

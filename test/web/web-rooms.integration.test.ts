@@ -185,6 +185,17 @@ describe('the web page: rooms, members, moderation', () => {
     await a.screenshot({ path: path.join(ARTIFACTS, 'web-rooms-phone.png'), fullPage: true });
     await a.setViewportSize({ width: 1200, height: 800 });
 
+    // ann makes ben an admin: his page gets the admin's controls (add a member, delete
+    // anyone's message) at once, from the member_update.
+    await moderate.getByRole('combobox', { name: `Role of ${ben}` }).selectOption('admin');
+    await moderate.getByRole('button', { name: `Set role ${ben}` }).click();
+    await member(a, ben).locator('.role', { hasText: 'admin' }).waitFor();
+    await b.getByRole('button', { name: 'Add member' }).waitFor();
+    await message(b, 'final text').locator('summary').click();
+    await message(b, 'final text').getByRole('button', { name: 'Delete', exact: true }).waitFor();
+    expect(await message(b, 'final text').getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await message(b, 'final text').locator('summary').click();
+
     // ann mutes ben: his send fails with the reason on the status line.
     await moderate.getByRole('button', { name: `Mute ${ben}` }).click();
     await member(a, ben).locator('.flag', { hasText: 'muted' }).waitFor();
