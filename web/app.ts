@@ -15,12 +15,17 @@ import { describe, Notice } from './notice.js';
 import { renderOnline } from './render.js';
 import { wireRoomForms } from './room-forms.js';
 import { RoomsPanel } from './rooms-panel.js';
+import {
+  fetchToken,
+  forgetSession,
+  NAME_PATTERN,
+  readSession,
+  type Session,
+  saveSession,
+} from './session.js';
 
 /** How close to the top (px) a scroll must come to fetch the previous page. */
 const LOAD_OLDER_AT_PX = 48;
-const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Per tab, so two tabs can be two people, and a reload rejoins as the same one. */
-const SESSION_KEY = 'parley:session';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -67,11 +72,6 @@ const ui = {
 // HTML suppressions do not apply yet, hence here.
 ui.scroller.tabIndex = 0;
 
-interface Session {
-  name: string;
-  room: string;
-}
-
 interface Chat {
   session: Session;
   client: ParleyClient;
@@ -87,39 +87,6 @@ let chat: Chat | undefined;
 function showState(state: ConnectionState): void {
   ui.status.textContent = STATE_TEXT[state];
   ui.status.parentElement?.setAttribute('data-state', state);
-}
-
-function readSession(): Session | undefined {
-  try {
-    const value: unknown = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { name, room } = value as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof room !== 'string') return undefined;
-    // A DM's id is longer than a name; the server checks what the page may not.
-    if (!NAME_PATTERN.test(name) || room === '' || room.length > 128) return undefined;
-    return { name, room };
-  } catch {
-    return undefined; // storage blocked or garbage: just ask again
-  }
-}
-
-function saveSession(session: Session): void {
-  try {
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-  } catch {
-    // Storage blocked: the page works, a reload just asks again.
-  }
-}
-
-async function fetchToken(name: string): Promise<string> {
-  const response = await fetch(`/dev-token?user=${encodeURIComponent(name)}`);
-  const body: unknown = await response.json().catch(() => undefined);
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  if (!response.ok || typeof fields.token !== 'string') {
-    const message = typeof fields.message === 'string' ? fields.message : response.statusText;
-    throw new Error(`Could not sign in: ${message}`);
-  }
-  return fields.token;
 }
 
 function announce(text: string): void {
@@ -325,11 +292,7 @@ async function start(session: Session): Promise<void> {
 async function stop(): Promise<void> {
   const current = chat;
   chat = undefined;
-  try {
-    sessionStorage.removeItem(SESSION_KEY);
-  } catch {
-    // Nothing stored to forget.
-  }
+  forgetSession();
   ui.chat.hidden = true;
   ui.leave.hidden = true;
   ui.identity.hidden = true;
