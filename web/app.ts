@@ -1,27 +1,31 @@
 /**
- * The dev server's chat page: sign in by name (a dev token from `/dev-token`), join a room,
- * read its history (older pages as you scroll up), chat live, see who is online and how the
- * connection stands. Built on the client SDK; the dev server bundles this file with esbuild.
+ * The dev server's chat page: sign in by name (a dev token from `/dev-token`), then the
+ * rooms you are in (switch without leaving them), new rooms and DMs, the room's history
+ * (older pages as you scroll up), live chat with edits and deletes, who is online, the
+ * members and, for owners and admins, moderation. Built on the client SDK; the dev server
+ * bundles this file with esbuild. Each part is a module of its own; this file signs in
+ * and wires the SDK's events to them.
  */
+import { type ConnectionState, connect, type ParleyClient } from '../client/index.js';
+import { Conversations } from './conversations.js';
+import { byId } from './dom.js';
+import { MembersPanel } from './members-panel.js';
+import { wireMessageMenu } from './message-menu.js';
+import { describe, Notice } from './notice.js';
+import { renderOnline } from './render.js';
+import { wireRoomForms } from './room-forms.js';
+import { RoomsPanel } from './rooms-panel.js';
 import {
-  type ConnectionState,
-  connect,
-  isParleyError,
-  type Message,
-  type ParleyClient,
-  timeOrderedId,
-} from '../client/index.js';
-import { MessageList, renderOnline } from './render.js';
+  fetchToken,
+  forgetSession,
+  NAME_PATTERN,
+  readSession,
+  type Session,
+  saveSession,
+} from './session.js';
 
-/** Messages per history page: the join's and each scroll-back's. */
-const PAGE = 50;
 /** How close to the top (px) a scroll must come to fetch the previous page. */
 const LOAD_OLDER_AT_PX = 48;
-/** How close to the bottom (px) still counts as "reading the latest": new messages follow. */
-const FOLLOW_BOTTOM_PX = 80;
-const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Per tab, so two tabs can be two people, and a reload rejoins as the same one. */
-const SESSION_KEY = 'parley:session';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -29,12 +33,6 @@ const STATE_TEXT: Record<ConnectionState, string> = {
   reconnecting: 'Reconnecting… (messages you send will wait)',
   closed: 'Disconnected',
 };
-
-function byId<T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T {
-  const node = document.getElementById(id);
-  if (!(node instanceof type)) throw new Error(`#${id} is missing from the page`);
-  return node;
-}
 
 const ui = {
   status: byId('status', HTMLSpanElement),
@@ -46,17 +44,27 @@ const ui = {
   joinError: byId('join-error', HTMLParagraphElement),
   joinButton: byId('join', HTMLFormElement).querySelector('button[type="submit"]'),
   chat: byId('chat', HTMLDivElement),
-  chatError: byId('chat-error', HTMLParagraphElement),
+  notice: byId('notice', HTMLParagraphElement),
   roomTitle: byId('room-title', HTMLHeadingElement),
   scroller: byId('scroller', HTMLElement),
   older: byId('older', HTMLButtonElement),
   historyNote: byId('history-note', HTMLSpanElement),
-  messages: byId('messages', HTMLOListElement),
+  messages: byId('messages', HTMLDivElement),
   compose: byId('compose', HTMLFormElement),
   composeInput: byId('compose-input', HTMLTextAreaElement),
   online: byId('online', HTMLUListElement),
   onlineCount: byId('online-count', HTMLSpanElement),
   announcer: byId('announcer', HTMLDivElement),
+  rooms: byId('rooms', HTMLUListElement),
+  roomsMore: byId('rooms-more', HTMLButtonElement),
+  roomsRefresh: byId('rooms-refresh', HTMLButtonElement),
+  members: byId('members', HTMLUListElement),
+  membersMore: byId('members-more', HTMLButtonElement),
+  addMember: byId('add-member', HTMLFormElement),
+  addMemberUser: byId('add-member-user', HTMLInputElement),
+  addMemberRole: byId('add-member-role', HTMLSelectElement),
+  unban: byId('unban', HTMLFormElement),
+  unbanUser: byId('unban-user', HTMLInputElement),
 };
 
 // A scrolling region must take focus for keyboard users to scroll it (WCAG 2.1.1, axe's
@@ -64,66 +72,21 @@ const ui = {
 // HTML suppressions do not apply yet, hence here.
 ui.scroller.tabIndex = 0;
 
-interface Session {
-  name: string;
-  room: string;
-}
-
 interface Chat {
   session: Session;
   client: ParleyClient;
-  list: MessageList;
-  /** More history exists before the oldest message shown. */
-  hasMore: boolean;
-  loadingOlder: boolean;
-  /** The first join has been answered: later messages are live, worth announcing. */
-  live: boolean;
+  conversations: Conversations;
+  rooms: RoomsPanel;
+  members: MembersPanel;
   unsubscribe: (() => void)[];
 }
 
+const notice = new Notice(ui.notice);
 let chat: Chat | undefined;
-
-function describe(error: unknown): string {
-  if (isParleyError(error)) return `${error.message} (${error.code})`;
-  return error instanceof Error ? error.message : String(error);
-}
 
 function showState(state: ConnectionState): void {
   ui.status.textContent = STATE_TEXT[state];
   ui.status.parentElement?.setAttribute('data-state', state);
-}
-
-function readSession(): Session | undefined {
-  try {
-    const value: unknown = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { name, room } = value as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof room !== 'string') return undefined;
-    if (!NAME_PATTERN.test(name) || !NAME_PATTERN.test(room)) return undefined;
-    return { name, room };
-  } catch {
-    return undefined; // storage blocked or garbage: just ask again
-  }
-}
-
-async function fetchToken(name: string): Promise<string> {
-  const response = await fetch(`/dev-token?user=${encodeURIComponent(name)}`);
-  const body: unknown = await response.json().catch(() => undefined);
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  if (!response.ok || typeof fields.token !== 'string') {
-    const message = typeof fields.message === 'string' ? fields.message : response.statusText;
-    throw new Error(`Could not sign in: ${message}`);
-  }
-  return fields.token;
-}
-
-function nearBottom(): boolean {
-  const { scrollHeight, scrollTop, clientHeight } = ui.scroller;
-  return scrollHeight - scrollTop - clientHeight < FOLLOW_BOTTOM_PX;
-}
-
-function scrollToBottom(): void {
-  ui.scroller.scrollTop = ui.scroller.scrollHeight;
 }
 
 function announce(text: string): void {
@@ -131,68 +94,121 @@ function announce(text: string): void {
   ui.announcer.textContent = text;
 }
 
-function showHistoryState(current: Chat): void {
-  // Stays while loading (clicks are ignored then), so keyboard focus is not lost.
-  ui.older.hidden = !current.hasMore;
-  ui.historyNote.textContent = current.loadingOlder
-    ? 'Loading older messages…'
-    : current.hasMore
-      ? ''
-      : current.list.size === 0
-        ? 'No messages yet: say hello.'
-        : 'This is the start of the room.';
-}
-
-function showMessage(current: Chat, message: Message): void {
-  if (message.roomId !== current.session.room) return;
-  const follow = nearBottom();
-  if (!current.list.add(message)) return;
-  if (follow) scrollToBottom();
-  if (current.live && message.userId !== current.session.name) {
-    announce(`${message.userId}: ${message.content}`);
-  }
-  showHistoryState(current);
-}
-
 /** `count` is how many are online; in a big room the server lists only some of them. */
-function showOnline(current: Chat, users: readonly string[], count: number): void {
+function showOnline(current: Chat, roomId: string | undefined): void {
+  const users = roomId === undefined ? [] : current.client.online(roomId);
+  const count = roomId === undefined ? 0 : current.client.onlineCount(roomId);
   renderOnline(ui.online, users, current.session.name, count);
   ui.onlineCount.textContent = String(Math.max(count, users.length));
 }
 
-/** Fetches the page before the oldest message shown, keeping the view where it was. */
-async function loadOlder(current: Chat): Promise<void> {
-  const before = current.list.oldestSeq;
-  if (current.loadingOlder || !current.hasMore || before === undefined) return;
-  current.loadingOlder = true;
-  showHistoryState(current);
+/** Shows `roomId` (joining it first if the page has not): the other rooms stay joined. */
+async function openRoom(current: Chat, roomId: string): Promise<void> {
+  const previous = current.conversations.current;
+  show(current, roomId);
   try {
-    const page = await current.client.history(current.session.room, { before, limit: PAGE });
-    if (chat !== current) return; // left the room meanwhile
-    const { scrollHeight, scrollTop } = ui.scroller;
-    for (const message of page.messages) current.list.add(message);
-    // Older messages go in above: shift by what they added so the reader stays put.
-    ui.scroller.scrollTop = scrollTop + (ui.scroller.scrollHeight - scrollHeight);
-    current.hasMore = page.hasMore;
+    await current.conversations.open(roomId);
   } catch (error) {
-    ui.chatError.textContent = `Could not load older messages: ${describe(error)}`;
-  } finally {
-    current.loadingOlder = false;
-    showHistoryState(current);
+    // A refused join shows nothing: go back to the room the user was reading.
+    if (chat === current && previous !== undefined && current.conversations.has(previous)) {
+      show(current, previous);
+      await current.conversations.open(previous);
+    }
+    throw error;
   }
-  await fillView(current);
+  if (chat !== current) return;
+  // Joining a public room makes you a member: the list learns of it from the server.
+  if (!current.rooms.knows(roomId)) void current.rooms.refresh();
+  if (current.conversations.current === roomId) showOnline(current, roomId);
 }
 
-/** A page that does not fill the view leaves nothing to scroll: fetch older until it does. */
-async function fillView(current: Chat): Promise<void> {
-  if (chat === current && ui.scroller.scrollHeight <= ui.scroller.clientHeight) {
-    await loadOlder(current);
+/** Everything around the messages that follows the room shown. */
+function show(current: Chat, roomId: string): void {
+  current.session.room = roomId;
+  saveSession(current.session);
+  current.rooms.select(roomId);
+  showTitle(current, roomId);
+  current.members.show(roomId, current.rooms.kind(roomId));
+  showOnline(current, roomId);
+  ui.composeInput.focus();
+}
+
+function showTitle(current: Chat, roomId: string | undefined): void {
+  const title = roomId === undefined ? 'No room open' : current.rooms.title(roomId);
+  ui.roomTitle.textContent = title;
+  document.title = roomId === undefined ? 'Parley' : `${title.replace(/^# /, '#')} · Parley`;
+}
+
+/** The room is gone for this user (removed, banned, or lost): show the next one, or none. */
+function loseRoom(current: Chat, roomId: string, why: string): void {
+  notice.show(why);
+  const wasShown = current.conversations.current === roomId;
+  current.conversations.drop(roomId);
+  const next = current.rooms.next(roomId);
+  current.rooms.drop(roomId);
+  if (!wasShown) return;
+  if (next !== undefined) {
+    void openRoom(current, next).catch((error: unknown) =>
+      notice.error(`Could not open ${next}`, error),
+    );
+  } else {
+    current.rooms.select(undefined);
+    current.members.show(undefined);
+    showTitle(current, undefined);
+    showOnline(current, undefined);
   }
+}
+
+function listen(current: Chat): void {
+  const { client, conversations, rooms, members } = current;
+  const self = current.session.name;
+  current.unsubscribe.push(
+    client.on('state', (state) => {
+      showState(state);
+      if (state === 'open') void rooms.refresh();
+    }),
+    client.on('message', (message) => {
+      conversations.add(message);
+      rooms.noteMessage(message);
+    }),
+    client.on('message_updated', (message) => {
+      conversations.update(message);
+      rooms.noteChange(message.roomId, message.seq, message);
+    }),
+    client.on('message_deleted', ({ roomId, seq }) => {
+      conversations.tombstone(roomId, seq);
+      rooms.noteChange(roomId, seq, undefined);
+    }),
+    client.on('online', ({ roomId }) => {
+      if (roomId === conversations.current) showOnline(current, roomId);
+    }),
+    client.on('member_update', ({ roomId, userId, change }) => {
+      members.refresh(roomId);
+      if (userId === self && change === 'muted')
+        notice.show(`You were muted in ${rooms.title(roomId)}`);
+      if (userId === self && change === 'unmuted')
+        notice.show(`You may send in ${rooms.title(roomId)} again`);
+    }),
+    client.on('removed', ({ roomId, reason }) => {
+      const title = rooms.title(roomId);
+      const why =
+        reason === 'banned'
+          ? `You were banned from ${title}`
+          : reason === 'left'
+            ? `You left ${title} (from another device)`
+            : `You were removed from ${title}`;
+      loseRoom(current, roomId, why);
+    }),
+    client.on('resync_failed', ({ roomId, error }) => {
+      loseRoom(current, roomId, `Lost ${rooms.title(roomId)}: ${describe(error)}`);
+    }),
+    client.on('error', (error) => notice.error('The server said', error)),
+  );
 }
 
 async function start(session: Session): Promise<void> {
   ui.joinError.textContent = '';
-  ui.chatError.textContent = '';
+  notice.clear();
   // Sign in before connecting, so a refused name is told on the form.
   let first: string | undefined = await fetchToken(session.name);
   const client = connect({
@@ -204,34 +220,58 @@ async function start(session: Session): Promise<void> {
       return token;
     },
   });
+  const self = session.name;
+  // Filled in below: the panels call back into the chat they belong to.
   const current: Chat = {
     session,
     client,
-    list: new MessageList(ui.messages, session.name),
-    hasMore: false,
-    loadingOlder: false,
-    live: false,
+    conversations: new Conversations(
+      {
+        scroller: ui.scroller,
+        container: ui.messages,
+        older: ui.older,
+        historyNote: ui.historyNote,
+      },
+      { self, client, notice, announce },
+    ),
+    rooms: new RoomsPanel(ui.rooms, ui.roomsMore, {
+      self,
+      client,
+      notice,
+      retitled: (roomId) => {
+        if (chat === current && current.conversations.current === roomId)
+          showTitle(current, roomId);
+      },
+      select: (roomId) => {
+        if (chat === current) {
+          void openRoom(current, roomId).catch((error: unknown) =>
+            notice.error(`Could not open ${roomId}`, error),
+          );
+        }
+      },
+    }),
+    members: new MembersPanel(
+      {
+        list: ui.members,
+        more: ui.membersMore,
+        addForm: ui.addMember,
+        addUser: ui.addMemberUser,
+        addRole: ui.addMemberRole,
+        unbanForm: ui.unban,
+        unbanUser: ui.unbanUser,
+      },
+      {
+        self,
+        client,
+        notice,
+        roleChanged: (roomId, role) =>
+          current.conversations.setModerator(roomId, role === 'owner' || role === 'admin'),
+      },
+    ),
     unsubscribe: [],
   };
   chat = current;
-  current.list.clear();
-  current.unsubscribe.push(
-    client.on('state', (state) => {
-      showState(state);
-      // A trouble reported while reconnecting (no token, no socket) is over once open.
-      if (state === 'open') ui.chatError.textContent = '';
-    }),
-    client.on('message', (message) => showMessage(current, message)),
-    client.on('online', ({ roomId, users, count }) => {
-      if (roomId === session.room) showOnline(current, users, count);
-    }),
-    client.on('resync_failed', ({ roomId, error }) => {
-      if (roomId === session.room) ui.chatError.textContent = `Lost the room: ${describe(error)}`;
-    }),
-    client.on('error', (error) => {
-      ui.chatError.textContent = describe(error);
-    }),
-  );
+  listen(current);
   showState(client.state);
 
   ui.joinForm.hidden = true;
@@ -239,23 +279,8 @@ async function start(session: Session): Promise<void> {
   ui.leave.hidden = false;
   ui.identity.hidden = false;
   ui.identity.textContent = `Signed in as ${session.name}`;
-  ui.roomTitle.textContent = `# ${session.room}`;
-  document.title = `#${session.room} · Parley`;
-  showOnline(current, [], 0);
-  ui.historyNote.textContent = 'Loading messages…';
-  // Ready to type at once: a send made before the join completes waits for it in the SDK.
-  ui.composeInput.focus();
-
   try {
-    const joined = await client.join(session.room, { limit: PAGE });
-    if (chat !== current) return;
-    for (const message of joined.messages) current.list.add(message);
-    current.hasMore = joined.hasMore;
-    current.live = true;
-    showOnline(current, client.online(session.room), client.onlineCount(session.room));
-    showHistoryState(current);
-    scrollToBottom();
-    await fillView(current);
+    await openRoom(current, session.room);
   } catch (error) {
     await stop();
     ui.joinError.textContent = `Could not join ${session.room}: ${describe(error)}`;
@@ -263,11 +288,11 @@ async function start(session: Session): Promise<void> {
   }
 }
 
-/** Leaves the room and shows the sign-in form again. */
+/** Leaves every room and shows the sign-in form again. */
 async function stop(): Promise<void> {
   const current = chat;
   chat = undefined;
-  sessionStorage.removeItem(SESSION_KEY);
+  forgetSession();
   ui.chat.hidden = true;
   ui.leave.hidden = true;
   ui.identity.hidden = true;
@@ -275,25 +300,11 @@ async function stop(): Promise<void> {
   document.title = 'Parley';
   if (!current) return;
   for (const unsubscribe of current.unsubscribe) unsubscribe();
-  current.list.clear();
   ui.status.textContent = 'Not connected';
   ui.status.parentElement?.setAttribute('data-state', 'closed');
   // Leaving tells the others at once; closing alone would too, a moment later.
-  await current.client.leave(current.session.room).catch(() => undefined);
+  await current.conversations.leaveAll();
   await current.client.close();
-}
-
-function send(current: Chat): void {
-  const content = ui.composeInput.value;
-  if (content.trim() === '') return;
-  const clientMsgId = timeOrderedId();
-  current.list.addPending(clientMsgId, content);
-  ui.composeInput.value = '';
-  scrollToBottom();
-  current.client
-    .send(current.session.room, content, { clientMsgId })
-    .then((message) => showMessage(current, message))
-    .catch((error: unknown) => current.list.fail(clientMsgId, describe(error)));
 }
 
 ui.joinForm.addEventListener('submit', (event) => {
@@ -312,7 +323,7 @@ ui.joinForm.addEventListener('submit', (event) => {
     return;
   }
   if (ui.joinButton instanceof HTMLButtonElement) ui.joinButton.disabled = true;
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  saveSession(session);
   start(session)
     .catch(async (error: unknown) => {
       await stop();
@@ -330,7 +341,9 @@ ui.leave.addEventListener('click', () => {
 
 ui.compose.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (chat) send(chat);
+  if (!chat) return;
+  chat.conversations.send(ui.composeInput.value);
+  ui.composeInput.value = '';
 });
 
 ui.composeInput.addEventListener('keydown', (event) => {
@@ -342,17 +355,29 @@ ui.composeInput.addEventListener('keydown', (event) => {
 });
 
 ui.scroller.addEventListener('scroll', () => {
-  if (chat && ui.scroller.scrollTop < LOAD_OLDER_AT_PX) void loadOlder(chat);
+  if (chat && ui.scroller.scrollTop < LOAD_OLDER_AT_PX) void chat.conversations.loadOlder();
 });
 
 ui.older.addEventListener('click', () => {
-  if (chat) void loadOlder(chat);
+  if (chat) void chat.conversations.loadOlder();
+});
+
+ui.roomsRefresh.addEventListener('click', () => {
+  if (chat) void chat.rooms.refresh();
+});
+
+wireMessageMenu(ui.messages, { client: () => chat?.client, notice });
+wireRoomForms({
+  notice,
+  client: () => chat?.client,
+  added: (room) => chat?.rooms.add(room),
+  open: (roomId) => (chat ? openRoom(chat, roomId) : Promise.resolve()),
 });
 
 const saved = readSession();
 if (saved) {
   ui.joinName.value = saved.name;
-  ui.joinRoom.value = saved.room;
+  if (NAME_PATTERN.test(saved.room)) ui.joinRoom.value = saved.room;
   start(saved).catch(async (error: unknown) => {
     await stop();
     ui.joinError.textContent = describe(error);

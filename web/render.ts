@@ -1,9 +1,11 @@
 /**
  * The chat page's message list: acked messages in seq order, each seq once, with the
- * user's own sends that are still in flight after them. Everything a user wrote goes in
- * through `textContent`, never as markup.
+ * user's own sends that are still in flight after them; edits replace a message in place
+ * and a delete leaves a tombstone. Everything a user wrote goes in through `textContent`,
+ * never as markup.
  */
 import type { Message } from '../client/index.js';
+import { button, element } from './dom.js';
 
 /** Where one of the user's own messages stands. */
 export type Delivery = 'pending' | 'acked' | 'failed';
@@ -15,17 +17,6 @@ const DELIVERY_TEXT: Record<Delivery, string> = {
 };
 
 const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export class MessageList {
   private readonly bySeq = new Map<number, HTMLLIElement>();
@@ -66,6 +57,7 @@ export class MessageList {
     }
     item.dataset.seq = String(message.seq);
     if (mine) setDelivery(item, 'acked');
+    showState(item, message, mine);
     this.place(item, message.seq);
     this.bySeq.set(message.seq, item);
     this.oldest = this.oldest === undefined ? message.seq : Math.min(this.oldest, message.seq);
@@ -80,6 +72,21 @@ export class MessageList {
     setDelivery(item, 'pending');
     this.list.append(item);
     this.pending.set(clientMsgId, item);
+  }
+
+  /** An edited message, or a tombstone, in place of the one shown (none shown: nothing). */
+  update(message: Message): void {
+    const item = this.bySeq.get(message.seq);
+    if (!item) return;
+    const content = item.querySelector('.content');
+    if (content) content.textContent = message.content;
+    showState(item, message, message.userId === this.self);
+  }
+
+  /** A deleted message: its content goes, "message deleted" stays in its place. */
+  tombstone(seq: number): void {
+    const item = this.bySeq.get(seq);
+    if (item) showState(item, { seq, deleted: true }, false);
   }
 
   /** An own send that will not be delivered: it stays, marked with why. */
@@ -126,6 +133,50 @@ export class MessageList {
     }
     this.list.insertBefore(item, before);
   }
+}
+
+/**
+ * Marks an acked message edited or deleted and gives it its menu: Edit and Delete on your
+ * own messages, Delete alone on others' (styles.css shows that one only to owners and
+ * admins, whose role can change while the message is on screen). A tombstone has none.
+ */
+function showState(
+  item: HTMLLIElement,
+  message: Pick<Message, 'seq' | 'deleted' | 'editedAt'>,
+  own: boolean,
+): void {
+  item.querySelector('.msg-menu')?.remove();
+  item.querySelector('.edited')?.remove();
+  const content = item.querySelector('.content');
+  if (message.deleted) {
+    item.dataset.deleted = 'true';
+    item.querySelector('form.edit')?.remove(); // an edit under way has nothing left to edit
+    if (content instanceof HTMLElement) {
+      content.hidden = false;
+      content.textContent = 'message deleted';
+    }
+    return;
+  }
+  if (message.editedAt !== undefined) {
+    const edited = element('span', 'edited', '(edited)');
+    edited.title = message.editedAt;
+    // Beside the time it qualifies, before the delivery state that sits at the far end.
+    const time = item.querySelector('header time');
+    if (time) time.after(edited);
+    else item.querySelector('header')?.prepend(edited);
+  }
+  const menu = element('details', own ? 'msg-menu' : 'msg-menu others');
+  const summary = element('summary', '');
+  summary.append(
+    element('span', 'visually-hidden', `Actions for message ${message.seq}`),
+    element('span', 'glyph', '⋯'),
+  );
+  summary.lastElementChild?.setAttribute('aria-hidden', 'true'); // the hidden text says it
+  const actions = element('div', 'msg-actions');
+  if (own) actions.append(Object.assign(button('Edit'), { value: 'edit' }));
+  actions.append(Object.assign(button('Delete'), { value: 'delete' }));
+  menu.append(summary, actions);
+  item.querySelector('header')?.append(menu);
 }
 
 function fillHeader(item: HTMLLIElement, userId: string, createdAt: string | undefined): void {

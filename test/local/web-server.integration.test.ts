@@ -36,7 +36,7 @@ describe('the chat page', () => {
   it.each([
     ['/', 'text/html; charset=utf-8', '<label for="join-name">'],
     ['/index.html', 'text/html; charset=utf-8', '<script type="module" src="/app.js">'],
-    ['/styles.css', 'text/css; charset=utf-8', '.messages'],
+    ['/styles.css', 'text/css; charset=utf-8', '.message-list'],
     ['/app.js', 'text/javascript; charset=utf-8', 'sourceMappingURL=app.js.map'],
     ['/app.js.map', 'application/json; charset=utf-8', '"mappings"'],
     ['/parley-client.js', 'text/javascript; charset=utf-8', 'export{'],

@@ -5,17 +5,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Page,
-  type WebSocketRoute,
-} from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { crowdUser, joinCrowd } from '../support/crowd.js';
-import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
+import { ARTIFACTS, useWebTest } from '../support/web-browser.js';
 
 /**
  * The page's DOM as the callbacks passed to `evaluate` read it: they run in the browser, but
@@ -27,30 +21,16 @@ declare const document: {
   activeElement: { id: string } | null;
 };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Vitest runs from the repository's root; the path holds wherever this file sits.
-const ARTIFACTS = path.join(process.cwd(), 'test', 'artifacts');
 /** More than the page's first page of history (50), so scrolling up has something to load. */
 const SEEDED = 60;
 const seedText = (n: number) => `seed-${String(n).padStart(3, '0')}`;
 
-let parley: TestParley;
-let browser: Browser;
+const web = useWebTest();
 const contexts: BrowserContext[] = [];
 const pageErrors: Error[] = [];
 
-beforeAll(async () => {
-  parley = await startTestParley({}, { web: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-});
-
 async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const context = await web.browser.newContext({ viewport: { width: 1000, height: 700 } });
   contexts.push(context);
   const page = await context.newPage();
   // An exception in the page's script fails the test instead of passing unnoticed.
@@ -60,7 +40,7 @@ async function openPage(): Promise<Page> {
 
 /** Opens the page and joins `room` as `name` through the form, by keyboard. */
 async function join(page: Page, name: string, room: string): Promise<void> {
-  await page.goto(`${parley.server.gateway.callbackUrl}/`);
+  await page.goto(`${web.parley.server.gateway.callbackUrl}/`);
   await page.getByRole('textbox', { name: 'Your name', exact: true }).fill(name);
   await page.getByRole('textbox', { name: 'Room', exact: true }).fill(room);
   await page.getByRole('textbox', { name: 'Room', exact: true }).press('Enter');
@@ -92,7 +72,7 @@ describe('the web chat page', () => {
   }, async () => {
     const room = uid('webroom').replace(/[^A-Za-z0-9_-]/g, '');
     // History from before anyone opened the page: more than one page of it.
-    const seeder = await parley.connect('seeder');
+    const seeder = await web.parley.connect('seeder');
     await seeder.join(room);
     for (let n = 1; n <= SEEDED; n++) await seeder.send(room, seedText(n));
     seeder.socket.close();
@@ -207,7 +187,7 @@ describe('the web chat page', () => {
     expect(await message(bob, 'written offline').count()).toBe(1);
 
     // Presence as it changes: alice leaves (bob sees her go), then comes back.
-    await alice.getByRole('button', { name: 'Leave room' }).click();
+    await alice.getByRole('button', { name: 'Sign out' }).click();
     await onlineUser(bob, 'alice').waitFor({ state: 'detached' });
     await alice.getByRole('button', { name: 'Join' }).click();
     await connected(alice);
@@ -232,7 +212,7 @@ describe('the web chat page', () => {
   }, async () => {
     const room = uid('bigroom').replace(/[^A-Za-z0-9_-]/g, '');
     // More users than a join reply lists (100, the joiner included).
-    const crowd = await joinCrowd(parley, room, 101);
+    const crowd = await joinCrowd(web.parley, room, 101);
     try {
       const carol = await openPage();
       await join(carol, 'carol', room);

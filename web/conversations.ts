@@ -1,0 +1,224 @@
+/**
+ * The rooms the page has joined, each with its own message list (an `<ol>` that stays in
+ * the page, hidden while another room is shown), so switching rooms keeps every room
+ * joined, its messages and where it was scrolled. Scroll-back, sending and the history
+ * note act on the room shown.
+ */
+import type { Message, ParleyClient } from '../client/index.js';
+import { timeOrderedId } from '../client/index.js';
+import { element } from './dom.js';
+import { describe, type Notice } from './notice.js';
+import { MessageList } from './render.js';
+
+/** Messages per history page: the join's and each scroll-back's. */
+const PAGE = 50;
+/** How close to the bottom (px) still counts as "reading the latest": new messages follow. */
+const FOLLOW_BOTTOM_PX = 80;
+
+interface RoomView {
+  roomId: string;
+  ol: HTMLOListElement;
+  list: MessageList;
+  /** More history exists before the oldest message shown. */
+  hasMore: boolean;
+  loadingOlder: boolean;
+  /** The join has been answered: later messages are live, worth announcing. */
+  live: boolean;
+  /** Where the reader was when another room was shown; undefined: at the bottom. */
+  scrollTop: number | undefined;
+}
+
+export interface ConversationNodes {
+  scroller: HTMLElement;
+  container: HTMLElement;
+  older: HTMLButtonElement;
+  historyNote: HTMLElement;
+}
+
+export interface ConversationDeps {
+  self: string;
+  client: ParleyClient;
+  notice: Notice;
+  announce(text: string): void;
+}
+
+export class Conversations {
+  private readonly views = new Map<string, RoomView>();
+  private shown: RoomView | undefined;
+
+  constructor(
+    private readonly nodes: ConversationNodes,
+    private readonly deps: ConversationDeps,
+  ) {}
+
+  get current(): string | undefined {
+    return this.shown?.roomId;
+  }
+
+  has(roomId: string): boolean {
+    return this.views.has(roomId);
+  }
+
+  /** Joins `roomId` (if not yet) and shows it; rejects, showing nothing new, if the join fails. */
+  async open(roomId: string): Promise<void> {
+    let view = this.views.get(roomId);
+    if (view) return this.show(view);
+    const ol = element('ol', 'message-list');
+    ol.dataset.roomId = roomId;
+    view = {
+      roomId,
+      ol,
+      list: new MessageList(ol, this.deps.self),
+      hasMore: false,
+      loadingOlder: false,
+      live: false,
+      scrollTop: undefined,
+    };
+    this.views.set(roomId, view);
+    this.nodes.container.append(ol);
+    this.show(view);
+    this.nodes.historyNote.textContent = 'Loading messages…';
+    try {
+      const joined = await this.deps.client.join(roomId, { limit: PAGE });
+      for (const message of joined.messages) view.list.add(message);
+      view.hasMore = joined.hasMore;
+      view.live = true;
+      if (this.shown === view) {
+        this.showHistoryState();
+        this.scrollToBottom();
+        await this.fillView();
+      }
+    } catch (error) {
+      this.drop(roomId);
+      throw error;
+    }
+  }
+
+  /** Forgets a room the user lost or left; the caller says what to show instead. */
+  drop(roomId: string): void {
+    const view = this.views.get(roomId);
+    if (!view) return;
+    this.views.delete(roomId);
+    view.ol.remove();
+    if (this.shown === view) this.shown = undefined;
+  }
+
+  /** Leaves every room (the others hear it at once) and forgets them. */
+  async leaveAll(): Promise<void> {
+    const rooms = [...this.views.keys()];
+    for (const roomId of rooms) this.drop(roomId);
+    await Promise.all(rooms.map((roomId) => this.deps.client.leave(roomId).catch(() => undefined)));
+  }
+
+  /** Owners and admins see Delete on everyone's messages (styles.css keys on this). */
+  setModerator(roomId: string, moderator: boolean): void {
+    this.views.get(roomId)?.ol.toggleAttribute('data-moderator', moderator);
+  }
+
+  add(message: Message): void {
+    const view = this.views.get(message.roomId);
+    if (!view) return;
+    const shown = this.shown === view;
+    const follow = shown && this.nearBottom();
+    if (!view.list.add(message)) return;
+    if (follow) this.scrollToBottom();
+    if (shown && view.live && message.userId !== this.deps.self) {
+      this.deps.announce(`${message.userId}: ${message.content}`);
+    }
+    if (shown) this.showHistoryState();
+  }
+
+  update(message: Message): void {
+    this.views.get(message.roomId)?.list.update(message);
+  }
+
+  tombstone(roomId: string, seq: number): void {
+    this.views.get(roomId)?.list.tombstone(seq);
+  }
+
+  send(content: string): void {
+    const view = this.shown;
+    if (!view || content.trim() === '') return;
+    const clientMsgId = timeOrderedId();
+    view.list.addPending(clientMsgId, content);
+    this.scrollToBottom();
+    this.deps.client
+      .send(view.roomId, content, { clientMsgId })
+      .then((message) => this.add(message))
+      .catch((error: unknown) => {
+        view.list.fail(clientMsgId, describe(error));
+        this.deps.notice.error('Your message was not sent', error);
+      });
+  }
+
+  /** Fetches the page before the oldest message shown, keeping the view where it was. */
+  async loadOlder(): Promise<void> {
+    const view = this.shown;
+    const before = view?.list.oldestSeq;
+    if (!view || view.loadingOlder || !view.hasMore || before === undefined) return;
+    view.loadingOlder = true;
+    this.showHistoryState();
+    try {
+      const page = await this.deps.client.history(view.roomId, { before, limit: PAGE });
+      const { scroller } = this.nodes;
+      const { scrollHeight, scrollTop } = scroller;
+      for (const message of page.messages) view.list.add(message);
+      // Older messages go in above: shift by what they added so the reader stays put.
+      if (this.shown === view)
+        scroller.scrollTop = scrollTop + (scroller.scrollHeight - scrollHeight);
+      view.hasMore = page.hasMore;
+    } catch (error) {
+      this.deps.notice.error('Could not load older messages', error);
+    } finally {
+      view.loadingOlder = false;
+      if (this.shown === view) this.showHistoryState();
+    }
+    await this.fillView();
+  }
+
+  private show(view: RoomView): void {
+    if (this.shown === view) return;
+    if (this.shown)
+      this.shown.scrollTop = this.nearBottom() ? undefined : this.nodes.scroller.scrollTop;
+    this.shown = view;
+    for (const other of this.views.values()) other.ol.hidden = other !== view;
+    this.showHistoryState();
+    if (view.scrollTop === undefined) this.scrollToBottom();
+    else this.nodes.scroller.scrollTop = view.scrollTop;
+  }
+
+  /** A page that does not fill the view leaves nothing to scroll: fetch older until it does. */
+  private async fillView(): Promise<void> {
+    const { scroller } = this.nodes;
+    if (this.shown?.hasMore && scroller.scrollHeight <= scroller.clientHeight) {
+      await this.loadOlder();
+    }
+  }
+
+  private showHistoryState(): void {
+    const view = this.shown;
+    const { older, historyNote } = this.nodes;
+    // Stays while loading (clicks are ignored then), so keyboard focus is not lost.
+    older.hidden = !view?.hasMore;
+    historyNote.textContent = !view
+      ? ''
+      : !view.live
+        ? 'Loading messages…'
+        : view.loadingOlder
+          ? 'Loading older messages…'
+          : view.hasMore
+            ? ''
+            : view.list.size === 0
+              ? 'No messages yet: say hello.'
+              : 'This is the start of the room.';
+  }
+
+  private nearBottom(): boolean {
+    const { scrollHeight, scrollTop, clientHeight } = this.nodes.scroller;
+    return scrollHeight - scrollTop - clientHeight < FOLLOW_BOTTOM_PX;
+  }
+
+  private scrollToBottom(): void {
+    this.nodes.scroller.scrollTop = this.nodes.scroller.scrollHeight;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The sidebar's room list: the caller's rooms from `listRooms`, newest activity first, each
+ * a button that switches to it. A DM is named after the other user (from `getRoom`'s
+ * members, asked once per DM). New messages move their room up and change its preview
+ * here, without asking the server; rooms the list does not know yet make it ask again.
+ */
+import type { Message, ParleyClient, Room, RoomSummary } from '../client/index.js';
+import { element } from './dom.js';
+import type { Notice } from './notice.js';
+
+/** Rooms per `listRooms` page. */
+const PAGE = 50;
+
+export interface RoomsPanelDeps {
+  self: string;
+  client: ParleyClient;
+  notice: Notice;
+  /** The user picked a room in the list. */
+  select(roomId: string): void;
+  /** What `title(roomId)` says may have changed (a name or a DM's user became known). */
+  retitled(roomId: string): void;
+}
+
+export class RoomsPanel {
+  private readonly rooms = new Map<string, RoomSummary>();
+  /** A DM's other user, once `getRoom` told it. */
+  private readonly peers = new Map<string, string>();
+  private cursor: string | undefined;
+  private current: string | undefined;
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  /** Rooms whose messages made the list ask the server again. */
+  private readonly asked = new Set<string>();
+
+  constructor(
+    private readonly list: HTMLUListElement,
+    private readonly more: HTMLButtonElement,
+    private readonly deps: RoomsPanelDeps,
+  ) {
+    more.addEventListener('click', () => void this.load(this.cursor));
+  }
+
+  /**
+   * Reads the first page again: the server's view wins over what the page guessed. A call
+   * while one is on its way asks once more after it, since the first may predate a change.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        await this.load(undefined);
+      } while (this.again);
+      this.refreshing = undefined;
+    })();
+    return this.refreshing;
+  }
+
+  knows(roomId: string): boolean {
+    return this.rooms.has(roomId);
+  }
+
+  /** A room the user just created, opened or joined, shown before the server lists it. */
+  add(room: Room): void {
+    const known = this.rooms.get(room.roomId);
+    this.rooms.set(room.roomId, { role: 'member', ...known, ...room });
+    this.render();
+  }
+
+  drop(roomId: string): void {
+    this.rooms.delete(roomId);
+    this.render();
+  }
+
+  select(roomId: string | undefined): void {
+    this.current = roomId;
+    this.render();
+  }
+
+  /** The first room in the list other than `roomId`: where to go when that one is lost. */
+  next(roomId: string): string | undefined {
+    return this.sorted().find((room) => room.roomId !== roomId)?.roomId;
+  }
+
+  /** How the room is called on the page: `# name` (or id), `@ user` for a DM. */
+  title(roomId: string): string {
+    const room = this.rooms.get(roomId);
+    if (room?.kind === 'dm') return `@ ${this.peers.get(roomId) ?? 'direct message'}`;
+    return `# ${room?.name ?? roomId}`;
+  }
+
+  kind(roomId: string): Room['kind'] | undefined {
+    return this.rooms.get(roomId)?.kind;
+  }
+
+  noteMessage(message: Message): void {
+    const room = this.rooms.get(message.roomId);
+    if (!room) {
+      // Asked once per room: a busy room the server does not list must not ask on every message.
+      if (!this.asked.has(message.roomId)) void this.refresh();
+      this.asked.add(message.roomId);
+      return;
+    }
+    if (room.lastMessage && room.lastMessage.seq > message.seq) return; // a history page
+    room.lastMessage = message;
+    room.lastSeq = Math.max(room.lastSeq, message.seq);
+    this.render();
+  }
+
+  /** An edit or a delete of the message the preview shows. */
+  noteChange(roomId: string, seq: number, message: Message | undefined): void {
+    const room = this.rooms.get(roomId);
+    if (room?.lastMessage?.seq !== seq) return;
+    room.lastMessage = message ?? { ...room.lastMessage, content: '', deleted: true };
+    this.render();
+  }
+
+  private async load(cursor: string | undefined): Promise<void> {
+    try {
+      const page = await this.deps.client.listRooms({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+      if (cursor === undefined) this.rooms.clear();
+      for (const room of page.rooms) this.rooms.set(room.roomId, room);
+      this.cursor = page.cursor;
+      this.render();
+    } catch (error) {
+      this.deps.notice.error('Could not list your rooms', error);
+    }
+  }
+
+  private sorted(): RoomSummary[] {
+    const activity = (room: RoomSummary) => room.lastMessage?.createdAt ?? room.createdAt;
+    return [...this.rooms.values()].sort((a, b) => activity(b).localeCompare(activity(a)));
+  }
+
+  private render(): void {
+    // The list is drawn anew; a keyboard user on one of its buttons stays on that room's.
+    const focused = document.activeElement;
+    const keep =
+      focused instanceof HTMLButtonElement && this.list.contains(focused)
+        ? focused.dataset.roomId
+        : undefined;
+    this.more.hidden = this.cursor === undefined;
+    const items = this.sorted().map((room) => {
+      if (room.kind === 'dm' && !this.peers.has(room.roomId)) this.findPeer(room.roomId);
+      const pick = element('button', 'room');
+      pick.type = 'button';
+      pick.dataset.roomId = room.roomId;
+      pick.title = this.title(room.roomId); // the full name where the list cuts it short
+      if (room.roomId === this.current) pick.setAttribute('aria-current', 'true');
+      pick.append(
+        element('span', 'room-name', this.title(room.roomId)),
+        element('span', 'room-kind', room.kind === 'dm' ? 'DM' : room.visibility),
+        element('span', 'room-preview', preview(room.lastMessage)),
+      );
+      pick.addEventListener('click', () => this.deps.select(room.roomId));
+      const item = element('li', '');
+      item.append(pick);
+      return item;
+    });
+    if (items.length === 0) items.push(element('li', 'empty', 'No rooms yet.'));
+    this.list.replaceChildren(...items);
+    if (keep !== undefined) {
+      for (const node of Array.from(this.list.querySelectorAll('button'))) {
+        if (node.dataset.roomId === keep) node.focus();
+      }
+    }
+    if (this.current !== undefined) this.deps.retitled(this.current);
+  }
+
+  private findPeer(roomId: string): void {
+    this.peers.set(roomId, '…'); // asked once, not on every render
+    this.deps.client
+      .getRoom(roomId)
+      .then(({ members }) => {
+        const other = members.find((member) => member.userId !== this.deps.self);
+        this.peers.set(roomId, other?.userId ?? this.deps.self);
+        this.render();
+      })
+      .catch(() => this.peers.delete(roomId));
+  }
+}
+
+function preview(message: Message | undefined): string {
+  if (!message) return 'No messages yet';
+  if (message.deleted) return `${message.userId}: message deleted`;
+  return `${message.userId}: ${message.content}`;
+}
