@@ -7,9 +7,9 @@
 // be tree-shaken), which is cold-start time on Lambda (docs/decisions/2026-12-06-bundles.md).
 import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
-import { type ChatLimits, HISTORY_MAX_LIMIT, ID_MAX_CHARS, ROOM_ID_PATTERN } from './limits.js';
+import { limit, roomId, seq, storable } from './frame-fields.js';
+import { type ChatLimits, ID_MAX_CHARS } from './limits.js';
 import { ROOM_SCHEMAS } from './room-frames.js';
-import { unstorableReason } from './storable-text.js';
 
 export const ACTIONS = [
   'join_room',
@@ -21,29 +21,6 @@ export const ACTIONS = [
   ...(Object.keys(ROOM_SCHEMAS) as (keyof typeof ROOM_SCHEMAS)[]),
 ] as const;
 export type Action = (typeof ACTIONS)[number];
-
-const roomId = z
-  .string({ error: 'roomId must be a string' })
-  .check(z.regex(ROOM_ID_PATTERN, 'roomId must match ^[A-Za-z0-9_-]{1,64}$'));
-const seq = z
-  .number({ error: 'must be a number' })
-  .check(z.int('must be an integer'), z.minimum(0, 'must be at least 0'));
-const limit = z
-  .number({ error: 'must be a number' })
-  .check(
-    z.int('must be an integer'),
-    z.minimum(1, 'must be at least 1'),
-    z.maximum(HISTORY_MAX_LIMIT, `must be at most ${HISTORY_MAX_LIMIT}`),
-  );
-
-/**
- * Text the stores cannot keep exactly as sent (a NUL, a lone surrogate: see
- * storable-text.ts) is refused here, with the reason, rather than changed or refused by SQL.
- */
-const storable = z.superRefine((text: string, ctx) => {
-  const reason = unstorableReason(text);
-  if (reason) ctx.issues.push({ code: 'custom', message: reason, input: text });
-});
 
 export const joinRoomSchema = z.object({
   roomId,

@@ -4,8 +4,8 @@
  * `bad_request`.
  */
 import * as z from 'zod/mini';
-import { HISTORY_MAX_LIMIT, ROOM_ID_PATTERN, USER_ID_MAX_CHARS } from './limits.js';
-import { unstorableReason } from './storable-text.js';
+import { chars, limit, roomId, storable } from './frame-fields.js';
+import { USER_ID_MAX_CHARS } from './limits.js';
 
 /** Longest room name, in characters; the schema's trigger holds PostgreSQL to it too. */
 export const ROOM_NAME_MAX_CHARS = 100;
@@ -20,16 +20,6 @@ export const RETENTION_MAX_DAYS = 3650;
 /** A page of rooms or members: the default and the most a request may ask for. */
 export const PAGE_DEFAULT_LIMIT = 50;
 
-const storable = z.superRefine((text: string, ctx) => {
-  const reason = unstorableReason(text);
-  if (reason) ctx.issues.push({ code: 'custom', message: reason, input: text });
-});
-const chars = (max: number) =>
-  z.refine<string>((text) => [...text].length <= max, `at most ${max} characters`);
-
-const roomId = z
-  .string({ error: 'roomId must be a string' })
-  .check(z.regex(ROOM_ID_PATTERN, 'roomId must match ^[A-Za-z0-9_-]{1,64}$'));
 const userId = z
   .string({ error: 'userId must be a string' })
   .check(z.minLength(1, 'must not be empty'), chars(USER_ID_MAX_CHARS), storable);
@@ -52,13 +42,6 @@ const duration = z
 const cursor = z
   .string({ error: 'cursor must be a string' })
   .check(z.maxLength(512, 'cursor is not one this server gave'));
-const limit = z
-  .number({ error: 'must be a number' })
-  .check(
-    z.int('must be an integer'),
-    z.minimum(1, 'must be at least 1'),
-    z.maximum(HISTORY_MAX_LIMIT, `must be at most ${HISTORY_MAX_LIMIT}`),
-  );
 
 export const createRoomSchema = z.object({
   roomId,

@@ -27,9 +27,7 @@ import type {
   MessageEdit,
   MessageStore,
   NewMessage,
-  RoomStore,
 } from '../../functions/core/ports.js';
-import type { Member, Role } from '../../functions/core/room.js';
 import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
