@@ -36,6 +36,7 @@ const SCENARIOS = [
   'big-room',
   'connections',
   'store-work',
+  'flood',
   'cold-start',
   'history',
   'capacity',

@@ -56,9 +56,15 @@ export type FunctionNeeds =
 const CHAT_ROUTE: FunctionNeeds = { stores: 'stores', posts: true };
 
 export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
-  // Records the connection and its user, nothing else (functions/connect.ts). It posts
-  // nothing: a post during $connect answers 410, the connection is not open yet.
-  $connect: { stores: 'connections-table', tableActions: ['dynamodb:PutItem'], posts: false },
+  // Counts the user's live connections (a Query of their partition, for the cap) and
+  // records the connection, nothing else (functions/connect.ts). It deletes nothing: a
+  // refused handshake has written nothing. It posts nothing: a post during $connect
+  // answers 410, the connection is not open yet.
+  $connect: {
+    stores: 'connections-table',
+    tableActions: ['dynamodb:PutItem', 'dynamodb:Query'],
+    posts: false,
+  },
   $disconnect: CHAT_ROUTE,
   // Answers its own caller only.
   $default: { stores: 'none', posts: true },

@@ -101,6 +101,7 @@ export async function startParleyServer(options: ParleyServerOptions): Promise<P
   const { authorizer, routes, fanoutWorker } = buildHandlers({
     runtime: () => started().runtime(),
     connectionStore: () => started().connectionStore(),
+    maxConnectionsPerUser: () => started().maxConnectionsPerUser(),
     replySender: (callbackUrl) => started().replySender(callbackUrl),
     verifier: () => started().verifier(),
   });

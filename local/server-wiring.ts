@@ -50,6 +50,7 @@ export function serverWiring({ env, direct }: ServerWiringOptions): ServerWiring
     wiring: {
       runtime,
       connectionStore: () => sharedConnections().store,
+      maxConnectionsPerUser: () => sharedConnections().maxConnectionsPerUser,
       replySender: direct ? () => direct : sdkReplies,
       verifier: once(() => loadVerifier(env)),
     },

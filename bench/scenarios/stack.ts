@@ -53,6 +53,9 @@ export class MemoryConnections implements ConnectionStore {
   async roomsOf(connectionId: string) {
     return [...this.rooms].filter(([, room]) => room.has(connectionId)).map(([id]) => id);
   }
+  async liveConnectionsOf() {
+    return 0;
+  }
   async deleteConnection() {
     return { rooms: [] };
   }

@@ -1,91 +1,59 @@
 /**
  * Store work per message: PostgreSQL statements and Redis round trips per send_message,
- * at room sizes 2, 10 and 1,000. Target: at most 1 statement and 2 round trips, flat in
- * room size. Counted by wrapping the clients the adapters use, not estimated.
+ * with the rate limit taken and membership checked, at room sizes 2, 10 and 1,000. Target:
+ * at most 1 statement and 2 round trips, flat in room size. Counted (statements through the
+ * pool, round trips as socket writes of the one Redis client), not estimated; the same
+ * counts are asserted by test/functions/runtime/send-store-work.integration.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type pg from 'pg';
 import { timeOrderedId } from '../../client/ids.js';
 import { joinRoom } from '../../functions/core/actions/join-room.js';
 import { sendMessage } from '../../functions/core/actions/send-message.js';
 import type { ChatDeps } from '../../functions/core/ports.js';
+import { startAdmission } from '../../functions/core/rate-limits.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
-import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
+import { PostgresRoomStore } from '../../functions/stores/postgres/room-store.js';
+import { ROOMY_LIMITS } from '../../local/roomy-rate-limits.js';
+import { countingPool } from '../counting-pool.js';
 import type { ResultRow, Scenario } from '../scenario.js';
 import { coreStack } from './stack.js';
-
-/** Each call of one of these is one round trip; a pipeline is one round trip at `exec`. */
-const REDIS_COMMANDS = new Set([
-  'call',
-  'evalsha',
-  'eval',
-  'hmget',
-  'hgetall',
-  'get',
-  'del',
-  'zrange',
-]);
 
 interface Counter {
   count: number;
 }
 
-function countingRedis(redis: Redis, counter: Counter): Redis {
-  return new Proxy(redis, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      if (prop === 'pipeline' || prop === 'multi') {
-        return (...args: unknown[]) => {
-          const pipeline = fn.apply(target, args) as { exec: (...a: unknown[]) => unknown };
-          const exec = pipeline.exec.bind(pipeline);
-          pipeline.exec = (...a: unknown[]) => {
-            counter.count++;
-            return exec(...a);
-          };
-          return pipeline;
-        };
-      }
-      if (typeof prop === 'string' && REDIS_COMMANDS.has(prop)) {
-        return (...args: unknown[]) => {
-          counter.count++;
-          return fn.apply(target, args);
-        };
-      }
-      return fn.bind(target);
-    },
-  });
-}
-
-function countingPool(pool: pg.Pool, counter: Counter): pg.Pool {
-  return new Proxy(pool, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (prop === 'query' && typeof value === 'function') {
-        return (...args: unknown[]) => {
-          counter.count++;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+/**
+ * Counts the writes to the socket of the client the cache and the limiter share: with
+ * auto-pipelining every command issued in one turn of the event loop leaves in one write,
+ * and a command that needs an earlier reply leaves in a later one, so the writes during a
+ * send are its round trips (test/functions/runtime/send-round-trips.integration.test.ts).
+ */
+function countWrites(redis: Redis, counter: Counter): () => void {
+  const stream = redis.stream as { write: (...args: unknown[]) => boolean };
+  const write = stream.write;
+  stream.write = (...args: unknown[]) => {
+    counter.count++;
+    return write.apply(stream, args);
+  };
+  return () => {
+    stream.write = write;
+  };
 }
 
 export const storeWork: Scenario = async (ctx) => {
   const sizes = [2, 10, 1000];
   const sends = ctx.quick ? 10 : 50;
   const stack = await coreStack(ctx);
-  const statements: Counter = { count: 0 };
+  const counted = countingPool(stack.pool);
   const trips: Counter = { count: 0 };
+  // Membership, bans and mutes are checked by the send statement; the rate limit is taken
+  // as the handlers' shell takes it (with the audience read), on buckets no run reaches.
   const deps: ChatDeps = {
     ...stack.deps,
-    messages: new PostgresMessageStore(countingPool(stack.pool, statements)),
-    cache: new RedisRoomCache(countingRedis(stack.cacheRedis, trips), {
-      keyPrefix: ctx.redisPrefix,
-    }),
+    messages: new PostgresMessageStore(counted.pool),
+    rooms: new PostgresRoomStore(counted.pool),
+    limits: { ...stack.deps.limits, ...ROOMY_LIMITS },
   };
   const rows: ResultRow[] = [];
   const noReply = async () => {};
@@ -99,17 +67,23 @@ export const storeWork: Scenario = async (ctx) => {
       const sender = { connectionId: 'c0', userId: 'u0' };
       // Warm: the room's connections and window are cached, scripts are loaded.
       await sendMessage(deps, sender, { roomId, content: 'warm' }, noReply);
-      statements.count = 0;
+      counted.reset();
       trips.count = 0;
-      for (let i = 0; i < sends; i++) {
-        await sendMessage(
-          deps,
-          sender,
-          { roomId, content: `m${i}`, clientMsgId: timeOrderedId() },
-          noReply,
-        );
+      const stopCounting = countWrites(stack.cacheRedis, trips);
+      try {
+        for (let i = 0; i < sends; i++) {
+          await sendMessage(
+            deps,
+            sender,
+            { roomId, content: `m${i}`, clientMsgId: timeOrderedId() },
+            noReply,
+            startAdmission(deps, sender, 'send_message'),
+          );
+        }
+      } finally {
+        stopCounting();
       }
-      const perSendStatements = statements.count / sends;
+      const perSendStatements = counted.count() / sends;
       const perSendTrips = trips.count / sends;
       rows.push(
         {
@@ -128,7 +102,11 @@ export const storeWork: Scenario = async (ctx) => {
         },
       );
     }
-    return { name: 'store-work', title: 'Store work per send_message, by room size', rows };
+    return {
+      name: 'store-work',
+      title: 'Store work per send_message (rate limit taken, membership checked), by room size',
+      rows,
+    };
   } finally {
     await stack.close();
   }

@@ -46,6 +46,8 @@ export interface ChatLimits {
   joinBurstPerConnection: number;
   /** Rooms one connection may have joined at once; a join beyond is `forbidden`. */
   maxRoomsPerConnection: number;
+  /** Live connections one user may have; `$connect` refuses one more (core/connection-cap.ts). */
+  maxConnectionsPerUser: number;
 } /** One limit: its default, and the environment variable that sets it, if any. */
 export interface LimitRow {
   default: number;
@@ -82,6 +84,7 @@ export const LIMITS = {
   joinRatePerConnection: { default: 10, env: 'JOIN_RATE_PER_CONNECTION' },
   joinBurstPerConnection: { default: 100, env: 'JOIN_BURST_PER_CONNECTION' },
   maxRoomsPerConnection: { default: 100, env: 'MAX_ROOMS_PER_CONNECTION' },
+  maxConnectionsPerUser: { default: 20, env: 'MAX_CONNECTIONS_PER_USER' },
 } as const satisfies Record<keyof ChatLimits, LimitRow>;
 
 type LimitName = keyof typeof LIMITS;

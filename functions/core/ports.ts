@@ -191,6 +191,11 @@ export interface ConnectionStore {
   isInRoom(roomId: string, connectionId: string): Promise<boolean>;
   /** The rooms a connection has joined, read by key (the cap on rooms per connection). */
   roomsOf(connectionId: string): Promise<string[]>;
+  /**
+   * How many connections the user has that are live (recorded, not deleted, not past their
+   * TTL), read by key: the cap on connections per user.
+   */
+  liveConnectionsOf(userId: string): Promise<number>;
   /** One room's connections, read by key: never a scan. */
   roomConnections(roomId: string): Promise<RoomConnection[]>;
   /** Deletes the connection and its room joins; says whose it was and which rooms it had. */

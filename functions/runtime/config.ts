@@ -50,11 +50,12 @@ const databaseShape = {
 
 const databaseSchema = z.object(databaseShape);
 
-/** Only what reaching DynamoDB needs (the $connect route). */
+/** Only what the $connect route needs: reaching DynamoDB, and its cap. */
 const connectionsShape = {
   DYNAMODB_ENDPOINT: z.optional(z.string()),
   CONNECTIONS_TABLE: z._default(z.string(), 'parley-connections'),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
+  MAX_CONNECTIONS_PER_USER: limitsShape.MAX_CONNECTIONS_PER_USER,
 };
 
 const connectionsSchema = z.object(connectionsShape);

@@ -5,14 +5,16 @@
  * runtime (deps.ts) makes its own, or shares one it is given (the local server's).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ConnectionStore } from '../core/ports.js';
 import { DynamoConnectionStore } from '../stores/dynamodb/connection-store.js';
 import { type ConnectionsConfig, readConnectionsConfig } from './config.js';
 import { localCredentials } from './local-credentials.js';
+import type { HandlerWiring } from './wiring.js';
 
 export interface Connections {
   client: DynamoDBClient;
   store: DynamoConnectionStore;
+  /** The cap on live connections per user that $connect holds (`MAX_CONNECTIONS_PER_USER`). */
+  maxConnectionsPerUser: number;
   close(): void;
 }
 
@@ -25,18 +27,26 @@ export function createConnections(config: ConnectionsConfig): Connections {
   return {
     client,
     store: new DynamoConnectionStore(client, config.CONNECTIONS_TABLE),
+    maxConnectionsPerUser: config.MAX_CONNECTIONS_PER_USER,
     close: () => client.destroy(),
   };
 }
 
 /**
- * $connect's store on Lambda: made from the environment on first use and kept for the
- * container's life (the entry file binds one; see connect.ts).
+ * $connect's wiring on Lambda: the store and its cap, made from the environment on first
+ * use and kept for the container's life (the entry file binds one; see connect.ts).
  */
-export function lambdaConnectionStore(): () => ConnectionStore {
+export function lambdaConnectWiring(): Pick<
+  HandlerWiring,
+  'connectionStore' | 'maxConnectionsPerUser'
+> {
   let connections: Connections | undefined;
-  return () => {
+  const made = () => {
     connections ??= createConnections(readConnectionsConfig());
-    return connections.store;
+    return connections;
+  };
+  return {
+    connectionStore: () => made().store,
+    maxConnectionsPerUser: () => made().maxConnectionsPerUser,
   };
 }

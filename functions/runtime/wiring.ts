@@ -15,6 +15,8 @@ export interface HandlerWiring {
   runtime(): Promise<Runtime>;
   /** $connect's store: the connections table alone, so that route needs no runtime. */
   connectionStore(): ConnectionStore;
+  /** The cap $connect holds each user to (core/connection-cap.ts), from the same config. */
+  maxConnectionsPerUser(): number;
   /**
    * Replies that need no runtime: $default's, and telling a client why its request failed
    * when the runtime could not be made. Takes the event's callback URL.

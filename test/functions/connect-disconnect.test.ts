@@ -57,6 +57,24 @@ describe('$connect', () => {
     expect(world.connections.connections.size).toBe(0);
   });
 
+  it("refuses with 429 past the user's cap on connections, recording nothing", async () => {
+    world = fakeWorld({ maxConnectionsPerUser: 2 });
+    connect = makeConnectHandler(fakeWiring(world));
+    disconnect = makeDisconnectHandler(fakeWiring(world));
+    const ids = [newConnectionId(), newConnectionId(), newConnectionId()];
+    const open = (connectionId: string, userId = 'alice') =>
+      connect(connectEvent({ connectionId, userId }), lambdaContext());
+    expect(await open(ids[0]!)).toEqual({ statusCode: 200 });
+    expect(await open(ids[1]!)).toEqual({ statusCode: 200 });
+    expect(await open(ids[2]!)).toEqual({ statusCode: 429 });
+    expect(await world.connections.getConnection(ids[2]!)).toBeUndefined();
+    // Another user's count is their own.
+    expect(await open(newConnectionId(), 'bob')).toEqual({ statusCode: 200 });
+    // A closed connection frees its place.
+    await disconnect(disconnectEvent({ connectionId: ids[0]! }), lambdaContext());
+    expect(await open(ids[2]!)).toEqual({ statusCode: 200 });
+  });
+
   it('answers 503 when the connection store is unavailable', async () => {
     vi.spyOn(world.connections, 'putConnection').mockRejectedValue(
       new StoreUnavailableError('DynamoDB'),

@@ -10,7 +10,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeConnectHandler } from '../../functions/connect.js';
 import { ROUTE_NEEDS } from '../../functions/route-table.js';
-import { lambdaConnectionStore } from '../../functions/runtime/connections.js';
+import { lambdaConnectWiring } from '../../functions/runtime/connections.js';
 import type { WebSocketHandler } from '../../functions/shared/apigw-events.js';
 import { connectEvent, lambdaContext, newConnectionId } from '../support/events.js';
 
@@ -19,7 +19,7 @@ let dynamo: AwsClientStub<DynamoDBClient>;
 let connect: WebSocketHandler;
 
 beforeEach(() => {
-  connect = makeConnectHandler({ connectionStore: lambdaConnectionStore() });
+  connect = makeConnectHandler(lambdaConnectWiring());
   vi.stubEnv('DYNAMODB_ENDPOINT', undefined);
   vi.stubEnv('CONNECTIONS_TABLE', 'parley-connections-test');
   dynamo = mockClient(DynamoDBClient);

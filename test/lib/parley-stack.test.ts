@@ -171,7 +171,7 @@ describe('network', () => {
     }
   });
 
-  it('lets $connect only put its connection record: no VPC, secret, key or ENI', () => {
+  it("lets $connect only count the user's connections and put its record: no VPC, secret, key or ENI", () => {
     const connect = routeFunctionId('$connect');
     const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === connect)!;
     expect(fn.Properties.VpcConfig).toBeUndefined();
@@ -180,12 +180,18 @@ describe('network', () => {
     const needs = ROUTE_NEEDS.$connect;
     expect(needs.stores === 'connections-table' && needs.tableActions).toEqual([
       'dynamodb:PutItem',
+      'dynamodb:Query',
     ]);
-    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
     // On the connections table itself, not on any table or index.
     const [tableId] = resources('AWS::DynamoDB::GlobalTable')[0]!;
-    const put = rolePolicies(connect).filter((s) => [s.Action].flat().includes('dynamodb:PutItem'));
-    expect(put.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:Query']) {
+      const granted = rolePolicies(connect).filter((s) => [s.Action].flat().includes(action));
+      expect(granted.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+    }
     // Only the basic execution role: no AWSLambdaVPCAccessExecutionRole (ENI management).
     const managed = JSON.stringify(roleOf(connect).Properties.ManagedPolicyArns);
     expect(managed).toContain('AWSLambdaBasicExecutionRole');

@@ -252,6 +252,10 @@ export class FakeConnectionStore implements ConnectionStore {
     return [...this.rooms].filter(([, members]) => members.has(connectionId)).map(([id]) => id);
   }
 
+  async liveConnectionsOf(userId: string): Promise<number> {
+    return [...this.connections.values()].filter((c) => c.userId === userId).length;
+  }
+
   async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
     const record = this.connections.get(connectionId);
     this.connections.delete(connectionId);
@@ -499,6 +503,7 @@ export function fakeWiring(world: FakeWorld): HandlerWiring {
   return {
     runtime: async () => runtime,
     connectionStore: () => world.connections,
+    maxConnectionsPerUser: () => world.deps.limits.maxConnectionsPerUser,
     replySender: () => world.sender,
     verifier: () => Promise.reject(new Error('the fake world verifies no tokens')),
   };

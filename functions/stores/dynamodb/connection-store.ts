@@ -4,6 +4,7 @@
  *   pk `conn#{id}`  sk `meta`          whose connection, when it connected
  *   pk `conn#{id}`  sk `room#{roomId}` the rooms it joined ($disconnect clean-up)
  *   pk `room#{id}`  sk `conn#{connId}` who is in the room (fan-out, presence)
+ *   pk `user#{id}`  sk `conn#{connId}` the user's connections (the cap at $connect)
  * Every item carries `expiresAt` (TTL) just past API Gateway's 2-hour connection limit,
  * since $disconnect is best-effort and a missed one must not leave members forever.
  */
@@ -15,6 +16,8 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '../../core/errors.js';
@@ -29,6 +32,7 @@ const BATCH_ATTEMPTS = 5;
 
 const connKey = (connectionId: string) => `conn#${connectionId}`;
 const roomKey = (roomId: string) => `room#${roomId}`;
+const userKey = (userId: string) => `user#${userId}`;
 
 export class DynamoConnectionStore implements ConnectionStore {
   constructor(
@@ -41,21 +45,54 @@ export class DynamoConnectionStore implements ConnectionStore {
     return String(Math.floor(this.now() / 1000) + CONNECTION_TTL_SECONDS);
   }
 
+  /**
+   * Two puts, both idempotent, at once (PutItem is all $connect is granted beside Query):
+   * the connection's record and its item in the user's partition. Either alone is cleaned
+   * up by $disconnect or stops counting at its TTL.
+   */
   async putConnection(connection: ConnectionRecord): Promise<void> {
-    await guarded(() =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: { S: connKey(connection.connectionId) },
-            sk: { S: 'meta' },
-            userId: { S: connection.userId },
-            connectedAt: { N: String(connection.connectedAt) },
-            expiresAt: { N: this.expiresAt() },
-          },
-        }),
-      ),
+    const expiresAt = { N: this.expiresAt() };
+    const userId = { S: connection.userId };
+    const put = (Item: Record<string, AttributeValue>) =>
+      guarded(() => this.client.send(new PutItemCommand({ TableName: this.tableName, Item })));
+    await Promise.all([
+      put({
+        pk: { S: connKey(connection.connectionId) },
+        sk: { S: 'meta' },
+        userId,
+        connectedAt: { N: String(connection.connectedAt) },
+        expiresAt,
+      }),
+      put({
+        pk: { S: userKey(connection.userId) },
+        sk: { S: connKey(connection.connectionId) },
+        expiresAt,
+      }),
+    ]);
+  }
+
+  /**
+   * One Query of the user's partition, counted by DynamoDB (`Select: COUNT`); items past
+   * their TTL are filtered out, as DynamoDB deletes them lazily: a lost $disconnect holds a
+   * place for at most the TTL, never forever.
+   */
+  async liveConnectionsOf(userId: string): Promise<number> {
+    let count = 0;
+    await this.queryPages(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: {
+          ':pk': { S: userKey(userId) },
+          ':now': { N: String(this.now() / 1000) },
+        },
+        Select: 'COUNT',
+      },
+      (page) => {
+        count += page.Count ?? 0;
+      },
     );
+    return count;
   }
 
   async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
@@ -195,29 +232,44 @@ export class DynamoConnectionStore implements ConnectionStore {
         });
       }
     }
+    if (userId !== undefined) {
+      deletes.push({
+        DeleteRequest: { Key: { pk: { S: userKey(userId) }, sk: { S: connKey(connectionId) } } },
+      });
+    }
     await this.batchWrite(deletes);
     return userId === undefined ? { rooms } : { userId, rooms };
   }
 
   private async queryPartition(pk: string): Promise<Record<string, AttributeValue>[]> {
     const all: Record<string, AttributeValue>[] = [];
+    await this.queryPages(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } } },
+      (page) => all.push(...(page.Items ?? [])),
+    );
+    return all;
+  }
+
+  /** A strongly consistent Query of this table, page after page. */
+  private async queryPages(
+    input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead' | 'ExclusiveStartKey'>,
+    onPage: (page: QueryCommandOutput) => void,
+  ): Promise<void> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await guarded(() =>
         this.client.send(
           new QueryCommand({
+            ...input,
             TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': { S: pk } },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
         ),
       );
-      all.push(...(page.Items ?? []));
+      onPage(page);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return all;
   }
 
   /** BatchWriteItem in chunks of 25, retrying what DynamoDB leaves unprocessed. */

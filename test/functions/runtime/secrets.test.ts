@@ -23,7 +23,7 @@ import { makeDefaultHandler } from '../../../functions/default.js';
 import { makeDisconnectHandler } from '../../../functions/disconnect.js';
 import { makeJoinRoomHandler } from '../../../functions/join-room.js';
 import { readConfig } from '../../../functions/runtime/config.js';
-import { lambdaConnectionStore } from '../../../functions/runtime/connections.js';
+import { lambdaConnectWiring } from '../../../functions/runtime/connections.js';
 import { postgresConnection } from '../../../functions/runtime/database.js';
 import { createRedis, redisCredentials } from '../../../functions/runtime/deps.js';
 import { type LambdaWiring, lambdaWiring } from '../../../functions/runtime/lambda-wiring.js';
@@ -342,7 +342,7 @@ describe('routes while the runtime cannot be created', () => {
     secrets.on(GetSecretValueCommand).rejects(unreachable());
     // Nothing listens on port 9: the connection store is unreachable.
     vi.stubEnv('DYNAMODB_ENDPOINT', 'http://127.0.0.1:9');
-    const connect = makeConnectHandler({ connectionStore: lambdaConnectionStore() });
+    const connect = makeConnectHandler(lambdaConnectWiring());
     expect(await connect(connectEvent(), lambdaContext())).toEqual({ statusCode: 503 });
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });

@@ -38,6 +38,21 @@ export function connectionStoreContract(name: string, factory: ConnectionStoreFa
       });
     });
 
+    it("counts a user's live connections, and not those deleted or another user's", async () => {
+      const [user, other] = [uid('u'), uid('u')];
+      expect(await store.liveConnectionsOf(user)).toBe(0);
+      const [a, b, c] = [uid('c'), uid('c'), uid('c')];
+      await store.putConnection({ connectionId: a, userId: user, connectedAt: 1 });
+      await store.putConnection({ connectionId: b, userId: user, connectedAt: 2 });
+      await store.putConnection({ connectionId: c, userId: other, connectedAt: 3 });
+      // Recording the same connection again (a retried $connect) counts it once.
+      await store.putConnection({ connectionId: a, userId: user, connectedAt: 1 });
+      expect(await store.liveConnectionsOf(user)).toBe(2);
+      await store.deleteConnection(a);
+      expect(await store.liveConnectionsOf(user)).toBe(1);
+      expect(await store.liveConnectionsOf(other)).toBe(1);
+    });
+
     it('says whether a connection had already joined a room, and lists it once', async () => {
       const room = uid();
       const id = uid('c');

@@ -45,3 +45,39 @@ describe('DynamoConnectionStore items', () => {
     expect(CONNECTION_TTL_SECONDS).toBeGreaterThan(2 * 3600);
   });
 });
+
+describe('DynamoConnectionStore: connections per user', () => {
+  const client = testDynamo();
+  const table = inject('connectionsTable');
+  afterAll(() => client.destroy());
+
+  it("writes the user's item with the connection's TTL and deletes it with the connection", async () => {
+    const now = 1_800_000_000_000;
+    const store = new DynamoConnectionStore(client, table, () => now);
+    const [id, user] = [uid('c'), uid('u')];
+    await store.putConnection({ connectionId: id, userId: user, connectedAt: now });
+    const key = { pk: { S: `user#${user}` }, sk: { S: `conn#${id}` } };
+    const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: key }));
+    expect(Item?.expiresAt?.N).toBe(String(now / 1000 + CONNECTION_TTL_SECONDS));
+    await store.deleteConnection(id);
+    const after = await client.send(new GetItemCommand({ TableName: table, Key: key }));
+    expect(after.Item).toBeUndefined();
+  });
+
+  it('stops counting a connection whose $disconnect was lost once its TTL has passed', async () => {
+    const connectedAt = 1_800_000_000_000;
+    const user = uid('u');
+    const then = new DynamoConnectionStore(client, table, () => connectedAt);
+    await then.putConnection({ connectionId: uid('c'), userId: user, connectedAt });
+    expect(await then.liveConnectionsOf(user)).toBe(1);
+    // DynamoDB may keep the expired item for days; the count must not see it.
+    const justBefore = connectedAt + (CONNECTION_TTL_SECONDS - 1) * 1000;
+    const justAfter = connectedAt + (CONNECTION_TTL_SECONDS + 1) * 1000;
+    expect(
+      await new DynamoConnectionStore(client, table, () => justBefore).liveConnectionsOf(user),
+    ).toBe(1);
+    expect(
+      await new DynamoConnectionStore(client, table, () => justAfter).liveConnectionsOf(user),
+    ).toBe(0);
+  });
+});
