@@ -76,7 +76,10 @@ describe('PostgresRetentionStore', () => {
       { nowMs: Date.now(), batchSize: 2 },
     );
     expect(report.purged).toEqual([{ roomId, deleted: 5, firstSeq: 6 }]);
-    expect(forgotten).toEqual([roomId]);
+    // Each chunk that erased something in the room dropped its window: how many chunks that
+    // is depends on the rest of the table the walk passes through (a shared database).
+    expect(forgotten.length).toBeGreaterThan(0);
+    expect(new Set(forgotten)).toEqual(new Set([roomId]));
 
     const page = await messages.history(roomId, { limit: 50 });
     expect(page.messages.map((m) => m.seq)).toEqual([6, 7]);
@@ -132,7 +135,10 @@ describe('erasure and export', () => {
     );
     expect(report).toMatchObject({ done: true, messagesErased: 2, rooms: [roomId] });
     expect(report.memberships.handedOver).toEqual([{ roomId, to: admin }]);
-    expect(forgotten).toEqual([roomId]);
+    // Each chunk that erased something in the room dropped its window: how many chunks that
+    // is depends on the rest of the table the walk passes through (a shared database).
+    expect(forgotten.length).toBeGreaterThan(0);
+    expect(new Set(forgotten)).toEqual(new Set([roomId]));
     expect((await rooms.getMember(roomId, admin))?.role).toBe('owner');
     expect(await rooms.getMember(roomId, gone)).toBeUndefined();
 
