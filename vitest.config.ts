@@ -53,6 +53,8 @@ export default defineConfig({
           include: [INTEGRATION],
           exclude: [...configDefaults.exclude, ...notRun],
           globalSetup: ['test/support/global-setup.ts'],
+          // Concurrent tests (the authorization matrix's cells) mostly wait on the stores.
+          maxConcurrency: 16,
           ...TIMEOUTS,
         },
       },
