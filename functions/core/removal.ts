@@ -13,13 +13,18 @@ import type { ChatDeps } from './ports.js';
 import { announcePresence, presenceAudience } from './presence.js';
 import type { RemovedFrame } from './server-frames.js';
 
+/**
+ * Takes `userId`'s connections out of the room and tells them; resolves with the room's
+ * connections that are left, the audience of whatever the room hears next about it.
+ */
 export async function removeFromRoom(
   deps: ChatDeps,
   roomId: string,
   userId: string,
   reason: RemovedFrame['reason'],
-): Promise<void> {
-  const theirs = (await readRoomConnections(deps, roomId)).filter((c) => c.userId === userId);
+): Promise<RoomConnection[]> {
+  const connections = await readRoomConnections(deps, roomId);
+  const theirs = connections.filter((c) => c.userId === userId);
   let last: Awaited<ReturnType<typeof leaveConnection>> | undefined;
   let lastConnection: RoomConnection | undefined;
   for (const connection of theirs) {
@@ -46,16 +51,21 @@ export async function removeFromRoom(
     const audience = await presenceAudience(deps, roomId, last.cached, lastConnection);
     await announcePresence(deps, roomId, audience, userId, 'offline');
   }
+  return connections.filter((c) => c.userId !== userId);
 }
 
-/** Sends `frame` to every connection in the room but `except`. */
+/**
+ * Sends `frame` to the room's connections but `except`: `audience` when the caller has just
+ * read them, else the room as it is now.
+ */
 export async function tellRoom(
   deps: ChatDeps,
   roomId: string,
   frame: Parameters<typeof deliver>[3],
-  except?: string,
+  except: string,
+  audience?: readonly RoomConnection[],
 ): Promise<void> {
-  const connections = await readRoomConnections(deps, roomId);
+  const connections = audience ?? (await readRoomConnections(deps, roomId));
   await deliver(
     deps,
     roomId,

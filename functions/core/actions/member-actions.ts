@@ -6,7 +6,7 @@
  * hears `member_update`.
  */
 import type { MemberAction, MemberChange } from '../governance.js';
-import type { Caller } from '../message.js';
+import type { Caller, RoomConnection } from '../message.js';
 import type { ChatDeps } from '../ports.js';
 import { removeFromRoom, tellRoom } from '../removal.js';
 import type {
@@ -44,10 +44,11 @@ async function applyChange(
   const { roomId, userId } = change;
   // The user is out of the room before the actor hears it is done: whatever the actor (or
   // anyone) sends next cannot reach them.
+  let remaining: RoomConnection[] | undefined;
   if (changed && (change.action === 'remove' || change.action === 'ban')) {
     const reason =
       change.action === 'ban' ? 'banned' : userId === caller.userId ? 'left' : 'removed';
-    await removeFromRoom(deps, roomId, userId, reason);
+    remaining = await removeFromRoom(deps, roomId, userId, reason);
   }
   await reply({ type: 'member', member });
   if (!changed) return;
@@ -62,6 +63,7 @@ async function applyChange(
       change: UPDATE_OF[change.action],
     },
     caller.connectionId,
+    remaining,
   );
 }
 
