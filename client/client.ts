@@ -34,6 +34,14 @@ import type {
   ServerFrame,
 } from './types.js';
 
+/** How a message is sent. */
+export interface SendOptions {
+  /** The idempotency key; made for you when absent (see README, "Sending"). */
+  clientMsgId?: string;
+  /** The seq of a message in the same room that this one replies to. */
+  replyTo?: number;
+}
+
 export interface ConnectOptions {
   /** `ws://127.0.0.1:3001` or `wss://{apiId}.execute-api.{region}.amazonaws.com/{stage}`. */
   url: string;
@@ -89,7 +97,8 @@ export interface ParleyClient extends RoomApi {
   ): () => void;
   join(roomId: string, options?: { limit?: number }): Promise<JoinResult>;
   leave(roomId: string): Promise<void>;
-  send(roomId: string, content: string, options?: { clientMsgId?: string }): Promise<Message>;
+  /** `replyTo`: the seq of a message in the same room that this one answers (quote or thread). */
+  send(roomId: string, content: string, options?: SendOptions): Promise<Message>;
   history(
     roomId: string,
     options?: { before?: number; after?: number; limit?: number },
@@ -239,11 +248,7 @@ class Client extends RoomCalls implements ParleyClient {
     }
   }
 
-  async send(
-    roomId: string,
-    content: string,
-    options: { clientMsgId?: string } = {},
-  ): Promise<Message> {
+  async send(roomId: string, content: string, options: SendOptions = {}): Promise<Message> {
     if (this.state === 'closed') throw closedError();
     const send: OutgoingSend = {
       roomId,
@@ -262,6 +267,7 @@ class Client extends RoomCalls implements ParleyClient {
             roomId,
             content,
             clientMsgId: send.clientMsgId,
+            ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
           });
           if (reply.type !== 'ack') throw unexpected(reply);
           return reply.message;

@@ -16,6 +16,7 @@ export {
   connect,
   type ParleyClient,
   type ParleyEvents,
+  type SendOptions,
 } from './client.js';
 export {
   type ClientErrorCode,
@@ -47,6 +48,7 @@ export type {
   PageOptions,
   PresenceEvent,
   PresenceStatus,
+  Reaction,
   ReconnectOptions,
   RemovedEvent,
   Role,

@@ -21,6 +21,19 @@ export interface Message {
   editedAt?: string;
   /** A tombstone: the message was deleted, `content` is empty, the seq stays. */
   deleted?: true;
+  /** The seq of the message this one replies to, in the same room. */
+  replyTo?: number;
+  /** User ids named as `@userId` in the content, as the server parsed them. */
+  mentions?: string[];
+  /** The current reaction counts; `me`: you are one of them. */
+  reactions?: Reaction[];
+}
+
+/** One emoji's reactions on a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  me: boolean;
 }
 
 /** owner > admin > member. */
@@ -68,6 +81,12 @@ export interface Member {
 /** A room as `listRooms` shows it to one of its members. */
 export interface RoomSummary extends Room {
   role: Role;
+  /** Your read cursor: every message up to this seq counts as read. */
+  readSeq: number;
+  /** `lastSeq - readSeq`. */
+  unread: number;
+  /** Unread messages that mention you (`@yourId`), not deleted. */
+  unreadMentions: number;
   /** The newest message, when the room has one. */
   lastMessage?: Message;
 }
@@ -121,12 +140,55 @@ export interface MessageDeletedEvent {
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-export type PresenceStatus = 'online' | 'offline';
+export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline';
 
 export interface PresenceEvent {
   roomId: string;
   userId: string;
   status: PresenceStatus;
+  /** The user's status text, when they set one. */
+  text?: string;
+  /** On `offline`: when the user was last seen, ISO 8601 UTC. */
+  lastSeen?: string;
+}
+
+/** One user in a room's presence list (`client.getPresence()`). */
+export interface PresenceEntry {
+  userId: string;
+  status: PresenceStatus;
+  text?: string;
+  /** ISO 8601 UTC; present when `offline` and known. */
+  lastSeen?: string;
+}
+
+/** Your read state in a room: the cursor and what is left to read. */
+export interface ReadStateEvent {
+  roomId: string;
+  readSeq: number;
+  unread: number;
+}
+
+/** A read receipt: `userId` has read the room up to `seq`. */
+export interface ReadEvent {
+  roomId: string;
+  userId: string;
+  seq: number;
+}
+
+/** Someone started or stopped typing in a room. */
+export interface TypingEvent {
+  roomId: string;
+  userId: string;
+  state: 'start' | 'stop';
+}
+
+/** Someone added (`on`) or took back a reaction to a message. */
+export interface ReactionEvent {
+  roomId: string;
+  seq: number;
+  userId: string;
+  emoji: string;
+  on: boolean;
 }
 
 /** `client.history()`: one page of a room's history, ascending seq. */
@@ -153,6 +215,9 @@ export interface JoinResult extends HistoryResult {
   onlineCount: number;
   /** The room's highest seq when the reply was made. */
   lastSeq: number;
+  /** Your read cursor in the room, and `lastSeq - readSeq`. */
+  readSeq?: number;
+  unread?: number;
 }
 
 /** Frames the server sends (protocol.md "Server to client"). */
@@ -179,13 +244,31 @@ export type ServerFrame =
   | ({ type: 'member_update' } & MemberUpdateEvent)
   | ({ type: 'removed' } & RemovedEvent)
   | { type: 'message_updated'; message: Message }
-  | ({ type: 'message_deleted' } & MessageDeletedEvent);
+  | ({ type: 'message_deleted' } & MessageDeletedEvent)
+  | ({ type: 'read_state'; requestId?: string } & ReadStateEvent)
+  | ({ type: 'read' } & ReadEvent)
+  | ({ type: 'typing' } & TypingEvent)
+  | ({ type: 'reaction' } & ReactionEvent)
+  | {
+      type: 'status';
+      status: Exclude<PresenceStatus, 'offline'>;
+      text?: string;
+      requestId?: string;
+    }
+  | { type: 'presence_list'; roomId: string; users: PresenceEntry[]; requestId?: string }
+  | { type: 'pong'; requestId?: string };
 
 /** Frames the client sends (protocol.md "Client to server"), before `requestId` is added. */
 export type ClientFrame =
   | { action: 'join_room'; roomId: string; since?: number; limit?: number }
   | { action: 'leave_room'; roomId: string }
-  | { action: 'send_message'; roomId: string; content: string; clientMsgId: string }
+  | {
+      action: 'send_message';
+      roomId: string;
+      content: string;
+      clientMsgId: string;
+      replyTo?: number;
+    }
   | { action: 'get_history'; roomId: string; before?: number; after?: number; limit?: number }
   | { action: 'edit_message'; roomId: string; seq: number; content: string }
   | { action: 'delete_message'; roomId: string; seq: number }

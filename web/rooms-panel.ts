@@ -66,7 +66,8 @@ export class RoomsPanel {
   /** A room the user just created, opened or joined, shown before the server lists it. */
   add(room: Room): void {
     const known = this.rooms.get(room.roomId);
-    this.rooms.set(room.roomId, { role: 'member', ...known, ...room });
+    const unknownYet = { role: 'member' as const, readSeq: 0, unread: 0, unreadMentions: 0 };
+    this.rooms.set(room.roomId, { ...unknownYet, ...known, ...room });
     this.render();
   }
 

@@ -47,6 +47,8 @@ export const sendMessageSchema = z.object({
       storable,
     ),
   ),
+  /** The seq of a message in the same room that this one replies to (protocol v2). */
+  replyTo: z.optional(seq.check(z.minimum(1, 'must be at least 1'))),
 });
 
 export const editMessageSchema = z.object({

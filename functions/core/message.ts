@@ -14,6 +14,19 @@ export interface Message {
   editedAt?: string;
   /** A tombstone: the message was deleted, `content` is empty, the seq stays. */
   deleted?: true;
+  /** The seq of the message this one replies to, in the same room (protocol v2). */
+  replyTo?: number;
+  /** User ids named as `@userId` in the content, as the server parsed them on send. */
+  mentions?: string[];
+  /** The current reaction counts, one entry per emoji with at least one reaction. */
+  reactions?: Reaction[];
+}
+
+/** One emoji's reactions on a message; `me`: the reader is one of them. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  me: boolean;
 }
 
 /** One connection that has joined a room, and whose it is. */

@@ -12,6 +12,10 @@ export interface NewMessage {
   userId: string;
   content: string;
   clientMsgId?: string;
+  /** A seq of the same room; the store refuses (`bad_request`) one it does not hold. */
+  replyTo?: number;
+  /** Parsed from the content by the core (core/mentions.ts); stored for unread counts. */
+  mentions?: string[];
 }
 
 /** An edit of a message's content (protocol v2, "Messages"). */

@@ -44,6 +44,12 @@ export interface Member {
 /** A room as `list_rooms` shows it to one of its members. */
 export interface RoomSummary extends Room {
   role: Role;
+  /** The caller's read cursor: every message up to this seq counts as read. */
+  readSeq: number;
+  /** `lastSeq - readSeq`. */
+  unread: number;
+  /** Unread messages that mention the caller (`@userId`), not deleted. */
+  unreadMentions: number;
   /** The newest message, when the room has one. */
   lastMessage?: import('./message.js').Message;
 }

@@ -22,6 +22,9 @@ export interface RoomHistoryFrame {
   /** On `join_room` replies only: how many users are online in the room. */
   onlineCount?: number;
   lastSeq?: number;
+  /** On `join_room` replies only: the joiner's read cursor and `lastSeq - readSeq`. */
+  readSeq?: number;
+  unread?: number;
   requestId?: string;
 }
 
@@ -42,11 +45,87 @@ export interface NewMessageFrame {
   message: Message;
 }
 
+/** What a user shows: online, away or do-not-disturb, or gone (protocol v2 adds the middle two). */
+export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline';
+
 export interface PresenceFrame {
   type: 'presence';
   roomId: string;
   userId: string;
-  status: 'online' | 'offline';
+  status: PresenceStatus;
+  /** The user's status text, when they set one (`set_status`). */
+  text?: string;
+  /** On `offline`: when the user was last seen, ISO 8601 UTC. */
+  lastSeen?: string;
+}
+
+/** One user in a `presence_list`. */
+export interface PresenceEntry {
+  userId: string;
+  status: PresenceStatus;
+  text?: string;
+  /** ISO 8601 UTC; present when `offline` and known. */
+  lastSeen?: string;
+}
+
+/** The answer to `get_presence`. */
+export interface PresenceListFrame {
+  type: 'presence_list';
+  roomId: string;
+  users: PresenceEntry[];
+  requestId?: string;
+}
+
+/** The answer to `set_status`: the status as stored. */
+export interface StatusFrame {
+  type: 'status';
+  status: Exclude<PresenceStatus, 'offline'>;
+  text?: string;
+  requestId?: string;
+}
+
+/** The answer to `ping`: the connection counts as alive for another presence TTL. */
+export interface PongFrame {
+  type: 'pong';
+  requestId?: string;
+}
+
+/** To a room's connections: a member is typing, or stopped. Never stored. */
+export interface TypingFrame {
+  type: 'typing';
+  roomId: string;
+  userId: string;
+  state: 'start' | 'stop';
+}
+
+/**
+ * The answer to `mark_read`, and to the user's other connections in the room when their
+ * cursor moves, so every device shows the same unread count.
+ */
+export interface ReadStateFrame {
+  type: 'read_state';
+  roomId: string;
+  readSeq: number;
+  unread: number;
+  requestId?: string;
+}
+
+/** A read receipt, to the room's connections (rooms up to a size limit). */
+export interface ReadFrame {
+  type: 'read';
+  roomId: string;
+  userId: string;
+  seq: number;
+}
+
+/** To a room's connections: someone added (`on`) or took back a reaction. */
+export interface ReactionFrame {
+  type: 'reaction';
+  roomId: string;
+  seq: number;
+  userId: string;
+  emoji: string;
+  on: boolean;
 }
 
 /**
@@ -144,7 +223,11 @@ export type ReplyFrame =
   | ErrorFrame
   | RoomFrame
   | RoomsFrame
-  | MemberFrame;
+  | MemberFrame
+  | ReadStateFrame
+  | StatusFrame
+  | PresenceListFrame
+  | PongFrame;
 export type ServerFrame =
   | ReplyFrame
   | NewMessageFrame
@@ -153,7 +236,10 @@ export type ServerFrame =
   | MemberUpdateFrame
   | RemovedFrame
   | MessageUpdatedFrame
-  | MessageDeletedFrame;
+  | MessageDeletedFrame
+  | TypingFrame
+  | ReadFrame
+  | ReactionFrame;
 
 /** Adds the request's `requestId` to a reply when it had one. */
 export function withRequestId<F extends ReplyFrame>(frame: F, requestId: string | undefined): F {

@@ -137,6 +137,13 @@ expectTypeOf<ClientServer<'member_update'>>().branded.toEqualTypeOf<Server<'memb
 expectTypeOf<ClientServer<'removed'>>().branded.toEqualTypeOf<Server<'removed'>>();
 expectTypeOf<ClientServer<'message_updated'>>().branded.toEqualTypeOf<Server<'message_updated'>>();
 expectTypeOf<ClientServer<'message_deleted'>>().branded.toEqualTypeOf<Server<'message_deleted'>>();
+expectTypeOf<ClientServer<'read_state'>>().branded.toEqualTypeOf<Server<'read_state'>>();
+expectTypeOf<ClientServer<'read'>>().branded.toEqualTypeOf<Server<'read'>>();
+expectTypeOf<ClientServer<'typing'>>().branded.toEqualTypeOf<Server<'typing'>>();
+expectTypeOf<ClientServer<'reaction'>>().branded.toEqualTypeOf<Server<'reaction'>>();
+expectTypeOf<ClientServer<'status'>>().branded.toEqualTypeOf<Server<'status'>>();
+expectTypeOf<ClientServer<'presence_list'>>().branded.toEqualTypeOf<Server<'presence_list'>>();
+expectTypeOf<ClientServer<'pong'>>().branded.toEqualTypeOf<Server<'pong'>>();
 expectTypeOf<PresenceStatus>().branded.toEqualTypeOf<Server<'presence'>['status']>();
 // An error frame's code is a plain string to the SDK, so a code it does not know yet
 // still arrives; the codes it knows are exactly the server's.

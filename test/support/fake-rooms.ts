@@ -24,6 +24,8 @@ export interface FakeMemberRow {
   mutedAt?: number;
   mutedUntil?: number;
   lastSentAt?: number;
+  /** The member's read cursor; absent is 0. */
+  readSeq?: number;
 }
 
 export interface FakeRoom {
@@ -193,9 +195,17 @@ export class FakeRoomStore implements RoomStore {
     const { items, cursor } = page(mine, query.limit, key);
     const rooms = items.map((entry): RoomSummary => {
       const last = entry.messages.at(-1);
+      const row = entry.members.get(userId)!;
+      const readSeq = row.readSeq ?? 0;
+      const lastSeq = entry.messages.length;
       return {
         ...this.rooms.toRoom(entry),
-        role: entry.members.get(userId)!.role,
+        role: row.role,
+        readSeq,
+        unread: Math.max(0, lastSeq - readSeq),
+        unreadMentions: entry.messages.filter(
+          (m) => m.seq > readSeq && !m.deleted && m.mentions?.includes(userId),
+        ).length,
         ...(last ? { lastMessage: last } : {}),
       };
     });

@@ -97,6 +97,12 @@ export class FakeMessageStore implements MessageStore {
       }
     }
     if (existing) return { message: existing, duplicate: true };
+    if (input.replyTo !== undefined && !room.messages.some((m) => m.seq === input.replyTo)) {
+      throw new ChatError(
+        'bad_request',
+        `replyTo: ${input.replyTo} is not a message in ${input.roomId}`,
+      );
+    }
     if (slow > 0 && row.role === 'member') row.lastSentAt = now;
     const seq = room.messages.length + 1;
     const message: Message = {
@@ -107,8 +113,12 @@ export class FakeMessageStore implements MessageStore {
       content: input.content,
       createdAt: new Date(this.epoch + seq * 1000).toISOString(),
       ...(input.clientMsgId !== undefined ? { clientMsgId: input.clientMsgId } : {}),
+      ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+      ...(input.mentions?.length ? { mentions: input.mentions } : {}),
     };
     room.messages.push(message);
+    // Sending reads the room up to one's own message (the cursor never moves back).
+    row.readSeq = Math.max(row.readSeq ?? 0, seq);
     room.activity = this.state.nextActivity();
     return { message, duplicate: false };
   }

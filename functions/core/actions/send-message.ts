@@ -2,6 +2,7 @@ import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import type { SendMessageRequest } from '../frames.js';
 import { readAudience } from '../membership.js';
+import { parseMentions } from '../mentions.js';
 import type { Message, RoomConnection } from '../message.js';
 import type { ChatDeps, JoinsSince } from '../ports.js';
 import type { ServerFrame } from '../server-frames.js';
@@ -40,6 +41,8 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
     userId: caller.userId,
     content: request.content,
     clientMsgId: request.clientMsgId,
+    replyTo: request.replyTo,
+    mentions: parseMentions(request.content),
   });
   // The ack leaves first: it is what the sender waits for. (Called through an async wrapper
   // so that a reply that throws at once still lets the window and the room have the message.)

@@ -42,17 +42,20 @@ export const guarded = storeGuard('PostgreSQL', isPostgresUnavailable);
 /**
  * Parley's own SQLSTATEs, raised by the schema's functions (migration 5) with a message
  * meant for the user: `PA403` refuses (not a member, banned, muted), `PA429` is slow mode,
- * its DETAIL the wait in ms.
+ * its DETAIL the wait in ms, `PA400` a request it cannot take as asked (migration 6).
  */
 export const REFUSED = 'PA403';
 export const SLOW_MODE = 'PA429';
+/** A request the record cannot take as asked (a `replyTo` it does not hold): `bad_request`. */
+export const INVALID = 'PA400';
 
 /** The client's error for a refusal the database raised, or undefined for any other error. */
 export function refusalOf(error: unknown): ChatError | undefined {
   const code = sqlState(error);
-  if (code !== REFUSED && code !== SLOW_MODE) return undefined;
+  if (code !== REFUSED && code !== SLOW_MODE && code !== INVALID) return undefined;
   const message = error instanceof Error ? error.message : 'Refused';
   if (code === REFUSED) return new ChatError('forbidden', message, { cause: error });
+  if (code === INVALID) return new ChatError('bad_request', message, { cause: error });
   const detail = Number((error as { detail?: unknown }).detail);
   // A wait the function did not state (it always does) is still a wait: one second.
   const retryAfterMs = Number.isFinite(detail) && detail > 0 ? Math.ceil(detail) : 1000;

@@ -27,10 +27,15 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  reply_to: string | null;
+  mentions: string[] | null;
+  /** The counts per emoji, in the order each emoji was first used (migration 6). */
+  reactions: { emoji: string; count: number }[] | null;
 }
 
 export const MESSAGE_COLUMNS =
-  'id, room_id, seq, user_id, content, client_msg_id, created_at, edited_at, deleted_at';
+  'id, room_id, seq, user_id, content, client_msg_id, created_at, edited_at, deleted_at, ' +
+  'reply_to, mentions, reactions';
 
 export function toMessage(row: MessageRow): Message {
   const message: Message = {
@@ -44,6 +49,12 @@ export function toMessage(row: MessageRow): Message {
   if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
   if (row.edited_at !== null) message.editedAt = row.edited_at.toISOString();
   if (row.deleted_at !== null) message.deleted = true;
+  if (row.reply_to !== null) message.replyTo = Number(row.reply_to);
+  if (row.mentions !== null && row.mentions.length > 0) message.mentions = row.mentions;
+  if (row.reactions !== null && row.reactions.length > 0) {
+    // `me` is the reader's: the record holds counts; readers mark their own (see history).
+    message.reactions = row.reactions.map(({ emoji, count }) => ({ emoji, count, me: false }));
+  }
   return message;
 }
 
@@ -56,7 +67,7 @@ export function toMessage(row: MessageRow): Message {
  * (docs/decisions/2026-12-06-send-path-costs.md). Retries take the slower path below instead.
  * The id is made here and only seq and created_at come back: the rest is already known.
  */
-const APPEND_SQL = 'SELECT seq, created_at FROM append_message($1, $2, $3, $4, $5)';
+const APPEND_SQL = 'SELECT seq, created_at FROM append_message($1, $2, $3, $4, $5, $6, $7)';
 
 /** The message a send with this clientMsgId already stored. */
 const STORED_SQL = `
@@ -150,6 +161,8 @@ export class PostgresMessageStore implements MessageStore {
           input.content,
           clientMsgId ?? null,
           id,
+          input.replyTo ?? null,
+          input.mentions?.length ? input.mentions : null,
         ]),
       );
       const row = rows[0];
@@ -163,6 +176,9 @@ export class PostgresMessageStore implements MessageStore {
         client_msg_id: clientMsgId ?? null,
         edited_at: null,
         deleted_at: null,
+        reply_to: input.replyTo === undefined ? null : String(input.replyTo),
+        mentions: input.mentions?.length ? input.mentions : null,
+        reactions: null,
       };
       return { message: toMessage(stored), duplicate: false };
     } catch (error) {

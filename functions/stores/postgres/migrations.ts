@@ -259,4 +259,126 @@ export const MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 6,
+    name: 'read cursors, replies, mentions, reactions',
+    // What protocol v2's "Read state, typing, presence" and the message fields `replyTo`,
+    // `mentions` and `reactions` need in the record. Again only nullable columns or
+    // constant defaults: no table is rewritten.
+    //
+    // - `room_members.read_seq`: the member's read cursor. It only moves forward
+    //   (`GREATEST`), and the send statement moves the sender's to the message it stores.
+    // - `messages.rev`: grows with every change of a message after its send (edit, delete,
+    //   a reaction), so caches written out of order keep the latest state
+    //   (core/message-version.ts).
+    // - `messages.reactions`: the current counts per emoji, kept in the same transaction as
+    //   the `reactions` rows, so a history read carries them without aggregating.
+    // - `message_mentions`: one row per mentioned user, so an unread-mention count is an
+    //   index range (room, user, seq > read_seq), not a scan of the unread messages.
+    //
+    // append_message gains `p_reply_to` and `p_mentions` as a new overload; the 5-argument
+    // one stays for handlers still running during a deploy.
+    sql: `
+      ALTER TABLE room_members ADD COLUMN read_seq bigint NOT NULL DEFAULT 0;
+
+      ALTER TABLE messages
+        ADD COLUMN reply_to bigint,
+        ADD COLUMN mentions text[],
+        ADD COLUMN reactions jsonb,
+        ADD COLUMN rev integer NOT NULL DEFAULT 0;
+      CREATE INDEX messages_thread ON messages (room_id, reply_to, seq)
+        WHERE reply_to IS NOT NULL;
+
+      CREATE TABLE reactions (
+        room_id    text NOT NULL,
+        seq        bigint NOT NULL,
+        emoji      text NOT NULL,
+        user_id    text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (room_id, seq, emoji, user_id),
+        FOREIGN KEY (room_id, seq) REFERENCES messages (room_id, seq) ON DELETE CASCADE
+      );
+      -- "me" on a page of history: the viewer's reactions in a seq range.
+      CREATE INDEX reactions_viewer ON reactions (room_id, user_id, seq);
+      CREATE INDEX reactions_user ON reactions (user_id);
+
+      CREATE TABLE message_mentions (
+        room_id text NOT NULL,
+        user_id text NOT NULL,
+        seq     bigint NOT NULL,
+        PRIMARY KEY (room_id, user_id, seq),
+        FOREIGN KEY (room_id, seq) REFERENCES messages (room_id, seq) ON DELETE CASCADE
+      );
+
+      CREATE FUNCTION append_message(
+        p_room_id text, p_user_id text, p_content text, p_client_msg_id text, p_id uuid,
+        p_reply_to bigint, p_mentions text[]
+      ) RETURNS TABLE (seq bigint, created_at timestamptz) LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_member record;
+        v_wait_ms bigint;
+        v_seq bigint;
+        v_created_at timestamptz;
+      BEGIN
+        SELECT m.role, m.banned_at, m.banned_until, m.muted_at, m.muted_until, m.last_sent_at,
+               r.slow_mode_sec
+          INTO v_member
+          FROM room_members m JOIN rooms r ON r.id = m.room_id
+         WHERE m.room_id = p_room_id AND m.user_id = p_user_id;
+        IF NOT FOUND THEN
+          IF NOT EXISTS (SELECT 1 FROM rooms WHERE id = p_room_id) THEN RETURN; END IF;
+          RAISE EXCEPTION 'You are not a member of %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.banned_at IS NOT NULL
+           AND (v_member.banned_until IS NULL OR v_member.banned_until > now()) THEN
+          RAISE EXCEPTION 'You are banned from %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.muted_at IS NOT NULL
+           AND (v_member.muted_until IS NULL OR v_member.muted_until > now()) THEN
+          RAISE EXCEPTION 'You are muted in %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.slow_mode_sec > 0 AND v_member.role = 'member' THEN
+          v_wait_ms := ceil(extract(epoch FROM
+            (v_member.last_sent_at + make_interval(secs => v_member.slow_mode_sec) - now())
+          ) * 1000);
+          -- A retried send must reach the unique check and get its first copy back.
+          IF v_wait_ms > 0 AND (p_client_msg_id IS NULL OR NOT EXISTS (
+               SELECT 1 FROM messages
+                WHERE room_id = p_room_id AND user_id = p_user_id
+                  AND client_msg_id = p_client_msg_id)) THEN
+            RAISE EXCEPTION 'Slow mode: one message every % s in %',
+              v_member.slow_mode_sec, p_room_id
+              USING ERRCODE = 'PA429', DETAIL = v_wait_ms::text;
+          END IF;
+        END IF;
+        IF p_reply_to IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM messages WHERE room_id = p_room_id AND messages.seq = p_reply_to) THEN
+          RAISE EXCEPTION 'replyTo: % is not a message in %', p_reply_to, p_room_id
+            USING ERRCODE = 'PA400';
+        END IF;
+        WITH next AS (
+          UPDATE rooms SET last_seq = last_seq + 1 WHERE id = p_room_id RETURNING last_seq
+        )
+        INSERT INTO messages AS m
+          (room_id, seq, id, user_id, content, client_msg_id, reply_to, mentions)
+        SELECT p_room_id, next.last_seq, p_id, p_user_id, p_content, p_client_msg_id,
+               p_reply_to, p_mentions
+          FROM next
+        RETURNING m.seq, m.created_at INTO v_seq, v_created_at;
+        -- Sending reads the room up to one's own message; slow mode counts from it. One
+        -- write of the sender's row, which the read above found by its primary key.
+        UPDATE room_members
+           SET read_seq = GREATEST(read_seq, v_seq),
+               last_sent_at = CASE WHEN v_member.slow_mode_sec > 0 AND v_member.role = 'member'
+                                   THEN now() ELSE last_sent_at END
+         WHERE room_id = p_room_id AND user_id = p_user_id;
+        IF p_mentions IS NOT NULL AND cardinality(p_mentions) > 0 THEN
+          INSERT INTO message_mentions (room_id, user_id, seq)
+          SELECT p_room_id, u, v_seq FROM unnest(p_mentions) AS u ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN QUERY SELECT v_seq, v_created_at;
+      END
+      $fn$;
+    `,
+  },
 ];

@@ -169,11 +169,24 @@ export class PostgresRoomStore implements RoomStore {
     if (typeof atUs !== 'number' || typeof afterId !== 'string') {
       throw new ChatError('bad_request', 'cursor is not one this server gave');
     }
-    type Row = RoomRow & { role: string; activity_us: string } & Partial<PrefixedMessage>;
+    type Row = RoomRow & {
+      role: string;
+      activity_us: string;
+      read_seq: string;
+      unread_mentions: number;
+    } & Partial<PrefixedMessage>;
+    // The mention count is taken only for the page's rooms (outside the LIMIT), each an
+    // index range of (room, user, seq > read_seq).
     const { rows } = await guarded(() =>
       this.pool.query<Row>(
-        `SELECT * FROM (
-           SELECT ${ROOM_COLUMNS}, m.role,
+        `SELECT p.*, (
+           SELECT count(*)::int FROM message_mentions mm
+           JOIN messages x ON x.room_id = mm.room_id AND x.seq = mm.seq
+           WHERE mm.room_id = p.id AND mm.user_id = $1 AND mm.seq > p.read_seq
+             AND x.deleted_at IS NULL
+         ) AS unread_mentions
+         FROM (SELECT * FROM (
+           SELECT ${ROOM_COLUMNS}, m.role, m.read_seq,
              (extract(epoch FROM coalesce(lm.created_at, r.created_at)) * 1000000)::bigint
                AS activity_us,
              ${PREFIXED_MESSAGE_COLUMNS}
@@ -185,12 +198,21 @@ export class PostgresRoomStore implements RoomStore {
          WHERE (t.activity_us, t.id) < ($2::bigint, $3)
             OR ($3 = '' AND t.activity_us = $2::bigint)
          ORDER BY t.activity_us DESC, t.id DESC
-         LIMIT $4`,
+         LIMIT $4) p
+         ORDER BY p.activity_us DESC, p.id DESC`,
         [userId, atUs, afterId === '' ? '\u{10FFFF}' : afterId, page.limit + 1],
       ),
     );
     const rooms = rows.slice(0, page.limit).map((row): RoomSummary => {
-      const summary: RoomSummary = { ...toRoom(row), role: row.role as RoomSummary['role'] };
+      const room = toRoom(row);
+      const readSeq = Number(row.read_seq);
+      const summary: RoomSummary = {
+        ...room,
+        role: row.role as RoomSummary['role'],
+        readSeq,
+        unread: Math.max(0, room.lastSeq - readSeq),
+        unreadMentions: row.unread_mentions,
+      };
       const message = unprefixMessage(row);
       if (message) summary.lastMessage = toMessage(message);
       return summary;

@@ -66,6 +66,39 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 2 });
     });
 
+    it('stores replyTo and mentions, and serves them in history and latest', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      await send(room, 'question');
+      const answer = await store.appendMessage({
+        roomId: room,
+        userId: 'alice',
+        content: '@bob see above',
+        replyTo: 1,
+        mentions: ['bob'],
+      });
+      expect(answer.message).toMatchObject({ seq: 2, replyTo: 1, mentions: ['bob'] });
+      const page = await store.history(room, { after: 0, limit: 10 });
+      expect(page.messages[1]).toMatchObject({ seq: 2, replyTo: 1, mentions: ['bob'] });
+      expect(page.messages[0]).not.toHaveProperty('replyTo');
+      expect(page.messages[0]).not.toHaveProperty('mentions');
+      expect((await store.latest(room, 1)).messages[0]).toMatchObject({ replyTo: 1 });
+    });
+
+    it('refuses a replyTo the room does not hold, storing nothing', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      await send(room, 'one');
+      const refused = await store
+        .appendMessage({ roomId: room, userId: 'alice', content: 'x', replyTo: 2 })
+        .then(
+          () => undefined,
+          (e: unknown) => (e as { code?: string }).code,
+        );
+      expect(refused).toBe('bad_request');
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 1 });
+    });
+
     it('gives every message an id of its own, a UUID', async () => {
       const room = uid();
       await store.joinRoom(room, 'alice');

@@ -1,6 +1,6 @@
 /**
- * Migration 5 upgrades a database that ran Parley v1 (migrations 1-4) without losing or
- * changing anything it held, and what v1 stored works under v2's rules. Runs in a database
+ * Migrations 5 and on upgrade a database that ran Parley v1 (migrations 1-4) without losing
+ * or changing anything it held, and what v1 stored works under v2's rules. Runs in a database
  * of its own, made and dropped here.
  */
 import pg from 'pg';
@@ -61,7 +61,9 @@ describe('upgrading a v1 database', () => {
       'SELECT room_id, seq, id, user_id, content, created_at FROM messages ORDER BY seq',
     );
 
-    expect(await migrate(pool)).toEqual([5]);
+    expect(await migrate(pool)).toEqual(
+      MIGRATIONS.filter((m) => m.version > 4).map((m) => m.version),
+    );
 
     const after = await pool.query(
       'SELECT room_id, seq, id, user_id, content, created_at FROM messages ORDER BY seq',
@@ -91,9 +93,17 @@ describe('upgrading a v1 database', () => {
     ]);
     const next = await v1Store.appendMessage({ roomId: 'lobby', userId: 'bob', content: 'v2' });
     expect(next.message.seq).toBe(4);
+    // A v1 handler still running during the deploy calls the 5-argument send function.
+    await pool.query('SELECT * FROM append_message($1, $2, $3, NULL, $4)', [
+      'lobby',
+      'ann',
+      'from an old handler',
+      crypto.randomUUID(),
+    ]);
+    expect((await v1Store.latest('lobby', 1)).lastSeq).toBe(5);
     const listed = await rooms.listRooms('bob', { limit: 10 });
     expect(listed.rooms.map((r) => [r.roomId, r.role, r.lastMessage?.content])).toEqual([
-      ['lobby', 'member', 'v2'],
+      ['lobby', 'member', 'from an old handler'],
     ]);
   });
 });
