@@ -274,6 +274,8 @@ class Client extends PresenceCalls implements ParleyClient {
         online: [...existing.online],
         onlineCount: this.onlineCount(roomId),
         lastSeq: existing.stream.lastSeq,
+        readSeq: this.readSeq(roomId),
+        unread: this.unread(roomId),
       });
     }
     const room: Room = {
