@@ -9,9 +9,13 @@ import { Backoff } from './backoff.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
 import { errorFromFrame, isParleyError, MAX_FRAME_BYTES, ParleyError } from './errors.js';
+import { userIdOfToken } from './identity.js';
 import { timeOrderedId } from './ids.js';
 import { PendingRequests } from './pending.js';
-import { type Repeat, type RoomApi, RoomCalls } from './room-calls.js';
+import { IdlePing, type PresenceApi, PresenceCalls } from './presence.js';
+import type { ReactionApi } from './reactions.js';
+import { type ReadStateApi, ReadStates } from './read-state.js';
+import type { Repeat, RoomApi } from './room-calls.js';
 import { RoomStream } from './room-stream.js';
 import { type OutgoingSend, SendQueue } from './send-queue.js';
 import {
@@ -25,14 +29,22 @@ import type {
   ConnectionState,
   HistoryResult,
   JoinResult,
+  Member,
   MemberUpdateEvent,
   Message,
   MessageDeletedEvent,
   PresenceEvent,
+  ReactionEvent,
+  ReadEvent,
+  ReadStateEvent,
   ReconnectOptions,
   RemovedEvent,
+  RoomSummary,
   ServerFrame,
+  TypingEvent,
+  TypingUsersEvent,
 } from './types.js';
+import { OthersTyping, OwnTyping, type TypingApi, type TypingOptions } from './typing.js';
 
 /** How a message is sent. */
 export interface SendOptions {
@@ -62,6 +74,19 @@ export interface ConnectOptions {
   maxQueuedSends?: number;
   /** Default: the `ws` package under Node.js, the global WebSocket in browsers. */
   WebSocket?: WebSocketConstructor;
+  /**
+   * Your user id, when the token is not a JWT whose `sub` says it (the SDK reads `sub`
+   * without checking it; failing both, it learns the id from your first acked send).
+   */
+  userId?: string;
+  /** When `typing()` says `start` and `stop`, and how long others' `start` lasts. */
+  typing?: TypingOptions;
+  /**
+   * After this long without sending anything the client sends `ping`, so the server
+   * (which counts a connection silent for 300 s as gone) keeps you present. Default
+   * 120 000; 0 turns it off.
+   */
+  idlePingMs?: number;
 }
 
 export interface ParleyEvents extends Record<string, unknown> {
@@ -85,11 +110,27 @@ export interface ParleyEvents extends Record<string, unknown> {
   message_updated: Message;
   /** A message already emitted was deleted (yours too): it is a tombstone now. */
   message_deleted: MessageDeletedEvent;
+  /**
+   * Your read cursor or unread count in a room changed: `read_state` from the server (a
+   * `markRead` here or on another device of yours), a join, `listRooms`, a new message.
+   */
+  read_state: ReadStateEvent;
+  /** Someone else's read receipt in a joined room (see `seenBy`). */
+  read: ReadEvent;
+  /** Someone else started or stopped typing in a joined room. */
+  typing: TypingEvent;
+  /** The users typing in a joined room (`typingUsers`) changed. */
+  typing_users: TypingUsersEvent;
+  /**
+   * Someone else's reaction in a joined room: apply it with `applyReaction`. Your own
+   * `react` emits `message_updated` with the server's counts instead.
+   */
+  reaction: ReactionEvent;
   /** Error frames no call was waiting for, and a refused token. */
   error: ParleyError;
 }
 
-export interface ParleyClient extends RoomApi {
+export interface ParleyClient extends RoomApi, ReadStateApi, TypingApi, PresenceApi, ReactionApi {
   readonly state: ConnectionState;
   on<K extends keyof ParleyEvents>(
     event: K,
@@ -171,7 +212,7 @@ interface Room {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-class Client extends RoomCalls implements ParleyClient {
+class Client extends PresenceCalls implements ParleyClient {
   state: ConnectionState = 'connecting';
   private readonly events = new Emitter<ParleyEvents>();
   private readonly pending = new PendingRequests();
@@ -185,12 +226,29 @@ class Client extends RoomCalls implements ParleyClient {
   private everOpened = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly closed = new Deferred<void>();
+  /** Your user id, once known (see `ConnectOptions.userId`). */
+  private me: string | undefined;
+  private readonly reads = new ReadStates((state) => this.events.emit('read_state', state));
+  private readonly ownTyping: OwnTyping;
+  private readonly othersTyping: OthersTyping;
+  private readonly idlePing: IdlePing | undefined;
 
   constructor(private readonly options: ConnectOptions) {
     super();
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.sends = new SendQueue(options.maxQueuedSends ?? 100);
     this.backoff = new Backoff(options.reconnect);
+    this.me = options.userId;
+    this.ownTyping = new OwnTyping(
+      (roomId, state) => this.notify({ action: 'typing', roomId, state }),
+      options.typing,
+    );
+    this.othersTyping = new OthersTyping(
+      (roomId, users) => this.events.emit('typing_users', { roomId, users }),
+      options.typing,
+    );
+    const idleMs = options.idlePingMs ?? 120_000;
+    if (idleMs > 0) this.idlePing = new IdlePing(idleMs, () => this.pingWhenIdle());
     void this.openSocket();
   }
 
@@ -216,12 +274,14 @@ class Client extends RoomCalls implements ParleyClient {
         online: [...existing.online],
         onlineCount: this.onlineCount(roomId),
         lastSeq: existing.stream.lastSeq,
+        readSeq: this.readSeq(roomId),
+        unread: this.unread(roomId),
       });
     }
     const room: Room = {
       id: roomId,
       limit: options.limit,
-      stream: new RoomStream((message) => this.events.emit('message', message)),
+      stream: new RoomStream((message) => this.onDelivered(message)),
       online: new Set(),
       onlineCount: undefined,
       gapTimer: undefined,
@@ -232,6 +292,7 @@ class Client extends RoomCalls implements ParleyClient {
       retryTimer: undefined,
     };
     this.rooms.set(roomId, room);
+    this.reads.get(roomId)?.forgetReceipts();
     // Not open yet: the room is joined with the others as soon as the connection opens.
     if (this.state === 'open') void this.syncRoom(room);
     return room.ready.promise;
@@ -250,6 +311,7 @@ class Client extends RoomCalls implements ParleyClient {
 
   async send(roomId: string, content: string, options: SendOptions = {}): Promise<Message> {
     if (this.state === 'closed') throw closedError();
+    this.ownTyping.stop(roomId);
     const send: OutgoingSend = {
       roomId,
       content,
@@ -306,6 +368,42 @@ class Client extends RoomCalls implements ParleyClient {
     return this.rooms.get(roomId)?.stream.lastSeq ?? 0;
   }
 
+  // ---- read state, typing (read-state.ts, typing.ts) ------------------------------------
+
+  unread(roomId: string): number {
+    return this.reads.get(roomId)?.unread ?? 0;
+  }
+
+  readSeq(roomId: string): number {
+    return this.reads.get(roomId)?.readSeq ?? 0;
+  }
+
+  async markRead(roomId: string, seq?: number): Promise<ReadStateEvent> {
+    const upTo = seq ?? this.lastSeq(roomId);
+    // The cursor never moves back, so asking again ends as asking once.
+    const reply = await this.call({ action: 'mark_read', roomId, seq: upTo }, 'repeat');
+    if (reply.type !== 'read_state') throw unexpected(reply);
+    return this.reads.update(roomId, (state) => state.fromServer(reply.readSeq, reply.unread))
+      .state;
+  }
+
+  seenBy(roomId: string, seq: number): string[] {
+    return this.reads.get(roomId)?.seenBy(seq, this.me) ?? [];
+  }
+
+  typing(roomId: string): void {
+    if (this.state === 'closed') return;
+    this.ownTyping.input(roomId);
+  }
+
+  stopTyping(roomId: string): void {
+    this.ownTyping.stop(roomId);
+  }
+
+  typingUsers(roomId: string): string[] {
+    return this.othersTyping.users(roomId);
+  }
+
   async close(): Promise<void> {
     if (this.state === 'closed') return this.closed.promise;
     this.shutDown(closedError());
@@ -344,6 +442,7 @@ class Client extends RoomCalls implements ParleyClient {
       Ctor = this.options.WebSocket ?? (await defaultWebSocket());
       const source = this.options.token;
       token = typeof source === 'function' ? await source() : source;
+      this.me = this.options.userId ?? userIdOfToken(token) ?? this.me;
     } catch (cause) {
       if (this.state === 'closed') return;
       this.events.emit(
@@ -372,6 +471,7 @@ class Client extends RoomCalls implements ParleyClient {
 
   private onOpen(connection: SocketConnection): void {
     if (connection !== this.connection || this.state === 'closed') return;
+    this.idlePing?.sent();
     this.everOpened = true;
     this.backoff.reset();
     this.setState('open');
@@ -382,6 +482,7 @@ class Client extends RoomCalls implements ParleyClient {
   private onClose(connection: SocketConnection, info: SocketCloseInfo): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
+    this.idlePing?.stop();
     if (this.state === 'closed') {
       this.closed.resolve();
       return;
@@ -438,6 +539,9 @@ class Client extends RoomCalls implements ParleyClient {
   /** Enters `closed` and fails everything still waiting with `error`. */
   private shutDown(error: ParleyError): void {
     this.setState('closed');
+    this.idlePing?.stop();
+    this.ownTyping.forgetAll();
+    this.othersTyping.forgetAll();
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.pending.rejectAll((requestId) => new ParleyError(error.code, error.message, requestId));
@@ -480,7 +584,26 @@ class Client extends RoomCalls implements ParleyClient {
     }
     const reply = this.pending.wait(requestId, this.timeoutMs, bytes);
     connection.send(text);
+    this.idlePing?.sent();
     return reply;
+  }
+
+  /**
+   * A frame the server does not answer (`typing`): sent now if the connection is open and
+   * the room joined on it, else dropped, since it would be stale by the time it could go.
+   */
+  private notify(frame: ClientFrame & { roomId: string }): void {
+    const connection = this.connection;
+    const room = this.rooms.get(frame.roomId);
+    if (this.state !== 'open' || !connection?.isOpen || !room?.ready.settled) return;
+    connection.send(JSON.stringify(frame));
+    this.idlePing?.sent();
+  }
+
+  /** The idle ping: only on an open connection; a failed one is the next drop's business. */
+  private pingWhenIdle(): void {
+    if (this.state !== 'open') return;
+    this.ping().catch(() => {});
   }
 
   private onFrame(text: string): void {
@@ -496,6 +619,10 @@ class Client extends RoomCalls implements ParleyClient {
         this.deliver(frame.message);
         return;
       case 'ack':
+        // An ack of a send of ours says who we are, if nothing did before.
+        if (this.me === undefined && this.sends.holds(frame.message.clientMsgId ?? '')) {
+          this.me = frame.message.userId;
+        }
         // Own messages go through the same ordered pipeline as everyone else's, also
         // when the send that asked for them has timed out.
         this.deliver(frame.message);
@@ -525,6 +652,31 @@ class Client extends RoomCalls implements ParleyClient {
       case 'message_deleted':
         this.onDeleted(frame.roomId, frame.seq);
         return;
+      case 'read_state':
+        // A reply to markRead is the call's to apply; one without is another device's.
+        if (frame.requestId !== undefined) break;
+        this.reads.update(frame.roomId, (state) => state.fromServer(frame.readSeq, frame.unread));
+        return;
+      case 'read': {
+        if (!this.rooms.has(frame.roomId)) return;
+        const { type: _, ...event } = frame;
+        this.reads.update(frame.roomId, (state) => state.receipt(frame.userId, frame.seq));
+        this.events.emit('read', event);
+        return;
+      }
+      case 'typing': {
+        if (!this.rooms.has(frame.roomId) || frame.userId === this.me) return;
+        const { type: _, ...event } = frame;
+        this.othersTyping.onTyping(event);
+        this.events.emit('typing', event);
+        return;
+      }
+      case 'reaction': {
+        if (!this.rooms.has(frame.roomId)) return;
+        const { type: _, ...event } = frame;
+        this.events.emit('reaction', event);
+        return;
+      }
     }
     if (this.pending.settle(frame)) return;
     if (frame.type === 'error') this.events.emit('error', errorFromFrame(frame));
@@ -557,11 +709,37 @@ class Client extends RoomCalls implements ParleyClient {
     else if (room.stream.hasGap) this.fillGapSoon(room);
   }
 
+  /** A members page: their cursors are read receipts. */
+  protected onMembers(roomId: string, members: readonly Member[]): void {
+    if (members.some((m) => m.readSeq !== undefined)) {
+      this.reads.update(roomId, (state) => state.fromMembers(members));
+    }
+  }
+
+  /** A page of your rooms: each one's cursor and count, as the server has them now. */
+  protected onRooms(rooms: readonly RoomSummary[]): void {
+    for (const room of rooms) {
+      this.reads.update(room.roomId, (state) =>
+        state.fromServer(room.readSeq, room.unread, room.lastSeq),
+      );
+    }
+  }
+
+  /** A message reaches the app: it moves read state, and its sender is done typing. */
+  private onDelivered(message: Message): void {
+    const own = this.me !== undefined && message.userId === this.me;
+    this.reads.update(message.roomId, (state) => state.onMessage(message.seq, message.userId, own));
+    this.othersTyping.end(message.roomId, message.userId);
+    this.events.emit('message', message);
+  }
+
   /** Forgets a room: no more events from it, no rejoin; a join still waiting gets `error`. */
   private dropRoom(roomId: string, error: ParleyError): void {
     const room = this.rooms.get(roomId);
     if (!room) return;
     this.rooms.delete(roomId);
+    this.ownTyping.forget(roomId);
+    this.othersTyping.forget(roomId);
     clearTimeout(room.gapTimer);
     clearTimeout(room.retryTimer);
     room.ready.reject(error);
@@ -605,11 +783,13 @@ class Client extends RoomCalls implements ParleyClient {
     if (!room) return;
     // Each presence frame is one user coming online or going offline. A user the capped
     // list did not show can still go offline: the count drops, the list stays.
+    // `away` and `dnd` are present too: only `offline` leaves the list.
     const had = room.online.has(event.userId);
-    if (event.status === 'online') room.online.add(event.userId);
+    const present = event.status !== 'offline';
+    if (present) room.online.add(event.userId);
     else room.online.delete(event.userId);
     if (room.onlineCount !== undefined) {
-      if (event.status === 'online' && !had) room.onlineCount += 1;
+      if (present && !had) room.onlineCount += 1;
       if (event.status === 'offline' && (had || room.onlineCount > room.online.size)) {
         room.onlineCount -= 1;
       }
@@ -618,8 +798,11 @@ class Client extends RoomCalls implements ParleyClient {
       roomId: event.roomId,
       userId: event.userId,
       status: event.status,
+      ...(event.text === undefined ? {} : { text: event.text }),
+      ...(event.lastSeen === undefined ? {} : { lastSeen: event.lastSeen }),
     });
-    this.emitOnline(room);
+    // A status change (online to away) leaves the list as it was.
+    if (had !== present || room.onlineCount !== undefined) this.emitOnline(room);
   }
 
   // ---- rooms: join, rejoin, catch up ---------------------------------------------------
@@ -650,6 +833,10 @@ class Client extends RoomCalls implements ParleyClient {
       this.emitOnline(room);
       const lastSeq = reply.lastSeq ?? 0;
       const messages = [...reply.messages];
+      // Before the messages, which then only raise what the reply says.
+      const read = this.reads.update(room.id, (state) =>
+        state.fromServer(reply.readSeq, reply.unread, lastSeq),
+      );
       if (!resume) {
         room.stream.start(reply.messages, lastSeq);
       } else {
@@ -679,6 +866,8 @@ class Client extends RoomCalls implements ParleyClient {
         online: [...room.online],
         onlineCount: this.onlineCount(room.id),
         lastSeq,
+        readSeq: read.readSeq,
+        unread: read.unread,
       });
       if (room.stream.hasGap) void this.fillGap(room);
     } catch (error) {

@@ -27,6 +27,9 @@ export {
   type ServerErrorCode,
 } from './errors.js';
 export { timeOrderedId } from './ids.js';
+export type { PresenceApi } from './presence.js';
+export { applyReaction, type ReactionApi } from './reactions.js';
+export type { ReadStateApi } from './read-state.js';
 export type { RoomApi } from './room-calls.js';
 export type {
   SocketCloseEvent,
@@ -46,9 +49,13 @@ export type {
   Message,
   MessageDeletedEvent,
   PageOptions,
+  PresenceEntry,
   PresenceEvent,
   PresenceStatus,
   Reaction,
+  ReactionEvent,
+  ReadEvent,
+  ReadStateEvent,
   ReconnectOptions,
   RemovedEvent,
   Role,
@@ -58,5 +65,8 @@ export type {
   RoomKind,
   RoomSummary,
   RoomsPage,
+  TypingEvent,
+  TypingUsersEvent,
   Visibility,
 } from './types.js';
+export type { TypingApi, TypingOptions } from './typing.js';

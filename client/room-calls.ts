@@ -17,6 +17,7 @@ import type {
   Room,
   RoomChanges,
   RoomDetails,
+  RoomSummary,
   RoomsPage,
   ServerFrame,
 } from './types.js';
@@ -74,6 +75,10 @@ export abstract class RoomCalls implements RoomApi {
   protected abstract onEdited(message: Message): void;
   /** A delete of ours was stored: likewise. */
   protected abstract onDeleted(roomId: string, seq: number): void;
+  /** A members page arrived: their `readSeq` are read receipts ("seen by"). */
+  protected abstract onMembers(roomId: string, members: readonly Member[]): void;
+  /** A page of your rooms arrived: their read state is the newest the client has. */
+  protected abstract onRooms(rooms: readonly RoomSummary[]): void;
 
   async createRoom(roomId: string, options: CreateRoomOptions = {}): Promise<Room> {
     const reply = await this.call({ ...options, action: 'create_room', roomId }, 'once');
@@ -85,10 +90,12 @@ export abstract class RoomCalls implements RoomApi {
       await this.call({ ...options, action: 'get_room', roomId }, 'repeat'),
       'room',
     );
+    const members = reply.members ?? [];
+    this.onMembers(roomId, members);
     return {
       room: reply.room,
       ...(reply.role === undefined ? {} : { role: reply.role }),
-      members: reply.members ?? [],
+      members,
       ...(reply.membersCursor === undefined ? {} : { membersCursor: reply.membersCursor }),
     };
   }
@@ -98,6 +105,7 @@ export abstract class RoomCalls implements RoomApi {
       await this.call({ ...options, action: 'list_rooms' }, 'repeat'),
       'rooms',
     );
+    this.onRooms(reply.rooms);
     return { rooms: reply.rooms, ...(reply.cursor === undefined ? {} : { cursor: reply.cursor }) };
   }
 

@@ -46,6 +46,12 @@ export class SendQueue {
     for (const send of this.sends) send.onWire = false;
   }
 
+  /** Whether a send of this client carries `clientMsgId` (an ack of it is ours). */
+  holds(clientMsgId: string): boolean {
+    for (const send of this.sends) if (send.clientMsgId === clientMsgId) return true;
+    return false;
+  }
+
   delete(send: OutgoingSend): void {
     this.sends.delete(send);
   }

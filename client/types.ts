@@ -1,6 +1,7 @@
 /**
  * The wire shapes the SDK reads and writes (protocol.md, version 1, and the version 2
- * additions it speaks: rooms, membership, edits and deletes) and the SDK's public option
+ * additions it speaks: rooms, membership, edits and deletes, read state, typing, presence,
+ * reactions and threads) and the SDK's public option
  * and result types. Declared here, not imported from functions/ (the server's
  * `Message` is the same shape), so the SDK stands alone: it can be copied or published
  * without the server's sources, and the wire contract is what keeps the two in step.
@@ -76,6 +77,8 @@ export interface Member {
   mutedUntil?: string;
   /** Only on the answer to `removeMember`: the member is gone. */
   removed?: true;
+  /** The member's read cursor (every message up to it read), when the server gives it. */
+  readSeq?: number;
 }
 
 /** A room as `listRooms` shows it to one of its members. */
@@ -182,6 +185,12 @@ export interface TypingEvent {
   state: 'start' | 'stop';
 }
 
+/** The users typing in a room now, but you (`client.typingUsers()`), whenever it changes. */
+export interface TypingUsersEvent {
+  roomId: string;
+  users: string[];
+}
+
 /** Someone added (`on`) or took back a reaction to a message. */
 export interface ReactionEvent {
   roomId: string;
@@ -283,7 +292,14 @@ export type ClientFrame =
   | { action: 'unban'; roomId: string; userId: string }
   | { action: 'mute'; roomId: string; userId: string; durationSec?: number }
   | { action: 'unmute'; roomId: string; userId: string }
-  | { action: 'open_dm'; userId: string };
+  | { action: 'open_dm'; userId: string }
+  | { action: 'mark_read'; roomId: string; seq: number }
+  | { action: 'typing'; roomId: string; state: 'start' | 'stop' }
+  | { action: 'set_status'; status: Exclude<PresenceStatus, 'offline'>; text?: string }
+  | { action: 'get_presence'; roomId: string }
+  | { action: 'ping' }
+  | { action: 'react'; roomId: string; seq: number; emoji: string; on: boolean }
+  | { action: 'get_thread'; roomId: string; seq: number; after?: number; limit?: number };
 
 export interface CreateRoomOptions {
   name?: string;

@@ -2,9 +2,10 @@
  * `npm run chat -- --url URL (--token TOKEN | --user NAME) --room ROOM [--send TEXT]`
  *
  * A terminal chat on the client SDK. Interactively it prints the room's recent history,
- * presence, incoming messages, edits, deletes and membership changes, sends each line
- * typed, and runs slash commands (chat-commands.ts; `/help` lists them, `/quit` or
- * Ctrl-D leaves).
+ * presence, incoming messages (with replies and reactions), edits, deletes, reactions and
+ * membership changes, shows who is typing in the prompt, tells the room while you type,
+ * sends each line typed, and runs slash commands (chat-commands.ts; `/help` lists them,
+ * `/quit` or Ctrl-D leaves).
  * With `--send` it joins, sends one message, prints the acked message as JSON and exits,
  * so scripts can use it. Exit codes (docs/development.md, "Terminal chat"): 0 ok; 2 usage
  * (a bad option or URL, no secret for --user); 3 cannot connect, token refused (with the
@@ -23,8 +24,17 @@ import {
   type WebSocketConstructor,
 } from '../client/index.js';
 import { signDevToken } from '../functions/auth/sign-token.js';
-import { type ChatSession, runCommand } from './chat-commands.js';
-import { deletedLine, memberLine, messageLine, onlineText, removedLine } from './chat-format.js';
+import { type ChatSession, onInput, runCommand } from './chat-commands.js';
+import {
+  deletedLine,
+  memberLine,
+  messageLine,
+  onlineText,
+  presenceLine,
+  promptText,
+  reactionLine,
+  removedLine,
+} from './chat-format.js';
 import { NoSecretError, secretForCli } from './dev-secret.js';
 
 const USAGE = `usage: npm run chat -- --url URL (--token TOKEN | --user NAME) --room ROOM [--send TEXT]
@@ -33,7 +43,8 @@ const USAGE = `usage: npm run chat -- --url URL (--token TOKEN | --user NAME) --
   --user NAME    mint a dev token for NAME (JWT_SECRET, else DATA_DIR/jwt-secret as the dev server)
   --room ROOM    the room to join
   --send TEXT    send one message, print the acked message as JSON, exit
-Interactively, /help lists the commands (/rooms, /join, /create, /dm, /kick, /ban, /edit, /delete).`;
+Interactively, /help lists the commands (/rooms, /join, /create, /dm, /kick, /ban, /edit,
+/delete, /react, /unreact, /reply, /thread, /read, /status, /who).`;
 
 const EXIT = { ok: 0, failed: 1, usage: 2, connection: 3, server: 4 } as const;
 
@@ -201,19 +212,33 @@ async function interactive(
   hint: string | undefined,
 ): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+  // Who is typing in the current room stands in the prompt: it changes often, and lines
+  // about it would bury the messages.
+  const refreshPrompt = () => rl.setPrompt(promptText(client.typingUsers(session.room)));
   // Incoming lines must not land in the middle of what the user is typing.
   const print = (line: string) => {
     if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
     process.stdout.write(`${line}\n`);
+    refreshPrompt();
     rl.prompt(true);
   };
   const session: ChatSession = { client, room, print };
+  client.on('typing_users', ({ roomId }) => {
+    if (roomId !== session.room) return;
+    if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
+    refreshPrompt();
+    rl.prompt(true);
+  });
+  // A terminal reports each key: the room hears that you are typing (readline has
+  // already applied the key to `rl.line` when this listener runs).
+  if (process.stdin.isTTY) process.stdin.on('keypress', () => onInput(session, rl.line));
   client.on('message', (m) => print(messageLine(m, session.room)));
   client.on('message_updated', (m) => print(messageLine(m, session.room)));
   client.on('message_deleted', (d) => print(deletedLine(d.roomId, d.seq, session.room)));
+  client.on('reaction', (r) => print(reactionLine(r, session.room)));
   client.on('member_update', (update) => print(memberLine(update)));
   client.on('removed', (event) => print(removedLine(event)));
-  client.on('presence', (p) => print(`* ${p.userId} is ${p.status}`));
+  client.on('presence', (p) => print(presenceLine(p)));
   client.on('state', (state) => {
     if (state !== 'open') print(`* ${state}`);
   });
@@ -237,8 +262,10 @@ async function interactive(
   const onLine = async (line: string): Promise<void> => {
     const text = line.trim();
     if (text.startsWith('/')) {
-      if (await runCommand(session, text)) rl.prompt();
-      else await quit();
+      if (await runCommand(session, text)) {
+        refreshPrompt();
+        rl.prompt();
+      } else await quit();
       return;
     }
     if (text !== '') {

@@ -4,7 +4,7 @@
  * message for the current room (chat-cli.ts sends it).
  */
 import { isParleyError, type ParleyClient } from '../client/index.js';
-import { onlineText, roomLines } from './chat-format.js';
+import { messageLine, onlineText, roomLines, whoLines } from './chat-format.js';
 
 export interface ChatSession {
   readonly client: ParleyClient;
@@ -14,7 +14,7 @@ export interface ChatSession {
 }
 
 export const HELP = `commands:
-  /rooms                        your rooms: id, name, kind, your role, last seq, last message
+  /rooms                        your rooms: id (unread, @mentions), name, kind, role, last seq and message
   /join ROOM                    join ROOM and talk there
   /create ROOM [private]        create ROOM (you own it; public unless private) and talk there
   /dm USER                      open your direct-message room with USER and talk there
@@ -22,6 +22,12 @@ export const HELP = `commands:
   /ban USER [MINUTES] [REASON]  ban USER from the current room, for MINUTES or until unbanned
   /edit SEQ TEXT                replace the text of message #SEQ of the current room
   /delete SEQ                   delete message #SEQ of the current room
+  /react SEQ EMOJI              react to message #SEQ with EMOJI (/unreact SEQ EMOJI takes it back)
+  /reply SEQ TEXT               send TEXT as a reply to message #SEQ
+  /thread SEQ                   the replies to message #SEQ
+  /read                         mark the current room read up to its newest message
+  /status STATUS [TEXT]         set your status (online, away or dnd), with an optional note
+  /who                          who is in the current room, and their status
   /help                         this list
   /quit                         leave (Ctrl-D too)
 anything else is sent to the current room`;
@@ -83,7 +89,57 @@ const COMMANDS: Record<string, Command> = {
   delete: async (session, args) => {
     await session.client.deleteMessage(session.room, seqOf(word(args, '/delete SEQ')));
   },
+  // The message comes back with its new counts (`message_updated`), which prints it.
+  react: async (session, args) => {
+    const [seq, emoji] = seqAndEmoji(args, '/react SEQ EMOJI');
+    await session.client.react(session.room, seq, emoji);
+  },
+  unreact: async (session, args) => {
+    const [seq, emoji] = seqAndEmoji(args, '/unreact SEQ EMOJI');
+    await session.client.react(session.room, seq, emoji, false);
+  },
+  reply: async (session, args) => {
+    const match = /^(\S+)\s+(.*\S)/.exec(args);
+    if (!match) throw new CommandUsage('/reply SEQ TEXT');
+    // The acked reply prints in seq order with the rest, as a typed line does.
+    await session.client.send(session.room, match[2] ?? '', { replyTo: seqOf(match[1]) });
+  },
+  thread: async (session, args) => {
+    const seq = seqOf(word(args, '/thread SEQ'));
+    const { messages, hasMore } = await session.client.thread(session.room, seq);
+    if (messages.length === 0) session.print(`* no replies to #${seq}`);
+    for (const message of messages) session.print(messageLine(message, session.room));
+    if (hasMore) session.print(`* more replies than these ${messages.length}`);
+  },
+  read: async (session, args) => {
+    if (args !== '') throw new CommandUsage('/read');
+    const { readSeq } = await session.client.markRead(session.room);
+    session.print(`* ${session.room} read up to #${readSeq}`);
+  },
+  status: async (session, args) => {
+    const match = /^(online|away|dnd)(?:\s+(.*\S))?\s*$/.exec(args);
+    if (!match) throw new CommandUsage('/status online|away|dnd [TEXT]');
+    const status = match[1] as 'online' | 'away' | 'dnd';
+    const text = match[2];
+    await session.client.setStatus(status, text);
+    session.print(`* you are ${status}${text === undefined ? '' : `: ${text}`}`);
+  },
+  who: async (session, args) => {
+    if (args !== '') throw new CommandUsage('/who');
+    for (const line of whoLines(await session.client.getPresence(session.room))) {
+      session.print(line);
+    }
+  },
 };
+
+/**
+ * What the user is typing changed (a key pressed): the current room hears `typing` while
+ * it is a message, not while it is a command or empty. The SDK throttles and ends it.
+ */
+export function onInput(session: ChatSession, line: string): void {
+  if (line.trim() === '' || line.startsWith('/')) session.client.stopTyping(session.room);
+  else session.client.typing(session.room);
+}
 
 /**
  * Runs one command line (`/name args`); false for `/quit`, which the caller handles.
@@ -124,6 +180,12 @@ function word(args: string, usage: string): string {
   const [first, extra] = words(args);
   if (!first || extra) throw new CommandUsage(usage);
   return first;
+}
+
+function seqAndEmoji(args: string, usage: string): [number, string] {
+  const [seq, emoji, extra] = words(args);
+  if (!seq || !emoji || extra) throw new CommandUsage(usage);
+  return [seqOf(seq), emoji];
 }
 
 function seqOf(text: string | undefined): number {

@@ -39,6 +39,8 @@ export interface Member {
   mutedUntil?: string;
   /** Only on the answer to `remove_member`: the member row is gone. */
   removed?: true;
+  /** The member's read cursor (every message up to it read), when the server gives it. */
+  readSeq?: number;
 }
 
 /** A room as `list_rooms` shows it to one of its members. */

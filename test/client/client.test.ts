@@ -189,7 +189,8 @@ describe('resume after a drop', () => {
     // Full jitter can draw a 0 ms delay (1 run in 250 did), and a 0 ms retry runs inside the
     // reconnect's timer step, before this test can see it waiting: fix the draw at half.
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    const { server, client, received } = setup();
+    // No idle ping: the test counts the retry timer.
+    const { server, client, received } = setup({ idlePingMs: 0 });
     await client.join('r');
     const failed: unknown[] = [];
     client.on('resync_failed', (f) => failed.push(f));
@@ -301,7 +302,8 @@ describe('ordering while connected', () => {
 
 describe('requests', () => {
   it('rejects with timeout when no reply comes within requestTimeoutMs', async () => {
-    const { server, client } = setup({ requestTimeoutMs: 1000 });
+    // No idle ping: the test counts the request's timer.
+    const { server, client } = setup({ requestTimeoutMs: 1000, idlePingMs: 0 });
     await client.join('r');
     server.silent.add('get_history');
     const reading = client.history('r', { before: 10 });

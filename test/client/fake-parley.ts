@@ -2,7 +2,8 @@
  * An in-memory Parley server behind fake WebSockets, for SDK unit tests without a network.
  * It keeps rooms and messages with gap-free seqs and answers the v1 protocol (join_room
  * with since/limit, get_history after/before, send_message deduplicated by clientMsgId)
- * and, through fake-rooms.ts, the v2 room, membership, moderation, edit and delete calls;
+ * and, through fake-rooms.ts, the v2 room, membership, moderation, edit and delete calls,
+ * through fake-live.ts read state, typing, presence, reactions and threads;
  * tests drop connections, hold back deliveries and reorder them at will.
  */
 import type {
@@ -12,6 +13,7 @@ import type {
   WebSocketLike,
 } from '../../client/index.js';
 import type { Message } from '../../client/types.js';
+import { FakeLive } from './fake-live.js';
 import { FakeRooms } from './fake-rooms.js';
 
 type Frame = Record<string, unknown> & { action?: string; requestId?: string };
@@ -118,6 +120,8 @@ export class FakeParley {
   readonly failNext = new Map<string, { code: string; retryAfterMs?: number }>();
   /** Rooms, members, moderation, edits and deletes (protocol v2). */
   readonly v2: FakeRooms = new FakeRooms(this);
+  /** Read state, typing, presence with status, reactions, threads (protocol v2). */
+  readonly live: FakeLive = new FakeLive(this);
   /** Actions the server leaves unanswered (timeouts). */
   readonly silent = new Set<string>();
   /** How the next handshakes end: open (default), refused with an HTTP status, or unreachable. */
@@ -167,7 +171,13 @@ export class FakeParley {
   }
 
   /** Stores a message from another user and fans it out (unless `fanOut` is off). */
-  append(roomId: string, content: string, userId = 'other', clientMsgId?: string): Message {
+  append(
+    roomId: string,
+    content: string,
+    userId = 'other',
+    clientMsgId?: string,
+    replyTo?: number,
+  ): Message {
     const list = this.messages(roomId);
     this.ids += 1;
     const message: Message = {
@@ -178,9 +188,13 @@ export class FakeParley {
       content,
       createdAt: new Date(0).toISOString(),
       ...(clientMsgId === undefined ? {} : { clientMsgId }),
+      ...(replyTo === undefined ? {} : { replyTo }),
     };
+    const mentions = [...content.matchAll(/@(\w+)/g)].map((m) => m[1] ?? '');
+    if (mentions.length > 0) message.mentions = mentions;
     list.push(message);
     this.v2.touch(roomId);
+    this.live.sent(message);
     return message;
   }
 
@@ -262,6 +276,7 @@ export class FakeParley {
           online,
           onlineCount,
           lastSeq: list.length,
+          ...this.live.joinFields(roomId, socket.token),
         });
       }
       case 'get_history': {
@@ -287,8 +302,13 @@ export class FakeParley {
         const existing = list.find(
           (m) => m.clientMsgId === clientMsgId && m.userId === socket.token,
         );
+        const replyTo = typeof frame.replyTo === 'number' ? frame.replyTo : undefined;
+        if (replyTo !== undefined && !list.some((m) => m.seq === replyTo)) {
+          return reply({ type: 'error', code: 'bad_request', message: 'no such replyTo' });
+        }
         const message =
-          existing ?? this.append(roomId, String(frame.content), socket.token, clientMsgId);
+          existing ??
+          this.append(roomId, String(frame.content), socket.token, clientMsgId, replyTo);
         if (!existing && this.fanOut) this.fanOutMessage(message, socket);
         if (this.dropBeforeNextAck) {
           this.dropBeforeNextAck = false;
@@ -301,6 +321,7 @@ export class FakeParley {
         return reply({ type: 'left', roomId });
       default:
         if (this.v2.handle(socket, frame, reply)) return;
+        if (this.live.handle(socket, frame, reply)) return;
         return reply({ type: 'error', code: 'unknown_action', message: 'no' });
     }
   }

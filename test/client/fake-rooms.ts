@@ -136,6 +136,7 @@ export class FakeRooms {
         return {
           ...this.current(e),
           role: e.members.get(socket.token)?.role,
+          ...this.server.live.summaryFields(e.room.roomId, socket.token),
           ...(lastMessage ? { lastMessage } : {}),
         };
       });

@@ -25,12 +25,33 @@ import type {
 } from '../../client/types.js';
 import type { ErrorCode } from '../../functions/core/errors.js';
 import type { Action, RequestSchemas } from '../../functions/core/frames.js';
+import type {
+  GetPresenceRequest,
+  GetThreadRequest,
+  MarkReadRequest,
+  PingRequest,
+  PRESENCE_SCHEMAS,
+  REACTION_SCHEMAS,
+  READ_SCHEMAS,
+  ReactRequest,
+  SetStatusRequest,
+  TypingRequest,
+} from '../../functions/core/live-frames.js';
 import type { Message } from '../../functions/core/message.js';
 import type { Member, Role, Room, RoomSummary } from '../../functions/core/room.js';
 import type { ServerFrame } from '../../functions/core/server-frames.js';
 
+// The live groups (live-frames.ts) join `Action` as their routes are built; naming them
+// here as well keeps the action lists' check true before and after.
+type LiveAction =
+  | keyof typeof READ_SCHEMAS
+  | keyof typeof PRESENCE_SCHEMAS
+  | keyof typeof REACTION_SCHEMAS;
 /** What the SDK sends for one action, without the action itself (the route, not a field). */
-type ClientRequest<A extends Action> = Omit<Extract<ClientFrame, { action: A }>, 'action'>;
+type ClientRequest<A extends Action | LiveAction> = Omit<
+  Extract<ClientFrame, { action: A }>,
+  'action'
+>;
 /** What the server reads for one action, as its schema parses it. */
 type ServerRequest<A extends Action> = z.infer<RequestSchemas[A]>;
 
@@ -47,7 +68,7 @@ expectTypeOf<ClientRole>().branded.toEqualTypeOf<Role>();
 // Request frames: the same actions; for each, the same fields of the same types, and
 // nothing the SDK sends may be missing where the server requires it. (The SDK always sends
 // a `clientMsgId`, which the server takes as optional: the one difference allowed.)
-expectTypeOf<ClientFrame['action']>().branded.toEqualTypeOf<Action>();
+expectTypeOf<ClientFrame['action']>().branded.toEqualTypeOf<Action | LiveAction>();
 expectTypeOf<Required<ClientRequest<'join_room'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'join_room'>>
 >();
@@ -121,6 +142,29 @@ expectTypeOf<Required<ClientRequest<'open_dm'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'open_dm'>>
 >();
 expectTypeOf<ClientRequest<'open_dm'>>().toExtend<ServerRequest<'open_dm'>>();
+// Protocol v2: read state, typing, presence, reactions and threads.
+expectTypeOf<Required<ClientRequest<'mark_read'>>>().branded.toEqualTypeOf<
+  Required<MarkReadRequest>
+>();
+expectTypeOf<ClientRequest<'mark_read'>>().toExtend<MarkReadRequest>();
+expectTypeOf<Required<ClientRequest<'typing'>>>().branded.toEqualTypeOf<Required<TypingRequest>>();
+expectTypeOf<ClientRequest<'typing'>>().toExtend<TypingRequest>();
+expectTypeOf<Required<ClientRequest<'set_status'>>>().branded.toEqualTypeOf<
+  Required<SetStatusRequest>
+>();
+expectTypeOf<ClientRequest<'set_status'>>().toExtend<SetStatusRequest>();
+expectTypeOf<Required<ClientRequest<'get_presence'>>>().branded.toEqualTypeOf<
+  Required<GetPresenceRequest>
+>();
+expectTypeOf<ClientRequest<'get_presence'>>().toExtend<GetPresenceRequest>();
+expectTypeOf<ClientRequest<'ping'>>().toExtend<PingRequest>();
+expectTypeOf<keyof ClientRequest<'ping'>>().toEqualTypeOf<never>();
+expectTypeOf<Required<ClientRequest<'react'>>>().branded.toEqualTypeOf<Required<ReactRequest>>();
+expectTypeOf<ClientRequest<'react'>>().toExtend<ReactRequest>();
+expectTypeOf<Required<ClientRequest<'get_thread'>>>().branded.toEqualTypeOf<
+  Required<GetThreadRequest>
+>();
+expectTypeOf<ClientRequest<'get_thread'>>().toExtend<GetThreadRequest>();
 
 // Server frames: the same types, and each the same fields with the same optionality.
 expectTypeOf<ClientServerFrame['type']>().branded.toEqualTypeOf<ServerFrame['type']>();

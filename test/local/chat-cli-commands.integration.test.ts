@@ -113,6 +113,12 @@ describe('npm run chat: slash commands', () => {
         '/ban USER [MINUTES] [REASON]',
         '/edit SEQ TEXT',
         '/delete SEQ',
+        '/react SEQ EMOJI',
+        '/reply SEQ TEXT',
+        '/thread SEQ',
+        '/read',
+        '/status STATUS [TEXT]',
+        '/who',
         '/quit',
       ]) {
         expect(run.stdout()).toContain(`  ${command} `);
@@ -297,6 +303,34 @@ describe('npm run chat: slash commands', () => {
       await run.printed('* dave was muted in r');
       server.push({ type: 'removed', roomId: 'r', reason: 'banned' });
       await run.printed('! you were banned from r; /join or /dm to go on elsewhere');
+      await quit(run);
+    });
+  });
+
+  it('shows who is typing in the prompt, reactions, replies and status as they come', async () => {
+    const server = scripted({
+      react: (f) => ({
+        type: 'ack',
+        message: { ...message(1, 'typo'), reactions: [{ emoji: f.emoji, count: 1, me: true }] },
+      }),
+    });
+    await withStandIn(server.onConnection, async (port) => {
+      const run = await chatIn(port);
+      server.push({ type: 'typing', roomId: 'r', userId: 'ana', state: 'start' });
+      await run.printed('(ana is typing…) > ');
+      server.push({
+        type: 'new_message',
+        message: { ...message(2, 'see above', 'ana'), replyTo: 1 },
+      });
+      // Her message ends her typing: the prompt after it is plain again.
+      await run.printed('[12:00:01] #2 ana ↪ #1: see above\n> ');
+      server.push({ type: 'reaction', roomId: 'r', seq: 2, userId: 'bo', emoji: '👍', on: true });
+      await run.printed('* bo reacted 👍 to #2');
+      server.push({ type: 'presence', roomId: 'r', userId: 'bo', status: 'away', text: 'lunch' });
+      await run.printed('* bo is away: lunch');
+      type(run, '/react 1 🎉');
+      expect(await server.received('react')).toMatchObject({ seq: 1, emoji: '🎉', on: true });
+      await run.printed('[12:00:01] #1 u: typo  🎉 1');
       await quit(run);
     });
   });

@@ -1,0 +1,122 @@
+/**
+ * Typing in the SDK against the fake server, under fake timers: when `typing()` says
+ * `start` and `stop`, and how long someone else counts as typing.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { TypingEvent } from '../../client/index.js';
+import { FakeParley } from './fake-parley.js';
+import { sdkHarness, until } from './harness.js';
+
+const { setup } = sdkHarness();
+
+/** alice and bob in room r; bob records typing events and lists, `said` alice's frames. */
+async function pair(options = {}) {
+  const server = new FakeParley();
+  const alice = setup({ token: 'alice', userId: 'alice', ...options }, server);
+  const bob = setup({ token: 'bob', userId: 'bob', ...options }, server);
+  await alice.client.join('r');
+  await bob.client.join('r');
+  const aliceSocket = server.sockets[0];
+  const events: TypingEvent[] = [];
+  const lists: string[][] = [];
+  bob.client.on('typing', (e) => events.push(e));
+  bob.client.on('typing_users', (e) => lists.push(e.users));
+  const said = () => aliceSocket?.frames('typing').map((f) => f.state) ?? [];
+  return { server, alice: alice.client, bob: bob.client, events, lists, said };
+}
+
+describe('typing(): what the room hears', () => {
+  it('start at once, again at most every 3 s while input goes on, stop 5 s after the last', async () => {
+    const { alice, said, events } = await pair();
+    alice.typing('r');
+    alice.typing('r');
+    expect(said()).toEqual(['start']);
+    // Input every second for 7 s: a start at 0, 3 and 6 s.
+    for (let second = 1; second <= 7; second++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      alice.typing('r');
+    }
+    expect(said()).toEqual(['start', 'start', 'start']);
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(said()).toEqual(['start', 'start', 'start']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(said()).toEqual(['start', 'start', 'start', 'stop']);
+    await until(() => events.length === 4);
+    expect(events.at(-1)).toEqual({ roomId: 'r', userId: 'alice', state: 'stop' });
+  });
+
+  it('a send says stop at once, before the message; so does stopTyping', async () => {
+    const { server, alice, said } = await pair();
+    alice.typing('r');
+    await alice.send('r', 'done');
+    const sent = server.sockets[0]?.sent.map((f) => f.action ?? '') ?? [];
+    expect(sent.slice(-3)).toEqual(['typing', 'typing', 'send_message']);
+    expect(said()).toEqual(['start', 'stop']);
+    alice.typing('r');
+    alice.stopTyping('r');
+    alice.stopTyping('r');
+    expect(said()).toEqual(['start', 'stop', 'start', 'stop']);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(said()).toEqual(['start', 'stop', 'start', 'stop']); // no late stop
+  });
+
+  it('says nothing for a room not joined, or while disconnected', async () => {
+    const { server, alice } = await pair();
+    alice.typing('elsewhere');
+    server.sockets[0]?.drop();
+    alice.typing('r');
+    expect(server.sockets[0]?.frames('typing')).toEqual([]);
+  });
+
+  it('takes its timings from the typing option', async () => {
+    const { alice, said } = await pair({ typing: { throttleMs: 1000, stopAfterMs: 2000 } });
+    alice.typing('r');
+    await vi.advanceTimersByTimeAsync(1000);
+    alice.typing('r');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(said()).toEqual(['start', 'start', 'stop']);
+  });
+});
+
+describe('typingUsers(): who else is typing', () => {
+  it('from their start to their stop, with typing and typing_users events', async () => {
+    const { alice, bob, events, lists } = await pair();
+    alice.typing('r');
+    await until(() => bob.typingUsers('r').length === 1);
+    expect(bob.typingUsers('r')).toEqual(['alice']);
+    expect(events).toEqual([{ roomId: 'r', userId: 'alice', state: 'start' }]);
+    alice.stopTyping('r');
+    await until(() => bob.typingUsers('r').length === 0);
+    expect(lists).toEqual([['alice'], []]);
+  });
+
+  it('expires 10 s after their last start (a stop that never came)', async () => {
+    const { server, bob, lists } = await pair();
+    const start = { type: 'typing', roomId: 'r', userId: 'carol', state: 'start' };
+    server.sockets[1]?.receive(start);
+    await vi.advanceTimersByTimeAsync(9000);
+    server.sockets[1]?.receive(start); // renewed: 10 s from now
+    await vi.advanceTimersByTimeAsync(9999);
+    expect(bob.typingUsers('r')).toEqual(['carol']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(bob.typingUsers('r')).toEqual([]);
+    expect(lists).toEqual([['carol'], []]);
+  });
+
+  it('ends with their message (their stop may come later, or never)', async () => {
+    const { server, bob, lists } = await pair();
+    server.sockets[1]?.receive({ type: 'typing', roomId: 'r', userId: 'carol', state: 'start' });
+    expect(bob.typingUsers('r')).toEqual(['carol']);
+    server.post('r', 'hi', 'carol');
+    await until(() => bob.typingUsers('r').length === 0);
+    expect(lists).toEqual([['carol'], []]);
+  });
+
+  it('ignores your own typing from another device and rooms not joined', async () => {
+    const { server, bob } = await pair();
+    server.sockets[1]?.receive({ type: 'typing', roomId: 'r', userId: 'bob', state: 'start' });
+    server.sockets[1]?.receive({ type: 'typing', roomId: 'x', userId: 'ann', state: 'start' });
+    expect(bob.typingUsers('r')).toEqual([]);
+    expect(bob.typingUsers('x')).toEqual([]);
+  });
+});
