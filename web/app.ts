@@ -196,7 +196,7 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   const previous = current.conversations.current;
   show(current, roomId);
   try {
-    await current.conversations.open(roomId);
+    await current.conversations.open(roomId, current.rooms.readSeq(roomId));
   } catch (error) {
     // A refused join shows nothing: go back to the room the user was reading.
     if (chat === current && previous !== undefined && current.conversations.has(previous)) {

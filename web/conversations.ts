@@ -68,10 +68,18 @@ export class Conversations {
     return this.views.has(roomId);
   }
 
-  /** Joins `roomId` (if not yet) and shows it; rejects, showing nothing new, if the join fails. */
-  async open(roomId: string): Promise<void> {
+  /**
+   * Joins `roomId` (if not yet) and shows it; rejects, showing nothing new, if the join
+   * fails. `readSeq`: the reader's cursor as the room list knows it, for the "New messages"
+   * line when the join does not say (an SDK before read state).
+   */
+  async open(roomId: string, readSeq?: number): Promise<void> {
     let view = this.views.get(roomId);
-    if (view) return this.show(view);
+    if (view) {
+      // Back to a room read elsewhere: the line moves to what is new since.
+      if (readSeq !== undefined && view !== this.shown) view.list.markUnreadAfter(readSeq);
+      return this.show(view);
+    }
     const ol = element('ol', 'message-list');
     ol.dataset.roomId = roomId;
     view = {
@@ -90,7 +98,7 @@ export class Conversations {
     try {
       const joined = await this.deps.client.join(roomId, { limit: PAGE });
       for (const message of joined.messages) view.list.add(message);
-      if ((joined.unread ?? 0) > 0) view.list.markUnreadAfter(joined.readSeq);
+      view.list.markUnreadAfter(joined.readSeq ?? readSeq);
       view.hasMore = joined.hasMore;
       view.live = true;
       if (this.shown === view) {
@@ -195,6 +203,7 @@ export class Conversations {
     const view = this.views.get(roomId);
     const draft = view?.list.takeFailed(clientMsgId);
     if (!view || !draft) return;
+    this.deps.notice.clear(); // the failure it told is being dealt with
     if (edit) this.deps.draft(draft);
     else this.sendTo(view, draft);
   }

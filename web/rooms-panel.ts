@@ -102,6 +102,11 @@ export class RoomsPanel {
     return this.rooms.get(roomId)?.kind;
   }
 
+  /** Your read cursor in `roomId`, when the list has it. */
+  readSeq(roomId: string): number | undefined {
+    return this.rooms.get(roomId)?.readSeq;
+  }
+
   /** The unread messages of every room listed: the tab's title shows it. */
   totalUnread(): number {
     let total = 0;
