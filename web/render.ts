@@ -287,7 +287,12 @@ export class MessageList {
         marked = true;
         previous = undefined;
       }
-      item.classList.toggle('continued', continues(previous, stamp));
+      const continued = continues(previous, stamp);
+      item.classList.toggle('continued', continued);
+      // The shared header's name and time: still read out, not repeated on screen.
+      for (const part of Array.from(item.querySelectorAll('header .author, header time'))) {
+        part.classList.toggle('visually-hidden', continued);
+      }
       previous = stamp;
       const quote = item.querySelector('.reply-quote');
       if (quote instanceof HTMLElement) this.fillQuote(quote);

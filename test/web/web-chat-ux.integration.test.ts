@@ -13,7 +13,13 @@ import type { BrowserContextOptions, Locator, Page, WebSocketRoute } from 'playw
 import { describe, expect, it } from 'vitest';
 import { uid } from '../support/services.js';
 import { audit } from '../support/web-axe.js';
-import { ARTIFACTS, useWebTest } from '../support/web-browser.js';
+import {
+  ARTIFACTS,
+  connected,
+  signIn as enter,
+  newPage,
+  useWebTest,
+} from '../support/web-browser.js';
 
 /** What the callbacks passed to `evaluate` read in the page (Node's types have no DOM). */
 declare const document: {
@@ -38,27 +44,8 @@ const fresh = (prefix: string) => uid(prefix).replace(/[^A-Za-z0-9_-]/g, '');
 const web = useWebTest();
 const pageErrors: Error[] = [];
 
-async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await web.browser.newContext({
-    viewport: { width: 1000, height: 700 },
-    ...options,
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error));
-  return page;
-}
-
-async function signIn(page: Page, name: string, room: string): Promise<void> {
-  await page.goto(`${web.parley.server.gateway.callbackUrl}/`);
-  await page.getByRole('textbox', { name: 'Your name', exact: true }).fill(name);
-  await page.getByRole('textbox', { name: 'Room', exact: true }).fill(room);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await connected(page);
-}
-
-async function connected(page: Page): Promise<void> {
-  await page.locator('#status', { hasText: /^Connected$/ }).waitFor();
-}
+const openPage = (options: BrowserContextOptions = {}) => newPage(web, pageErrors, options);
+const signIn = (page: Page, name: string, room: string) => enter(web, page, name, room);
 
 function message(page: Page, text: string): Locator {
   return page

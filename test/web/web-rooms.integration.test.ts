@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { uid } from '../support/services.js';
 import { audit } from '../support/web-axe.js';
-import { ARTIFACTS, useWebTest } from '../support/web-browser.js';
+import { ARTIFACTS, newPage, signIn, useWebTest } from '../support/web-browser.js';
 
 /** A user or room id of the page's alphabet, fresh for each run (the database is shared). */
 const fresh = (prefix: string) => uid(prefix).replace(/[^A-Za-z0-9_-]/g, '');
@@ -19,15 +19,9 @@ const fresh = (prefix: string) => uid(prefix).replace(/[^A-Za-z0-9_-]/g, '');
 const web = useWebTest();
 const pageErrors: Error[] = [];
 
-async function signIn(name: string, room: string): Promise<Page> {
-  const context = await web.browser.newContext({ viewport: { width: 1200, height: 800 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error));
-  await page.goto(`${web.parley.server.gateway.callbackUrl}/`);
-  await page.getByRole('textbox', { name: 'Your name', exact: true }).fill(name);
-  await page.getByRole('textbox', { name: 'Room', exact: true }).fill(room);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await page.locator('#status', { hasText: /^Connected$/ }).waitFor();
+async function open(name: string, room: string): Promise<Page> {
+  const page = await newPage(web, pageErrors, { viewport: { width: 1200, height: 800 } });
+  await signIn(web, page, name, room);
   return page;
 }
 
@@ -76,8 +70,8 @@ describe('the web page: rooms, members, moderation', () => {
     const lobby = fresh('lobby');
     const secret = fresh('secret');
 
-    const a = await signIn(ann, lobby);
-    const b = await signIn(ben, lobby);
+    const a = await open(ann, lobby);
+    const b = await open(ben, lobby);
 
     // ann creates a private room with a name: it opens, is listed, and she owns it.
     await a.getByText('New room', { exact: true }).click();
