@@ -399,6 +399,13 @@ async function start(session: Session): Promise<void> {
   }
 }
 
+/** A fetch that failed on the network is an unreachable server, whatever the browser calls it. */
+function whySignInFailed(error: unknown): string {
+  return error instanceof TypeError
+    ? 'Server unreachable: try again in a moment.'
+    : describe(error);
+}
+
 /** Leaves every room and shows the sign-in form again. */
 async function stop(): Promise<void> {
   const current = chat;
@@ -440,7 +447,7 @@ ui.joinForm.addEventListener('submit', (event) => {
   start(session)
     .catch(async (error: unknown) => {
       await stop();
-      ui.joinError.textContent = describe(error);
+      ui.joinError.textContent = whySignInFailed(error);
       ui.joinName.focus();
     })
     .finally(() => {
@@ -540,7 +547,7 @@ if (saved) {
   if (NAME_PATTERN.test(saved.room)) ui.joinRoom.value = saved.room;
   start(saved).catch(async (error: unknown) => {
     await stop();
-    ui.joinError.textContent = describe(error);
+    ui.joinError.textContent = whySignInFailed(error);
   });
 } else {
   ui.joinName.focus();

@@ -218,11 +218,22 @@ describe('the web page as a 2026 chat', () => {
     gate = new Promise((resolve) => {
       reopen = resolve;
     });
-    await a.route('**/dev-token*', (route) => route.abort('connectionrefused'));
+    // The second refused token means the page has handled the first one's error.
+    let refused = 0;
+    let twice = () => {};
+    const refusedTwice = new Promise<void>((resolve) => {
+      twice = resolve;
+    });
+    await a.route('**/dev-token*', async (route) => {
+      await route.abort('connectionrefused');
+      if (++refused === 2) twice();
+    });
     await serverSide?.close();
     await a.locator('#outage', { hasText: 'Server unreachable, retrying…' }).waitFor();
     await a.locator('#people[data-stale]').waitFor();
+    await refusedTwice;
     expect(await a.locator('#notice').textContent()).not.toContain('unauthorized');
+    expect(await a.locator('#outage').isVisible()).toBe(true);
     await a.unroute('**/dev-token*');
     gate = undefined;
     reopen();
@@ -230,6 +241,15 @@ describe('the web page as a 2026 chat', () => {
     await a.locator('#outage').waitFor({ state: 'hidden' });
     expect(await a.locator('#people[data-stale]').count()).toBe(0);
     expect(await a.locator('#notice').textContent()).not.toContain('unauthorized');
+
+    // Signing in while the server is unreachable says so, not the browser's "Failed to fetch".
+    const early = await openPage();
+    await early.route('**/dev-token*', (route) => route.abort('connectionrefused'));
+    await early.goto(`${web.parley.server.gateway.callbackUrl}/`);
+    await early.getByRole('textbox', { name: 'Your name', exact: true }).fill(fresh('dave'));
+    await early.getByRole('button', { name: 'Join', exact: true }).click();
+    await early.locator('#join-error', { hasText: /^Server unreachable/ }).waitFor();
+    await early.context().close();
 
     // A phone: one header row, the people behind a button the keyboard reaches.
     const phone = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true });
