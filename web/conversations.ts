@@ -97,7 +97,7 @@ export class Conversations {
     this.nodes.historyNote.textContent = 'Loading messages…';
     try {
       const joined = await this.deps.client.join(roomId, { limit: PAGE });
-      for (const message of joined.messages) view.list.add(message);
+      view.list.addAll(joined.messages);
       view.list.markUnreadAfter(joined.readSeq ?? readSeq);
       view.hasMore = joined.hasMore;
       view.live = true;
@@ -239,7 +239,7 @@ export class Conversations {
       const page = await this.deps.client.history(view.roomId, { before, limit: PAGE });
       const { scroller } = this.nodes;
       const { scrollHeight, scrollTop } = scroller;
-      for (const message of page.messages) view.list.add(message);
+      view.list.addAll(page.messages);
       // Older messages go in above: shift by what they added so the reader stays put.
       if (this.shown === view)
         scroller.scrollTop = scrollTop + (scroller.scrollHeight - scrollHeight);

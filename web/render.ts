@@ -81,10 +81,23 @@ export class MessageList {
    */
   add(message: Message): boolean {
     if (this.bySeq.has(message.seq)) return false;
+    this.strip();
+    this.insert(message);
+    this.decorate();
+    return true;
+  }
+
+  /** A page of history at once: the list is regrouped once, not once a message. */
+  addAll(messages: readonly Message[]): void {
+    this.strip();
+    for (const message of messages) if (!this.bySeq.has(message.seq)) this.insert(message);
+    this.decorate();
+  }
+
+  private insert(message: Message): void {
     const id = message.clientMsgId;
     const mine = message.userId === this.self;
     let item = mine && id !== undefined ? this.pending.get(id) : undefined;
-    this.strip();
     if (item && id !== undefined) {
       this.pending.delete(id);
       this.drafts.delete(id);
@@ -102,8 +115,6 @@ export class MessageList {
     this.bySeq.set(message.seq, item);
     this.oldest = this.oldest === undefined ? message.seq : Math.min(this.oldest, message.seq);
     this.newest = this.newest === undefined ? message.seq : Math.max(this.newest, message.seq);
-    this.decorate();
-    return true;
   }
 
   /** Shows an own send right away, after everything acked, until it is acked or fails. */
