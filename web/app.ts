@@ -4,11 +4,19 @@
  * (older pages as you scroll up), live chat with edits and deletes, who is online, the
  * members and, for owners and admins, moderation. Built on the client SDK; the dev server
  * bundles this file with esbuild. Each part is a module of its own; this file signs in
- * and wires the SDK's events to them.
+ * and wires the SDK's events to them, keeps the unread counts and the tab's title, and
+ * tells a server it cannot reach from one that refused it.
  */
-import { type ConnectionState, connect, type ParleyClient } from '../client/index.js';
+import {
+  type ConnectionState,
+  connect,
+  isParleyError,
+  type ParleyClient,
+} from '../client/index.js';
+import { Composer } from './composer.js';
 import { Conversations } from './conversations.js';
 import { byId } from './dom.js';
+import { LiveActions } from './live-actions.js';
 import { MembersPanel } from './members-panel.js';
 import { wireMessageMenu } from './message-menu.js';
 import { describe, Notice } from './notice.js';
@@ -23,6 +31,7 @@ import {
   type Session,
   saveSession,
 } from './session.js';
+import { withUnread } from './unread.js';
 
 /** How close to the top (px) a scroll must come to fetch the previous page. */
 const LOAD_OLDER_AT_PX = 48;
@@ -36,6 +45,17 @@ const STATE_TEXT: Record<ConnectionState, string> = {
 
 const ui = {
   status: byId('status', HTMLSpanElement),
+  outage: byId('outage', HTMLParagraphElement),
+  people: byId('people', HTMLElement),
+  peopleToggle: byId('people-toggle', HTMLButtonElement),
+  presenceStale: byId('presence-stale', HTMLParagraphElement),
+  jumpNew: byId('jump-new', HTMLButtonElement),
+  typingLine: byId('typing-line', HTMLParagraphElement),
+  send: byId('send', HTMLButtonElement),
+  replyChip: byId('reply-chip', HTMLDivElement),
+  replyText: byId('reply-text', HTMLSpanElement),
+  replyCancel: byId('reply-cancel', HTMLButtonElement),
+  composeCount: byId('compose-count', HTMLParagraphElement),
   identity: byId('identity', HTMLParagraphElement),
   leave: byId('leave', HTMLButtonElement),
   joinForm: byId('join', HTMLFormElement),
@@ -79,14 +99,83 @@ interface Chat {
   rooms: RoomsPanel;
   members: MembersPanel;
   unsubscribe: (() => void)[];
+  /** The newest seq told to `LiveActions.markRead`, per room: each is told once. */
+  marked: Map<string, number>;
 }
 
 const notice = new Notice(ui.notice);
 let chat: Chat | undefined;
+const composer = new Composer(
+  {
+    input: ui.composeInput,
+    send: ui.send,
+    count: ui.composeCount,
+    reply: ui.replyChip,
+    replyText: ui.replyText,
+    replyCancel: ui.replyCancel,
+  },
+  () => {
+    const roomId = chat?.conversations.current;
+    if (chat && roomId !== undefined) LiveActions.typing(chat.client, roomId);
+  },
+);
 
 function showState(state: ConnectionState): void {
   ui.status.textContent = STATE_TEXT[state];
   ui.status.parentElement?.setAttribute('data-state', state);
+  if (state === 'open' || state === 'closed') showOutage(false);
+  if (state === 'reconnecting') showOutage(true);
+}
+
+/**
+ * The server cannot be reached: the client retries by itself, so the page says so and
+ * greys the online list, which is only the last one known until the connection is back.
+ */
+function showOutage(down: boolean): void {
+  ui.outage.hidden = !down;
+  ui.people.toggleAttribute('data-stale', down);
+  ui.presenceStale.hidden = !down;
+}
+
+/**
+ * A token the page could not fetch because the network failed is an outage, not a
+ * refusal: the SDK reports it as `unauthorized` ("Could not get a token or a WebSocket")
+ * with the fetch's TypeError as its cause, and retries.
+ */
+function isUnreachable(error: unknown): boolean {
+  return isParleyError(error, 'unauthorized') && error.cause instanceof TypeError;
+}
+
+/** The tab is in front and has focus: what the shown room shows is being read. */
+function pageActive(): boolean {
+  return document.visibilityState === 'visible' && document.hasFocus();
+}
+
+/** The shown room is read to its newest message when it is on screen at the bottom. */
+function readShown(current: Chat): void {
+  const roomId = current.conversations.current;
+  if (roomId === undefined || !current.conversations.atBottom() || !pageActive()) return;
+  const seq = current.conversations.newestSeq(roomId);
+  if (seq === undefined) return;
+  current.rooms.markRead(roomId, seq);
+  if ((current.marked.get(roomId) ?? 0) >= seq) return;
+  current.marked.set(roomId, seq);
+  LiveActions.markRead(current.client, roomId, seq).catch(() => {
+    current.marked.delete(roomId); // told again on the next chance
+  });
+}
+
+function showTyping(current: Chat, roomId: string): void {
+  if (current.conversations.current !== roomId) return;
+  const users = LiveActions.typingUsers(current.client, roomId);
+  ui.typingLine.textContent =
+    users.length === 0
+      ? ''
+      : users.length === 1
+        ? `${users[0]} is typing…`
+        : users.length <= 3
+          ? `${users.join(', ')} are typing…`
+          : 'Several people are typing…';
 }
 
 function announce(text: string): void {
@@ -107,7 +196,7 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   const previous = current.conversations.current;
   show(current, roomId);
   try {
-    await current.conversations.open(roomId);
+    await current.conversations.open(roomId, current.rooms.readSeq(roomId));
   } catch (error) {
     // A refused join shows nothing: go back to the room the user was reading.
     if (chat === current && previous !== undefined && current.conversations.has(previous)) {
@@ -119,7 +208,10 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   if (chat !== current) return;
   // Joining a public room makes you a member: the list learns of it from the server.
   if (!current.rooms.knows(roomId)) void current.rooms.refresh();
-  if (current.conversations.current === roomId) showOnline(current, roomId);
+  if (current.conversations.current === roomId) {
+    showOnline(current, roomId);
+    readShown(current);
+  }
 }
 
 /** Everything around the messages that follows the room shown. */
@@ -130,13 +222,16 @@ function show(current: Chat, roomId: string): void {
   showTitle(current, roomId);
   current.members.show(roomId, current.rooms.kind(roomId));
   showOnline(current, roomId);
+  showTyping(current, roomId);
+  composer.clearReply();
   ui.composeInput.focus();
 }
 
 function showTitle(current: Chat, roomId: string | undefined): void {
   const title = roomId === undefined ? 'No room open' : current.rooms.title(roomId);
   ui.roomTitle.textContent = title;
-  document.title = roomId === undefined ? 'Parley' : `${title.replace(/^# /, '#')} · Parley`;
+  const base = roomId === undefined ? 'Parley' : `${title.replace(/^# /, '#')} · Parley`;
+  document.title = withUnread(base, current.rooms.totalUnread());
 }
 
 /** The room is gone for this user (removed, banned, or lost): show the next one, or none. */
@@ -170,6 +265,8 @@ function listen(current: Chat): void {
     client.on('message', (message) => {
       conversations.add(message);
       rooms.noteMessage(message);
+      if (message.roomId === conversations.current) readShown(current);
+      else showTitle(current, conversations.current);
     }),
     client.on('message_updated', (message) => {
       conversations.update(message);
@@ -202,7 +299,19 @@ function listen(current: Chat): void {
     client.on('resync_failed', ({ roomId, error }) => {
       loseRoom(current, roomId, `Lost ${rooms.title(roomId)}: ${describe(error)}`);
     }),
-    client.on('error', (error) => notice.error('The server said', error)),
+    client.on('error', (error) => {
+      if (isUnreachable(error)) showOutage(true);
+      else notice.error('The server said', error);
+    }),
+    LiveActions.subscribe(client, {
+      typing: (roomId) => showTyping(current, roomId),
+      seen: (roomId) => conversations.refreshSeen(roomId),
+      readState: ({ roomId, readSeq, unread }) => {
+        rooms.setReadState(roomId, readSeq, unread);
+        showTitle(current, conversations.current);
+      },
+      reaction: (event) => conversations.react(event),
+    }),
   );
 }
 
@@ -231,8 +340,9 @@ async function start(session: Session): Promise<void> {
         container: ui.messages,
         older: ui.older,
         historyNote: ui.historyNote,
+        jump: ui.jumpNew,
       },
-      { self, client, notice, announce },
+      { self, client, notice, announce, draft: (draft) => restoreDraft(current, draft) },
     ),
     rooms: new RoomsPanel(ui.rooms, ui.roomsMore, {
       self,
@@ -269,6 +379,7 @@ async function start(session: Session): Promise<void> {
       },
     ),
     unsubscribe: [],
+    marked: new Map(),
   };
   chat = current;
   listen(current);
@@ -288,6 +399,13 @@ async function start(session: Session): Promise<void> {
   }
 }
 
+/** A fetch that failed on the network is an unreachable server, whatever the browser calls it. */
+function whySignInFailed(error: unknown): string {
+  return error instanceof TypeError
+    ? 'Server unreachable: try again in a moment.'
+    : describe(error);
+}
+
 /** Leaves every room and shows the sign-in form again. */
 async function stop(): Promise<void> {
   const current = chat;
@@ -298,6 +416,8 @@ async function stop(): Promise<void> {
   ui.identity.hidden = true;
   ui.joinForm.hidden = false;
   document.title = 'Parley';
+  showOutage(false);
+  composer.reset();
   if (!current) return;
   for (const unsubscribe of current.unsubscribe) unsubscribe();
   ui.status.textContent = 'Not connected';
@@ -327,7 +447,7 @@ ui.joinForm.addEventListener('submit', (event) => {
   start(session)
     .catch(async (error: unknown) => {
       await stop();
-      ui.joinError.textContent = describe(error);
+      ui.joinError.textContent = whySignInFailed(error);
       ui.joinName.focus();
     })
     .finally(() => {
@@ -339,11 +459,27 @@ ui.leave.addEventListener('click', () => {
   void stop().then(() => ui.joinRoom.focus());
 });
 
+/** A failed send's Edit: its text (and its quote) back in the composer. */
+function restoreDraft(current: Chat, draft: { content: string; replyTo?: number }): void {
+  const roomId = current.conversations.current;
+  if (draft.replyTo !== undefined && roomId !== undefined) replyTo(current, roomId, draft.replyTo);
+  composer.setText(draft.content);
+}
+
+function replyTo(current: Chat, roomId: string, seq: number): void {
+  const quoted = current.conversations.quote(roomId, seq);
+  composer.replyToMessage(seq, quoted ? `${quoted.userId}: ${quoted.line}` : `#${seq}`);
+}
+
 ui.compose.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (!chat) return;
-  chat.conversations.send(ui.composeInput.value);
-  ui.composeInput.value = '';
+  if (!chat || composer.over) return;
+  const replyTo = composer.replyTo;
+  chat.conversations.send({
+    content: ui.composeInput.value,
+    ...(replyTo === undefined ? {} : { replyTo }),
+  });
+  composer.reset();
 });
 
 ui.composeInput.addEventListener('keydown', (event) => {
@@ -355,7 +491,31 @@ ui.composeInput.addEventListener('keydown', (event) => {
 });
 
 ui.scroller.addEventListener('scroll', () => {
-  if (chat && ui.scroller.scrollTop < LOAD_OLDER_AT_PX) void chat.conversations.loadOlder();
+  if (!chat) return;
+  if (ui.scroller.scrollTop < LOAD_OLDER_AT_PX) void chat.conversations.loadOlder();
+  chat.conversations.scrolled();
+  readShown(chat);
+});
+
+ui.jumpNew.addEventListener('click', () => {
+  if (!chat) return;
+  chat.conversations.jumpToNewest();
+  readShown(chat);
+  ui.composeInput.focus();
+});
+
+// Coming back to the tab reads what it shows.
+for (const target of [window, document]) {
+  target.addEventListener(target === window ? 'focus' : 'visibilitychange', () => {
+    if (chat) readShown(chat);
+  });
+}
+
+// On a phone the people panel folds away behind this button (styles.css hides it wider).
+ui.peopleToggle.addEventListener('click', () => {
+  const open = ui.peopleToggle.getAttribute('aria-expanded') !== 'true';
+  ui.peopleToggle.setAttribute('aria-expanded', String(open));
+  ui.chat.toggleAttribute('data-people-open', open);
 });
 
 ui.older.addEventListener('click', () => {
@@ -366,7 +526,14 @@ ui.roomsRefresh.addEventListener('click', () => {
   if (chat) void chat.rooms.refresh();
 });
 
-wireMessageMenu(ui.messages, { client: () => chat?.client, notice });
+wireMessageMenu(ui.messages, {
+  client: () => chat?.client,
+  notice,
+  reply: (roomId, seq) => {
+    if (chat) replyTo(chat, roomId, seq);
+  },
+  resend: (roomId, clientMsgId, edit) => chat?.conversations.resend(roomId, clientMsgId, edit),
+});
 wireRoomForms({
   notice,
   client: () => chat?.client,
@@ -380,7 +547,7 @@ if (saved) {
   if (NAME_PATTERN.test(saved.room)) ui.joinRoom.value = saved.room;
   start(saved).catch(async (error: unknown) => {
     await stop();
-    ui.joinError.textContent = describe(error);
+    ui.joinError.textContent = whySignInFailed(error);
   });
 } else {
   ui.joinName.focus();

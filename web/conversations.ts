@@ -2,13 +2,16 @@
  * The rooms the page has joined, each with its own message list (an `<ol>` that stays in
  * the page, hidden while another room is shown), so switching rooms keeps every room
  * joined, its messages and where it was scrolled. Scroll-back, sending and the history
- * note act on the room shown.
+ * note act on the room shown. Messages that arrive while the reader is scrolled up raise
+ * a "new messages below" button instead of moving the view.
  */
 import type { Message, ParleyClient } from '../client/index.js';
 import { timeOrderedId } from '../client/index.js';
+import type { ReactionEvent } from '../client/types.js';
 import { element } from './dom.js';
+import { LiveActions } from './live-actions.js';
 import { describe, type Notice } from './notice.js';
-import { MessageList } from './render.js';
+import { type Draft, MessageList } from './render.js';
 
 /** Messages per history page: the join's and each scroll-back's. */
 const PAGE = 50;
@@ -33,6 +36,8 @@ export interface ConversationNodes {
   container: HTMLElement;
   older: HTMLButtonElement;
   historyNote: HTMLElement;
+  /** "New messages below": shown when messages arrive while the reader is scrolled up. */
+  jump: HTMLButtonElement;
 }
 
 export interface ConversationDeps {
@@ -40,11 +45,15 @@ export interface ConversationDeps {
   client: ParleyClient;
   notice: Notice;
   announce(text: string): void;
+  /** Edit of a failed send: its text goes back into the composer. */
+  draft(draft: Draft): void;
 }
 
 export class Conversations {
   private readonly views = new Map<string, RoomView>();
   private shown: RoomView | undefined;
+  /** Messages from others that arrived below the view since the reader scrolled up. */
+  private below = 0;
 
   constructor(
     private readonly nodes: ConversationNodes,
@@ -59,10 +68,18 @@ export class Conversations {
     return this.views.has(roomId);
   }
 
-  /** Joins `roomId` (if not yet) and shows it; rejects, showing nothing new, if the join fails. */
-  async open(roomId: string): Promise<void> {
+  /**
+   * Joins `roomId` (if not yet) and shows it; rejects, showing nothing new, if the join
+   * fails. `readSeq`: the reader's cursor as the room list knows it, for the "New messages"
+   * line when the join does not say (an SDK before read state).
+   */
+  async open(roomId: string, readSeq?: number): Promise<void> {
     let view = this.views.get(roomId);
-    if (view) return this.show(view);
+    if (view) {
+      // Back to a room read elsewhere: the line moves to what is new since.
+      if (readSeq !== undefined && view !== this.shown) view.list.markUnreadAfter(readSeq);
+      return this.show(view);
+    }
     const ol = element('ol', 'message-list');
     ol.dataset.roomId = roomId;
     view = {
@@ -80,7 +97,8 @@ export class Conversations {
     this.nodes.historyNote.textContent = 'Loading messages…';
     try {
       const joined = await this.deps.client.join(roomId, { limit: PAGE });
-      for (const message of joined.messages) view.list.add(message);
+      view.list.addAll(joined.messages);
+      view.list.markUnreadAfter(joined.readSeq ?? readSeq);
       view.hasMore = joined.hasMore;
       view.live = true;
       if (this.shown === view) {
@@ -124,8 +142,52 @@ export class Conversations {
     if (follow) this.scrollToBottom();
     if (shown && view.live && message.userId !== this.deps.self) {
       this.deps.announce(`${message.userId}: ${message.content}`);
+      if (!follow && message.seq === view.list.newestSeq) this.showBelow(this.below + 1);
     }
-    if (shown) this.showHistoryState();
+    if (shown) {
+      this.showHistoryState();
+      this.refreshSeen(view.roomId);
+    }
+  }
+
+  /** A reaction event: one count under one message changes. */
+  react(event: ReactionEvent): void {
+    const mine = event.userId === this.deps.self;
+    this.views.get(event.roomId)?.list.react(event.seq, event.emoji, mine, event.on);
+  }
+
+  /** The shown room is scrolled to its newest message: the reader is reading it. */
+  atBottom(): boolean {
+    return this.shown?.live === true && this.nearBottom();
+  }
+
+  /** The newest seq of the room's list, if any. */
+  newestSeq(roomId: string): number | undefined {
+    return this.views.get(roomId)?.list.newestSeq;
+  }
+
+  /** Who wrote `seq` in `roomId` and its first line, when the page has it. */
+  quote(roomId: string, seq: number): { userId: string; line: string } | undefined {
+    return this.views.get(roomId)?.list.quote(seq);
+  }
+
+  /** The view scrolled: at the bottom, the "new messages below" button has done its job. */
+  scrolled(): void {
+    if (this.below > 0 && this.nearBottom()) this.showBelow(0);
+  }
+
+  /** The button's click: down to the newest message. */
+  jumpToNewest(): void {
+    this.scrollToBottom();
+    this.showBelow(0);
+  }
+
+  /** "Seen by" under the newest message of `roomId`, from the live calls. */
+  refreshSeen(roomId: string): void {
+    const view = this.views.get(roomId);
+    const newest = view?.list.newestSeq;
+    if (!view || newest === undefined) return;
+    view.list.showSeenBy(newest, LiveActions.seenBy(this.deps.client, roomId, newest));
   }
 
   update(message: Message): void {
@@ -136,14 +198,29 @@ export class Conversations {
     this.views.get(roomId)?.list.tombstone(seq);
   }
 
-  send(content: string): void {
+  /** A failed send again (Retry) or back in the composer (Edit). */
+  resend(roomId: string, clientMsgId: string, edit: boolean): void {
+    const view = this.views.get(roomId);
+    const draft = view?.list.takeFailed(clientMsgId);
+    if (!view || !draft) return;
+    this.deps.notice.clear(); // the failure it told is being dealt with
+    if (edit) this.deps.draft(draft);
+    else this.sendTo(view, draft);
+  }
+
+  send(draft: Draft): void {
     const view = this.shown;
-    if (!view || content.trim() === '') return;
+    if (!view || draft.content.trim() === '') return;
+    this.sendTo(view, draft);
+  }
+
+  private sendTo(view: RoomView, draft: Draft): void {
     const clientMsgId = timeOrderedId();
-    view.list.addPending(clientMsgId, content);
-    this.scrollToBottom();
+    view.list.addPending(clientMsgId, draft);
+    if (this.shown === view) this.jumpToNewest();
+    const { content, replyTo } = draft;
     this.deps.client
-      .send(view.roomId, content, { clientMsgId })
+      .send(view.roomId, content, { clientMsgId, ...(replyTo === undefined ? {} : { replyTo }) })
       .then((message) => this.add(message))
       .catch((error: unknown) => {
         view.list.fail(clientMsgId, describe(error));
@@ -162,7 +239,7 @@ export class Conversations {
       const page = await this.deps.client.history(view.roomId, { before, limit: PAGE });
       const { scroller } = this.nodes;
       const { scrollHeight, scrollTop } = scroller;
-      for (const message of page.messages) view.list.add(message);
+      view.list.addAll(page.messages);
       // Older messages go in above: shift by what they added so the reader stays put.
       if (this.shown === view)
         scroller.scrollTop = scrollTop + (scroller.scrollHeight - scrollHeight);
@@ -181,6 +258,7 @@ export class Conversations {
     if (this.shown)
       this.shown.scrollTop = this.nearBottom() ? undefined : this.nodes.scroller.scrollTop;
     this.shown = view;
+    this.showBelow(0);
     for (const other of this.views.values()) other.ol.hidden = other !== view;
     this.showHistoryState();
     if (view.scrollTop === undefined) this.scrollToBottom();
@@ -216,6 +294,13 @@ export class Conversations {
   private nearBottom(): boolean {
     const { scrollHeight, scrollTop, clientHeight } = this.nodes.scroller;
     return scrollHeight - scrollTop - clientHeight < FOLLOW_BOTTOM_PX;
+  }
+
+  private showBelow(count: number): void {
+    this.below = count;
+    const { jump } = this.nodes;
+    jump.hidden = count === 0;
+    jump.textContent = count === 1 ? '1 new message below ↓' : `${count} new messages below ↓`;
   }
 
   private scrollToBottom(): void {

@@ -1,15 +1,24 @@
 /**
- * A message's menu (render.ts draws it): Edit opens a small form in place of the text,
- * Delete deletes. The result comes back as the SDK's `message_updated`/`message_deleted`
+ * A message's menu and buttons (render.ts draws them): Reply puts a quote over the
+ * composer, React opens a few emoji, Edit opens a small form in place of the text, Delete
+ * deletes; a failed send's Retry and Edit. The result comes back as the SDK's events
  * (your own edits and deletes included), so this file only asks; the list shows.
  */
 import type { ParleyClient } from '../client/index.js';
 import { button, element } from './dom.js';
+import { LiveActions } from './live-actions.js';
 import type { Notice } from './notice.js';
+
+/** The picker's emoji: the few most chats offer first. */
+export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
 
 export interface MessageMenuDeps {
   client(): ParleyClient | undefined;
   notice: Notice;
+  /** Reply to message `seq` of `roomId`: the composer shows the quote. */
+  reply(roomId: string, seq: number): void;
+  /** A failed send's Retry (`edit`: false) or Edit (true). */
+  resend(roomId: string, clientMsgId: string, edit: boolean): void;
 }
 
 /** Where a menu's button sits: its message's room and seq, read from the list. */
@@ -27,11 +36,29 @@ function target(node: Element): { item: HTMLLIElement; roomId: string; seq: numb
 export function wireMessageMenu(container: HTMLElement, deps: MessageMenuDeps): void {
   container.addEventListener('click', (event) => {
     const clicked = event.target;
-    if (!(clicked instanceof HTMLButtonElement) || !clicked.closest('.msg-actions')) return;
+    if (!(clicked instanceof HTMLButtonElement)) return;
+    const failed = clicked.closest('.failed-actions') ? clicked.closest('li.message') : null;
+    const roomId = clicked.closest('ol')?.getAttribute('data-room-id');
+    if (failed instanceof HTMLLIElement && roomId) {
+      const id = failed.dataset.clientMsgId;
+      if (id !== undefined) deps.resend(roomId, id, clicked.value === 'edit-failed');
+      return;
+    }
+    if (!clicked.closest('.msg-actions, .reactions, .react-picker')) return;
     const at = target(clicked);
     const client = deps.client();
     if (!at || !client) return;
     at.item.querySelector('details')?.removeAttribute('open');
+    if (clicked.value === 'reply') deps.reply(at.roomId, at.seq);
+    if (clicked.value === 'react') openPicker(at.item);
+    if (clicked.value === 'react-pick' || clicked.value === 'react-toggle') {
+      const emoji = clicked.dataset.emoji ?? '';
+      const on = clicked.getAttribute('aria-pressed') !== 'true';
+      at.item.querySelector('.react-picker')?.remove();
+      LiveActions.react(client, at.roomId, at.seq, emoji, on).catch((error: unknown) =>
+        deps.notice.error('Could not react', error),
+      );
+    }
     if (clicked.value === 'edit') openEditor(client, deps.notice, at);
     if (clicked.value === 'delete') {
       client
@@ -39,6 +66,28 @@ export function wireMessageMenu(container: HTMLElement, deps: MessageMenuDeps): 
         .catch((error: unknown) => deps.notice.error('Could not delete the message', error));
     }
   });
+}
+
+/** A row of emoji under the message; Escape or a pick closes it. */
+function openPicker(item: HTMLLIElement): void {
+  item.querySelector('.react-picker')?.remove();
+  const picker = element('div', 'react-picker');
+  picker.setAttribute('role', 'group');
+  picker.setAttribute('aria-label', 'Pick a reaction');
+  for (const emoji of QUICK_EMOJI) {
+    const pick = button(emoji);
+    pick.value = 'react-pick';
+    pick.dataset.emoji = emoji;
+    pick.setAttribute('aria-label', `React with ${emoji}`);
+    picker.append(pick);
+  }
+  picker.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    picker.remove();
+    item.querySelector('summary')?.focus();
+  });
+  item.append(picker);
+  picker.querySelector('button')?.focus();
 }
 
 function openEditor(
@@ -56,6 +105,7 @@ function openEditor(
   input.id = id;
   input.rows = 2;
   input.maxLength = 4000;
+  input.dir = 'auto';
   input.value = content?.textContent ?? '';
   const save = element('button', '', 'Save');
   save.type = 'submit';

@@ -3,10 +3,13 @@
  * a button that switches to it. A DM is named after the other user (from `getRoom`'s
  * members, asked once per DM). New messages move their room up and change its preview
  * here, without asking the server; rooms the list does not know yet make it ask again.
+ * Each room shows its unread count (and `@` when one of them names you), raised by new
+ * messages from others and cleared when the page reads the room (unread.ts).
  */
 import type { Message, ParleyClient, Room, RoomSummary } from '../client/index.js';
 import { element } from './dom.js';
 import type { Notice } from './notice.js';
+import { afterMessage, afterRead } from './unread.js';
 
 /** Rooms per `listRooms` page. */
 const PAGE = 50;
@@ -31,6 +34,8 @@ export class RoomsPanel {
   private again = false;
   /** Rooms whose messages made the list ask the server again. */
   private readonly asked = new Set<string>();
+  /** How far the page itself has read each room: a list answered before it still counts. */
+  private readonly readHere = new Map<string, number>();
 
   constructor(
     private readonly list: HTMLUListElement,
@@ -97,6 +102,38 @@ export class RoomsPanel {
     return this.rooms.get(roomId)?.kind;
   }
 
+  /** Your read cursor in `roomId`, when the list has it. */
+  readSeq(roomId: string): number | undefined {
+    return this.rooms.get(roomId)?.readSeq;
+  }
+
+  /** The unread messages of every room listed: the tab's title shows it. */
+  totalUnread(): number {
+    let total = 0;
+    for (const room of this.rooms.values()) total += room.unread;
+    return total;
+  }
+
+  /** The page has shown `roomId` up to `seq`: its count goes to 0 (or what is after seq). */
+  markRead(roomId: string, seq: number): void {
+    this.readHere.set(roomId, Math.max(this.readHere.get(roomId) ?? 0, seq));
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    const before = room.unread;
+    Object.assign(room, afterRead(room, seq));
+    if (room.unread !== before) this.render();
+  }
+
+  /** The server's word on your cursor in `roomId` (a `read_state` event). */
+  setReadState(roomId: string, readSeq: number, unread: number): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    room.readSeq = readSeq;
+    room.unread = unread;
+    if (unread === 0) room.unreadMentions = 0;
+    this.render();
+  }
+
   noteMessage(message: Message): void {
     const room = this.rooms.get(message.roomId);
     if (!room) {
@@ -107,7 +144,9 @@ export class RoomsPanel {
     }
     if (room.lastMessage && room.lastMessage.seq > message.seq) return; // a history page
     room.lastMessage = message;
-    room.lastSeq = Math.max(room.lastSeq, message.seq);
+    const fromOther = message.userId !== this.deps.self;
+    const mentionsMe = message.mentions?.includes(this.deps.self) ?? false;
+    Object.assign(room, afterMessage(room, message.seq, fromOther, mentionsMe));
     this.render();
   }
 
@@ -123,7 +162,13 @@ export class RoomsPanel {
     try {
       const page = await this.deps.client.listRooms({ limit: PAGE, ...(cursor ? { cursor } : {}) });
       if (cursor === undefined) this.rooms.clear();
-      for (const room of page.rooms) this.rooms.set(room.roomId, room);
+      for (const room of page.rooms) {
+        const read = this.readHere.get(room.roomId);
+        this.rooms.set(
+          room.roomId,
+          read === undefined ? room : { ...room, ...afterRead(room, read) },
+        );
+      }
       this.cursor = page.cursor;
       this.render();
     } catch (error) {
@@ -156,6 +201,7 @@ export class RoomsPanel {
         element('span', 'room-kind', room.kind === 'dm' ? 'DM' : room.visibility),
         element('span', 'room-preview', preview(room.lastMessage)),
       );
+      if (room.unread > 0) pick.querySelector('.room-kind')?.before(badges(room));
       pick.addEventListener('click', () => this.deps.select(room.roomId));
       const item = element('li', '');
       item.append(pick);
@@ -182,6 +228,20 @@ export class RoomsPanel {
       })
       .catch(() => this.peers.delete(roomId));
   }
+}
+
+/** The unread count, and `@` when some of it names you; the hidden words say it aloud. */
+function badges(room: RoomSummary): HTMLSpanElement {
+  const box = element('span', 'badges');
+  if (room.unreadMentions > 0) {
+    const mention = element('span', 'badge mention', '@');
+    mention.append(element('span', 'visually-hidden', ' mentions you,'));
+    box.append(mention);
+  }
+  const count = element('span', 'badge unread', String(room.unread));
+  count.append(element('span', 'visually-hidden', ' unread'));
+  box.append(count);
+  return box;
 }
 
 function preview(message: Message | undefined): string {

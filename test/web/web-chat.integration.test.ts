@@ -5,11 +5,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { crowdUser, joinCrowd } from '../support/crowd.js';
 import { uid } from '../support/services.js';
-import { ARTIFACTS, useWebTest } from '../support/web-browser.js';
+import { ARTIFACTS, connected, newPage, useWebTest } from '../support/web-browser.js';
 
 /**
  * The page's DOM as the callbacks passed to `evaluate` read it: they run in the browser, but
@@ -26,17 +26,8 @@ const SEEDED = 60;
 const seedText = (n: number) => `seed-${String(n).padStart(3, '0')}`;
 
 const web = useWebTest();
-const contexts: BrowserContext[] = [];
 const pageErrors: Error[] = [];
-
-async function openPage(): Promise<Page> {
-  const context = await web.browser.newContext({ viewport: { width: 1000, height: 700 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  // An exception in the page's script fails the test instead of passing unnoticed.
-  page.on('pageerror', (error) => pageErrors.push(error));
-  return page;
-}
+const openPage = () => newPage(web, pageErrors);
 
 /** Opens the page and joins `room` as `name` through the form, by keyboard. */
 async function join(page: Page, name: string, room: string): Promise<void> {
@@ -45,10 +36,6 @@ async function join(page: Page, name: string, room: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Room', exact: true }).fill(room);
   await page.getByRole('textbox', { name: 'Room', exact: true }).press('Enter');
   await connected(page);
-}
-
-async function connected(page: Page): Promise<void> {
-  await page.locator('#status', { hasText: /^Connected$/ }).waitFor();
 }
 
 /** The list item of the message whose content is exactly `text`. */

@@ -1,0 +1,42 @@
+/**
+ * Unread counts as the page keeps them between the server's answers: a room's count from
+ * `listRooms` (or the join), raised by each new message from someone else, cleared when
+ * the room is read. The page remembers how far it read itself, so a room read here is not
+ * counted again by a list the server answered before the read reached it.
+ */
+
+export interface UnreadState {
+  lastSeq: number;
+  readSeq: number;
+  unread: number;
+  unreadMentions: number;
+}
+
+/** The state after a new message `seq`; `mentionsMe`: it names the reader. */
+export function afterMessage(
+  state: UnreadState,
+  seq: number,
+  fromOther: boolean,
+  mentionsMe: boolean,
+): UnreadState {
+  if (seq <= state.lastSeq) return state; // a history page or a resent one: counted already
+  if (!fromOther) return { lastSeq: seq, readSeq: seq, unread: 0, unreadMentions: 0 };
+  return {
+    lastSeq: seq,
+    readSeq: state.readSeq,
+    unread: state.unread + 1,
+    unreadMentions: state.unreadMentions + (mentionsMe ? 1 : 0),
+  };
+}
+
+/** The state once the reader has seen everything up to `seq`. */
+export function afterRead(state: UnreadState, seq: number): UnreadState {
+  const readSeq = Math.max(state.readSeq, seq);
+  const unread = Math.max(0, state.lastSeq - readSeq);
+  return { ...state, readSeq, unread, unreadMentions: unread === 0 ? 0 : state.unreadMentions };
+}
+
+/** The tab's title with the total unread in front: `(3) # general · Parley`. */
+export function withUnread(title: string, total: number): string {
+  return total > 0 ? `(${total}) ${title}` : title;
+}
