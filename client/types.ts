@@ -76,6 +76,8 @@ export interface Member {
   mutedUntil?: string;
   /** Only on the answer to `removeMember`: the member is gone. */
   removed?: true;
+  /** On `getRoom`'s members: their read cursor (for "seen by"). */
+  readSeq?: number;
 }
 
 /** A room as `listRooms` shows it to one of its members. */
@@ -283,7 +285,8 @@ export type ClientFrame =
   | { action: 'unban'; roomId: string; userId: string }
   | { action: 'mute'; roomId: string; userId: string; durationSec?: number }
   | { action: 'unmute'; roomId: string; userId: string }
-  | { action: 'open_dm'; userId: string };
+  | { action: 'open_dm'; userId: string }
+  | { action: 'mark_read'; roomId: string; seq: number };
 
 export interface CreateRoomOptions {
   name?: string;

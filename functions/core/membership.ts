@@ -68,6 +68,8 @@ export async function hasJoined(
 export interface Joined {
   /** The room's last seq. */
   lastSeq: number;
+  /** The user's read cursor in the room, read by the same statement as `lastSeq`. */
+  readSeq: number;
   /** Whether the connection had joined the room already (DynamoDB says so). */
   rejoin: boolean;
   /** The cache's presence answer, or undefined when it did not have the room. */
@@ -102,7 +104,7 @@ export async function joinConnection(
   caller: Caller,
 ): Promise<Joined> {
   await checkRoomCap(deps, roomId, caller);
-  const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
+  const { lastSeq, readSeq } = await deps.messages.joinRoom(roomId, caller.userId);
   const rejoin = await deps.connections.addToRoom(roomId, caller);
   const cached = await deps.cache
     .addRoomConnection(roomId, caller, presenceView(deps))
@@ -113,7 +115,7 @@ export async function joinConnection(
         await deps.connections.removeFromRoom(roomId, caller.connectionId).catch(() => {});
       throw error;
     });
-  return { lastSeq, rejoin, cached };
+  return { lastSeq, readSeq, rejoin, cached };
 }
 
 export interface Left {

@@ -39,6 +39,8 @@ export interface Member {
   mutedUntil?: string;
   /** Only on the answer to `remove_member`: the member row is gone. */
   removed?: true;
+  /** On `get_room`'s members: their read cursor (docs/protocol.md, "Read state (v2)"). */
+  readSeq?: number;
 }
 
 /** A room as `list_rooms` shows it to one of its members. */
