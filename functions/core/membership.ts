@@ -47,6 +47,26 @@ export async function readAudience(deps: ChatDeps, roomId: string): Promise<Room
   return { connections };
 }
 
+/**
+ * The room's connections, once they show the caller's connection has joined (`forbidden`
+ * with `refusal` otherwise): one read both authorizes and lists. `admitted` (the rate
+ * limiter's answer, issued in the same turn) is awaited with it, so the two share a Redis
+ * round trip; a refusal throws before anything is written.
+ */
+export async function joinedAudience(
+  deps: ChatDeps,
+  roomId: string,
+  caller: Caller,
+  admitted: Promise<void> | undefined,
+  refusal: string,
+): Promise<RoomAudience> {
+  const [audience] = await Promise.all([readAudience(deps, roomId), admitted]);
+  if (!audience.connections.some((c) => c.connectionId === caller.connectionId)) {
+    throw new ChatError('forbidden', refusal);
+  }
+  return audience;
+}
+
 /** Whether a connection has joined a room: the cache, else DynamoDB. */
 export async function hasJoined(
   deps: ChatDeps,

@@ -1,7 +1,6 @@
-import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import type { MarkReadRequest } from '../live-frames.js';
-import { readAudience } from '../membership.js';
+import { joinedAudience } from '../membership.js';
 import { cursorAudience, readStateFrame, sendReceipt } from '../read-state.js';
 import type { ActionHandler } from './types.js';
 
@@ -21,13 +20,13 @@ export const markRead: ActionHandler<MarkReadRequest> = async (
   admitted,
 ) => {
   const { roomId, seq } = request;
-  // The rate limiter's take was issued in this same turn, so the two share one Redis round
-  // trip (see the send-message action).
-  const [audience] = await Promise.all([readAudience(deps, roomId), admitted]);
-  const { connections } = audience;
-  if (!connections.some((c) => c.connectionId === caller.connectionId)) {
-    throw new ChatError('forbidden', `Join room ${roomId} before you mark it read`);
-  }
+  const { connections } = await joinedAudience(
+    deps,
+    roomId,
+    caller,
+    admitted,
+    `Join room ${roomId} before you mark it read`,
+  );
   const mark = await deps.messages.markRead(roomId, caller.userId, seq);
   const state = readStateFrame(roomId, mark);
   const replied = (async () => reply(state))();

@@ -1,52 +1,26 @@
 /**
  * What one mark_read costs the stores, with every check on (the rate limit's take, the
  * join check, membership and bans in the cursor statement), counted as the send's is
- * (send-store-work.integration.test.ts): statements through a counting pool, Redis round
- * trips as the socket writes of the one auto-pipelining client. Through the real shell
+ * (send-store-work.integration.test.ts, test/support/store-work.ts). Through the real shell
  * (makeReadStateHandler) on real PostgreSQL and Redis adapters; the connections table is
  * the fake one, as a warm mark reads its audience from Redis alone. The figures are in
  * docs/decisions/2026-12-06-read-state.md.
  */
-import { Redis } from 'ioredis';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { countingPool } from '../../../bench/counting-pool.js';
+import { describe, expect, it, vi } from 'vitest';
 import { joinRoom } from '../../../functions/core/actions/join-room.js';
 import type { ChatLimits } from '../../../functions/core/limits.js';
 import { makeReadStateHandler } from '../../../functions/read-state.js';
 import { logger } from '../../../functions/runtime/logger.js';
-import { PostgresMessageStore } from '../../../functions/stores/postgres/message-store.js';
-import { PostgresRoomStore } from '../../../functions/stores/postgres/room-store.js';
-import { REDIS_CLIENT_OPTIONS } from '../../../functions/stores/redis/client-options.js';
-import { firstConnection } from '../../../functions/stores/redis/first-connection.js';
-import { RedisRateLimiter } from '../../../functions/stores/redis/rate-limiter.js';
-import { RedisRoomCache } from '../../../functions/stores/redis/room-cache.js';
 import { lambdaContext, messageEvent, newConnectionId } from '../../support/events.js';
-import { fakeWiring, fakeWorld } from '../../support/fakes.js';
-import { deleteKeysUnder, testPool, testRedisUrl, uid } from '../../support/services.js';
+import { fakeWiring } from '../../support/fakes.js';
+import { testRedisUrl, uid } from '../../support/services.js';
+import { storeWorkWorlds } from '../../support/store-work.js';
 
-const prefix = `${uid('work')}:`;
-const redis = new Redis(testRedisUrl(), REDIS_CLIENT_OPTIONS);
-let pool: pg.Pool;
+const worlds = storeWorkWorlds(testRedisUrl());
 
-beforeAll(async () => {
-  expect(await firstConnection(redis, 5_000)).toBe(true);
-  pool = testPool();
-});
-afterAll(async () => {
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  await pool.end();
-});
-
-/** A room of 10 connections with 10 messages, and a counted mark by one of its members. */
+/** A room of 10 connections with 10 messages, one member's marks counted once warm. */
 async function roomOfTen(limits: Partial<ChatLimits> = {}) {
-  const world = fakeWorld(limits);
-  const counted = countingPool(pool);
-  world.deps.messages = new PostgresMessageStore(counted.pool);
-  world.deps.rooms = new PostgresRoomStore(counted.pool);
-  world.deps.cache = new RedisRoomCache(redis, { keyPrefix: prefix });
-  world.deps.limiter = new RedisRateLimiter(redis, { keyPrefix: prefix });
+  const { world, count } = worlds(limits);
   const handler = makeReadStateHandler(fakeWiring(world));
   const roomId = uid('room');
   const members = Array.from({ length: 10 }, (_, i) => ({
@@ -66,20 +40,7 @@ async function roomOfTen(limits: Partial<ChatLimits> = {}) {
     );
   // Warm: the room's connections cached, the scripts loaded (a NOSCRIPT costs once).
   await mark(1);
-
-  const stream = redis.stream as { write: (...args: unknown[]) => boolean };
-  /** The store work of one mark to `seq`. */
-  async function measure(seq: number) {
-    const write = vi.spyOn(stream, 'write');
-    counted.reset();
-    try {
-      await mark(seq);
-      return { statements: counted.count(), redisRoundTrips: write.mock.calls.length };
-    } finally {
-      write.mockRestore();
-    }
-  }
-  return { world, reader, writer, count: measure };
+  return { world, reader, writer, count: (seq: number) => count(() => mark(seq)) };
 }
 
 describe('the store work of one mark_read', () => {
@@ -92,18 +53,15 @@ describe('the store work of one mark_read', () => {
     expect(await small.count(5)).toEqual({ statements: 1, redisRoundTrips: 2 });
     // Does not move it: the answer, nothing more.
     expect(await small.count(3)).toEqual({ statements: 1, redisRoundTrips: 1 });
-    const states = small.world.sender
-      .framesTo(small.reader.connectionId)
-      .filter((f) => f.type === 'read_state');
-    expect(states.map((f) => f.type === 'read_state' && f.readSeq)).toEqual([1, 5, 5]);
+    const states = small.world.sender.framesOfType(small.reader.connectionId, 'read_state');
+    expect(states.map((f) => f.readSeq)).toEqual([1, 5, 5]);
+    expect(small.world.sender.framesOfType(small.writer.connectionId, 'read')).toEqual([
+      { type: 'read', roomId: expect.any(String), userId: small.reader.userId, seq: 1 },
+    ]);
 
     // Past receiptsMaxMembers no receipt is claimed: one round trip.
     const big = await roomOfTen({ receiptsMaxMembers: 5 });
     expect(await big.count(5)).toEqual({ statements: 1, redisRoundTrips: 1 });
-    const receipts = big.world.sender.framesOfType(big.writer.connectionId, 'read');
-    expect(receipts).toEqual([]);
-    expect(small.world.sender.framesOfType(small.writer.connectionId, 'read')).toEqual([
-      { type: 'read', roomId: expect.any(String), userId: small.reader.userId, seq: 1 },
-    ]);
+    expect(big.world.sender.framesOfType(big.writer.connectionId, 'read')).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ const send = (caller: Caller, content: string) =>
   sendMessage(world.deps, caller, { roomId: ROOM, content }, reply(caller));
 const mark = (caller: Caller, seq: number) =>
   markRead(world.deps, caller, { roomId: ROOM, seq }, reply(caller));
+const receipt = (userId: string, seq: number) => ({ type: 'read', roomId: ROOM, userId, seq });
 
 /** alice, bob on two devices and carol in the room; alice has said five things. */
 async function setUp(limits: Partial<ChatLimits> = {}): Promise<void> {
@@ -39,9 +40,8 @@ describe('mark_read', () => {
     const state = { type: 'read_state', roomId: ROOM, readSeq: 3, unread: 2 };
     expect(world.sender.framesTo('b1')).toEqual([state]);
     expect(world.sender.framesTo('b2')).toEqual([state]);
-    const receipt = { type: 'read', roomId: ROOM, userId: 'bob', seq: 3 };
-    expect(world.sender.framesTo('a1')).toEqual([receipt]);
-    expect(world.sender.framesTo('c1')).toEqual([receipt]);
+    expect(world.sender.framesTo('a1')).toEqual([receipt('bob', 3)]);
+    expect(world.sender.framesTo('c1')).toEqual([receipt('bob', 3)]);
   });
 
   it('answers a mark that does not move the cursor with the current state, and tells nobody', async () => {
@@ -89,9 +89,7 @@ describe('mark_read', () => {
     await mark(bob, 1);
     await mark(bob, 2);
     await mark(bobPhone, 3);
-    expect(world.sender.framesTo('a1')).toEqual([
-      { type: 'read', roomId: ROOM, userId: 'bob', seq: 1 },
-    ]);
+    expect(world.sender.framesTo('a1')).toEqual([receipt('bob', 1)]);
     // The devices hear every move (as a reply or from the other): the throttle holds back
     // receipts only.
     for (const device of ['b1', 'b2']) {
@@ -100,20 +98,10 @@ describe('mark_read', () => {
     }
     // carol's receipts have a throttle of their own.
     await mark(carol, 4);
-    expect(world.sender.lastTo('a1')).toEqual({
-      type: 'read',
-      roomId: ROOM,
-      userId: 'carol',
-      seq: 4,
-    });
+    expect(world.sender.lastTo('a1')).toEqual(receipt('carol', 4));
     vi.advanceTimersByTime(world.deps.limits.receiptThrottleMs);
     await mark(bob, 4);
-    expect(world.sender.lastTo('a1')).toEqual({
-      type: 'read',
-      roomId: ROOM,
-      userId: 'bob',
-      seq: 4,
-    });
+    expect(world.sender.lastTo('a1')).toEqual(receipt('bob', 4));
   });
 
   it('sends no receipts in a room with more connections than receiptsMaxMembers', async () => {
