@@ -1,4 +1,3 @@
-import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import type { SendMessageRequest } from '../frames.js';
 import { joinedAudience } from '../membership.js';
