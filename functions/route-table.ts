@@ -29,6 +29,7 @@ export const ROUTE_ENTRIES = {
   // Two routes, one function: an edit and a delete share all but the action.
   edit_message: 'message-edits',
   delete_message: 'message-edits',
+  mark_read: 'read-state',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -86,6 +87,7 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   open_dm: CHAT_ROUTE,
   edit_message: CHAT_ROUTE,
   delete_message: CHAT_ROUTE,
+  mark_read: CHAT_ROUTE,
 };
 
 /**

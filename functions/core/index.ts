@@ -4,6 +4,7 @@ export { editMessage } from './actions/edit-message.js';
 export { getHistory } from './actions/get-history.js';
 export { joinRoom } from './actions/join-room.js';
 export { leaveRoom } from './actions/leave-room.js';
+export { markRead } from './actions/mark-read.js';
 export { sendMessage } from './actions/send-message.js';
 export type { ActionHandler, Reply } from './actions/types.js';
 export {

@@ -29,6 +29,13 @@ export interface ChatLimits {
   presenceCountPostsPerSecond: number;
   /** At most this many user ids in a `join_room` reply's `online`. */
   onlineListMax: number;
+  /**
+   * Rooms with more connections than this get no `read` receipts: every reader's receipt
+   * to every member is readers x members posts per message (docs/protocol.md, "Read state").
+   */
+  receiptsMaxMembers: number;
+  /** At most one `read` receipt per user and room in this many milliseconds. */
+  receiptThrottleMs: number;
   // Rate limits (core/rate-limits.ts): token buckets, each refilled at `...Rate` tokens a
   // second up to `...Burst`; one token a frame. Per user (all their connections) and per
   // connection, for every frame, for sends, and for joins (join_room, create_room, open_dm).
@@ -69,6 +76,8 @@ export const LIMITS = {
   presenceCountMinSeconds: { default: 5, env: 'PRESENCE_COUNT_MIN_SECONDS' },
   presenceCountPostsPerSecond: { default: 500 },
   onlineListMax: { default: 100 },
+  receiptsMaxMembers: { default: 100, env: 'RECEIPTS_MAX_MEMBERS' },
+  receiptThrottleMs: { default: 1000, env: 'RECEIPT_THROTTLE_MS' },
   // A reconnect rejoins every room at once: the join and frame bursts cover
   // `maxRoomsPerConnection` joins, then a steady pace.
   frameRatePerUser: { default: 50, env: 'FRAME_RATE_PER_USER' },

@@ -47,6 +47,26 @@ export async function readAudience(deps: ChatDeps, roomId: string): Promise<Room
   return { connections };
 }
 
+/**
+ * The room's connections, once they show the caller's connection has joined (`forbidden`
+ * with `refusal` otherwise): one read both authorizes and lists. `admitted` (the rate
+ * limiter's answer, issued in the same turn) is awaited with it, so the two share a Redis
+ * round trip; a refusal throws before anything is written.
+ */
+export async function joinedAudience(
+  deps: ChatDeps,
+  roomId: string,
+  caller: Caller,
+  admitted: Promise<void> | undefined,
+  refusal: string,
+): Promise<RoomAudience> {
+  const [audience] = await Promise.all([readAudience(deps, roomId), admitted]);
+  if (!audience.connections.some((c) => c.connectionId === caller.connectionId)) {
+    throw new ChatError('forbidden', refusal);
+  }
+  return audience;
+}
+
 /** Whether a connection has joined a room: the cache, else DynamoDB. */
 export async function hasJoined(
   deps: ChatDeps,
@@ -68,6 +88,8 @@ export async function hasJoined(
 export interface Joined {
   /** The room's last seq. */
   lastSeq: number;
+  /** The user's read cursor in the room, read by the same statement as `lastSeq`. */
+  readSeq: number;
   /** Whether the connection had joined the room already (DynamoDB says so). */
   rejoin: boolean;
   /** The cache's presence answer, or undefined when it did not have the room. */
@@ -102,7 +124,7 @@ export async function joinConnection(
   caller: Caller,
 ): Promise<Joined> {
   await checkRoomCap(deps, roomId, caller);
-  const { lastSeq } = await deps.messages.joinRoom(roomId, caller.userId);
+  const { lastSeq, readSeq } = await deps.messages.joinRoom(roomId, caller.userId);
   const rejoin = await deps.connections.addToRoom(roomId, caller);
   const cached = await deps.cache
     .addRoomConnection(roomId, caller, presenceView(deps))
@@ -113,7 +135,7 @@ export async function joinConnection(
         await deps.connections.removeFromRoom(roomId, caller.connectionId).catch(() => {});
       throw error;
     });
-  return { lastSeq, rejoin, cached };
+  return { lastSeq, readSeq, rejoin, cached };
 }
 
 export interface Left {

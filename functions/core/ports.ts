@@ -64,14 +64,36 @@ export interface HistoryPage {
   firstSeq?: number;
 }
 
+/**
+ * A member's read cursor in a room (protocol v2, "Read state"): every message up to
+ * `readSeq` counts as read; `unread` is `lastSeq - readSeq`.
+ */
+export interface ReadCursor {
+  readSeq: number;
+  lastSeq: number;
+}
+
+/** What a `markRead` left: the cursor now, and whether this call moved it. */
+export interface ReadMark extends ReadCursor {
+  /** False when the cursor was at or past the seq already: nothing was written. */
+  moved: boolean;
+}
+
 /** The record: rooms, membership, messages (PostgreSQL). */
 export interface MessageStore {
   /**
    * Makes `userId` a member of `roomId`, creating the room (public) if it does not exist.
    * Throws `forbidden` when the user is banned or the room is private and they are not a
-   * member. Returns the room's last seq.
+   * member. Returns the room's last seq and the member's read cursor (a member new to the
+   * room starts at the last seq: what was said before they came is not unread to them).
    */
-  joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }>;
+  joinRoom(roomId: string, userId: string): Promise<ReadCursor>;
+  /**
+   * Moves the member's read cursor to `seq`, clamped to the room's last seq, in one
+   * statement; never back (`GREATEST`). `not_found` for an unknown room, `forbidden` for a
+   * user who is not a member or is banned.
+   */
+  markRead(roomId: string, userId: string, seq: number): Promise<ReadMark>;
   /**
    * Stores a message with the room's next seq in one statement. A repeated
    * `clientMsgId` from the same user in the same room returns the stored message with
@@ -327,6 +349,11 @@ export interface RoomCache {
    * of that period (who schedules it), false for every other until it has passed.
    */
   claimPresenceCount(roomId: string, seconds: number): Promise<boolean>;
+  /**
+   * Claims the user's next read receipt in the room: true for the first caller of a
+   * `ms`-long period, false for every other until it has passed (core/read-state.ts).
+   */
+  claimReadReceipt(roomId: string, userId: string, ms: number): Promise<boolean>;
 
   recentMessages(roomId: string): Promise<RecentWindow | undefined>;
   /**

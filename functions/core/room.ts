@@ -39,7 +39,7 @@ export interface Member {
   mutedUntil?: string;
   /** Only on the answer to `remove_member`: the member row is gone. */
   removed?: true;
-  /** The member's read cursor (every message up to it read), when the server gives it. */
+  /** On `get_room`'s members: their read cursor (docs/protocol.md, "Read state (v2)"). */
   readSeq?: number;
 }
 

@@ -100,15 +100,19 @@ export type ActionHandlers<A extends Action> = {
  * The handler factory of a function that serves several routes (API Gateway picks the
  * route by the frame's `action`, and routes may share a function): as `messageRoute`, with
  * the action read from the frame. An action it does not serve is `unknown_action`, as on
- * `$default`; API Gateway would not have sent it here.
+ * `$default`; API Gateway would not have sent it here. The actions in `awaitsAdmission`
+ * await the rate limiter themselves (`MessageRouteOptions`).
  */
 export function messageRoutes<A extends Action>(
   handlers: ActionHandlers<A>,
+  options: { awaitsAdmission?: readonly A[] } = {},
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
   const binders = new Map<string, Binder>(
     (Object.keys(handlers) as A[]).map((action) => [
       action,
-      binderFor(action, handlers[action] as ActionHandler<z.infer<RequestSchemas[A]>>),
+      binderFor(action, handlers[action] as ActionHandler<z.infer<RequestSchemas[A]>>, {
+        awaitsAdmission: options.awaitsAdmission?.includes(action) ?? false,
+      }),
     ]),
   );
   return routeWith((frame, limits) => {

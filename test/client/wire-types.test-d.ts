@@ -94,6 +94,11 @@ expectTypeOf<Required<ClientRequest<'delete_message'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'delete_message'>>
 >();
 expectTypeOf<ClientRequest<'delete_message'>>().toExtend<ServerRequest<'delete_message'>>();
+// Protocol v2: read state.
+expectTypeOf<Required<ClientRequest<'mark_read'>>>().branded.toEqualTypeOf<
+  Required<ServerRequest<'mark_read'>>
+>();
+expectTypeOf<ClientRequest<'mark_read'>>().toExtend<ServerRequest<'mark_read'>>();
 expectTypeOf<Required<ClientRequest<'create_room'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'create_room'>>
 >();

@@ -83,6 +83,8 @@ describe('join_room', () => {
         online: ['alice'],
         onlineCount: 1,
         lastSeq: 0,
+        readSeq: 0,
+        unread: 0,
         requestId: 'j1',
       },
     ]);

@@ -36,6 +36,7 @@ export const ACTIONS = [
   'unmute',
   'edit_message',
   'delete_message',
+  'mark_read',
 ] as const;
 export type MatrixAction = (typeof ACTIONS)[number];
 
@@ -57,6 +58,7 @@ const REPLY_TYPE: Record<MatrixAction, string> = {
   unmute: 'member',
   edit_message: 'ack',
   delete_message: 'ack',
+  mark_read: 'read_state',
 };
 
 /** 'ok', or the error code the protocol says the request gets. */
@@ -73,6 +75,8 @@ export function expectedAnswer(action: MatrixAction, standing: Standing, kind: K
       // A public room takes anyone not banned: removal from it is a kick, a ban keeps out.
       return allow(kind === 'public' && standing !== 'banned');
     case 'get_history':
+    // A muted member still reads, so may mark read.
+    case 'mark_read':
       return allow(joined);
     case 'send_message':
       return allow(joined && standing !== 'muted');
@@ -207,6 +211,7 @@ export function requestFor(action: MatrixAction, scene: Scene): Record<string, u
     case 'edit_message':
       return { action, roomId, seq: scene.memberSeq, content: 'edited' };
     case 'delete_message':
+    case 'mark_read':
       return { action, roomId, seq: scene.memberSeq };
   }
 }

@@ -173,7 +173,10 @@ export class FakeRoomStore implements RoomStore {
     const rows = [...(this.rooms.map.get(roomId)?.members ?? [])]
       .filter(([userId, row]) => userId > start && !isBanned(row, this.now))
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([userId, row]) => toMember(roomId, userId, row, this.now));
+      .map(([userId, row]) => ({
+        ...toMember(roomId, userId, row, this.now),
+        readSeq: row.readSeq ?? 0,
+      }));
     const { items, cursor } = page(rows, query.limit, (m) => m.userId);
     return cursor === undefined ? { members: items } : { members: items, cursor };
   }

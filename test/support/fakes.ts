@@ -27,6 +27,8 @@ import type {
   MessageEdit,
   MessageStore,
   NewMessage,
+  ReadCursor,
+  ReadMark,
 } from '../../functions/core/ports.js';
 import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
@@ -51,16 +53,17 @@ export class FakeMessageStore implements MessageStore {
     return this.state.map;
   }
 
-  async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
+  async joinRoom(roomId: string, userId: string): Promise<ReadCursor> {
     const room = this.rooms.get(roomId);
     if (!room) {
       if (roomId.startsWith(DM_PREFIX)) {
         throw new ChatError('not_found', `No direct message ${roomId}: open one with open_dm`);
       }
       this.state.create(roomId, {}, userId);
-      return { lastSeq: 0 };
+      return { lastSeq: 0, readSeq: 0 };
     }
-    const row = room.members.get(userId);
+    const lastSeq = room.messages.length;
+    let row = room.members.get(userId);
     if (isBanned(row, this.state.clock.now)) {
       throw new ChatError('forbidden', `You are banned from ${roomId}`);
     }
@@ -68,9 +71,27 @@ export class FakeMessageStore implements MessageStore {
       if (room.room.visibility === 'private') {
         throw new ChatError('forbidden', `Room ${roomId} is private`);
       }
-      room.members.set(userId, { role: 'member', joinedAt: this.state.clock.now });
+      // A new member starts with the room read (see the PostgreSQL adapter).
+      row = { role: 'member', joinedAt: this.state.clock.now, readSeq: lastSeq };
+      room.members.set(userId, row);
     }
-    return { lastSeq: room.messages.length };
+    return { lastSeq, readSeq: row.readSeq ?? 0 };
+  }
+
+  async markRead(roomId: string, userId: string, seq: number): Promise<ReadMark> {
+    const room = this.rooms.get(roomId);
+    if (!room) throw new ChatError('not_found', `Room ${roomId} does not exist`);
+    const row = room.members.get(userId);
+    if (!row) throw new ChatError('forbidden', `You are not a member of ${roomId}`);
+    if (isBanned(row, this.state.clock.now)) {
+      throw new ChatError('forbidden', `You are banned from ${roomId}`);
+    }
+    const lastSeq = room.messages.length;
+    const current = row.readSeq ?? 0;
+    const target = Math.min(seq, lastSeq);
+    if (target <= current) return { readSeq: current, lastSeq, moved: false };
+    row.readSeq = target;
+    return { readSeq: target, lastSeq, moved: true };
   }
 
   async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {

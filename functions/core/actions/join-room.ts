@@ -5,6 +5,7 @@ import { joinConnection } from '../membership.js';
 import { summarizeOnline } from '../online-list.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
 import { announcePresence, presenceAudience } from '../presence.js';
+import { readState } from '../read-state.js';
 import { historyStart } from '../retention.js';
 import type { ActionHandler } from './types.js';
 
@@ -15,7 +16,7 @@ import type { ActionHandler } from './types.js';
  */
 export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, request, reply) => {
   const { roomId } = request;
-  const { lastSeq, rejoin, cached } = await joinConnection(deps, roomId, caller);
+  const { lastSeq, readSeq, rejoin, cached } = await joinConnection(deps, roomId, caller);
   const audience = await presenceAudience(deps, roomId, cached, caller);
 
   const query = { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT };
@@ -35,6 +36,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
           maxUsers: deps.limits.onlineListMax,
         }),
         lastSeq,
+        ...readState(lastSeq, readSeq),
       },
       pageEndFor(query),
     ),

@@ -1,7 +1,6 @@
-import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import type { SendMessageRequest } from '../frames.js';
-import { readAudience } from '../membership.js';
+import { joinedAudience } from '../membership.js';
 import { parseMentions } from '../mentions.js';
 import type { Message, RoomConnection } from '../message.js';
 import type { ChatDeps, JoinsSince } from '../ports.js';
@@ -31,11 +30,14 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
   // The rate limiter's take was issued just before, in this same turn of the event loop as
   // this cache read, so the two share one Redis round trip (auto-pipelining); a refusal
   // throws here, before anything is stored.
-  const [audience] = await Promise.all([readAudience(deps, roomId), admitted]);
+  const audience = await joinedAudience(
+    deps,
+    roomId,
+    caller,
+    admitted,
+    `Join room ${roomId} before sending to it`,
+  );
   const { connections } = audience;
-  if (!connections.some((c) => c.connectionId === caller.connectionId)) {
-    throw new ChatError('forbidden', `Join room ${roomId} before sending to it`);
-  }
   const { message, duplicate } = await deps.messages.appendMessage({
     roomId,
     userId: caller.userId,

@@ -36,6 +36,8 @@ interface RoomEntry {
   firstSeq?: number;
   /** When the scheduled presence count's claim runs out (ms since the epoch). */
   presenceCountUntil?: number;
+  /** Per user: until when their next read receipt in the room is held back (Date.now()). */
+  receiptsUntil?: Map<string, number>;
 }
 
 /** Rooms the stand-in keeps by default: far more than a dev session uses at once. */
@@ -171,6 +173,16 @@ export class MemoryRoomCache implements RoomCache {
     const now = Date.now();
     if (entry.presenceCountUntil !== undefined && entry.presenceCountUntil > now) return false;
     entry.presenceCountUntil = now + seconds * 1000;
+    return true;
+  }
+
+  async claimReadReceipt(roomId: string, userId: string, ms: number): Promise<boolean> {
+    const entry = this.room(roomId);
+    const now = Date.now();
+    entry.receiptsUntil ??= new Map();
+    const until = entry.receiptsUntil.get(userId);
+    if (until !== undefined && until > now) return false;
+    entry.receiptsUntil.set(userId, now + ms);
     return true;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Reading everything the record holds about one user, page by page (`npm run export-user`):
- * memberships, messages (tombstones included, so the export shows what was deleted when)
+ * memberships with their read cursors, messages (tombstones included, so the export shows what was deleted when)
  * and the audit entries naming them. Every read is bounded, so a user with millions of
  * messages is written out without holding them in memory.
  */
@@ -18,6 +18,8 @@ export interface ExportedMembership {
   banReason?: string;
   mutedAt?: string;
   mutedUntil?: string;
+  /** The user's read cursor in the room: every message up to this seq they have read. */
+  readSeq: number;
 }
 
 export interface ExportedMessage {
@@ -61,8 +63,10 @@ export class PostgresExportStore {
         ban_reason: string | null;
         muted_at: Date | null;
         muted_until: Date | null;
+        read_seq: string;
       }>(
-        `SELECT room_id, role, joined_at, banned_at, banned_until, ban_reason, muted_at, muted_until
+        `SELECT room_id, role, joined_at, banned_at, banned_until, ban_reason, muted_at, muted_until,
+                read_seq
          FROM room_members WHERE user_id = $1 AND room_id > $2 ORDER BY room_id LIMIT $3`,
         [userId, afterRoomId, limit],
       ),
@@ -78,6 +82,7 @@ export class PostgresExportStore {
           banReason: r.ban_reason ?? undefined,
           mutedAt: iso(r.muted_at),
           mutedUntil: iso(r.muted_until),
+          readSeq: Number(r.read_seq),
         }),
     );
   }

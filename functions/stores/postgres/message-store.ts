@@ -11,11 +11,14 @@ import type {
   MessageEdit,
   MessageStore,
   NewMessage,
+  ReadCursor,
+  ReadMark,
 } from '../../core/ports.js';
 import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
 import { guarded, refusalOf, sqlState, UNIQUE_VIOLATION } from './errors.js';
 import { deleteMessageRow, deleteSql, editMessageRow, editSql } from './message-changes.js';
+import { markReadRow } from './read-cursor.js';
 
 export interface MessageRow {
   id: string;
@@ -90,7 +93,9 @@ const DELETE_SQL = deleteSql(MESSAGE_COLUMNS);
 /**
  * One statement: create the room (public, the creator its owner) if it is new, add the
  * user as a member of a public room, and report what stops them (a ban in force, a private
- * room). A DM's id is never created here: only `open_dm` makes those rooms.
+ * room) and their read cursor. A new member's cursor starts at the room's last seq: what
+ * was said before they joined is history, not unread (as Slack treats a channel joined).
+ * A DM's id is never created here: only `open_dm` makes those rooms.
  */
 const JOIN_SQL = `
   WITH new_room AS (
@@ -102,17 +107,19 @@ const JOIN_SQL = `
     UNION ALL
     SELECT id, visibility, last_seq, false AS created FROM rooms WHERE id = $1
   ), member AS (
-    SELECT role, banned_at IS NOT NULL AND (banned_until IS NULL OR banned_until > now())
+    SELECT role, read_seq, banned_at IS NOT NULL AND (banned_until IS NULL OR banned_until > now())
       AS banned
     FROM room_members WHERE room_id = $1 AND user_id = $2
   ), joined AS (
-    INSERT INTO room_members (room_id, user_id, role)
-    SELECT $1, $2, CASE WHEN room.created THEN 'owner' ELSE 'member' END FROM room
+    INSERT INTO room_members (room_id, user_id, role, read_seq)
+    SELECT $1, $2, CASE WHEN room.created THEN 'owner' ELSE 'member' END, room.last_seq
+    FROM room
     WHERE (room.visibility = 'public' OR room.created) AND NOT EXISTS (SELECT 1 FROM member)
     ON CONFLICT DO NOTHING
     RETURNING role
   )
   SELECT room.visibility, room.last_seq, member.role, coalesce(member.banned, false) AS banned,
+         coalesce(member.read_seq, room.last_seq) AS read_seq,
          (SELECT count(*) FROM joined)::int AS joined
   FROM room LEFT JOIN member ON true
   LIMIT 1`;
@@ -122,13 +129,14 @@ interface JoinRow {
   last_seq: string;
   role: string | null;
   banned: boolean;
+  read_seq: string;
   joined: number;
 }
 
 export class PostgresMessageStore implements MessageStore {
   constructor(private readonly pool: Pool) {}
 
-  async joinRoom(roomId: string, userId: string): Promise<{ lastSeq: number }> {
+  async joinRoom(roomId: string, userId: string): Promise<ReadCursor> {
     // A room or member row created by a concurrent join is invisible to this statement's
     // snapshot (ON CONFLICT waited for it to commit); the second attempt sees it.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -142,7 +150,7 @@ export class PostgresMessageStore implements MessageStore {
         if (row.visibility === 'public') continue;
         throw new ChatError('forbidden', `Room ${roomId} is private`);
       }
-      return { lastSeq: Number(row.last_seq) };
+      return { lastSeq: Number(row.last_seq), readSeq: Number(row.read_seq) };
     }
     if (roomId.startsWith(DM_PREFIX)) {
       throw new ChatError('not_found', `No direct message ${roomId}: open one with open_dm`);
@@ -192,6 +200,10 @@ export class PostgresMessageStore implements MessageStore {
     const row = rows[0];
     if (!row) throw new ChatError('conflict', 'Concurrent duplicate send; retry');
     return { message: toMessage(row), duplicate: true };
+  }
+
+  markRead(roomId: string, userId: string, seq: number): Promise<ReadMark> {
+    return markReadRow(this.pool, roomId, userId, seq);
   }
 
   editMessage(edit: MessageEdit): Promise<MessageChange> {

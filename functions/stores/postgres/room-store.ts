@@ -144,14 +144,18 @@ export class PostgresRoomStore implements RoomStore {
   ): Promise<{ members: Member[]; cursor?: string }> {
     const after = page.cursor === undefined ? '' : String(decodeCursor(page.cursor, 1)[0]);
     const { rows } = await guarded(() =>
-      this.pool.query<MemberRow>(
-        `SELECT ${MEMBER_COLUMNS} FROM room_members m
+      this.pool.query<MemberRow & { read_seq: string }>(
+        `SELECT ${MEMBER_COLUMNS}, m.read_seq FROM room_members m
          WHERE m.room_id = $1 AND ${NOT_BANNED} AND m.user_id > $2
          ORDER BY m.user_id LIMIT $3`,
         [roomId, after, page.limit + 1],
       ),
     );
-    const members = rows.slice(0, page.limit).map(toMember);
+    // Each member's read cursor, for "seen by": the row is read anyway, so it costs a few
+    // bytes a member and no query (docs/protocol.md, "Read state (v2)").
+    const members = rows
+      .slice(0, page.limit)
+      .map((row) => ({ ...toMember(row), readSeq: Number(row.read_seq) }));
     const last = members.at(-1);
     return rows.length > page.limit && last
       ? { members, cursor: encodeCursor([last.userId]) }

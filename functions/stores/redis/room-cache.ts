@@ -20,6 +20,8 @@
  *                  fills only, so it expires a TTL after the fill even in a busy room, and
  *                  its absence makes the window a miss: one refill a room a day
  *   {r:id}:pcount  set while a `presence_count` is scheduled for the room (see core/presence.ts)
+ *   {r:id}:rr:@userId  set for `receiptThrottleMs` after the user's read receipt in the
+ *                  room (core/read-state.ts); the user id is free text, so it comes last
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '../../core/errors.js';
@@ -194,7 +196,17 @@ export class RedisRoomCache implements RoomCache {
 
   private key(
     roomId: string,
-    part: 'conns' | 'users' | 'ver' | 'pend' | 'joins' | 'recent' | 'floor' | 'first' | 'pcount',
+    part:
+      | 'conns'
+      | 'users'
+      | 'ver'
+      | 'pend'
+      | 'joins'
+      | 'recent'
+      | 'floor'
+      | 'first'
+      | 'pcount'
+      | 'rr',
   ): string {
     return `${this.prefix}{r:${roomId}}:${part}`;
   }
@@ -328,6 +340,12 @@ export class RedisRoomCache implements RoomCache {
     const set = await this.guarded(() =>
       this.redis.set(this.key(roomId, 'pcount'), '1', 'EX', seconds, 'NX'),
     );
+    return set === 'OK';
+  }
+
+  async claimReadReceipt(roomId: string, userId: string, ms: number): Promise<boolean> {
+    const key = `${this.key(roomId, 'rr')}:@${userId}`;
+    const set = await this.guarded(() => this.redis.set(key, '1', 'PX', ms, 'NX'));
     return set === 'OK';
   }
 

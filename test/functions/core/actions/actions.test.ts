@@ -63,6 +63,8 @@ describe('join_room', () => {
         online: ['alice'],
         onlineCount: 1,
         lastSeq: 0,
+        readSeq: 0,
+        unread: 0,
       },
     ]);
     expect(await world.connections.isInRoom('lobby', 'a1')).toBe(true);

@@ -44,9 +44,9 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
 
     it('creates a public room on first join, which anyone may then join', async () => {
       const room = uid();
-      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
-      expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 0 });
-      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0, readSeq: 0 });
+      expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 0, readSeq: 0 });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0, readSeq: 0 });
     });
 
     it('gives each message the next seq, from 1', async () => {
@@ -63,7 +63,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       expect(second.message.seq).toBe(2);
       expect(first.duplicate).toBe(false);
       expect(first.message.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-      expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 2 });
+      expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 2, readSeq: 2 });
     });
 
     it('stores replyTo and mentions, and serves them in history and latest', async () => {
@@ -96,7 +96,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
           (e: unknown) => (e as { code?: string }).code,
         );
       expect(refused).toBe('bad_request');
-      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 1 });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 1, readSeq: 1 });
     });
 
     it('gives every message an id of its own, a UUID', async () => {
@@ -202,7 +202,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       await harness.makePrivate(room);
       await expect(store.joinRoom(room, 'mallory')).rejects.toBeInstanceOf(ChatError);
       await expect(store.joinRoom(room, 'mallory')).rejects.toMatchObject({ code: 'forbidden' });
-      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0, readSeq: 0 });
       await harness.ban(room, 'alice');
       await expect(store.joinRoom(room, 'alice')).rejects.toMatchObject({ code: 'forbidden' });
     });
@@ -213,8 +213,8 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       await store.joinRoom(room, 'bob');
       await harness.ban(room, 'bob');
       await expect(store.joinRoom(room, 'bob')).rejects.toMatchObject({ code: 'forbidden' });
-      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0 });
-      expect(await store.joinRoom(room, 'carol')).toEqual({ lastSeq: 0 });
+      expect(await store.joinRoom(room, 'alice')).toEqual({ lastSeq: 0, readSeq: 0 });
+      expect(await store.joinRoom(room, 'carol')).toEqual({ lastSeq: 0, readSeq: 0 });
     });
 
     it('returns from a send exactly the message that history reads back', async () => {
@@ -341,6 +341,76 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
         expect((await store.history(room, { limit: 1, before: 2 })).messages).toEqual([
           last?.message,
         ]);
+      });
+    });
+
+    describe('read cursor', () => {
+      /** A room of `count` messages by alice, which bob joined before they were sent. */
+      async function roomWith(count: number): Promise<string> {
+        const room = uid();
+        await store.joinRoom(room, 'alice');
+        await store.joinRoom(room, 'bob');
+        for (let i = 0; i < count; i++) await send(room, `m${i + 1}`);
+        return room;
+      }
+
+      it('moves forward only, and says whether it moved', async () => {
+        const room = await roomWith(5);
+        expect(await store.markRead(room, 'bob', 3)).toEqual({
+          readSeq: 3,
+          lastSeq: 5,
+          moved: true,
+        });
+        expect(await store.markRead(room, 'bob', 2)).toEqual({
+          readSeq: 3,
+          lastSeq: 5,
+          moved: false,
+        });
+        expect(await store.markRead(room, 'bob', 3)).toMatchObject({ readSeq: 3, moved: false });
+        expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 5, readSeq: 3 });
+      });
+
+      it('clamps a seq past the last message to the last seq', async () => {
+        const room = await roomWith(2);
+        expect(await store.markRead(room, 'bob', 1_000)).toEqual({
+          readSeq: 2,
+          lastSeq: 2,
+          moved: true,
+        });
+        await send(room, 'later');
+        expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 3, readSeq: 2 });
+      });
+
+      it("is moved by the member's own send, and starts a new member at the last seq", async () => {
+        const room = await roomWith(2);
+        await store.appendMessage({ roomId: room, userId: 'bob', content: 'me too' });
+        expect(await store.markRead(room, 'bob', 1)).toEqual({
+          readSeq: 3,
+          lastSeq: 3,
+          moved: false,
+        });
+        expect(await store.joinRoom(room, 'carol')).toEqual({ lastSeq: 3, readSeq: 3 });
+      });
+
+      it('ends at the highest of concurrent marks', async () => {
+        const room = await roomWith(6);
+        const marks = await Promise.all(
+          [4, 2, 6, 1, 5, 3].map((s) => store.markRead(room, 'bob', s)),
+        );
+        expect(marks.filter((m) => m.readSeq === 6 && m.moved)).toHaveLength(1);
+        expect(await store.joinRoom(room, 'bob')).toEqual({ lastSeq: 6, readSeq: 6 });
+      });
+
+      it('refuses non-members and banned users, and an unknown room', async () => {
+        const room = await roomWith(2);
+        await expect(store.markRead(room, 'stranger', 1)).rejects.toMatchObject({
+          code: 'forbidden',
+        });
+        await harness.ban(room, 'bob');
+        await expect(store.markRead(room, 'bob', 1)).rejects.toMatchObject({ code: 'forbidden' });
+        await expect(store.markRead(uid(), 'alice', 1)).rejects.toMatchObject({
+          code: 'not_found',
+        });
       });
     });
 

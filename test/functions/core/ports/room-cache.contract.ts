@@ -178,6 +178,16 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect(await cache.claimPresenceCount(other, 60)).toBe(true);
     });
 
+    it('lets one read receipt a period through, per user and room', async () => {
+      const [room, other] = [uid(), uid()];
+      expect(await cache.claimReadReceipt(room, 'a', 60_000)).toBe(true);
+      expect(await cache.claimReadReceipt(room, 'a', 60_000)).toBe(false);
+      expect(await cache.claimReadReceipt(room, 'b', 60_000)).toBe(true);
+      expect(await cache.claimReadReceipt(other, 'a', 60_000)).toBe(true);
+      // A claim does not make the room look cached.
+      expect((await cache.roomConnections(room)).connections).toBeUndefined();
+    });
+
     it('leaves an uncached room uncached on add and remove', async () => {
       const room = uid();
       expect(

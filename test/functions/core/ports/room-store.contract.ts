@@ -332,6 +332,22 @@ export function roomStoreContract(name: string, factory: RoomStoreFactory) {
       expect(third.cursor).toBeUndefined();
     });
 
+    it("gives each listed member their read cursor, as list_rooms gives the user's", async () => {
+      const roomId = await roomWith('r00', ['r01', 'r02']);
+      for (const content of ['one', 'two', 'three']) {
+        await messages.appendMessage({ roomId, userId: 'r00', content });
+      }
+      await messages.markRead(roomId, 'r01', 2);
+      const { members } = await rooms.listMembers(roomId, { limit: 10 });
+      expect(members.map((m) => [m.userId, m.readSeq])).toEqual([
+        ['r00', 3],
+        ['r01', 2],
+        ['r02', 0],
+      ]);
+      const { rooms: listed } = await rooms.listRooms('r01', { limit: 10 });
+      expect(listed.find((r) => r.roomId === roomId)).toMatchObject({ readSeq: 2, unread: 1 });
+    });
+
     it("lists a user's rooms newest activity first, with the last message", async () => {
       const user = `u-${uid()}`;
       const quiet = await roomWith(user);

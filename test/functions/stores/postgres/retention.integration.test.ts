@@ -140,6 +140,7 @@ describe('erasure and export', () => {
     expect(forgotten.length).toBeGreaterThan(0);
     expect(new Set(forgotten)).toEqual(new Set([roomId]));
     expect((await rooms.getMember(roomId, admin))?.role).toBe('owner');
+    // The member row goes, and the read cursor with it: nothing else holds one.
     expect(await rooms.getMember(roomId, gone)).toBeUndefined();
 
     const page = await messages.history(roomId, { limit: 10 });
@@ -189,10 +190,17 @@ describe('erasure and export', () => {
     );
   });
 
-  it('exports memberships with roles and messages with their state', async () => {
+  it('exports memberships with roles and read cursors, and messages with their state', async () => {
     const user = uid('exp');
     const { roomId } = await roomWith(3, 0, user);
     await messages.editMessage({ roomId, seq: 2, editorId: user, content: 'edited' });
+    // A room of someone else's, joined before its four messages and read up to the second.
+    const { roomId: read, userId: owner } = await roomWith(0, 0);
+    await messages.joinRoom(read, user);
+    for (const content of ['a', 'b', 'c', 'd']) {
+      await messages.appendMessage({ roomId: read, userId: owner, content });
+    }
+    await messages.markRead(read, user, 2);
     let text = '';
     const out = new Writable({
       write(chunk, _encoding, done) {
@@ -202,7 +210,13 @@ describe('erasure and export', () => {
     });
     await exportUser(new PostgresExportStore(pool), user, out, { pageSize: 2, chunkRows: 5 });
     const doc = JSON.parse(text);
-    expect(doc.memberships).toEqual([expect.objectContaining({ roomId, role: 'owner' })]);
+    expect(doc.memberships).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ roomId, role: 'owner', readSeq: 3 }),
+        expect.objectContaining({ roomId: read, role: 'member', readSeq: 2 }),
+      ]),
+    );
+    expect(doc.memberships).toHaveLength(2);
     const mine = doc.messages.filter((m: { roomId: string }) => m.roomId === roomId);
     expect(mine.map((m: { seq: number; content: string }) => [m.seq, m.content])).toEqual([
       [1, 'm1'],
