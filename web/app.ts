@@ -16,7 +16,6 @@ import {
 import { Composer } from './composer.js';
 import { Conversations } from './conversations.js';
 import { byId } from './dom.js';
-import { LiveActions } from './live-actions.js';
 import { MembersPanel } from './members-panel.js';
 import { wireMessageMenu } from './message-menu.js';
 import { describe, Notice } from './notice.js';
@@ -99,7 +98,7 @@ interface Chat {
   rooms: RoomsPanel;
   members: MembersPanel;
   unsubscribe: (() => void)[];
-  /** The newest seq told to `LiveActions.markRead`, per room: each is told once. */
+  /** The newest seq told to `client.markRead`, per room: each is told once. */
   marked: Map<string, number>;
 }
 
@@ -116,7 +115,7 @@ const composer = new Composer(
   },
   () => {
     const roomId = chat?.conversations.current;
-    if (chat && roomId !== undefined) LiveActions.typing(chat.client, roomId);
+    if (chat && roomId !== undefined) chat.client.typing(roomId);
   },
 );
 
@@ -160,14 +159,14 @@ function readShown(current: Chat): void {
   current.rooms.markRead(roomId, seq);
   if ((current.marked.get(roomId) ?? 0) >= seq) return;
   current.marked.set(roomId, seq);
-  LiveActions.markRead(current.client, roomId, seq).catch(() => {
+  current.client.markRead(roomId, seq).catch(() => {
     current.marked.delete(roomId); // told again on the next chance
   });
 }
 
 function showTyping(current: Chat, roomId: string): void {
   if (current.conversations.current !== roomId) return;
-  const users = LiveActions.typingUsers(current.client, roomId);
+  const users = current.client.typingUsers(roomId);
   ui.typingLine.textContent =
     users.length === 0
       ? ''
@@ -303,15 +302,13 @@ function listen(current: Chat): void {
       if (isUnreachable(error)) showOutage(true);
       else notice.error('The server said', error);
     }),
-    LiveActions.subscribe(client, {
-      typing: (roomId) => showTyping(current, roomId),
-      seen: (roomId) => conversations.refreshSeen(roomId),
-      readState: ({ roomId, readSeq, unread }) => {
-        rooms.setReadState(roomId, readSeq, unread);
-        showTitle(current, conversations.current);
-      },
-      reaction: (event) => conversations.react(event),
+    client.on('typing_users', ({ roomId }) => showTyping(current, roomId)),
+    client.on('read', ({ roomId }) => conversations.refreshSeen(roomId)),
+    client.on('read_state', ({ roomId, readSeq, unread }) => {
+      rooms.setReadState(roomId, readSeq, unread);
+      showTitle(current, conversations.current);
     }),
+    client.on('reaction', (event) => conversations.react(event)),
   );
 }
 

@@ -5,11 +5,9 @@
  * note act on the room shown. Messages that arrive while the reader is scrolled up raise
  * a "new messages below" button instead of moving the view.
  */
-import type { Message, ParleyClient } from '../client/index.js';
+import type { Message, ParleyClient, ReactionEvent } from '../client/index.js';
 import { timeOrderedId } from '../client/index.js';
-import type { ReactionEvent } from '../client/types.js';
 import { element } from './dom.js';
-import { LiveActions } from './live-actions.js';
 import { describe, type Notice } from './notice.js';
 import { type Draft, MessageList } from './render.js';
 
@@ -187,7 +185,7 @@ export class Conversations {
     const view = this.views.get(roomId);
     const newest = view?.list.newestSeq;
     if (!view || newest === undefined) return;
-    view.list.showSeenBy(newest, LiveActions.seenBy(this.deps.client, roomId, newest));
+    view.list.showSeenBy(newest, this.deps.client.seenBy(roomId, newest));
   }
 
   update(message: Message): void {

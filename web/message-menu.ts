@@ -6,7 +6,6 @@
  */
 import type { ParleyClient } from '../client/index.js';
 import { button, element } from './dom.js';
-import { LiveActions } from './live-actions.js';
 import type { Notice } from './notice.js';
 
 /** The picker's emoji: the few most chats offer first. */
@@ -55,9 +54,9 @@ export function wireMessageMenu(container: HTMLElement, deps: MessageMenuDeps): 
       const emoji = clicked.dataset.emoji ?? '';
       const on = clicked.getAttribute('aria-pressed') !== 'true';
       at.item.querySelector('.react-picker')?.remove();
-      LiveActions.react(client, at.roomId, at.seq, emoji, on).catch((error: unknown) =>
-        deps.notice.error('Could not react', error),
-      );
+      client
+        .react(at.roomId, at.seq, emoji, on)
+        .catch((error: unknown) => deps.notice.error('Could not react', error));
     }
     if (clicked.value === 'edit') openEditor(client, deps.notice, at);
     if (clicked.value === 'delete') {

@@ -9,7 +9,6 @@
 import type { Message, Reaction } from '../client/index.js';
 import { continues, dayKey, dayLabel, type Stamp } from './day-groups.js';
 import { button, element } from './dom.js';
-import { LiveActions } from './live-actions.js';
 import { segments } from './message-text.js';
 
 /** Where one of the user's own messages stands. */
@@ -387,7 +386,7 @@ function showState(
   summary.lastElementChild?.setAttribute('aria-hidden', 'true'); // the hidden text says it
   const actions = element('div', 'msg-actions');
   actions.append(Object.assign(button('Reply'), { value: 'reply' }));
-  if (LiveActions.enabled) actions.append(Object.assign(button('React'), { value: 'react' }));
+  actions.append(Object.assign(button('React'), { value: 'react' }));
   if (own) actions.append(Object.assign(button('Edit'), { value: 'edit' }));
   const remove = Object.assign(button('Delete', own ? '' : 'others'), { value: 'delete' });
   actions.append(remove);
@@ -395,7 +394,7 @@ function showState(
   item.querySelector('header')?.append(menu);
 }
 
-/** The reactions under a message: emoji and count, yours marked; buttons once they work. */
+/** The reactions under a message: emoji and count, yours marked; each a toggle button. */
 function showReactions(item: HTMLLIElement, reactions: readonly Reaction[] | undefined): void {
   item.querySelector('.reactions')?.remove();
   const shown = (reactions ?? []).filter((reaction) => reaction.count > 0);
@@ -403,15 +402,11 @@ function showReactions(item: HTMLLIElement, reactions: readonly Reaction[] | und
   const row = element('div', 'reactions');
   for (const reaction of shown) {
     const label = `${reaction.emoji} ${reaction.count}`;
-    const chip = LiveActions.enabled
-      ? button(label, 'reaction')
-      : element('span', 'reaction', label);
+    const chip = button(label, 'reaction');
     if (reaction.me) chip.classList.add('me');
-    if (chip instanceof HTMLButtonElement) {
-      chip.value = 'react-toggle';
-      chip.dataset.emoji = reaction.emoji;
-      chip.setAttribute('aria-pressed', String(reaction.me));
-    }
+    chip.value = 'react-toggle';
+    chip.dataset.emoji = reaction.emoji;
+    chip.setAttribute('aria-pressed', String(reaction.me));
     chip.title = reaction.me ? `${reaction.emoji}: you and ${reaction.count - 1} more` : label;
     row.append(chip);
   }
