@@ -27,6 +27,8 @@ export interface Message {
   mentions?: string[];
   /** The current reaction counts; `me`: you are one of them. */
   reactions?: Reaction[];
+  /** Changes since the send (edits, the delete, reactions): the higher is newer. Absent: 0. */
+  rev?: number;
 }
 
 /** One emoji's reactions on a message. */
@@ -283,7 +285,9 @@ export type ClientFrame =
   | { action: 'unban'; roomId: string; userId: string }
   | { action: 'mute'; roomId: string; userId: string; durationSec?: number }
   | { action: 'unmute'; roomId: string; userId: string }
-  | { action: 'open_dm'; userId: string };
+  | { action: 'open_dm'; userId: string }
+  | { action: 'react'; roomId: string; seq: number; emoji: string; on: boolean }
+  | { action: 'get_thread'; roomId: string; seq: number; after?: number; limit?: number };
 
 export interface CreateRoomOptions {
   name?: string;

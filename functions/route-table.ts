@@ -29,6 +29,9 @@ export const ROUTE_ENTRIES = {
   // Two routes, one function: an edit and a delete share all but the action.
   edit_message: 'message-edits',
   delete_message: 'message-edits',
+  react: 'reactions',
+  // A thread is a page of history read another way: the history function serves both.
+  get_thread: 'get-history',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -86,6 +89,8 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   open_dm: CHAT_ROUTE,
   edit_message: CHAT_ROUTE,
   delete_message: CHAT_ROUTE,
+  react: CHAT_ROUTE,
+  get_thread: CHAT_ROUTE,
 };
 
 /**

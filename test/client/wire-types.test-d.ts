@@ -73,6 +73,14 @@ expectTypeOf<Required<ClientRequest<'delete_message'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'delete_message'>>
 >();
 expectTypeOf<ClientRequest<'delete_message'>>().toExtend<ServerRequest<'delete_message'>>();
+expectTypeOf<Required<ClientRequest<'react'>>>().branded.toEqualTypeOf<
+  Required<ServerRequest<'react'>>
+>();
+expectTypeOf<ClientRequest<'react'>>().toExtend<ServerRequest<'react'>>();
+expectTypeOf<Required<ClientRequest<'get_thread'>>>().branded.toEqualTypeOf<
+  Required<ServerRequest<'get_thread'>>
+>();
+expectTypeOf<ClientRequest<'get_thread'>>().toExtend<ServerRequest<'get_thread'>>();
 expectTypeOf<Required<ClientRequest<'create_room'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'create_room'>>
 >();

@@ -27,6 +27,9 @@ import type {
   MessageEdit,
   MessageStore,
   NewMessage,
+  OwnReaction,
+  ReactionChange,
+  ReactionResult,
 } from '../../functions/core/ports.js';
 import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
@@ -34,6 +37,7 @@ import type { Runtime } from '../../functions/runtime/deps.js';
 import type { HandlerWiring } from '../../functions/runtime/wiring.js';
 import { MemoryRateLimiter } from '../../functions/stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
+import { FakeReactions } from './fake-reactions.js';
 import { type FakeRoom, FakeRoomStore, FakeRooms, isBanned, isMuted } from './fake-rooms.js';
 
 /** Rooms, membership and messages, as PostgreSQL keeps them. */
@@ -43,6 +47,7 @@ export class FakeMessageStore implements MessageStore {
   private readonly epoch = Date.UTC(2026, 0, 1);
   /** Edits and deletes, counted: each gets a later time than any before it. */
   private changes = 0;
+  private readonly reactions = new FakeReactions();
 
   constructor(readonly state: FakeRooms = new FakeRooms()) {}
 
@@ -130,7 +135,14 @@ export class FakeMessageStore implements MessageStore {
     }
     if (current.deleted) throw new ChatError('forbidden', 'A deleted message cannot be edited');
     if (current.content === edit.content) return { message: current, changed: false };
-    const message: Message = { ...current, content: edit.content, editedAt: this.changedAt() };
+    const { mentions: _old, ...rest } = current;
+    const message: Message = {
+      ...rest,
+      content: edit.content,
+      editedAt: this.changedAt(),
+      ...(edit.mentions?.length ? { mentions: edit.mentions } : {}),
+      rev: (current.rev ?? 0) + 1,
+    };
     room.messages[index] = message;
     return { message, changed: true };
   }
@@ -144,9 +156,43 @@ export class FakeMessageStore implements MessageStore {
       );
     }
     if (current.deleted) return { message: current, changed: false };
-    const message: Message = { ...current, content: '', deleted: true };
+    const { mentions: _m, reactions: _r, ...rest } = current;
+    const message: Message = { ...rest, content: '', deleted: true, rev: (current.rev ?? 0) + 1 };
     room.messages[index] = message;
+    this.reactions.dropMessage(message);
     return { message, changed: true };
+  }
+
+  async react(change: ReactionChange): Promise<ReactionResult> {
+    const { index, current, room } = this.find(change.roomId, change.seq);
+    const message = this.reactions.apply(current, change);
+    if (message) room.messages[index] = message;
+    return {
+      message: message ?? current,
+      changed: message !== undefined,
+      mine: this.reactions.mine(current, change.userId),
+    };
+  }
+
+  async reactionsBy(
+    roomId: string,
+    userId: string,
+    seqs: readonly number[],
+  ): Promise<OwnReaction[]> {
+    return this.reactions.by(roomId, userId, seqs);
+  }
+
+  async thread(
+    roomId: string,
+    seq: number,
+    query: { after?: number; limit: number },
+  ): Promise<HistoryPage> {
+    this.find(roomId, seq);
+    const after = query.after ?? 0;
+    const replies = (this.rooms.get(roomId)?.messages ?? []).filter(
+      (m) => m.replyTo === seq && m.seq > after,
+    );
+    return { messages: replies.slice(0, query.limit), hasMore: replies.length > query.limit };
   }
 
   private find(roomId: string, seq: number) {

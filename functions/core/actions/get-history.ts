@@ -4,6 +4,7 @@ import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
 import { hasJoined } from '../membership.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
+import { markMine } from '../reactions.js';
 import { historyStart } from '../retention.js';
 import type { ActionHandler } from './types.js';
 
@@ -28,7 +29,7 @@ export const getHistory: ActionHandler<GetHistoryRequest> = async (
       {
         type: 'room_history',
         roomId,
-        messages: page.messages,
+        messages: await markMine(deps, roomId, caller.userId, page.messages),
         hasMore: page.hasMore,
         ...historyStart(page.firstSeq),
       },

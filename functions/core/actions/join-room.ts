@@ -5,6 +5,7 @@ import { joinConnection } from '../membership.js';
 import { summarizeOnline } from '../online-list.js';
 import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
 import { announcePresence, presenceAudience } from '../presence.js';
+import { markMine } from '../reactions.js';
 import { historyStart } from '../retention.js';
 import type { ActionHandler } from './types.js';
 
@@ -25,7 +26,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
       {
         type: 'room_history',
         roomId,
-        messages: page.messages,
+        messages: await markMine(deps, roomId, caller.userId, page.messages),
         hasMore: page.hasMore,
         ...historyStart(page.firstSeq),
         // The cache's list is already cut to `onlineListMax`; this also keeps the joiner
