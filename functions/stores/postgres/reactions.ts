@@ -12,21 +12,31 @@ import { guarded } from './errors.js';
 import { inTransaction } from './transaction.js';
 
 /**
- * The counts after adding `$delta` (1 or -1) to emoji `$emoji` of the jsonb `counts`: in
- * the order each emoji was first used, a new emoji last, an emoji at 0 dropped, NULL when
- * none is left. `counts` is an SQL expression over the statement's own rows.
+ * The counts after adding `delta` (1 or -1) to one emoji (`one`, which may be new) or to
+ * each of an array of emoji (`anyOf`, only taken back) in the jsonb `counts`: in the order
+ * each emoji was first used, a new emoji last, an emoji at 0 dropped, NULL when none is
+ * left. The arguments are SQL expressions over the statement's own rows and parameters.
  */
-export function recountSql(counts: string, emoji: string, delta: string): string {
+export function recountSql(
+  counts: string,
+  delta: string,
+  emoji: { one: string } | { anyOf: string },
+): string {
+  const match = 'one' in emoji ? `= ${emoji.one}` : `= ANY (${emoji.anyOf})`;
+  const added =
+    'one' in emoji
+      ? `UNION ALL
+       SELECT ${emoji.one}, 2147483647, 1
+        WHERE ${delta} = 1 AND NOT coalesce(${counts}, '[]') @> jsonb_build_array(
+          jsonb_build_object('emoji', ${emoji.one}))`
+      : '';
   return `(SELECT jsonb_agg(jsonb_build_object('emoji', k.emoji, 'count', k.count) ORDER BY k.ord)
      FROM (
        SELECT e->>'emoji' AS emoji, ord,
-              (e->>'count')::int + CASE WHEN e->>'emoji' = ${emoji} THEN ${delta} ELSE 0 END
+              (e->>'count')::int + CASE WHEN e->>'emoji' ${match} THEN ${delta} ELSE 0 END
                 AS count
          FROM jsonb_array_elements(coalesce(${counts}, '[]')) WITH ORDINALITY AS t(e, ord)
-       UNION ALL
-       SELECT ${emoji}, 2147483647, 1
-        WHERE ${delta} = 1 AND NOT coalesce(${counts}, '[]') @> jsonb_build_array(
-          jsonb_build_object('emoji', ${emoji}))
+       ${added}
      ) k
     WHERE k.count > 0)`;
 }
@@ -65,7 +75,7 @@ const changeSql = (columns: string) => {
       SELECT delta FROM added UNION ALL SELECT delta FROM removed
     ), change AS (
       UPDATE messages m
-         SET reactions = ${recountSql('m.reactions', '$4', 'd.delta')}, rev = m.rev + 1
+         SET reactions = ${recountSql('m.reactions', 'd.delta', { one: '$4' })}, rev = m.rev + 1
         FROM delta d
        WHERE m.room_id = $1 AND m.seq = $2
       RETURNING ${updated}
