@@ -55,8 +55,9 @@ export function heaviestContent(chars: number): { content: string; mentions: str
   let left = chars;
   while (mentions.length < MENTIONS_MAX && left >= 4) {
     const length = Math.min(USER_ID_MAX_CHARS, left - 2);
-    mentions.push(idOf(length));
-    content += `@${idOf(length)}\u0001`;
+    const id = idOf(length);
+    mentions.push(id);
+    content += `@${id}\u0001`;
     left -= length + 2;
   }
   return { content: content + heaviest(left), mentions };

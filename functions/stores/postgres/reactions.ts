@@ -129,7 +129,11 @@ export async function reactRow<R extends Row>(
   });
 }
 
-/** The user's reactions on those seqs: the `reactions_viewer` index, one range scan. */
+/**
+ * The user's reactions on those seqs: one range scan of the `reactions_viewer` index
+ * (room, user, seq between the page's ends), so its cost is the page's, not the user's
+ * history in the room; the list then keeps the seqs asked (a thread's are not contiguous).
+ */
 export async function reactionsByUser(
   pool: Pool,
   roomId: string,
@@ -140,8 +144,9 @@ export async function reactionsByUser(
   const { rows } = await guarded(() =>
     pool.query<{ seq: string; emoji: string }>(
       `SELECT seq, emoji FROM reactions
-        WHERE room_id = $1 AND user_id = $2 AND seq = ANY ($3::bigint[])`,
-      [roomId, userId, seqs],
+        WHERE room_id = $1 AND user_id = $2 AND seq BETWEEN $3 AND $4
+          AND seq = ANY ($5::bigint[])`,
+      [roomId, userId, Math.min(...seqs), Math.max(...seqs), seqs],
     ),
   );
   return rows.map((r) => ({ seq: Number(r.seq), emoji: r.emoji }));
