@@ -37,7 +37,6 @@ import type { Runtime } from '../../functions/runtime/deps.js';
 import type { HandlerWiring } from '../../functions/runtime/wiring.js';
 import { MemoryRateLimiter } from '../../functions/stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
-import { FakeReactions } from './fake-reactions.js';
 import { type FakeRoom, FakeRoomStore, FakeRooms, isBanned, isMuted } from './fake-rooms.js';
 
 /** Rooms, membership and messages, as PostgreSQL keeps them. */
@@ -47,7 +46,6 @@ export class FakeMessageStore implements MessageStore {
   private readonly epoch = Date.UTC(2026, 0, 1);
   /** Edits and deletes, counted: each gets a later time than any before it. */
   private changes = 0;
-  private readonly reactions = new FakeReactions();
 
   constructor(readonly state: FakeRooms = new FakeRooms()) {}
 
@@ -159,18 +157,18 @@ export class FakeMessageStore implements MessageStore {
     const { mentions: _m, reactions: _r, ...rest } = current;
     const message: Message = { ...rest, content: '', deleted: true, rev: (current.rev ?? 0) + 1 };
     room.messages[index] = message;
-    this.reactions.dropMessage(message);
+    this.state.reactions.dropMessage(message);
     return { message, changed: true };
   }
 
   async react(change: ReactionChange): Promise<ReactionResult> {
     const { index, current, room } = this.find(change.roomId, change.seq);
-    const message = this.reactions.apply(current, change);
+    const message = this.state.reactions.apply(current, change);
     if (message) room.messages[index] = message;
     return {
       message: message ?? current,
       changed: message !== undefined,
-      mine: this.reactions.mine(current, change.userId),
+      mine: this.state.reactions.mine(current, change.userId),
     };
   }
 
@@ -179,7 +177,7 @@ export class FakeMessageStore implements MessageStore {
     userId: string,
     seqs: readonly number[],
   ): Promise<OwnReaction[]> {
-    return this.reactions.by(roomId, userId, seqs);
+    return this.state.reactions.by(roomId, userId, seqs);
   }
 
   async thread(

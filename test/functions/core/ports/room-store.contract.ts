@@ -373,5 +373,17 @@ export function roomStoreContract(name: string, factory: RoomStoreFactory) {
       await messages.deleteMessage({ roomId, seq: 2, actorId: owner, asModerator: false });
       expect(await mentions('mia')).toBe(0);
     });
+
+    it("marks the caller's own reactions on each room's last message", async () => {
+      const owner = `u-${uid()}`;
+      const roomId = await roomWith(owner, ['mia']);
+      await messages.appendMessage({ roomId, userId: owner, content: 'vote' });
+      await messages.react({ roomId, seq: 1, userId: 'mia', emoji: '👍', on: true, maxEmoji: 20 });
+      const last = async (userId: string) =>
+        (await rooms.listRooms(userId, { limit: 100 })).rooms.find((r) => r.roomId === roomId)
+          ?.lastMessage?.reactions;
+      expect(await last('mia')).toEqual([{ emoji: '👍', count: 1, me: true }]);
+      expect(await last(owner)).toEqual([{ emoji: '👍', count: 1, me: false }]);
+    });
   });
 }
