@@ -6,7 +6,9 @@
  * (docs/decisions/2026-12-06-reactions.md).
  */
 import type { Message } from './message.js';
-import type { ChatDeps } from './ports.js';
+import { fitHistoryFrame, type PageEnd } from './page-fit.js';
+import type { ChatDeps, HistoryPage } from './ports.js';
+import type { RoomHistoryFrame } from './server-frames.js';
 
 /** The message with `me` set on the emoji in `mine` (the reader's own reactions). */
 export function withMine(message: Message, mine: ReadonlySet<string> | readonly string[]): Message {
@@ -39,4 +41,23 @@ export async function markMine(
     const mine = bySeq.get(m.seq);
     return mine ? withMine(m, mine) : m;
   });
+}
+
+/**
+ * The `room_history` reply a reader gets for a page: their own reactions marked, `extra`
+ * fields added (a join's presence, the history's start), cut to one reply from `keep`'s end.
+ */
+export async function readerPage(
+  deps: Pick<ChatDeps, 'messages'>,
+  roomId: string,
+  readerId: string,
+  page: Pick<HistoryPage, 'messages' | 'hasMore'>,
+  keep: PageEnd,
+  extra: Omit<Partial<RoomHistoryFrame>, 'type' | 'roomId' | 'messages' | 'hasMore'> = {},
+): Promise<RoomHistoryFrame> {
+  const messages = await markMine(deps, roomId, readerId, page.messages);
+  return fitHistoryFrame(
+    { type: 'room_history', roomId, messages, hasMore: page.hasMore, ...extra },
+    keep,
+  );
 }

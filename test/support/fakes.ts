@@ -4,11 +4,13 @@
  * closely enough for the core to be exercised without any network. The cache is the real
  * `MemoryRoomCache`.
  */
+
+import { getHistory } from '../../functions/core/actions/get-history.js';
 import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
 import { type JobBudget, type JobOutcome, runFanoutJob } from '../../functions/core/fanout-job.js';
 import { DM_PREFIX } from '../../functions/core/governance.js';
 import { DEFAULT_LIMITS, REPLY_MAX_BYTES } from '../../functions/core/limits.js';
-import type { Message, RoomConnection } from '../../functions/core/message.js';
+import type { Caller, Message, RoomConnection } from '../../functions/core/message.js';
 import type {
   BroadcastResult,
   ChatDeps,
@@ -537,6 +539,12 @@ export function replyTo(world: FakeWorld, caller: { connectionId: string }) {
   return async (frame: ReplyFrame): Promise<void> => {
     await world.sender.send(caller.connectionId, JSON.stringify(frame));
   };
+}
+
+/** What a connection's client would show now: the newest history page of the room. */
+export async function historyAs(world: FakeWorld, caller: Caller, roomId: string) {
+  await getHistory(world.deps, caller, { roomId }, replyTo(world, caller));
+  return world.sender.framesOfType(caller.connectionId, 'room_history').at(-1)?.messages ?? [];
 }
 
 /**

@@ -2,8 +2,7 @@ import { ChatError } from '../errors.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
 import type { GetThreadRequest } from '../live-frames.js';
 import { hasJoined } from '../membership.js';
-import { fitHistoryFrame } from '../page-fit.js';
-import { markMine } from '../reactions.js';
+import { readerPage } from '../reactions.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -21,15 +20,5 @@ export const getThread: ActionHandler<GetThreadRequest> = async (deps, caller, r
     after: request.after,
     limit: request.limit ?? HISTORY_DEFAULT_LIMIT,
   });
-  await reply(
-    fitHistoryFrame(
-      {
-        type: 'room_history',
-        roomId,
-        messages: await markMine(deps, roomId, caller.userId, page.messages),
-        hasMore: page.hasMore,
-      },
-      'oldest',
-    ),
-  );
+  await reply(await readerPage(deps, roomId, caller.userId, page, 'oldest'));
 };

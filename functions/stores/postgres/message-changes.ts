@@ -10,6 +10,14 @@ import { ChatError } from '../../core/errors.js';
 import type { MessageChange, MessageDeletion, MessageEdit } from '../../core/ports.js';
 import { guarded } from './errors.js';
 
+/** `a, b` as `alias.a, alias.b`: a RETURNING list where another table has the same names. */
+export function qualified(columns: string, alias: string): string {
+  return columns
+    .split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
+}
+
 /**
  * `current` takes the row lock first (a concurrent change is waited for, and its result is
  * what `current` reads), `change` updates under `condition` and answers the new row, and
@@ -19,10 +27,7 @@ import { guarded } from './errors.js';
  * cached states (core/message-version.ts).
  */
 function changeSql(columns: string, set: string, condition: string, also = ''): string {
-  const updated = columns
-    .split(', ')
-    .map((c) => `m.${c}`)
-    .join(', ');
+  const updated = qualified(columns, 'm');
   return `
     WITH current AS (
       SELECT ${columns} FROM messages WHERE room_id = $1 AND seq = $2 FOR UPDATE

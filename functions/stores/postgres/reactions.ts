@@ -9,6 +9,7 @@ import { ChatError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import type { OwnReaction, ReactionChange, ReactionResult } from '../../core/ports.js';
 import { guarded } from './errors.js';
+import { qualified } from './message-changes.js';
 import { inTransaction } from './transaction.js';
 
 /**
@@ -58,10 +59,7 @@ const lockSql = (columns: string) =>
  * snapshot, before the row change (which a sibling query cannot see): the caller applies it.
  */
 const changeSql = (columns: string) => {
-  const updated = columns
-    .split(', ')
-    .map((c) => `m.${c}`)
-    .join(', ');
+  const updated = qualified(columns, 'm');
   return `
     WITH added AS (
       INSERT INTO reactions (room_id, seq, emoji, user_id)

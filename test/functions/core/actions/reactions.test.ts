@@ -2,7 +2,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteMessage } from '../../../../functions/core/actions/delete-message.js';
 import { editMessage } from '../../../../functions/core/actions/edit-message.js';
-import { getHistory } from '../../../../functions/core/actions/get-history.js';
 import { getThread } from '../../../../functions/core/actions/get-thread.js';
 import { joinRoom } from '../../../../functions/core/actions/join-room.js';
 import { leaveRoom } from '../../../../functions/core/actions/leave-room.js';
@@ -10,8 +9,8 @@ import { react } from '../../../../functions/core/actions/react.js';
 import { listRooms } from '../../../../functions/core/actions/room-actions.js';
 import { sendMessage } from '../../../../functions/core/actions/send-message.js';
 import { REACTIONS_MAX_PER_MESSAGE } from '../../../../functions/core/limits.js';
-import type { Caller, Message } from '../../../../functions/core/message.js';
-import { type FakeWorld, fakeWorld, replyTo } from '../../../support/fakes.js';
+import type { Caller } from '../../../../functions/core/message.js';
+import { type FakeWorld, fakeWorld, historyAs, replyTo } from '../../../support/fakes.js';
 
 let world: FakeWorld;
 const alice: Caller = { connectionId: 'a1', userId: 'alice' };
@@ -26,10 +25,7 @@ const reactAs = (caller: Caller, seq: number, emoji: string, on = true) =>
 const send = (caller: Caller, content: string, replyToSeq?: number) =>
   sendMessage(world.deps, caller, { roomId: ROOM, content, replyTo: replyToSeq }, reply(caller));
 
-async function historyOf(caller: Caller): Promise<Message[]> {
-  await getHistory(world.deps, caller, { roomId: ROOM }, reply(caller));
-  return world.sender.framesOfType(caller.connectionId, 'room_history').at(-1)?.messages ?? [];
-}
+const historyOf = (caller: Caller) => historyAs(world, caller, ROOM);
 
 beforeEach(async () => {
   world = fakeWorld();
