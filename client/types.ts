@@ -28,6 +28,8 @@ export interface Message {
   mentions?: string[];
   /** The current reaction counts; `me`: you are one of them. */
   reactions?: Reaction[];
+  /** Changes since the send (edits, the delete, reactions): the higher is newer. Absent: 0. */
+  rev?: number;
 }
 
 /** One emoji's reactions on a message. */

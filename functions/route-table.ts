@@ -30,6 +30,9 @@ export const ROUTE_ENTRIES = {
   edit_message: 'message-edits',
   delete_message: 'message-edits',
   mark_read: 'read-state',
+  react: 'reactions',
+  // A thread is a page of history read another way: the history function serves both.
+  get_thread: 'get-history',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -88,6 +91,8 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   edit_message: CHAT_ROUTE,
   delete_message: CHAT_ROUTE,
   mark_read: CHAT_ROUTE,
+  react: CHAT_ROUTE,
+  get_thread: CHAT_ROUTE,
 };
 
 /**

@@ -12,6 +12,7 @@ import { makeGetHistoryHandler } from '../functions/get-history.js';
 import { makeJoinRoomHandler } from '../functions/join-room.js';
 import { makeLeaveRoomHandler } from '../functions/leave-room.js';
 import { makeMessageEditsHandler } from '../functions/message-edits.js';
+import { makeReactionsHandler } from '../functions/reactions.js';
 import { makeReadStateHandler } from '../functions/read-state.js';
 import { makeRoomsHandler } from '../functions/rooms.js';
 import { ROUTE_ENTRIES } from '../functions/route-table.js';
@@ -36,6 +37,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   rooms: makeRoomsHandler,
   'message-edits': makeMessageEditsHandler,
   'read-state': makeReadStateHandler,
+  reactions: makeReactionsHandler,
 };
 
 export interface LocalHandlers {

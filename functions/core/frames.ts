@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
 import { limit, roomId, seq, storable } from './frame-fields.js';
 import { type ChatLimits, ID_MAX_CHARS } from './limits.js';
-import { READ_SCHEMAS } from './live-frames.js';
+import { REACTION_SCHEMAS, READ_SCHEMAS } from './live-frames.js';
 import { ROOM_SCHEMAS } from './room-frames.js';
 
 export const ACTIONS = [
@@ -21,6 +21,7 @@ export const ACTIONS = [
   'delete_message',
   ...(Object.keys(ROOM_SCHEMAS) as (keyof typeof ROOM_SCHEMAS)[]),
   ...(Object.keys(READ_SCHEMAS) as (keyof typeof READ_SCHEMAS)[]),
+  ...(Object.keys(REACTION_SCHEMAS) as (keyof typeof REACTION_SCHEMAS)[]),
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -78,7 +79,8 @@ export type RequestSchemas = {
   edit_message: typeof editMessageSchema;
   delete_message: typeof deleteMessageSchema;
 } & typeof ROOM_SCHEMAS &
-  typeof READ_SCHEMAS;
+  typeof READ_SCHEMAS &
+  typeof REACTION_SCHEMAS;
 
 export const REQUEST_SCHEMAS: RequestSchemas = {
   join_room: joinRoomSchema,
@@ -89,6 +91,7 @@ export const REQUEST_SCHEMAS: RequestSchemas = {
   delete_message: deleteMessageSchema,
   ...ROOM_SCHEMAS,
   ...READ_SCHEMAS,
+  ...REACTION_SCHEMAS,
 };
 
 /** A frame that parsed as a JSON object, with its correlation id if it had a valid one. */

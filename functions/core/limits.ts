@@ -125,6 +125,13 @@ export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  */
 export const USER_ID_MAX_CHARS = 255;
 
+/**
+ * The most distinct emoji one message may carry (Discord's cap; Slack's is 23): a new emoji
+ * beyond it is refused. Not tunable: it bounds what a message weighs in a reply, so
+ * `MAX_MESSAGE_CHARS`'s ceiling is computed with it (core/reply-budget.ts).
+ */
+export const REACTIONS_MAX_PER_MESSAGE = 20;
+
 /** API Gateway's limit on one message posted to a connection (PostToConnection). */
 export const REPLY_MAX_BYTES = MAX_MESSAGE_BYTES;
 

@@ -34,8 +34,9 @@ export async function memberChanging(
 }
 
 /**
- * Acks the caller with the message as stored now and, when the call changed it, tells the
- * room's other connections with `frame`.
+ * Acks the caller with the message as stored now (or `acked`, the caller's own view of it:
+ * a reaction's `me`) and, when the call changed it, tells the room's other connections
+ * with `frame`.
  *
  * The window is rewritten first, then the room is read, then the frame goes out. A
  * connection that joins meanwhile is therefore either in that read (and gets the frame) or
@@ -53,10 +54,11 @@ export async function publishChange(
   change: MessageChange,
   frame: ServerFrame,
   reply: Reply,
+  acked: Message = change.message,
 ): Promise<void> {
   const { message, changed } = change;
   // Issued in the same turn as the window write, so a read the ack can cause finds it.
-  const acked = (async () => reply({ type: 'ack', message }))();
+  const ackSent = (async () => reply({ type: 'ack', message: acked }))();
   const delivered = replaceInWindow(deps, message).then(async () => {
     if (!changed) return;
     const connections = await readRoomConnections(deps, message.roomId);
@@ -64,7 +66,7 @@ export async function publishChange(
     await deliver(deps, message.roomId, others, frame);
   });
   // As a send: a failed ack does not cost the room its frame, nor the other way round.
-  const [ackResult, deliveredResult] = await Promise.allSettled([acked, delivered]);
+  const [ackResult, deliveredResult] = await Promise.allSettled([ackSent, delivered]);
   if (deliveredResult.status === 'rejected') throw deliveredResult.reason;
   if (ackResult.status === 'rejected') throw ackResult.reason ?? new Error('ack failed');
 }

@@ -20,6 +20,11 @@ export interface Message {
   mentions?: string[];
   /** The current reaction counts, one entry per emoji with at least one reaction. */
   reactions?: Reaction[];
+  /**
+   * How many times the message changed after its send (edits, the delete, reactions):
+   * of two states of one message the higher `rev` is the newer. Absent while 0.
+   */
+  rev?: number;
 }
 
 /** One emoji's reactions on a message; `me`: the reader is one of them. */

@@ -25,6 +25,34 @@ export interface MessageEdit {
   /** Who asks: only the message's own author may edit it. */
   editorId: string;
   content: string;
+  /** Parsed from the new content by the core: they replace the message's mentions. */
+  mentions?: string[];
+}
+
+/** A reader adds (`on`) or takes back a reaction (protocol v2, "Messages"). */
+export interface ReactionChange {
+  roomId: string;
+  seq: number;
+  userId: string;
+  emoji: string;
+  on: boolean;
+  /**
+   * The most distinct emoji a message may carry: a new emoji beyond it is `forbidden`, so
+   * a message's reactions stay within what a reply can carry (REACTIONS_MAX_PER_MESSAGE).
+   */
+  maxEmoji: number;
+}
+
+/** What a reaction left: the change, and the emoji the reacting user has on the message. */
+export interface ReactionResult extends MessageChange {
+  /** The reacting user's own reactions on the message after the call (their `me`). */
+  mine: string[];
+}
+
+/** One reaction of one user, as a reader's page needs it to mark `me`. */
+export interface OwnReaction {
+  seq: number;
+  emoji: string;
 }
 
 /** A deletion: the message becomes a tombstone (`content` '', `deleted`), its seq stays. */
@@ -113,6 +141,29 @@ export interface MessageStore {
    * someone else's and `asModerator` is false.
    */
   deleteMessage(deletion: MessageDeletion): Promise<MessageChange>;
+  /**
+   * Adds or takes back one user's reaction, in one transaction with the message's counts
+   * (`reactions`, in order of each emoji's first use, an emoji dropped at 0) and its `rev`.
+   * Idempotent: a reaction the user already has (or has not) changes nothing and answers
+   * `changed: false`. `not_found` when the room has no such seq; `forbidden` on a
+   * tombstone, or for a new emoji on a message at `maxEmoji`.
+   */
+  react(change: ReactionChange): Promise<ReactionResult>;
+  /**
+   * The user's own reactions on the given seqs of a room (one query on the
+   * `reactions_viewer` index), so a page can mark `me` for its reader.
+   */
+  reactionsBy(roomId: string, userId: string, seqs: readonly number[]): Promise<OwnReaction[]>;
+  /**
+   * The direct replies to `seq` (messages whose `replyTo` is it), ascending, after `after`
+   * (0: from the first), at most `limit`, `hasMore` when more follow; served by the
+   * `messages_thread` index. `not_found` when the room has no such seq.
+   */
+  thread(
+    roomId: string,
+    seq: number,
+    query: { after?: number; limit: number },
+  ): Promise<HistoryPage>;
   /**
    * A page of history, served by the (room_id, seq) index: O(limit), not O(offset). Every
    * read answers the current state: edited content with `editedAt`, tombstones.

@@ -8,10 +8,13 @@ import { jsonBytes, jsonStringBytes } from './json-bytes.js';
 import {
   ID_MAX_CHARS,
   ONLINE_LIST_MAX_BYTES,
+  REACTIONS_MAX_PER_MESSAGE,
   REPLY_MAX_BYTES,
   REPLY_SAFETY_BYTES,
   USER_ID_MAX_CHARS,
 } from './limits.js';
+import { EMOJI_MAX_CHARS } from './live-frames.js';
+import { MENTIONS_MAX } from './mentions.js';
 import type { Message } from './message.js';
 import type { RoomHistoryFrame } from './server-frames.js';
 
@@ -34,16 +37,54 @@ export const REQUEST_ID_RESERVE_BYTES =
 /** What a reply frame built by the core may weigh, before the shell adds its `requestId`. */
 export const REPLY_BUDGET_BYTES = REPLY_MAX_BYTES - REPLY_SAFETY_BYTES - REQUEST_ID_RESERVE_BYTES;
 
-/** A message with every field at its longest and heaviest. */
+/**
+ * The heaviest content of `chars` characters together with the mentions parsed from it.
+ * A mentioned id is made of letters, digits and `_ . : | -` (core/mentions.ts), which JSON
+ * writes unescaped, so at most 4 bytes a character, against 6 for the heaviest character
+ * that is no mention; but it is written twice, in `content` and in `mentions`. A mention of
+ * an id of L characters (`@`, the id, a separator) therefore weighs 2L - 2 bytes more than
+ * L + 2 heaviest characters: the most is `MENTIONS_MAX` mentions of the longest ids, then
+ * one shorter mention in what is left, then the heaviest characters.
+ */
+export function heaviestContent(chars: number): { content: string; mentions: string[] } {
+  // Distinct ids (the parser keeps each once): CJK letters, 4 bytes each.
+  const idOf = (length: number) =>
+    String.fromCodePoint(0x20000 + mentions.length) + '\u{20000}'.repeat(length - 1);
+  const mentions: string[] = [];
+  let content = '';
+  let left = chars;
+  while (mentions.length < MENTIONS_MAX && left >= 4) {
+    const length = Math.min(USER_ID_MAX_CHARS, left - 2);
+    const id = idOf(length);
+    mentions.push(id);
+    content += `@${id}\u0001`;
+    left -= length + 2;
+  }
+  return { content: content + heaviest(left), mentions };
+}
+
+/**
+ * A message with every field at its longest and heaviest: protocol v2's `replyTo`, the
+ * heaviest mentions its content can make, the most distinct reactions of the heaviest emoji with the
+ * largest counts, and the largest `rev` (a PostgreSQL integer).
+ */
 export function heaviestMessage(contentChars: number): Message {
   return {
     id: '00000000-0000-0000-0000-000000000000',
     roomId: 'r'.repeat(ID_MAX_CHARS), // room ids are ASCII
     seq: Number.MAX_SAFE_INTEGER,
     userId: heaviest(USER_ID_MAX_CHARS),
-    content: heaviest(contentChars),
+    ...heaviestContent(contentChars),
     createdAt: '+275760-09-13T00:00:00.000Z', // the longest Date.prototype.toISOString
     clientMsgId: heaviest(ID_MAX_CHARS),
+    editedAt: '+275760-09-13T00:00:00.000Z',
+    replyTo: Number.MAX_SAFE_INTEGER,
+    reactions: Array.from({ length: REACTIONS_MAX_PER_MESSAGE }, () => ({
+      emoji: heaviest(EMOJI_MAX_CHARS),
+      count: Number.MAX_SAFE_INTEGER,
+      me: false,
+    })),
+    rev: 2 ** 31 - 1,
   };
 }
 
@@ -61,11 +102,25 @@ export function heaviestJoinReplyBytes(contentChars: number): number {
     online: [],
     onlineCount: Number.MAX_SAFE_INTEGER,
     lastSeq: Number.MAX_SAFE_INTEGER,
+    readSeq: Number.MAX_SAFE_INTEGER,
+    unread: Number.MAX_SAFE_INTEGER,
   };
   return jsonBytes(frame) - jsonBytes([]) + ONLINE_LIST_MAX_BYTES;
 }
 
-/** The largest `MAX_MESSAGE_CHARS` with which any one message fits in any reply. */
-export const MAX_MESSAGE_CHARS_CEILING = Math.floor(
-  (REPLY_BUDGET_BYTES - heaviestJoinReplyBytes(0)) / MAX_BYTES_PER_CHAR,
-);
+/**
+ * The largest `MAX_MESSAGE_CHARS` with which any one message fits in any reply. Found by
+ * bisection: mentions make a character weigh more than `MAX_BYTES_PER_CHAR` while they
+ * last, so the weight is not linear in the length (it only grows with it). The bounds:
+ * nothing is lighter than 6 bytes a character beside the message's other fields.
+ */
+export const MAX_MESSAGE_CHARS_CEILING = (() => {
+  let low = 0;
+  let high = Math.ceil(REPLY_BUDGET_BYTES / MAX_BYTES_PER_CHAR);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (heaviestJoinReplyBytes(mid) <= REPLY_BUDGET_BYTES) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+})();

@@ -1,6 +1,7 @@
 /**
- * Erasing a user, start to finish: memberships (rooms handed on), then their messages as
- * tombstones chunk by chunk, each chunk's rooms' cached windows dropped as it commits,
+ * Erasing a user, start to finish: memberships (rooms handed on, the rows naming them as
+ * mentioned go too), their reactions taken back (others' counts fixed), then their
+ * messages as tombstones chunk by chunk, each chunk's rooms' cached windows dropped as it commits,
  * then the closing audit record. Run by `npm run erase-user` and the erase-user Lambda.
  * Safe to run again: a second run changes nothing a first one finished.
  */
@@ -31,7 +32,10 @@ export interface EraseReport {
 }
 
 export interface EraseDeps {
-  store: Pick<PostgresErasureStore, 'eraseMemberships' | 'eraseMessages' | 'recordErasure'>;
+  store: Pick<
+    PostgresErasureStore,
+    'eraseMemberships' | 'eraseReactions' | 'eraseMessages' | 'recordErasure'
+  >;
   cache: Pick<RoomCache, 'forgetRecentMessages'>;
 }
 
@@ -43,6 +47,13 @@ export async function eraseUser(
   // First, so the user can no longer send (a send needs a member row) while the scan runs.
   const memberships = await deps.store.eraseMemberships(userId, options.actorId);
   const rooms = new Set<string>();
+  // Their reactions on others' messages: bounded batches until none is left (a rerun
+  // finds none). Each batch's rooms lose their windows, which held the old counts.
+  for (;;) {
+    const batch = await deps.store.eraseReactions(userId, options.chunkRows);
+    for (const roomId of batch.rooms) await deps.cache.forgetRecentMessages(roomId);
+    if (batch.rooms.length === 0) break;
+  }
   let messagesErased = 0;
   let from = options.from;
   for (;;) {

@@ -1,11 +1,12 @@
 /**
  * Writes everything the record holds about a user as one JSON document, page by page, to
- * a stream: `{ userId, exportedAt, memberships: [...], messages: [...], audit: [...] }`.
+ * a stream: `{ userId, exportedAt, memberships: [...], messages: [...], reactions: [...],
+ * audit: [...] }`.
  * Only one page is in memory at a time, and each write waits for the stream to drain, so a
  * user with millions of messages exports in constant memory.
  */
 import type { Writable } from 'node:stream';
-import type { PostgresExportStore } from '../stores/postgres/export-store.js';
+import type { PostgresExportStore, ReactionKey } from '../stores/postgres/export-store.js';
 import type { ScanCursor } from '../stores/postgres/message-scan.js';
 
 export interface ExportOptions {
@@ -19,10 +20,11 @@ export interface ExportOptions {
 export interface ExportCounts {
   memberships: number;
   messages: number;
+  reactions: number;
   audit: number;
 }
 
-type Store = Pick<PostgresExportStore, 'memberships' | 'messages' | 'auditEntries'>;
+type Store = Pick<PostgresExportStore, 'memberships' | 'messages' | 'reactions' | 'auditEntries'>;
 
 function writeText(out: Writable, text: string): Promise<void> {
   if (out.write(text)) return Promise.resolve();
@@ -111,6 +113,16 @@ export async function exportUser(
       } while (from !== undefined);
     },
   });
+  const reactions = await writeArray(
+    out,
+    'reactions',
+    keysetPages(
+      (after: ReactionKey | undefined) => store.reactions(userId, after, pageSize),
+      undefined,
+      ({ roomId, seq, emoji }): ReactionKey | undefined => ({ roomId, seq, emoji }),
+      pageSize,
+    ),
+  );
   const audit = await writeArray(
     out,
     'audit',
@@ -122,5 +134,5 @@ export async function exportUser(
     ),
   );
   await writeText(out, '\n}\n');
-  return { memberships, messages, audit };
+  return { memberships, messages, reactions, audit };
 }

@@ -99,6 +99,14 @@ expectTypeOf<Required<ClientRequest<'mark_read'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'mark_read'>>
 >();
 expectTypeOf<ClientRequest<'mark_read'>>().toExtend<ServerRequest<'mark_read'>>();
+expectTypeOf<Required<ClientRequest<'react'>>>().branded.toEqualTypeOf<
+  Required<ServerRequest<'react'>>
+>();
+expectTypeOf<ClientRequest<'react'>>().toExtend<ServerRequest<'react'>>();
+expectTypeOf<Required<ClientRequest<'get_thread'>>>().branded.toEqualTypeOf<
+  Required<ServerRequest<'get_thread'>>
+>();
+expectTypeOf<ClientRequest<'get_thread'>>().toExtend<ServerRequest<'get_thread'>>();
 expectTypeOf<Required<ClientRequest<'create_room'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'create_room'>>
 >();

@@ -506,6 +506,8 @@ describe('WebSocket API', () => {
       expect(targets.filter((t) => t.includes(fnId!))).toHaveLength(routesOf(entry).length);
     }
     expect(routesOf('message-edits').sort()).toEqual(['delete_message', 'edit_message']);
+    expect(routesOf('reactions')).toEqual(['react']);
+    expect(routesOf('get-history').sort()).toEqual(['get_history', 'get_thread']);
     for (const [, i] of integrations) expect(i.Properties.IntegrationType).toBe('AWS_PROXY');
   });
 

@@ -3,6 +3,7 @@
  * `FakeRoomStore` share, and the room store over it. It follows the RoomStore contract
  * (test/functions/core/ports/room-store.contract.ts), which runs against it and PostgreSQL.
  */
+
 import { createHash } from 'node:crypto';
 import { ChatError } from '../../functions/core/errors.js';
 import {
@@ -13,7 +14,9 @@ import {
 } from '../../functions/core/governance.js';
 import type { Message } from '../../functions/core/message.js';
 import type { NewRoom, PageQuery, RoomPatch, RoomStore } from '../../functions/core/ports.js';
+import { withMine } from '../../functions/core/reactions.js';
 import type { Member, Role, Room, RoomSummary } from '../../functions/core/room.js';
+import { FakeReactions } from './fake-reactions.js';
 
 export interface FakeMemberRow {
   role: Role;
@@ -76,6 +79,8 @@ export function toMember(roomId: string, userId: string, row: FakeMemberRow, now
 export class FakeRooms {
   readonly map = new Map<string, FakeRoom>();
   readonly audit: AuditEntry[] = [];
+  /** Who reacted with what, shared by the message store (writes) and the room store. */
+  readonly reactions = new FakeReactions();
   private activityCount = 0;
   constructor(readonly clock = new FakeClock()) {}
 
@@ -209,7 +214,7 @@ export class FakeRoomStore implements RoomStore {
         unreadMentions: entry.messages.filter(
           (m) => m.seq > readSeq && !m.deleted && m.mentions?.includes(userId),
         ).length,
-        ...(last ? { lastMessage: last } : {}),
+        ...(last ? { lastMessage: withMine(last, this.rooms.reactions.mine(last, userId)) } : {}),
       };
     });
     return cursor === undefined ? { rooms } : { rooms, cursor };

@@ -4,11 +4,13 @@
  * closely enough for the core to be exercised without any network. The cache is the real
  * `MemoryRoomCache`.
  */
+
+import { getHistory } from '../../functions/core/actions/get-history.js';
 import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
 import { type JobBudget, type JobOutcome, runFanoutJob } from '../../functions/core/fanout-job.js';
 import { DM_PREFIX } from '../../functions/core/governance.js';
 import { DEFAULT_LIMITS, REPLY_MAX_BYTES } from '../../functions/core/limits.js';
-import type { Message, RoomConnection } from '../../functions/core/message.js';
+import type { Caller, Message, RoomConnection } from '../../functions/core/message.js';
 import type {
   BroadcastResult,
   ChatDeps,
@@ -27,6 +29,9 @@ import type {
   MessageEdit,
   MessageStore,
   NewMessage,
+  OwnReaction,
+  ReactionChange,
+  ReactionResult,
   ReadCursor,
   ReadMark,
 } from '../../functions/core/ports.js';
@@ -151,7 +156,14 @@ export class FakeMessageStore implements MessageStore {
     }
     if (current.deleted) throw new ChatError('forbidden', 'A deleted message cannot be edited');
     if (current.content === edit.content) return { message: current, changed: false };
-    const message: Message = { ...current, content: edit.content, editedAt: this.changedAt() };
+    const { mentions: _old, ...rest } = current;
+    const message: Message = {
+      ...rest,
+      content: edit.content,
+      editedAt: this.changedAt(),
+      ...(edit.mentions?.length ? { mentions: edit.mentions } : {}),
+      rev: (current.rev ?? 0) + 1,
+    };
     room.messages[index] = message;
     return { message, changed: true };
   }
@@ -165,9 +177,43 @@ export class FakeMessageStore implements MessageStore {
       );
     }
     if (current.deleted) return { message: current, changed: false };
-    const message: Message = { ...current, content: '', deleted: true };
+    const { mentions: _m, reactions: _r, ...rest } = current;
+    const message: Message = { ...rest, content: '', deleted: true, rev: (current.rev ?? 0) + 1 };
     room.messages[index] = message;
+    this.state.reactions.dropMessage(message);
     return { message, changed: true };
+  }
+
+  async react(change: ReactionChange): Promise<ReactionResult> {
+    const { index, current, room } = this.find(change.roomId, change.seq);
+    const message = this.state.reactions.apply(current, change);
+    if (message) room.messages[index] = message;
+    return {
+      message: message ?? current,
+      changed: message !== undefined,
+      mine: this.state.reactions.mine(current, change.userId),
+    };
+  }
+
+  async reactionsBy(
+    roomId: string,
+    userId: string,
+    seqs: readonly number[],
+  ): Promise<OwnReaction[]> {
+    return this.state.reactions.by(roomId, userId, seqs);
+  }
+
+  async thread(
+    roomId: string,
+    seq: number,
+    query: { after?: number; limit: number },
+  ): Promise<HistoryPage> {
+    this.find(roomId, seq);
+    const after = query.after ?? 0;
+    const replies = (this.rooms.get(roomId)?.messages ?? []).filter(
+      (m) => m.replyTo === seq && m.seq > after,
+    );
+    return { messages: replies.slice(0, query.limit), hasMore: replies.length > query.limit };
   }
 
   private find(roomId: string, seq: number) {
@@ -514,6 +560,12 @@ export function replyTo(world: FakeWorld, caller: { connectionId: string }) {
   return async (frame: ReplyFrame): Promise<void> => {
     await world.sender.send(caller.connectionId, JSON.stringify(frame));
   };
+}
+
+/** What a connection's client would show now: the newest history page of the room. */
+export async function historyAs(world: FakeWorld, caller: Caller, roomId: string) {
+  await getHistory(world.deps, caller, { roomId }, replyTo(world, caller));
+  return world.sender.framesOfType(caller.connectionId, 'room_history').at(-1)?.messages ?? [];
 }
 
 /**

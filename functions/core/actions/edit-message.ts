@@ -1,5 +1,6 @@
 import { ChatError } from '../errors.js';
 import type { EditMessageRequest } from '../frames.js';
+import { parseMentions } from '../mentions.js';
 import { memberChanging, publishChange } from '../message-change.js';
 import type { ActionHandler } from './types.js';
 
@@ -23,6 +24,8 @@ export const editMessage: ActionHandler<EditMessageRequest> = async (
     seq,
     editorId: caller.userId,
     content,
+    // The edited text's mentions replace the old ones, so unread-mention counts follow it.
+    mentions: parseMentions(content),
   });
   await publishChange(
     deps,

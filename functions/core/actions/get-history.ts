@@ -3,7 +3,8 @@ import type { GetHistoryRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
 import { hasJoined } from '../membership.js';
-import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
+import { pageEndFor } from '../page-fit.js';
+import { readerPage } from '../reactions.js';
 import { historyStart } from '../retention.js';
 import type { ActionHandler } from './types.js';
 
@@ -24,15 +25,8 @@ export const getHistory: ActionHandler<GetHistoryRequest> = async (
   };
   const page = await readHistory(deps, roomId, query);
   await reply(
-    fitHistoryFrame(
-      {
-        type: 'room_history',
-        roomId,
-        messages: page.messages,
-        hasMore: page.hasMore,
-        ...historyStart(page.firstSeq),
-      },
-      pageEndFor(query),
-    ),
+    await readerPage(deps, roomId, caller.userId, page, pageEndFor(query), {
+      ...historyStart(page.firstSeq),
+    }),
   );
 };

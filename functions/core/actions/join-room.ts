@@ -3,8 +3,9 @@ import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
 import { joinConnection } from '../membership.js';
 import { summarizeOnline } from '../online-list.js';
-import { fitHistoryFrame, pageEndFor } from '../page-fit.js';
+import { pageEndFor } from '../page-fit.js';
 import { announcePresence, presenceAudience } from '../presence.js';
+import { readerPage } from '../reactions.js';
 import { readState } from '../read-state.js';
 import { historyStart } from '../retention.js';
 import type { ActionHandler } from './types.js';
@@ -22,24 +23,17 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
   const query = { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT };
   const page = await readHistory(deps, roomId, query, lastSeq);
   await reply(
-    fitHistoryFrame(
-      {
-        type: 'room_history',
-        roomId,
-        messages: page.messages,
-        hasMore: page.hasMore,
-        ...historyStart(page.firstSeq),
-        // The cache's list is already cut to `onlineListMax`; this also keeps the joiner
-        // in it and caps its bytes (long user ids), with the cache's count of everyone.
-        ...summarizeOnline(audience.online, caller.userId, {
-          onlineCount: audience.onlineCount,
-          maxUsers: deps.limits.onlineListMax,
-        }),
-        lastSeq,
-        ...readState(lastSeq, readSeq),
-      },
-      pageEndFor(query),
-    ),
+    await readerPage(deps, roomId, caller.userId, page, pageEndFor(query), {
+      ...historyStart(page.firstSeq),
+      // The cache's list is already cut to `onlineListMax`; this also keeps the joiner
+      // in it and caps its bytes (long user ids), with the cache's count of everyone.
+      ...summarizeOnline(audience.online, caller.userId, {
+        onlineCount: audience.onlineCount,
+        maxUsers: deps.limits.onlineListMax,
+      }),
+      lastSeq,
+      ...readState(lastSeq, readSeq),
+    }),
   );
 
   // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after

@@ -8,8 +8,9 @@ import type { Pool, PoolClient } from 'pg';
 import { successorOwner } from '../../core/erasure.js';
 import type { Role } from '../../core/room.js';
 import { guarded } from './errors.js';
-import { TOMBSTONE_SET } from './message-changes.js';
+import { TOMBSTONE_ROWS, TOMBSTONE_SET } from './message-changes.js';
 import { chunkRange, type ScanCursor } from './message-scan.js';
+import { recountSql } from './reactions.js';
 import { inTransaction } from './transaction.js';
 
 /** `audit_log.room_id` of a record about the user across every room. */
@@ -80,6 +81,10 @@ export class PostgresErasureStore {
         });
       }
       await db.query('DELETE FROM room_members WHERE user_id = $1', [userId]);
+      // Where others named them, in any room (a mention need not be of a member): the rows
+      // only fed their own unread-mention counts. Found by the `message_mentions_user`
+      // index; the others' content, which still says @them, is the others' and stays.
+      await db.query('DELETE FROM message_mentions WHERE user_id = $1', [userId]);
       for (const { roomId, role } of result.left) {
         await audit(db, roomId, actorId, 'erase_user', userId, { role });
       }
@@ -96,12 +101,12 @@ export class PostgresErasureStore {
     return guarded(async () => {
       const range = await chunkRange(this.pool, from, chunkRows, 2);
       const { rows } = await this.pool.query<{ room_id: string; erased: string }>(
-        `WITH erased AS (
+        `WITH tombstoned AS (
            UPDATE messages m SET ${TOMBSTONE_SET}
            WHERE m.user_id = $1 AND m.deleted_at IS NULL AND ${range.where}
-           RETURNING m.room_id
-         )
-         SELECT room_id, count(*) AS erased FROM erased GROUP BY room_id`,
+           RETURNING m.room_id, m.seq
+         )${TOMBSTONE_ROWS}
+         SELECT room_id, count(*) AS erased FROM tombstoned GROUP BY room_id`,
         [userId, ...range.params],
       );
       return {
@@ -109,6 +114,37 @@ export class PostgresErasureStore {
         rooms: rows.map((r) => r.room_id),
         next: range.next,
       };
+    });
+  }
+
+  /**
+   * Takes back up to `limit` of the user's reactions (on others' messages: their own
+   * became tombstones, which keep none) and recounts those messages, bumping their `rev`,
+   * in one statement. Answers the rooms touched; none once the user has no reactions left.
+   * The rows are found by the `reactions_user` index.
+   */
+  async eraseReactions(userId: string, limit: number): Promise<{ rooms: string[] }> {
+    return guarded(async () => {
+      const { rows } = await this.pool.query<{ room_id: string }>(
+        `WITH gone AS (
+           DELETE FROM reactions r
+            WHERE (r.room_id, r.seq, r.emoji, r.user_id) IN (
+              SELECT room_id, seq, emoji, user_id FROM reactions WHERE user_id = $1 LIMIT $2)
+           RETURNING r.room_id, r.seq, r.emoji
+         ), per_message AS (
+           SELECT room_id, seq, array_agg(emoji) AS emojis FROM gone GROUP BY room_id, seq
+         ), recounted AS (
+           UPDATE messages m
+              SET reactions = ${recountSql('m.reactions', '-1', { anyOf: 'p.emojis' })},
+                  rev = m.rev + 1
+             FROM per_message p
+            WHERE m.room_id = p.room_id AND m.seq = p.seq
+           RETURNING m.room_id
+         )
+         SELECT DISTINCT room_id FROM recounted`,
+        [userId, limit],
+      );
+      return { rooms: rows.map((r) => r.room_id) };
     });
   }
 

@@ -31,6 +31,17 @@ export interface ExportedMessage {
   deleted: boolean;
 }
 
+/** A reaction the user put on a message (protocol v2). */
+export interface ExportedReaction {
+  roomId: string;
+  seq: number;
+  emoji: string;
+  createdAt: string;
+}
+
+/** Where a page of reactions resumes: after this one, in (room, seq, emoji) order. */
+export type ReactionKey = Pick<ExportedReaction, 'roomId' | 'seq' | 'emoji'>;
+
 export interface ExportedAuditEntry {
   id: number;
   roomId: string;
@@ -121,6 +132,30 @@ export class PostgresExportStore {
       );
       return { messages, next: range.next };
     });
+  }
+
+  /**
+   * The user's reactions after `after` (none: from the start), in (room, seq, emoji)
+   * order: the `reactions_user` index finds them, and each page sorts them again (an
+   * export, not a hot path; a user has far fewer reactions than their rooms have rows).
+   */
+  async reactions(userId: string, after: ReactionKey | undefined, limit: number) {
+    const { rows } = await guarded(() =>
+      this.pool.query<{ room_id: string; seq: string; emoji: string; created_at: Date }>(
+        `SELECT room_id, seq, emoji, created_at FROM reactions
+         WHERE user_id = $1 AND (room_id, seq, emoji) > ($2, $3, $4)
+         ORDER BY room_id, seq, emoji LIMIT $5`,
+        [userId, after?.roomId ?? '', after?.seq ?? 0, after?.emoji ?? '', limit],
+      ),
+    );
+    return rows.map(
+      (r): ExportedReaction => ({
+        roomId: r.room_id,
+        seq: Number(r.seq),
+        emoji: r.emoji,
+        createdAt: r.created_at.toISOString(),
+      }),
+    );
   }
 
   /** Audit entries that name the user as actor or target, after `afterId`, by id. */

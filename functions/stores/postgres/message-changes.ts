@@ -10,16 +10,24 @@ import { ChatError } from '../../core/errors.js';
 import type { MessageChange, MessageDeletion, MessageEdit } from '../../core/ports.js';
 import { guarded } from './errors.js';
 
+/** `a, b` as `alias.a, alias.b`: a RETURNING list where another table has the same names. */
+export function qualified(columns: string, alias: string): string {
+  return columns
+    .split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
+}
+
 /**
  * `current` takes the row lock first (a concurrent change is waited for, and its result is
  * what `current` reads), `change` updates under `condition` and answers the new row, and
  * the outer query answers the new row or, when nothing changed, the locked current one.
+ * `also` adds statements that run only with a change (they join `change`): the rows that
+ * hang off the message (mentions, reactions). Every change bumps `rev`, which orders
+ * cached states (core/message-version.ts).
  */
-function changeSql(columns: string, set: string, condition: string): string {
-  const updated = columns
-    .split(', ')
-    .map((c) => `m.${c}`)
-    .join(', ');
+function changeSql(columns: string, set: string, condition: string, also = ''): string {
+  const updated = qualified(columns, 'm');
   return `
     WITH current AS (
       SELECT ${columns} FROM messages WHERE room_id = $1 AND seq = $2 FOR UPDATE
@@ -28,7 +36,7 @@ function changeSql(columns: string, set: string, condition: string): string {
         FROM current c
        WHERE m.room_id = $1 AND m.seq = $2 AND ${condition}
       RETURNING ${updated}
-    )
+    )${also}
     SELECT ${columns}, true AS changed FROM change
     UNION ALL
     SELECT ${columns}, false AS changed FROM current WHERE NOT EXISTS (SELECT 1 FROM change)`;
@@ -44,19 +52,48 @@ export const editSql = (columns: string) =>
   changeSql(
     columns,
     `content = $4, edited_at = GREATEST(date_trunc('milliseconds', clock_timestamp()),
-       c.edited_at + interval '1 millisecond')`,
+       c.edited_at + interval '1 millisecond'), mentions = $5::text[], rev = c.rev + 1`,
     'c.user_id = $3 AND c.deleted_at IS NULL AND c.content <> $4',
+    // The new content's mentions replace the old: users no longer named lose their row,
+    // new ones gain one, the rest keep theirs (the two sets do not overlap), so a room's
+    // unread-mention count follows the content as it reads now.
+    `, unmentioned AS (
+      DELETE FROM message_mentions mm USING change
+       WHERE mm.room_id = $1 AND mm.seq = $2
+         AND mm.user_id <> ALL (coalesce($5::text[], '{}'))
+    ), mentioned AS (
+      INSERT INTO message_mentions (room_id, user_id, seq)
+      SELECT $1, u, $2 FROM change, unnest($5::text[]) AS u ON CONFLICT DO NOTHING
+    )`,
   );
 
 /**
- * What makes a row a tombstone: the content goes; it keeps who wrote what seq when, not
- * what it said. Shared with erasure (erasure-store.ts), so an erased user's messages are
- * exactly what a delete leaves.
+ * What makes a row a tombstone: the content goes, and with it what hung off it (its
+ * mentions, its reaction counts); it keeps who wrote what seq when, not what it said.
+ * Shared with erasure (erasure-store.ts), so an erased user's messages are exactly what a
+ * delete leaves. The table must be aliased `m`.
  */
-export const TOMBSTONE_SET = `content = '', deleted_at = clock_timestamp()`;
+export const TOMBSTONE_SET = `content = '', deleted_at = clock_timestamp(), mentions = NULL,
+  reactions = NULL, rev = m.rev + 1`;
+
+/**
+ * The rows a tombstone no longer has, for a statement whose CTE `tombstoned` answers the
+ * messages it made tombstones (`room_id`, `seq`).
+ */
+export const TOMBSTONE_ROWS = `, unreacted AS (
+      DELETE FROM reactions r USING tombstoned t WHERE r.room_id = t.room_id AND r.seq = t.seq
+    ), unmentioned AS (
+      DELETE FROM message_mentions mm USING tombstoned t
+       WHERE mm.room_id = t.room_id AND mm.seq = t.seq
+    )`;
 
 export const deleteSql = (columns: string) =>
-  changeSql(columns, TOMBSTONE_SET, 'c.deleted_at IS NULL AND (c.user_id = $3 OR $4::boolean)');
+  changeSql(
+    columns,
+    TOMBSTONE_SET,
+    'c.deleted_at IS NULL AND (c.user_id = $3 OR $4::boolean)',
+    `, tombstoned AS (SELECT room_id, seq FROM change)${TOMBSTONE_ROWS}`,
+  );
 
 /** What the adapter reads of the row itself; the rest is the caller's `toMessage`'s. */
 type Row = { user_id: string; deleted_at: Date | null };
@@ -81,7 +118,8 @@ export async function editMessageRow<R extends Row>(
   edit: MessageEdit,
 ): Promise<MessageChange> {
   const { roomId, seq, editorId, content } = edit;
-  const row = await changeRow<R>(pool, sql, [roomId, seq, editorId, content], edit);
+  const mentions = edit.mentions?.length ? edit.mentions : null;
+  const row = await changeRow<R>(pool, sql, [roomId, seq, editorId, content, mentions], edit);
   if (!row.changed) {
     if (row.user_id !== editorId) {
       throw new ChatError('forbidden', 'You can only edit your own messages');

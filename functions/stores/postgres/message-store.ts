@@ -11,6 +11,9 @@ import type {
   MessageEdit,
   MessageStore,
   NewMessage,
+  OwnReaction,
+  ReactionChange,
+  ReactionResult,
   ReadCursor,
   ReadMark,
 } from '../../core/ports.js';
@@ -18,7 +21,9 @@ import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
 import { guarded, refusalOf, sqlState, UNIQUE_VIOLATION } from './errors.js';
 import { deleteMessageRow, deleteSql, editMessageRow, editSql } from './message-changes.js';
+import { reactionsByUser, reactRow } from './reactions.js';
 import { markReadRow } from './read-cursor.js';
+import { threadPage } from './threads.js';
 
 export interface MessageRow {
   id: string;
@@ -34,11 +39,13 @@ export interface MessageRow {
   mentions: string[] | null;
   /** The counts per emoji, in the order each emoji was first used (migration 6). */
   reactions: { emoji: string; count: number }[] | null;
+  /** Changes since the send (edits, the delete, reactions): orders cached states. */
+  rev: number;
 }
 
 export const MESSAGE_COLUMNS =
   'id, room_id, seq, user_id, content, client_msg_id, created_at, edited_at, deleted_at, ' +
-  'reply_to, mentions, reactions';
+  'reply_to, mentions, reactions, rev';
 
 export function toMessage(row: MessageRow): Message {
   const message: Message = {
@@ -58,6 +65,7 @@ export function toMessage(row: MessageRow): Message {
     // `me` is the reader's: the record holds counts; readers mark their own (see history).
     message.reactions = row.reactions.map(({ emoji, count }) => ({ emoji, count, me: false }));
   }
+  if (row.rev > 0) message.rev = row.rev;
   return message;
 }
 
@@ -187,6 +195,7 @@ export class PostgresMessageStore implements MessageStore {
         reply_to: input.replyTo === undefined ? null : String(input.replyTo),
         mentions: input.mentions?.length ? input.mentions : null,
         reactions: null,
+        rev: 0,
       };
       return { message: toMessage(stored), duplicate: false };
     } catch (error) {
@@ -212,6 +221,22 @@ export class PostgresMessageStore implements MessageStore {
 
   deleteMessage(deletion: MessageDeletion): Promise<MessageChange> {
     return deleteMessageRow(this.pool, DELETE_SQL, toMessage, deletion);
+  }
+
+  react(change: ReactionChange): Promise<ReactionResult> {
+    return reactRow(this.pool, MESSAGE_COLUMNS, toMessage, change);
+  }
+
+  reactionsBy(roomId: string, userId: string, seqs: readonly number[]): Promise<OwnReaction[]> {
+    return reactionsByUser(this.pool, roomId, userId, seqs);
+  }
+
+  thread(
+    roomId: string,
+    seq: number,
+    query: { after?: number; limit: number },
+  ): Promise<HistoryPage> {
+    return threadPage(this.pool, MESSAGE_COLUMNS, toMessage, roomId, seq, query);
   }
 
   async history(roomId: string, query: HistoryQuery): Promise<HistoryPage> {

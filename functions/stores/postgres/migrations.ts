@@ -309,6 +309,8 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (room_id, user_id, seq),
         FOREIGN KEY (room_id, seq) REFERENCES messages (room_id, seq) ON DELETE CASCADE
       );
+      -- Erasing a user finds every row naming them, in rooms they never joined too.
+      CREATE INDEX message_mentions_user ON message_mentions (user_id);
 
       CREATE FUNCTION append_message(
         p_room_id text, p_user_id text, p_content text, p_client_msg_id text, p_id uuid,

@@ -13,6 +13,7 @@ import {
   type MemberChange,
 } from '../../core/governance.js';
 import type { NewRoom, PageQuery, RoomPatch, RoomStore } from '../../core/ports.js';
+import { withMine } from '../../core/reactions.js';
 import type { Member, Room, RoomSummary } from '../../core/room.js';
 import { guarded, sqlState, UNIQUE_VIOLATION } from './errors.js';
 import { MESSAGE_COLUMNS, type MessageRow, toMessage } from './message-store.js';
@@ -178,6 +179,7 @@ export class PostgresRoomStore implements RoomStore {
       activity_us: string;
       read_seq: string;
       unread_mentions: number;
+      lm_mine: string[] | null;
     } & Partial<PrefixedMessage>;
     // The mention count is taken only for the page's rooms (outside the LIMIT), each an
     // index range of (room, user, seq > read_seq).
@@ -188,7 +190,13 @@ export class PostgresRoomStore implements RoomStore {
            JOIN messages x ON x.room_id = mm.room_id AND x.seq = mm.seq
            WHERE mm.room_id = p.id AND mm.user_id = $1 AND mm.seq > p.read_seq
              AND x.deleted_at IS NULL
-         ) AS unread_mentions
+         ) AS unread_mentions,
+         -- The caller's own reactions on the last message (its me), looked up only for the
+         -- rooms whose last message has reactions: by key on reactions_viewer.
+         CASE WHEN p.lm_reactions IS NOT NULL THEN array(
+           SELECT emoji FROM reactions x
+            WHERE x.room_id = p.id AND x.user_id = $1 AND x.seq = p.lm_seq
+         ) END AS lm_mine
          FROM (SELECT * FROM (
            SELECT ${ROOM_COLUMNS}, m.role, m.read_seq,
              (extract(epoch FROM coalesce(lm.created_at, r.created_at)) * 1000000)::bigint
@@ -218,7 +226,7 @@ export class PostgresRoomStore implements RoomStore {
         unreadMentions: row.unread_mentions,
       };
       const message = unprefixMessage(row);
-      if (message) summary.lastMessage = toMessage(message);
+      if (message) summary.lastMessage = withMine(toMessage(message), row.lm_mine ?? []);
       return summary;
     });
     const last = rows[page.limit - 1];

@@ -125,6 +125,12 @@ export function serializeMessage(m: Message): string {
     ...(m.clientMsgId === undefined ? {} : { clientMsgId: m.clientMsgId }),
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
     ...(m.deleted === undefined ? {} : { deleted: m.deleted }),
+    ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+    ...(m.mentions === undefined ? {} : { mentions: m.mentions }),
+    ...(m.reactions === undefined
+      ? {}
+      : { reactions: m.reactions.map(({ emoji, count, me }) => ({ emoji, count, me })) }),
+    ...(m.rev === undefined ? {} : { rev: m.rev }),
   });
 }
 

@@ -213,26 +213,35 @@ end`;
 /**
  * Defines `put(seq, json)`: stores a message's JSON at its seq in KEYS[1] in place of the
  * entry there, unless that entry is a later state of the message (a tombstone is final,
- * else the later `editedAt`: `supersedes` in core/message-version.ts, the same rule). So a
- * fill that read PostgreSQL before an edit committed, or an append or edit that lands
- * late, never puts an older state back over a newer one, whatever order they arrive in.
- * A seq is decoded only when it already has an entry: on an append, almost never.
+ * else the higher `rev`, else the later `editedAt`: `supersedes` in
+ * core/message-version.ts, the same rule). So a fill that read PostgreSQL before an edit
+ * or a reaction committed, or an append, edit or reaction that lands late, never puts an
+ * older state back over a newer one, whatever order they arrive in. A seq is decoded only
+ * when it already has an entry: on an append, almost never.
  */
 const PUT_NEWEST = `
 local function version(json)
   local m = cjson.decode(json)
-  if m.deleted == true then return 2, '' end
+  local rev = m.rev
+  if type(rev) ~= 'number' then rev = 0 end
   local edited = m.editedAt
   if type(edited) ~= 'string' then edited = '' end
-  return 1, edited
+  if m.deleted == true then return 2, rev, edited end
+  return 1, rev, edited
 end
 local function put(seq, json)
   local current = redis.call('ZRANGEBYSCORE', KEYS[1], seq, seq)
   if current[1] then
     if current[1] == json then return end
-    local rankNow, editedNow = version(current[1])
-    local rankNew, editedNew = version(json)
-    if rankNow > rankNew or (rankNow == rankNew and editedNow > editedNew) then return end
+    local rankNow, revNow, editedNow = version(current[1])
+    local rankNew, revNew, editedNew = version(json)
+    if rankNow ~= rankNew then
+      if rankNow > rankNew then return end
+    elseif revNow ~= revNew then
+      if revNow > revNew then return end
+    elseif editedNow > editedNew then
+      return
+    end
     redis.call('ZREMRANGEBYSCORE', KEYS[1], seq, seq)
   end
   redis.call('ZADD', KEYS[1], seq, json)

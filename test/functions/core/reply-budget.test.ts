@@ -7,8 +7,10 @@ import {
   REPLY_SAFETY_BYTES,
   USER_ID_MAX_CHARS,
 } from '../../../functions/core/limits.js';
+import { MENTIONS_MAX, parseMentions } from '../../../functions/core/mentions.js';
 import { summarizeOnline } from '../../../functions/core/online-list.js';
 import {
+  heaviestContent,
   heaviestJoinReplyBytes,
   heaviestMessage,
   MAX_MESSAGE_CHARS_CEILING,
@@ -72,6 +74,17 @@ describe('the reply budget', () => {
     expect(jsonBytes('\ud800')).toBe(2 + 6);
     expect(jsonBytes('😀')).toBe(2 + 4);
     expect(jsonBytes('字')).toBe(2 + 3);
+  });
+
+  it('models the heaviest mentions a content can make, as the parser finds them', () => {
+    for (const chars of [0, 3, 4, 300, MAX_MESSAGE_CHARS_CEILING]) {
+      const { content, mentions } = heaviestContent(chars);
+      expect([...content]).toHaveLength(chars);
+      expect(parseMentions(content)).toEqual(mentions);
+    }
+    expect(heaviestContent(MAX_MESSAGE_CHARS_CEILING).mentions).toHaveLength(MENTIONS_MAX);
+    // 20 reactions and every v2 field ride along: the message is over 100 KB of JSON.
+    expect(jsonBytes(heaviestMessage(MAX_MESSAGE_CHARS_CEILING))).toBeGreaterThan(100_000);
   });
 
   it('holds the default MAX_MESSAGE_CHARS', () => {

@@ -32,7 +32,7 @@ describe('edit_message', () => {
 
     const edit = { action: 'edit_message', roomId: room, seq: sent.seq, content: 'hello' };
     const edited = ackedMessage(await bob.request(edit));
-    expect(edited).toEqual({ ...sent, content: 'hello', editedAt: expect.any(String) });
+    expect(edited).toEqual({ ...sent, content: 'hello', editedAt: expect.any(String), rev: 1 });
     const update = await alice.next((f) => f.type === 'message_updated');
     expect(update).toEqual({ type: 'message_updated', message: edited });
 
@@ -81,7 +81,7 @@ describe('delete_message', () => {
 
     const remove = { action: 'delete_message', roomId: room, seq: spam.seq };
     const tombstone = ackedMessage(await alice.request(remove));
-    expect(tombstone).toEqual({ ...spam, content: '', deleted: true });
+    expect(tombstone).toEqual({ ...spam, content: '', deleted: true, rev: 1 });
     const deleted = { type: 'message_deleted', roomId: room, seq: spam.seq };
     expect(await bob.next((f) => f.type === 'message_deleted')).toEqual(deleted);
     expect(await carol.next((f) => f.type === 'message_deleted')).toEqual(deleted);

@@ -2,12 +2,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { deleteMessage } from '../../../../functions/core/actions/delete-message.js';
 import { editMessage } from '../../../../functions/core/actions/edit-message.js';
-import { getHistory } from '../../../../functions/core/actions/get-history.js';
 import { joinRoom } from '../../../../functions/core/actions/join-room.js';
 import { leaveRoom } from '../../../../functions/core/actions/leave-room.js';
 import { sendMessage } from '../../../../functions/core/actions/send-message.js';
-import type { Caller, Message } from '../../../../functions/core/message.js';
-import { type FakeWorld, fakeWorld, replyTo } from '../../../support/fakes.js';
+import type { Caller } from '../../../../functions/core/message.js';
+import { type FakeWorld, fakeWorld, historyAs, replyTo } from '../../../support/fakes.js';
 
 let world: FakeWorld;
 // alice joins first, so she owns the room (as PostgreSQL's join makes the creator owner).
@@ -25,11 +24,7 @@ const remove = (caller: Caller, seq: number) =>
 const send = (caller: Caller, content: string) =>
   sendMessage(world.deps, caller, { roomId: ROOM, content }, reply(caller));
 
-/** What a connection's client would show now: the last page it asked for. */
-async function historyOf(caller: Caller): Promise<Message[]> {
-  await getHistory(world.deps, caller, { roomId: ROOM }, reply(caller));
-  return world.sender.framesOfType(caller.connectionId, 'room_history').at(-1)?.messages ?? [];
-}
+const historyOf = (caller: Caller) => historyAs(world, caller, ROOM);
 
 beforeEach(async () => {
   world = fakeWorld();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatError } from '../../../../functions/core/errors.js';
 import type { MessageStore } from '../../../../functions/core/ports.js';
 import { uid } from '../../../support/services.js';
+import { reactionsAndThreadsContract } from './message-store-reactions.contract.js';
 
 /**
  * A store, and the two changes to a room the port does not make (room administration is
@@ -249,7 +250,8 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
         const { message, changed } = await edit(room, 1, 'hello, world');
         expect(changed).toBe(true);
         const { editedAt, ...rest } = message;
-        expect(rest).toEqual({ ...mine, content: 'hello, world' });
+        // Every change of a message bumps its rev: caches order states by it.
+        expect(rest).toEqual({ ...mine, content: 'hello, world', rev: 1 });
         expect(editedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         expect(editedAt! >= mine.createdAt).toBe(true);
         expect(message).not.toHaveProperty('deleted');
@@ -303,7 +305,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
         const { room, mine } = await twoMessages();
         const { message, changed } = await remove(room, 1);
         expect(changed).toBe(true);
-        expect(message).toEqual({ ...mine, content: '', deleted: true });
+        expect(message).toEqual({ ...mine, content: '', deleted: true, rev: 1 });
         expect((await store.latest(room, 10)).lastSeq).toBe(2);
         const next = await send(room, 'after', 'alice');
         expect(next.message.seq).toBe(3);
@@ -413,6 +415,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
         });
       });
     });
+    reactionsAndThreadsContract(() => store);
 
     it('treats content as data, never as a query', async () => {
       const room = uid();

@@ -329,6 +329,49 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
         expect(await window(room)).toEqual([message(room, 1), edited(room, 2, 1)]);
       });
 
+      it('orders states by rev: a reaction outranks the edit before it, whatever order', async () => {
+        const room = uid();
+        const reacted = (rev: number, count: number, base: Message = message(room, 1)) => ({
+          ...base,
+          reactions: [{ emoji: '👍', count, me: false }],
+          rev,
+        });
+        const edit = { ...edited(room, 1, 5), rev: 1 };
+        // A reaction changes no editedAt: only rev says it is newer than the edit.
+        const afterEdit = reacted(2, 1, edit);
+        await cache.fillRecentMessages(room, { floor: 1, messages: [message(room, 1)] });
+        await cache.replaceRecentMessage(room, afterEdit);
+        await cache.replaceRecentMessage(room, edit);
+        expect(await window(room)).toEqual([afterEdit]);
+        // Two reactions' writes crossing: the higher rev stays.
+        await cache.replaceRecentMessage(room, reacted(4, 3, edit));
+        await cache.replaceRecentMessage(room, reacted(3, 2, edit));
+        expect(await window(room)).toEqual([reacted(4, 3, edit)]);
+        // A tombstone is final, whatever rev a late write carries.
+        const gone = { ...tombstone(room, 1), rev: 5 };
+        await cache.replaceRecentMessage(room, gone);
+        await cache.replaceRecentMessage(room, reacted(9, 1, edit));
+        expect(await window(room)).toEqual([gone]);
+      });
+
+      it('keeps a reaction that landed before a fill which read the record before it', async () => {
+        const room = uid();
+        const sent = message(room, 1, { mentions: ['bob'] });
+        const reply = message(room, 2, { replyTo: 1 });
+        await cache.fillRecentMessages(room, { floor: 1, messages: [sent, reply] });
+        const reacted: Message = {
+          ...sent,
+          reactions: [{ emoji: '🎉', count: 1, me: false }],
+          rev: 1,
+        };
+        await cache.forgetRecentMessages(room);
+        // The reaction's write lands on a room with no window; then a fill that read before it.
+        await cache.replaceRecentMessage(room, reacted);
+        await cache.fillRecentMessages(room, { floor: 1, messages: [sent, reply] });
+        // Every v2 field survives the cache: replyTo, mentions, reactions, rev.
+        expect(await window(room)).toEqual([reacted, reply]);
+      });
+
       it('leaves seqs below the window alone, and trims to the window', async () => {
         const room = uid();
         const five = [3, 4, 5, 6, 7].map((seq) => message(room, seq));

@@ -366,5 +366,40 @@ export function roomStoreContract(name: string, factory: RoomStoreFactory) {
       expect(page2.rooms.map((r) => r.roomId)).toEqual([quiet]);
       expect(page2.cursor).toBeUndefined();
     });
+
+    it('counts unread mentions as the content reads now: edits and deletes follow', async () => {
+      const owner = `u-${uid()}`;
+      const roomId = await roomWith(owner, ['mia', 'ned']);
+      const mentions = async (userId: string) =>
+        (await rooms.listRooms(userId, { limit: 100 })).rooms.find((r) => r.roomId === roomId)
+          ?.unreadMentions;
+      const say = (content: string, named: string[]) =>
+        messages.appendMessage({ roomId, userId: owner, content, mentions: named });
+      await say('@mia @ned', ['mia', 'ned']);
+      await say('@mia again', ['mia']);
+      expect([await mentions('mia'), await mentions('ned')]).toEqual([2, 1]);
+      await messages.editMessage({
+        roomId,
+        seq: 1,
+        editorId: owner,
+        content: '@ned',
+        mentions: ['ned'],
+      });
+      expect([await mentions('mia'), await mentions('ned')]).toEqual([1, 1]);
+      await messages.deleteMessage({ roomId, seq: 2, actorId: owner, asModerator: false });
+      expect(await mentions('mia')).toBe(0);
+    });
+
+    it("marks the caller's own reactions on each room's last message", async () => {
+      const owner = `u-${uid()}`;
+      const roomId = await roomWith(owner, ['mia']);
+      await messages.appendMessage({ roomId, userId: owner, content: 'vote' });
+      await messages.react({ roomId, seq: 1, userId: 'mia', emoji: '👍', on: true, maxEmoji: 20 });
+      const last = async (userId: string) =>
+        (await rooms.listRooms(userId, { limit: 100 })).rooms.find((r) => r.roomId === roomId)
+          ?.lastMessage?.reactions;
+      expect(await last('mia')).toEqual([{ emoji: '👍', count: 1, me: true }]);
+      expect(await last(owner)).toEqual([{ emoji: '👍', count: 1, me: false }]);
+    });
   });
 }

@@ -124,7 +124,29 @@ describe('erasure and export', () => {
       actorId: gone,
       role: 'admin',
     });
-    await messages.appendMessage({ roomId, userId: member, content: 'stays' });
+    await messages.appendMessage({
+      roomId,
+      userId: member,
+      content: `stays, @${gone}`,
+      mentions: [gone],
+    });
+    // A room they never joined can still name them.
+    const elsewhere = uid('elsewhere');
+    await messages.joinRoom(elsewhere, member);
+    await messages.appendMessage({
+      roomId: elsewhere,
+      userId: member,
+      content: `@${gone} never came here`,
+      mentions: [gone],
+    });
+    // Their reactions on others' messages go (the counts follow); others' on theirs go with
+    // the tombstones.
+    const react = (userId: string, seq: number, emoji: string) =>
+      messages.react({ roomId, seq, userId, emoji, on: true, maxEmoji: 20 });
+    await react(gone, 3, '👍');
+    await react(member, 3, '👍');
+    await react(gone, 3, '🎉');
+    await react(member, 1, '❤️');
 
     const erasure = new PostgresErasureStore(pool);
     const forgotten: string[] = [];
@@ -147,8 +169,24 @@ describe('erasure and export', () => {
     expect(page.messages.map((m) => [m.seq, m.content, m.deleted ?? false])).toEqual([
       [1, '', true],
       [2, '', true],
-      [3, 'stays', false],
+      [3, `stays, @${gone}`, false],
     ]);
+    expect(page.messages.map((m) => m.reactions)).toEqual([
+      undefined,
+      undefined,
+      [{ emoji: '👍', count: 1, me: false }],
+    ]);
+    const left = await pool.query(
+      `SELECT (SELECT count(*) FROM reactions WHERE room_id = $1)::int AS reactions,
+              (SELECT count(*) FROM message_mentions WHERE room_id = $1)::int AS mentions`,
+      [roomId],
+    );
+    expect(left.rows[0]).toEqual({ reactions: 1, mentions: 0 });
+    const named = await pool.query(
+      'SELECT count(*)::int AS n FROM message_mentions WHERE user_id = $1',
+      [gone],
+    );
+    expect(named.rows[0]).toEqual({ n: 0 });
     const { rows } = await pool.query(
       `SELECT room_id, actor_id, action FROM audit_log WHERE target_id = $1 ORDER BY id`,
       [gone],
@@ -178,7 +216,13 @@ describe('erasure and export', () => {
       chunkRows: 2,
     });
     const doc = JSON.parse(text);
-    expect(counts).toEqual({ memberships: 0, messages: 2, audit: doc.audit.length });
+    expect(counts).toEqual({
+      memberships: 0,
+      messages: 2,
+      reactions: 0,
+      audit: doc.audit.length,
+    });
+    expect(doc.reactions).toEqual([]);
     expect(doc.userId).toBe(gone);
     expect(doc.messages.filter((m: { roomId: string }) => m.roomId === roomId)).toEqual([
       expect.objectContaining({ roomId, seq: 1, content: '', deleted: true }),
@@ -201,6 +245,13 @@ describe('erasure and export', () => {
       await messages.appendMessage({ roomId: read, userId: owner, content });
     }
     await messages.markRead(read, user, 2);
+    for (const [seq, emoji] of [
+      [3, '👍'],
+      [1, '🎉'],
+      [1, '👍'],
+    ] as const) {
+      await messages.react({ roomId, seq, userId: user, emoji, on: true, maxEmoji: 20 });
+    }
     let text = '';
     const out = new Writable({
       write(chunk, _encoding, done) {
@@ -225,5 +276,12 @@ describe('erasure and export', () => {
     ]);
     expect(mine[1].editedAt).toEqual(expect.any(String));
     expect(mine[0]).toMatchObject({ deleted: false });
+    // Their reactions, paged (pageSize 2) in (room, seq, emoji) order.
+    expect(doc.reactions.map((r: { seq: number; emoji: string }) => [r.seq, r.emoji])).toEqual([
+      [1, '🎉'],
+      [1, '👍'],
+      [3, '👍'],
+    ]);
+    expect(doc.reactions[0]).toMatchObject({ roomId, createdAt: expect.any(String) });
   });
 });
