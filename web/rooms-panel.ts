@@ -130,6 +130,7 @@ export class RoomsPanel {
     if (!room) return;
     room.readSeq = readSeq;
     room.unread = unread;
+    room.lastSeq = Math.max(room.lastSeq, readSeq + unread);
     if (unread === 0) room.unreadMentions = 0;
     this.render();
   }

@@ -1,7 +1,9 @@
 /**
  * Unread counts as the page keeps them between the server's answers: a room's count from
- * `listRooms` (or the join), raised by each new message from someone else, cleared when
- * the room is read. The page remembers how far it read itself, so a room read here is not
+ * `listRooms` (or the join, or the SDK's `read_state`), raised by each new message from
+ * someone else, cleared when the room is read. Seq-based as on the server (`lastSeq -
+ * readSeq`), so a count the SDK reports and one the page works out agree, whichever
+ * arrives first. The page remembers how far it read itself, so a room read here is not
  * counted again by a list the server answered before the read reached it.
  */
 
@@ -24,7 +26,7 @@ export function afterMessage(
   return {
     lastSeq: seq,
     readSeq: state.readSeq,
-    unread: state.unread + 1,
+    unread: Math.max(0, seq - state.readSeq),
     unreadMentions: state.unreadMentions + (mentionsMe ? 1 : 0),
   };
 }
