@@ -283,7 +283,11 @@ export type ClientFrame =
   | { action: 'unban'; roomId: string; userId: string }
   | { action: 'mute'; roomId: string; userId: string; durationSec?: number }
   | { action: 'unmute'; roomId: string; userId: string }
-  | { action: 'open_dm'; userId: string };
+  | { action: 'open_dm'; userId: string }
+  | { action: 'typing'; roomId: string; state: 'start' | 'stop' }
+  | { action: 'set_status'; status: 'online' | 'away' | 'dnd'; text?: string }
+  | { action: 'get_presence'; roomId: string }
+  | { action: 'ping' };
 
 export interface CreateRoomOptions {
   name?: string;

@@ -29,6 +29,11 @@ export const ROUTE_ENTRIES = {
   // Two routes, one function: an edit and a delete share all but the action.
   edit_message: 'message-edits',
   delete_message: 'message-edits',
+  // Typing and presence: small, frequent, no record writes; see functions/presence.ts.
+  typing: 'presence',
+  set_status: 'presence',
+  get_presence: 'presence',
+  ping: 'presence',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -86,6 +91,10 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   open_dm: CHAT_ROUTE,
   edit_message: CHAT_ROUTE,
   delete_message: CHAT_ROUTE,
+  typing: CHAT_ROUTE,
+  set_status: CHAT_ROUTE,
+  get_presence: CHAT_ROUTE,
+  ping: CHAT_ROUTE,
 };
 
 /**

@@ -12,6 +12,7 @@ import { makeGetHistoryHandler } from '../functions/get-history.js';
 import { makeJoinRoomHandler } from '../functions/join-room.js';
 import { makeLeaveRoomHandler } from '../functions/leave-room.js';
 import { makeMessageEditsHandler } from '../functions/message-edits.js';
+import { makePresenceHandler } from '../functions/presence.js';
 import { makeRoomsHandler } from '../functions/rooms.js';
 import { ROUTE_ENTRIES } from '../functions/route-table.js';
 import type { HandlerWiring } from '../functions/runtime/wiring.js';
@@ -34,6 +35,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   'get-history': makeGetHistoryHandler,
   rooms: makeRoomsHandler,
   'message-edits': makeMessageEditsHandler,
+  presence: makePresenceHandler,
 };
 
 export interface LocalHandlers {

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
 import { limit, roomId, seq, storable } from './frame-fields.js';
 import { type ChatLimits, ID_MAX_CHARS } from './limits.js';
+import { PRESENCE_SCHEMAS } from './live-frames.js';
 import { ROOM_SCHEMAS } from './room-frames.js';
 
 export const ACTIONS = [
@@ -19,6 +20,7 @@ export const ACTIONS = [
   'edit_message',
   'delete_message',
   ...(Object.keys(ROOM_SCHEMAS) as (keyof typeof ROOM_SCHEMAS)[]),
+  ...(Object.keys(PRESENCE_SCHEMAS) as (keyof typeof PRESENCE_SCHEMAS)[]),
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -75,7 +77,8 @@ export type RequestSchemas = {
   send_message: typeof sendMessageSchema;
   edit_message: typeof editMessageSchema;
   delete_message: typeof deleteMessageSchema;
-} & typeof ROOM_SCHEMAS;
+} & typeof ROOM_SCHEMAS &
+  typeof PRESENCE_SCHEMAS;
 
 export const REQUEST_SCHEMAS: RequestSchemas = {
   join_room: joinRoomSchema,
@@ -85,6 +88,7 @@ export const REQUEST_SCHEMAS: RequestSchemas = {
   edit_message: editMessageSchema,
   delete_message: deleteMessageSchema,
   ...ROOM_SCHEMAS,
+  ...PRESENCE_SCHEMAS,
 };
 
 /** A frame that parsed as a JSON object, with its correlation id if it had a valid one. */
