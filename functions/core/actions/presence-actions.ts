@@ -24,8 +24,7 @@ const STATUS_ROOMS_AT_ONCE = 10;
  * which a status does not change; its members see the status in `get_presence`).
  */
 export const setStatus: ActionHandler<SetStatusRequest> = async (deps, caller, request, reply) => {
-  const status: UserStatus =
-    request.text === undefined ? { status: request.status } : request;
+  const status: UserStatus = request.text === undefined ? { status: request.status } : request;
   await storeStatus(deps, caller.userId, { ...status });
   await reply({ type: 'status', ...status });
   const rooms = await roomsOfUser(deps, caller.userId);

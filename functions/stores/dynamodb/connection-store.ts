@@ -29,12 +29,7 @@ import {
 import { StoreUnavailableError } from '../../core/errors.js';
 import { CONNECTION_TTL_MS } from '../../core/limits.js';
 import type { RoomConnection } from '../../core/message.js';
-import type {
-  ConnectionRecord,
-  ConnectionStore,
-  UserState,
-  UserStatus,
-} from '../../core/ports.js';
+import type { ConnectionRecord, ConnectionStore, UserState, UserStatus } from '../../core/ports.js';
 import { guarded } from './errors.js';
 
 /** API Gateway closes every connection at 2 hours; keep records 10 minutes longer. */

@@ -1,0 +1,51 @@
+/**
+ * The PresenceCache contract on a Redis server (the run's own, or REDIS_URL's), bare and
+ * behind the circuit breaker the runtime wraps it in; then what only Redis shows: one
+ * round trip for a room's heartbeats, and keys that expire.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PresenceCache } from '../../../../functions/core/ports.js';
+import {
+  CircuitBreaker,
+  withCircuitBreaker,
+} from '../../../../functions/stores/circuit-breaker.js';
+import { RedisPresenceCache } from '../../../../functions/stores/redis/presence-cache.js';
+import { deleteKeysUnder, testRedis, uid } from '../../../support/services.js';
+import { presenceCacheContract } from '../../core/ports/presence-cache.contract.js';
+
+const redis = testRedis();
+const prefix = `${uid('test')}:`;
+const breakerPrefix = `${uid('test')}:`;
+afterAll(async () => {
+  await deleteKeysUnder(redis, prefix);
+  await deleteKeysUnder(redis, breakerPrefix);
+  redis.disconnect();
+});
+
+function onRedis(name: string, keyPrefix: string, wrap: (cache: PresenceCache) => PresenceCache) {
+  presenceCacheContract(name, async () => [
+    wrap(new RedisPresenceCache(redis, { keyPrefix })),
+    async () => {
+      await deleteKeysUnder(redis, keyPrefix);
+    },
+  ]);
+}
+
+onRedis('Redis', prefix, (cache) => cache);
+onRedis('Redis behind the circuit breaker', breakerPrefix, (cache) =>
+  withCircuitBreaker(cache, new CircuitBreaker({ store: 'Redis' })),
+);
+
+describe('Redis presence keys', () => {
+  it('keeps every key under the prefix, each with an expiry', async () => {
+    const cache = new RedisPresenceCache(redis, { keyPrefix: prefix });
+    const user = `${uid('u')}}{x`;
+    await cache.touch('conn}1', Date.now());
+    await cache.typing(user, 'room', 'start', { now: 1, throttleMs: 2000, expiryMs: 10_000 });
+    await cache.putStatus(user, { status: 'away' });
+    // A `}` in an id cannot end the hash tag early: ids are URI-encoded inside it.
+    const tagged = encodeURIComponent(user);
+    const keys = [`${prefix}{h:conn%7D1}`, `${prefix}{t:${tagged}}:room`, `${prefix}{s:${tagged}}`];
+    for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
+});
