@@ -71,7 +71,12 @@ export const getPresence: ActionHandler<GetPresenceRequest> = async (
   if (!connections.some((c) => c.connectionId === caller.connectionId)) {
     throw new ChatError('forbidden', `Join ${roomId} before asking who is in it`);
   }
-  const { live, stale } = await checkLiveness(deps, connections, now);
+  // The caller has just sent a frame: live whatever its heartbeat's timing says.
+  const others = connections.filter((c) => c.connectionId !== caller.connectionId);
+  const checked = await checkLiveness(deps, others, now);
+  const isLive = new Set(checked.live.map((c) => c.connectionId)).add(caller.connectionId);
+  const live = connections.filter((c) => isLive.has(c.connectionId));
+  const { stale } = checked;
   const maxUsers = deps.limits.onlineListMax;
   const online = onlineUsers(live).slice(0, maxUsers);
   const isOnline = new Set(onlineUsers(live));
