@@ -36,6 +36,7 @@ const SCENARIOS = [
   'big-room',
   'connections',
   'store-work',
+  'presence',
   'flood',
   'cold-start',
   'history',

@@ -86,8 +86,8 @@ export async function sweepStale(deps: ChatDeps, stale: Liveness['stale']): Prom
 /**
  * A join reply's online users without those whose every connection in the room is stale,
  * and those stale connections, to sweep once the joiner has its answer. A room where the
- * joiner is alone costs nothing; else one read of the room (the cache) and one pipelined
- * read of its heartbeats.
+ * joiner is alone, or of more than `presenceFullMax` users, costs nothing; else one read of
+ * the room (the cache) and one pipelined read of its heartbeats.
  */
 export async function withoutStale(
   deps: ChatDeps,
@@ -95,7 +95,11 @@ export async function withoutStale(
   seen: { online: string[]; onlineCount: number },
   joiner: string,
 ): Promise<{ online: string[]; onlineCount: number; stale: Liveness['stale'] }> {
-  if (seen.onlineCount <= 1) return { ...seen, stale: [] };
+  // A big room is not read whole on every join: its stale users are swept by get_presence,
+  // a post's 410, or the connection records' TTL.
+  if (seen.onlineCount <= 1 || seen.onlineCount > deps.limits.presenceFullMax) {
+    return { ...seen, stale: [] };
+  }
   const { live, stale } = await checkLiveness(deps, await readRoomConnections(deps, roomId));
   const liveUsers = new Set(live.map((c) => c.userId));
   const gone = new Set(

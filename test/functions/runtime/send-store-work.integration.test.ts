@@ -22,6 +22,7 @@ import { PostgresMessageStore } from '../../../functions/stores/postgres/message
 import { PostgresRoomStore } from '../../../functions/stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS } from '../../../functions/stores/redis/client-options.js';
 import { firstConnection } from '../../../functions/stores/redis/first-connection.js';
+import { RedisPresenceCache } from '../../../functions/stores/redis/presence-cache.js';
 import { RedisRateLimiter } from '../../../functions/stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../../../functions/stores/redis/room-cache.js';
 import { lambdaContext, messageEvent, newConnectionId } from '../../support/events.js';
@@ -50,6 +51,8 @@ async function oneSend(size: number) {
   world.deps.rooms = new PostgresRoomStore(counted.pool);
   world.deps.cache = new RedisRoomCache(redis, { keyPrefix: prefix });
   world.deps.limiter = new RedisRateLimiter(redis, { keyPrefix: prefix });
+  // The heartbeat every frame notes rides the same round trip as the rate limit.
+  world.deps.presence = new RedisPresenceCache(redis, { keyPrefix: prefix });
   const send = makeSendMessageHandler(fakeWiring(world));
   const roomId = uid('room');
   const members = Array.from({ length: size }, (_, i) => ({
