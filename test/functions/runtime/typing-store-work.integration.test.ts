@@ -59,7 +59,7 @@ async function oneTyping(size: number) {
   await frame('start'); // warm: the room cached, the scripts loaded
   await frame('stop');
   world.sender.clear();
-  const write = vi.spyOn(redis.stream as { write: () => boolean }, 'write');
+  const write = vi.spyOn(redis.stream as { write: (...args: unknown[]) => boolean }, 'write');
   counted.reset();
   try {
     await frame('start');
