@@ -152,9 +152,12 @@ export const presence: Scenario = async (ctx) => {
       }
       const churnPerSecond = (2 * size) / LIFETIME_SECONDS; // leaves and joins
       const postsPerEvent = posts.count / (2 * cycles);
-      // A big room's changes are told as one count a period, to every connection.
+      // A big room's changes are told as one count a period, to every connection: with a
+      // change in every period (the first claims it; the run's joins may hold the claim),
+      // one count of `size` posts per period.
+      const big = size > deps.limits.presenceFullMax;
       const period = presenceCountPeriod(deps, size);
-      const countPostsPerSecond = counts.count > 0 ? size / period : 0;
+      const countPostsPerSecond = big ? size * Math.min(1 / period, churnPerSecond) : 0;
       const perSecond = postsPerEvent * churnPerSecond + countPostsPerSecond;
       rows.push(
         {
