@@ -1,65 +1,24 @@
-/**
- * What one `typing` frame costs the stores through the real shell (makePresenceHandler)
- * on real Redis adapters: one Redis round trip (the rate limit's take, the heartbeat, the
- * room's connections and the throttle leave in one auto-pipelined write) and no
- * PostgreSQL statement, in a room of 2 and of 100. Counted as send-store-work counts.
- */
-import { Redis } from 'ioredis';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { countingPool } from '../../../bench/counting-pool.js';
-import { mapLimit } from '../../../bench/map-limit.js';
-import { joinRoom } from '../../../functions/core/actions/join-room.js';
+import { describe, expect, it, vi } from 'vitest';
 import { makePresenceHandler } from '../../../functions/presence.js';
 import { logger } from '../../../functions/runtime/logger.js';
-import { PostgresMessageStore } from '../../../functions/stores/postgres/message-store.js';
-import { PostgresRoomStore } from '../../../functions/stores/postgres/room-store.js';
-import { REDIS_CLIENT_OPTIONS } from '../../../functions/stores/redis/client-options.js';
-import { firstConnection } from '../../../functions/stores/redis/first-connection.js';
-import { RedisPresenceCache } from '../../../functions/stores/redis/presence-cache.js';
-import { RedisRateLimiter } from '../../../functions/stores/redis/rate-limiter.js';
-import { RedisRoomCache } from '../../../functions/stores/redis/room-cache.js';
-import { lambdaContext, messageEvent, newConnectionId } from '../../support/events.js';
-import { fakeWiring, fakeWorld } from '../../support/fakes.js';
-import { deleteKeysUnder, testPool, testRedisUrl, uid } from '../../support/services.js';
+import { lambdaContext, messageEvent } from '../../support/events.js';
+import { fakeWiring } from '../../support/fakes.js';
+import { filledRoom, spyOnWrites, storeWorkServices } from '../../support/store-work.js';
 
-const prefix = `${uid('typing')}:`;
-const redis = new Redis(testRedisUrl(), REDIS_CLIENT_OPTIONS);
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  expect(await firstConnection(redis, 5_000)).toBe(true);
-  pool = testPool();
-});
-afterAll(async () => {
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  await pool.end();
-});
+const services = storeWorkServices('typing');
 
 /** Statements, Redis writes and posts of one relayed `typing` frame, once warm. */
 async function oneTyping(size: number) {
-  const world = fakeWorld();
-  const counted = countingPool(pool);
-  world.deps.messages = new PostgresMessageStore(counted.pool);
-  world.deps.rooms = new PostgresRoomStore(counted.pool);
-  world.deps.cache = new RedisRoomCache(redis, { keyPrefix: prefix });
-  world.deps.limiter = new RedisRateLimiter(redis, { keyPrefix: prefix });
-  world.deps.presence = new RedisPresenceCache(redis, { keyPrefix: prefix });
+  const { world, counted } = services.world();
   const handler = makePresenceHandler(fakeWiring(world));
-  const roomId = uid('room');
-  const members = Array.from({ length: size }, (_, i) => ({
-    connectionId: newConnectionId(),
-    userId: `${roomId}-u${i}`,
-  }));
-  await mapLimit(members, 20, (caller) => joinRoom(world.deps, caller, { roomId }, async () => {}));
-  const typer = members[0]!;
+  const { roomId, first } = await filledRoom(world, size);
+  const typer = first;
   const frame = (state: string) =>
     handler(messageEvent({ action: 'typing', roomId, state }, typer), lambdaContext());
   await frame('start'); // warm: the room cached, the scripts loaded
   await frame('stop');
   world.sender.clear();
-  const write = vi.spyOn(redis.stream as { write: (...args: unknown[]) => boolean }, 'write');
+  const write = spyOnWrites(services.redis);
   counted.reset();
   try {
     await frame('start');

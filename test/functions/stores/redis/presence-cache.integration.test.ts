@@ -4,36 +4,22 @@
  * round trip for a room's heartbeats, and keys that expire.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PresenceCache } from '../../../../functions/core/ports.js';
-import {
-  CircuitBreaker,
-  withCircuitBreaker,
-} from '../../../../functions/stores/circuit-breaker.js';
 import { RedisPresenceCache } from '../../../../functions/stores/redis/presence-cache.js';
+import { onRedisBareAndBehindBreaker } from '../../../support/redis-contract-runs.js';
 import { deleteKeysUnder, testRedis, uid } from '../../../support/services.js';
 import { presenceCacheContract } from '../../core/ports/presence-cache.contract.js';
 
 const redis = testRedis();
 const prefix = `${uid('test')}:`;
-const breakerPrefix = `${uid('test')}:`;
 afterAll(async () => {
   await deleteKeysUnder(redis, prefix);
-  await deleteKeysUnder(redis, breakerPrefix);
   redis.disconnect();
 });
 
-function onRedis(name: string, keyPrefix: string, wrap: (cache: PresenceCache) => PresenceCache) {
-  presenceCacheContract(name, async () => [
-    wrap(new RedisPresenceCache(redis, { keyPrefix })),
-    async () => {
-      await deleteKeysUnder(redis, keyPrefix);
-    },
-  ]);
-}
-
-onRedis('Redis', prefix, (cache) => cache);
-onRedis('Redis behind the circuit breaker', breakerPrefix, (cache) =>
-  withCircuitBreaker(cache, new CircuitBreaker({ store: 'Redis' })),
+onRedisBareAndBehindBreaker(
+  redis,
+  presenceCacheContract,
+  (keyPrefix) => new RedisPresenceCache(redis, { keyPrefix }),
 );
 
 describe('Redis presence keys', () => {
