@@ -37,6 +37,7 @@ const SCENARIOS = [
   'connections',
   'store-work',
   'presence',
+  'typing-steady',
   'flood',
   'cold-start',
   'history',
