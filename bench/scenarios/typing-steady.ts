@@ -59,7 +59,8 @@ export const typingSteady: Scenario = async (ctx) => {
   if (parley) {
     const p99 = (typing: boolean) => {
       const mode = parley.runs.filter((r) => r.typing === typing).map((r) => r.load);
-      return typical(mode, (l) => l.delivery[99] ?? Number.POSITIVE_INFINITY)?.delivery[99] ?? null;
+      const ms = typical(mode, (l) => l.delivery[99] ?? Number.POSITIVE_INFINITY)?.delivery[99];
+      return ms === undefined ? null : Math.round(ms * 10) / 10;
     };
     const off = p99(false);
     const on = p99(true);
