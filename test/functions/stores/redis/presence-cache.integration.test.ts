@@ -3,23 +3,15 @@
  * behind the circuit breaker the runtime wraps it in; then what only Redis shows: one
  * round trip for a room's heartbeats, and keys that expire.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisPresenceCache } from '../../../../functions/stores/redis/presence-cache.js';
 import { onRedisBareAndBehindBreaker } from '../../../support/redis-contract-runs.js';
-import { deleteKeysUnder, testRedis, uid } from '../../../support/services.js';
+import { uid } from '../../../support/services.js';
 import { presenceCacheContract } from '../../core/ports/presence-cache.contract.js';
 
-const redis = testRedis();
-const prefix = `${uid('test')}:`;
-afterAll(async () => {
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-});
-
-onRedisBareAndBehindBreaker(
-  redis,
+const { redis, prefix } = onRedisBareAndBehindBreaker(
   presenceCacheContract,
-  (keyPrefix) => new RedisPresenceCache(redis, { keyPrefix }),
+  (client, keyPrefix) => new RedisPresenceCache(client, { keyPrefix }),
 );
 
 describe('Redis presence keys', () => {

@@ -2,23 +2,15 @@
  * The RateLimiter contract on a Redis server (the run's own, or REDIS_URL's), bare and
  * behind the circuit breaker the runtime wraps it in; then what only Redis shows: its keys.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RedisRateLimiter } from '../../../../functions/stores/redis/rate-limiter.js';
 import { onRedisBareAndBehindBreaker } from '../../../support/redis-contract-runs.js';
-import { deleteKeysUnder, testRedis, uid } from '../../../support/services.js';
+import { testRedis, uid } from '../../../support/services.js';
 import { rateLimiterContract } from '../../core/ports/rate-limiter.contract.js';
 
-const redis = testRedis();
-const prefix = `${uid('test')}:`;
-afterAll(async () => {
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-});
-
-onRedisBareAndBehindBreaker(
-  redis,
+const { redis, prefix } = onRedisBareAndBehindBreaker(
   rateLimiterContract,
-  (keyPrefix) => new RedisRateLimiter(redis, { keyPrefix }),
+  (client, keyPrefix) => new RedisRateLimiter(client, { keyPrefix }),
 );
 
 describe('Redis rate limiter keys', () => {
