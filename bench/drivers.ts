@@ -45,6 +45,8 @@ export interface ChatConnection {
   send(roomId: string, content: string, clientMsgId: string): Promise<SendOutcome>;
   /** Every `new_message` pushed to this connection. */
   onMessage(listener: DeliveryListener): void;
+  /** Sends `typing start` (no reply); absent where the system has no typing. */
+  typing?(roomId: string): void;
   /** Closes the socket; resolves once it is closed (or after a short grace period). */
   close(): Promise<void>;
 }
@@ -212,6 +214,11 @@ function parleyDriver(system: DriverTarget): Driver {
         },
         onMessage(listener) {
           listeners.push(listener);
+        },
+        typing(roomId) {
+          if (socket.readyState === WebSocket.OPEN) {
+            socket.send(JSON.stringify({ action: 'typing', roomId, state: 'start' }));
+          }
         },
         async close() {
           clearInterval(sweep);

@@ -58,6 +58,9 @@ export interface WorkerRunPlan {
   mine: number[];
   prefix: string;
   pad: string;
+  /** Clients (of all workers) that send `typing start` every `typingEveryMs` meanwhile. */
+  typers?: Int32Array;
+  typingEveryMs?: number;
 }
 
 export type FromWorker =
@@ -249,6 +252,7 @@ function run(plan: WorkerRunPlan) {
     }
   };
   timer = setTimeout(tick, Math.max(0, sched(plan.mine[0] ?? 0) - performance.now()));
+  const typing = startTyping(plan);
   const progress = setInterval(() => {
     post({
       type: 'progress',
@@ -260,6 +264,7 @@ function run(plan: WorkerRunPlan) {
   }, 50);
 
   finish = () => {
+    clearInterval(typing);
     clearTimeout(timer);
     clearInterval(progress);
     loop.disable();
@@ -283,6 +288,25 @@ function run(plan: WorkerRunPlan) {
       out.deliveryLatency.buffer,
     ] as ArrayBuffer[]);
   };
+}
+
+/** Typing tick: the typers this worker holds, spread over the period in 100 ms slots. */
+const TYPING_TICK_MS = 100;
+
+function startTyping(plan: WorkerRunPlan): NodeJS.Timeout | undefined {
+  const every = plan.typingEveryMs;
+  if (!every || !plan.typers?.length) return undefined;
+  const local = new Set(plan.local);
+  const mine = [...plan.typers].filter((i) => local.has(i));
+  const slots = Math.max(1, Math.round(every / TYPING_TICK_MS));
+  let tick = 0;
+  return setInterval(() => {
+    const slot = tick++ % slots;
+    for (const i of mine) {
+      if (i % slots !== slot) continue;
+      conns.get(i)?.typing?.(plan.roomIds[plan.roomOf[i] ?? 0] ?? '');
+    }
+  }, TYPING_TICK_MS);
 }
 
 async function close() {

@@ -274,6 +274,9 @@ export interface LoadPlan {
   /** The system's CPU time so far, seconds (from `SystemUnderTest.cpuSeconds`). */
   serverCpu?: () => number | null;
   log?: (message: string) => void;
+  /** Clients that send `typing start` every `typingEveryMs` while the run lasts. */
+  typers?: number[];
+  typingEveryMs?: number;
 }
 
 export interface LoadResult {
@@ -371,6 +374,8 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
         mine: messagesOf(w, n, pop.clients, sendersArray, total),
         prefix,
         pad,
+        ...(plan.typers ? { typers: Int32Array.from(plan.typers) } : {}),
+        ...(plan.typingEveryMs ? { typingEveryMs: plan.typingEveryMs } : {}),
       },
     };
     // No answer: the worker sends its part when told to finish.

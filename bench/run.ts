@@ -36,6 +36,8 @@ const SCENARIOS = [
   'big-room',
   'connections',
   'store-work',
+  'presence',
+  'typing-steady',
   'flood',
   'cold-start',
   'history',

@@ -10,7 +10,7 @@ import { messageRoutes } from './runtime/message-route.js';
 export const makeReadStateHandler = messageRoutes(
   { mark_read: markRead },
   // The action awaits the rate limiter with its first cache read (one Redis round trip).
-  { awaitsAdmission: ['mark_read'] },
+  { mark_read: { awaitsAdmission: true } },
 );
 
 /** On Lambda: the container's runtime, made from the environment on first use. */

@@ -33,6 +33,11 @@ export const ROUTE_ENTRIES = {
   react: 'reactions',
   // A thread is a page of history read another way: the history function serves both.
   get_thread: 'get-history',
+  // Typing and presence: small, frequent, no record writes; see functions/presence.ts.
+  typing: 'presence',
+  set_status: 'presence',
+  get_presence: 'presence',
+  ping: 'presence',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -93,6 +98,10 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   mark_read: CHAT_ROUTE,
   react: CHAT_ROUTE,
   get_thread: CHAT_ROUTE,
+  typing: CHAT_ROUTE,
+  set_status: CHAT_ROUTE,
+  get_presence: CHAT_ROUTE,
+  ping: CHAT_ROUTE,
 };
 
 /**

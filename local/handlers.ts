@@ -12,6 +12,7 @@ import { makeGetHistoryHandler } from '../functions/get-history.js';
 import { makeJoinRoomHandler } from '../functions/join-room.js';
 import { makeLeaveRoomHandler } from '../functions/leave-room.js';
 import { makeMessageEditsHandler } from '../functions/message-edits.js';
+import { makePresenceHandler } from '../functions/presence.js';
 import { makeReactionsHandler } from '../functions/reactions.js';
 import { makeReadStateHandler } from '../functions/read-state.js';
 import { makeRoomsHandler } from '../functions/rooms.js';
@@ -38,6 +39,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   'message-edits': makeMessageEditsHandler,
   'read-state': makeReadStateHandler,
   reactions: makeReactionsHandler,
+  presence: makePresenceHandler,
 };
 
 export interface LocalHandlers {

@@ -15,11 +15,13 @@ import type {
   ConnectionSender,
   ConnectionStore,
   FanoutQueue,
+  UserState,
 } from '../../functions/core/ports.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { migrate } from '../../functions/stores/postgres/migrate.js';
 import { PostgresRoomStore } from '../../functions/stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
+import { RedisPresenceCache } from '../../functions/stores/redis/presence-cache.js';
 import { RedisRateLimiter } from '../../functions/stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
 import type { BenchContext } from '../scenario.js';
@@ -58,6 +60,14 @@ export class MemoryConnections implements ConnectionStore {
   }
   async deleteConnection() {
     return { rooms: [] };
+  }
+  async connectionIdsOf() {
+    return [];
+  }
+  async putStatus() {}
+  async putLastSeen() {}
+  async userStates() {
+    return new Map<string, UserState>();
   }
 }
 
@@ -104,6 +114,7 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
     sender: silentSender,
     queue: silentQueue,
     limiter: new RedisRateLimiter(cacheRedis, { keyPrefix: ctx.redisPrefix }),
+    presence: new RedisPresenceCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     limits: DEFAULT_LIMITS,
     log,
   };

@@ -19,7 +19,7 @@ import { countingPool } from '../counting-pool.js';
 import type { ResultRow, Scenario } from '../scenario.js';
 import { coreStack } from './stack.js';
 
-interface Counter {
+export interface Counter {
   count: number;
 }
 
@@ -29,7 +29,7 @@ interface Counter {
  * and a command that needs an earlier reply leaves in a later one, so the writes during a
  * send are its round trips (test/functions/runtime/send-round-trips.integration.test.ts).
  */
-function countWrites(redis: Redis, counter: Counter): () => void {
+export function countWrites(redis: Redis, counter: Counter): () => void {
   const stream = redis.stream as { write: (...args: unknown[]) => boolean };
   const write = stream.write;
   stream.write = (...args: unknown[]) => {

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
 import { limit, roomId, seq, storable } from './frame-fields.js';
 import { type ChatLimits, ID_MAX_CHARS } from './limits.js';
-import { REACTION_SCHEMAS, READ_SCHEMAS } from './live-frames.js';
+import { PRESENCE_SCHEMAS, REACTION_SCHEMAS, READ_SCHEMAS } from './live-frames.js';
 import { ROOM_SCHEMAS } from './room-frames.js';
 
 export const ACTIONS = [
@@ -22,6 +22,7 @@ export const ACTIONS = [
   ...(Object.keys(ROOM_SCHEMAS) as (keyof typeof ROOM_SCHEMAS)[]),
   ...(Object.keys(READ_SCHEMAS) as (keyof typeof READ_SCHEMAS)[]),
   ...(Object.keys(REACTION_SCHEMAS) as (keyof typeof REACTION_SCHEMAS)[]),
+  ...(Object.keys(PRESENCE_SCHEMAS) as (keyof typeof PRESENCE_SCHEMAS)[]),
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -80,7 +81,8 @@ export type RequestSchemas = {
   delete_message: typeof deleteMessageSchema;
 } & typeof ROOM_SCHEMAS &
   typeof READ_SCHEMAS &
-  typeof REACTION_SCHEMAS;
+  typeof REACTION_SCHEMAS &
+  typeof PRESENCE_SCHEMAS;
 
 export const REQUEST_SCHEMAS: RequestSchemas = {
   join_room: joinRoomSchema,
@@ -92,6 +94,7 @@ export const REQUEST_SCHEMAS: RequestSchemas = {
   ...ROOM_SCHEMAS,
   ...READ_SCHEMAS,
   ...REACTION_SCHEMAS,
+  ...PRESENCE_SCHEMAS,
 };
 
 /** A frame that parsed as a JSON object, with its correlation id if it had a valid one. */

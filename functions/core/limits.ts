@@ -55,6 +55,15 @@ export interface ChatLimits {
   maxRoomsPerConnection: number;
   /** Live connections one user may have; `$connect` refuses one more (core/connection-cap.ts). */
   maxConnectionsPerUser: number;
+  /** Rooms with more connections than this are not told who is typing. */
+  typingMaxMembers: number;
+  /** A user's typing `start` in a room is relayed at most once per this many ms. */
+  typingThrottleMs: number;
+  /**
+   * A connection that has sent nothing (not even `ping`) for this many seconds counts as
+   * gone: `$disconnect` is best effort on AWS (core/liveness.ts).
+   */
+  presenceTtlSec: number;
 } /** One limit: its default, and the environment variable that sets it, if any. */
 export interface LimitRow {
   default: number;
@@ -94,6 +103,9 @@ export const LIMITS = {
   joinBurstPerConnection: { default: 100, env: 'JOIN_BURST_PER_CONNECTION' },
   maxRoomsPerConnection: { default: 100, env: 'MAX_ROOMS_PER_CONNECTION' },
   maxConnectionsPerUser: { default: 20, env: 'MAX_CONNECTIONS_PER_USER' },
+  typingMaxMembers: { default: 100, env: 'TYPING_MAX_MEMBERS' },
+  typingThrottleMs: { default: 2000 },
+  presenceTtlSec: { default: 300, env: 'PRESENCE_TTL_SEC' },
 } as const satisfies Record<keyof ChatLimits, LimitRow>;
 
 type LimitName = keyof typeof LIMITS;
@@ -112,6 +124,18 @@ export const DEFAULT_LIMITS: ChatLimits = Object.fromEntries(
 export const ENV_LIMITS = (Object.keys(LIMITS) as LimitName[]).filter(
   (name): name is EnvLimitName => 'env' in LIMITS[name],
 );
+
+/**
+ * Receivers drop a typer this long after their last `start` (protocol v2): the clients'
+ * timer, since a Lambda keeps none; the server's throttle key lasts as long.
+ */
+export const TYPING_EXPIRY_MS = 10_000;
+
+/**
+ * How long a connection's records live: API Gateway closes every connection at 2 hours;
+ * keep them 10 minutes longer (the connections table's TTL, the heartbeat keys).
+ */
+export const CONNECTION_TTL_MS = (2 * 3600 + 600) * 1000;
 
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;

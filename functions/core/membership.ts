@@ -170,6 +170,11 @@ export interface DropOptions extends DeliverOptions {
    * DynamoDB but not the cache, an expired item), or the room would post to it forever.
    */
   seenIn?: RoomConnection & { roomId: string };
+  /**
+   * When the connection last sent a frame (ms), for one swept as silent past the presence
+   * TTL; else it went now. What `offline` frames and the user's `lastSeen` say.
+   */
+  lastSeen?: number;
 }
 
 /**
@@ -182,6 +187,7 @@ export async function dropConnection(
   connectionId: string,
   options: DropOptions = {},
 ): Promise<void> {
+  const lastSeen = options.lastSeen ?? Date.now();
   const dropped = await deps.connections.deleteConnection(connectionId);
   const userId = dropped.userId ?? options.seenIn?.userId;
   /** Rooms whose durable record listed the connection until now. */
@@ -201,7 +207,26 @@ export async function dropConnection(
       // a second time. The cache says so when it has the room; else the durable record.
       if (userId === undefined || (cached === undefined && !left.has(roomId))) return;
       const audience = await presenceAudience(deps, roomId, cached, { connectionId, userId });
-      await announcePresence(deps, roomId, audience, userId, 'offline', options);
+      await announcePresence(deps, roomId, audience, userId, 'offline', {
+        ...options,
+        lastSeen,
+      });
     }),
   );
+  if (userId !== undefined) await recordLastSeen(deps, userId, lastSeen);
+}
+
+/**
+ * Records when the user was last seen, once their last connection went: one Query of
+ * their partition, then one write. Fails soft: `lastSeen` is a courtesy, and the
+ * connection is already gone everywhere.
+ */
+async function recordLastSeen(deps: ChatDeps, userId: string, at: number): Promise<void> {
+  try {
+    if ((await deps.connections.liveConnectionsOf(userId)) === 0) {
+      await deps.connections.putLastSeen(userId, at);
+    }
+  } catch (error) {
+    deps.log.warn('could not record lastSeen', { error: String(error) });
+  }
 }

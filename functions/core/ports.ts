@@ -273,10 +273,70 @@ export interface ConnectionStore {
    * TTL), read by key: the cap on connections per user.
    */
   liveConnectionsOf(userId: string): Promise<number>;
+  /** The ids of the user's live connections, read by key (a status change's rooms). */
+  connectionIdsOf(userId: string): Promise<string[]>;
   /** One room's connections, read by key: never a scan. */
   roomConnections(roomId: string): Promise<RoomConnection[]>;
   /** Deletes the connection and its room joins; says whose it was and which rooms it had. */
   deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }>;
+  /**
+   * Records the user's chosen status (one item per user, kept until changed): the durable
+   * home presence rebuilds from after the cache lost it. Keeps any `lastSeen`.
+   */
+  putStatus(userId: string, status: UserStatus): Promise<void>;
+  /** Records when the user's last connection went (ms since 1970). Keeps the status. */
+  putLastSeen(userId: string, at: number): Promise<void>;
+  /** What is recorded for each user asked for (absent: nothing recorded), read by key. */
+  userStates(userIds: readonly string[]): Promise<Map<string, UserState>>;
+}
+
+/** A status a user chose with `set_status`. */
+export interface UserStatus {
+  status: 'online' | 'away' | 'dnd';
+  text?: string;
+}
+
+/** What the connections table keeps of a user between connections. */
+export interface UserState {
+  status?: UserStatus;
+  /** When their last connection went, ms since 1970. */
+  lastSeen?: number;
+}
+
+/**
+ * Presence's short-lived facts (Redis, or the dev server's in-memory stand-in): when each
+ * connection last sent a frame, who is typing where, and users' statuses as cached.
+ * Nothing here is durable: a lost heartbeat counts from the moment it was found missing,
+ * a lost status is read again from the ConnectionStore.
+ */
+export interface PresenceCache {
+  /**
+   * Notes that the connection sent a frame at `now` (ms). One command, issued without an
+   * await before it, so that it shares the auto-pipelined round trip of the request's
+   * first Redis call (runtime/message-route.ts).
+   */
+  touch(connectionId: string, now: number): Promise<void>;
+  /**
+   * When each connection last sent a frame, in order. A connection the cache has no record
+   * of (a flush, an eviction) is recorded as active at `now` and answered so: the TTL
+   * starts again rather than dropping everyone the cache forgot.
+   */
+  lastActive(connectionIds: readonly string[], now: number): Promise<number[]>;
+  /**
+   * Whether a typing `state` from the user in the room is relayed: a `start` unless one was
+   * relayed less than `throttleMs` ago (it then lasts `expiryMs`); a `stop` only while a
+   * relayed `start` lasts (and it ends it).
+   */
+  typing(
+    userId: string,
+    roomId: string,
+    state: 'start' | 'stop',
+    timing: { now: number; throttleMs: number; expiryMs: number },
+  ): Promise<boolean>;
+  /** The cached statuses of these users, in order (undefined: not cached). */
+  statuses(userIds: readonly string[]): Promise<(UserStatus | undefined)[]>;
+  /** Caches a user's status. */
+  putStatus(userId: string, status: UserStatus): Promise<void>;
 }
 
 /** The newest messages of a room as cached: complete from `floor` up to the newest. */
@@ -537,6 +597,7 @@ export interface ChatDeps {
   sender: ConnectionSender;
   queue: FanoutQueue;
   limiter: RateLimiter;
+  presence: PresenceCache;
   limits: import('./limits.js').ChatLimits;
   log: ChatLogger;
 }

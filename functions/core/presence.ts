@@ -16,6 +16,7 @@ import type { ChatLimits } from './limits.js';
 import { readRoomConnections } from './membership.js';
 import { onlineUsers, type RoomConnection } from './message.js';
 import type { ChatDeps, PresenceChange, PresenceView } from './ports.js';
+import type { PresenceFrame } from './server-frames.js';
 
 /**
  * How much of the room a presence answer carries: `online` up to the reply's list, and the
@@ -97,16 +98,15 @@ export async function announcePresence(
   audience: Audience,
   userId: string,
   status: 'online' | 'offline',
-  options: { cleanUpGone?: boolean } = {},
+  options: { cleanUpGone?: boolean; lastSeen?: number } = {},
 ): Promise<void> {
   if (audience.announceTo) {
-    await deliver(
-      deps,
-      roomId,
-      audience.announceTo,
-      { type: 'presence', roomId, userId, status },
-      options,
-    );
+    const { lastSeen, ...deliverOptions } = options;
+    const frame: PresenceFrame = { type: 'presence', roomId, userId, status };
+    if (status === 'offline' && lastSeen !== undefined) {
+      frame.lastSeen = new Date(lastSeen).toISOString();
+    }
+    await deliver(deps, roomId, audience.announceTo, frame, deliverOptions);
   } else if (audience.countChanged) {
     await schedulePresenceCount(deps, roomId, audience.countChanged.connectionCount);
   }

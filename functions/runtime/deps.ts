@@ -7,14 +7,22 @@
  */
 import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
-import type { ChatDeps, ConnectionSender, RateLimiter, RoomCache } from '../core/ports.js';
+import type {
+  ChatDeps,
+  ConnectionSender,
+  PresenceCache,
+  RateLimiter,
+  RoomCache,
+} from '../core/ports.js';
 import { CircuitBreaker, withCircuitBreaker } from '../stores/circuit-breaker.js';
+import { MemoryPresenceCache } from '../stores/memory/presence-cache.js';
 import { MemoryRateLimiter } from '../stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../stores/memory/room-cache.js';
 import { PostgresMessageStore } from '../stores/postgres/message-store.js';
 import { POSTGRES_DEADLINES } from '../stores/postgres/pool-options.js';
 import { PostgresRoomStore } from '../stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS, REDIS_CLUSTER_OPTIONS } from '../stores/redis/client-options.js';
+import { RedisPresenceCache } from '../stores/redis/presence-cache.js';
 import { RedisRateLimiter } from '../stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { chatLimits, type HandlerConfig } from './config.js';
@@ -137,10 +145,12 @@ function buildRuntime(
   let redis: Redis | Cluster | undefined;
   let cache: RoomCache;
   let limiter: RateLimiter;
+  let presence: PresenceCache;
   if (config.PARLEY_CACHE === 'memory') {
     // The stand-in is this runtime's own: two servers in one process keep two.
     cache = new MemoryRoomCache(limits.recentWindow);
     limiter = new MemoryRateLimiter();
+    presence = new MemoryPresenceCache();
   } else {
     redis = createRedis(config, credentials);
     redis.on('error', (error: unknown) => chatLogger.warn('Redis error', { error: String(error) }));
@@ -155,6 +165,10 @@ function buildRuntime(
       new RedisRateLimiter(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
       breaker,
     );
+    presence = withCircuitBreaker(
+      new RedisPresenceCache(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+      breaker,
+    );
   }
   const connections = options.connections ?? createConnections(config);
   const ownsConnections = options.connections === undefined;
@@ -167,6 +181,7 @@ function buildRuntime(
     connections: connections.store,
     cache,
     limiter,
+    presence,
     limits,
     log: chatLogger,
   };

@@ -17,6 +17,7 @@ import {
   validateRequest,
 } from '../core/frames.js';
 import type { ChatLimits } from '../core/limits.js';
+import { noteActivity } from '../core/liveness.js';
 import { dropConnection } from '../core/membership.js';
 import type { Caller } from '../core/message.js';
 import type { ChatDeps } from '../core/ports.js';
@@ -105,14 +106,16 @@ export type ActionHandlers<A extends Action> = {
  */
 export function messageRoutes<A extends Action>(
   handlers: ActionHandlers<A>,
-  options: { awaitsAdmission?: readonly A[] } = {},
+  options: Partial<Record<A, MessageRouteOptions>> = {},
 ): (wiring: MessageRouteWiring) => WebSocketHandler {
   const binders = new Map<string, Binder>(
     (Object.keys(handlers) as A[]).map((action) => [
       action,
-      binderFor(action, handlers[action] as ActionHandler<z.infer<RequestSchemas[A]>>, {
-        awaitsAdmission: options.awaitsAdmission?.includes(action) ?? false,
-      }),
+      binderFor(
+        action,
+        handlers[action] as ActionHandler<z.infer<RequestSchemas[A]>>,
+        options[action],
+      ),
     ]),
   );
   return routeWith((frame, limits) => {
@@ -157,6 +160,7 @@ function routeWith(bind: Binder): (wiring: MessageRouteWiring) => WebSocketHandl
       const { deps } = resolved;
       let requestId: string | undefined;
       let callerGone = false;
+      let activity: Promise<void> | undefined;
       try {
         const frame = parseFrame(event.body);
         requestId = frame.requestId;
@@ -166,6 +170,9 @@ function routeWith(bind: Binder): (wiring: MessageRouteWiring) => WebSocketHandl
           if (!(await replyTo(deps, event, withRequestId(f, requestId)))) callerGone = true;
         };
         const admitted = startAdmission(deps, caller, bound.action);
+        // The frame is the connection's heartbeat: issued in this same turn, it rides the
+        // rate limiter's auto-pipelined round trip (and the action's first read's).
+        activity = noteActivity(deps, caller);
         if (bound.awaitsAdmission) {
           // Not awaited here: the action issues its first cache read in this same turn.
           await bound.run(deps, caller, reply, admitted);
@@ -176,6 +183,8 @@ function routeWith(bind: Binder): (wiring: MessageRouteWiring) => WebSocketHandl
       } catch (error) {
         await replyError(deps, event, error, requestId ?? peekRequestId(event.body));
       }
+      // Never rejects; awaited so that Lambda does not freeze the container with it pending.
+      await activity;
       if (callerGone) {
         // The connection closed while its request ran, and its $disconnect may have come
         // and gone before this request wrote it into a room: clean up after both.

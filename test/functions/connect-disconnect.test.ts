@@ -106,7 +106,13 @@ describe('$disconnect', () => {
     expect(await world.connections.isInRoom('lobby', b1)).toBe(false);
     expect(await world.cache.isInRoom('lobby', b1)).toBe(false);
     expect(world.sender.framesTo(a1)).toEqual([
-      { type: 'presence', roomId: 'lobby', userId: 'bob', status: 'offline' },
+      {
+        type: 'presence',
+        roomId: 'lobby',
+        userId: 'bob',
+        status: 'offline',
+        lastSeen: expect.any(String),
+      },
     ]);
   });
 

@@ -34,11 +34,14 @@ import type {
   ReactionResult,
   ReadCursor,
   ReadMark,
+  UserState,
+  UserStatus,
 } from '../../functions/core/ports.js';
 import type { ReplyFrame, ServerFrame } from '../../functions/core/server-frames.js';
 import { readConfig } from '../../functions/runtime/config.js';
 import type { Runtime } from '../../functions/runtime/deps.js';
 import type { HandlerWiring } from '../../functions/runtime/wiring.js';
+import { MemoryPresenceCache } from '../../functions/stores/memory/presence-cache.js';
 import { MemoryRateLimiter } from '../../functions/stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 import { type FakeRoom, FakeRoomStore, FakeRooms, isBanned, isMuted } from './fake-rooms.js';
@@ -333,6 +336,32 @@ export class FakeConnectionStore implements ConnectionStore {
     return [...this.connections.values()].filter((c) => c.userId === userId).length;
   }
 
+  async connectionIdsOf(userId: string): Promise<string[]> {
+    return [...this.connections.values()]
+      .filter((c) => c.userId === userId)
+      .map((c) => c.connectionId);
+  }
+
+  /** userId => what is recorded between connections */
+  readonly states = new Map<string, UserState>();
+
+  async putStatus(userId: string, status: UserStatus): Promise<void> {
+    this.states.set(userId, { ...this.states.get(userId), status: { ...status } });
+  }
+
+  async putLastSeen(userId: string, at: number): Promise<void> {
+    this.states.set(userId, { ...this.states.get(userId), lastSeen: at });
+  }
+
+  async userStates(userIds: readonly string[]): Promise<Map<string, UserState>> {
+    const found = new Map<string, UserState>();
+    for (const id of userIds) {
+      const state = this.states.get(id);
+      if (state) found.set(id, structuredClone(state));
+    }
+    return found;
+  }
+
   async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
     const record = this.connections.get(connectionId);
     this.connections.delete(connectionId);
@@ -526,6 +555,8 @@ export interface FakeWorld {
   cache: MemoryRoomCache;
   /** The dev server's in-memory limiter: the fakes' rate limits are real ones. */
   limiter: MemoryRateLimiter;
+  /** The dev server's in-memory presence cache. */
+  presence: MemoryPresenceCache;
   sender: RecordingSender;
   queue: RecordingQueue;
   log: RecordingLogger;
@@ -542,13 +573,26 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
   const queue = new RecordingQueue();
   const log = new RecordingLogger();
   const limiter = new MemoryRateLimiter();
+  const presence = new MemoryPresenceCache();
   return {
-    deps: { messages, rooms, connections, cache, sender, queue, limiter, limits: merged, log },
+    deps: {
+      messages,
+      rooms,
+      connections,
+      cache,
+      sender,
+      queue,
+      limiter,
+      presence,
+      limits: merged,
+      log,
+    },
     messages,
     rooms,
     connections,
     cache,
     limiter,
+    presence,
     sender,
     queue,
     log,

@@ -9,13 +9,18 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { countingPool } from '../../bench/counting-pool.js';
+import { mapLimit } from '../../bench/map-limit.js';
+import { joinRoom } from '../../functions/core/actions/join-room.js';
 import type { ChatLimits } from '../../functions/core/limits.js';
+import type { Caller } from '../../functions/core/message.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { PostgresRoomStore } from '../../functions/stores/postgres/room-store.js';
 import { REDIS_CLIENT_OPTIONS } from '../../functions/stores/redis/client-options.js';
 import { firstConnection } from '../../functions/stores/redis/first-connection.js';
+import { RedisPresenceCache } from '../../functions/stores/redis/presence-cache.js';
 import { RedisRateLimiter } from '../../functions/stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../../functions/stores/redis/room-cache.js';
+import { newConnectionId } from './events.js';
 import { type FakeWorld, fakeWorld } from './fakes.js';
 import { deleteKeysUnder, testPool, uid } from './services.js';
 
@@ -57,6 +62,8 @@ export function storeWorkWorlds(
     world.deps.rooms = new PostgresRoomStore(counted.pool);
     world.deps.cache = new RedisRoomCache(redis, { keyPrefix: prefix });
     world.deps.limiter = new RedisRateLimiter(redis, { keyPrefix: prefix });
+    // The heartbeat every frame notes rides the same round trip as the rate limit.
+    world.deps.presence = new RedisPresenceCache(redis, { keyPrefix: prefix });
     const stream = redis.stream as { write: (...args: unknown[]) => boolean };
     return {
       world,
@@ -72,4 +79,15 @@ export function storeWorkWorlds(
       },
     };
   };
+}
+
+/** A new room joined by `size` connections of as many users; the first is the caller. */
+export async function filledRoom(world: FakeWorld, size: number) {
+  const roomId = uid('room');
+  const members: Caller[] = Array.from({ length: size }, (_, i) => ({
+    connectionId: newConnectionId(),
+    userId: `${roomId}-u${i}`,
+  }));
+  await mapLimit(members, 20, (caller) => joinRoom(world.deps, caller, { roomId }, async () => {}));
+  return { roomId, members, first: members[0] as Caller };
 }

@@ -1,6 +1,7 @@
 import type { JoinRoomRequest } from '../frames.js';
 import { readHistory } from '../history.js';
 import { HISTORY_DEFAULT_LIMIT } from '../limits.js';
+import { sweepStale, withoutStale } from '../liveness.js';
 import { joinConnection } from '../membership.js';
 import { summarizeOnline } from '../online-list.js';
 import { pageEndFor } from '../page-fit.js';
@@ -19,6 +20,8 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
   const { roomId } = request;
   const { lastSeq, readSeq, rejoin, cached } = await joinConnection(deps, roomId, caller);
   const audience = await presenceAudience(deps, roomId, cached, caller);
+  // Users whose only connections here went silent past the presence TTL are not listed.
+  const seen = await withoutStale(deps, roomId, audience, caller.userId);
 
   const query = { after: request.since, limit: request.limit ?? HISTORY_DEFAULT_LIMIT };
   const page = await readHistory(deps, roomId, query, lastSeq);
@@ -27,8 +30,8 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
       ...historyStart(page.firstSeq),
       // The cache's list is already cut to `onlineListMax`; this also keeps the joiner
       // in it and caps its bytes (long user ids), with the cache's count of everyone.
-      ...summarizeOnline(audience.online, caller.userId, {
-        onlineCount: audience.onlineCount,
+      ...summarizeOnline(seen.online, caller.userId, {
+        onlineCount: seen.onlineCount,
         maxUsers: deps.limits.onlineListMax,
       }),
       lastSeq,
@@ -39,4 +42,5 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
   // DynamoDB, not the cache, says whether this is a re-join: a cold cache is read after
   // the join was written and so already lists the joining connection.
   if (!rejoin) await announcePresence(deps, roomId, audience, caller.userId, 'online');
+  await sweepStale(deps, seen.stale);
 };

@@ -5,11 +5,16 @@
  *   pk `conn#{id}`  sk `room#{roomId}` the rooms it joined ($disconnect clean-up)
  *   pk `room#{id}`  sk `conn#{connId}` who is in the room (fan-out, presence)
  *   pk `user#{id}`  sk `conn#{connId}` the user's connections (the cap at $connect)
- * Every item carries `expiresAt` (TTL) just past API Gateway's 2-hour connection limit,
+ *   pk `user#{id}`  sk `state`         the user's chosen status and when they were last
+ *                                      seen: kept between connections (no TTL), and not
+ *                                      counted by the cap, which counts `expiresAt` items
+ * Every connection item carries `expiresAt` (TTL) just past API Gateway's 2-hour connection limit,
  * since $disconnect is best-effort and a missed one must not leave members forever.
  */
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   BatchWriteItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -18,16 +23,20 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
+  UpdateItemCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '../../core/errors.js';
+import { CONNECTION_TTL_MS } from '../../core/limits.js';
 import type { RoomConnection } from '../../core/message.js';
-import type { ConnectionRecord, ConnectionStore } from '../../core/ports.js';
+import type { ConnectionRecord, ConnectionStore, UserState, UserStatus } from '../../core/ports.js';
 import { guarded } from './errors.js';
 
 /** API Gateway closes every connection at 2 hours; keep records 10 minutes longer. */
-export const CONNECTION_TTL_SECONDS = 2 * 3600 + 600;
+export const CONNECTION_TTL_SECONDS = CONNECTION_TTL_MS / 1000;
 const BATCH_SIZE = 25;
+/** BatchGetItem's most keys per call. */
+const GET_BATCH_SIZE = 100;
 const BATCH_ATTEMPTS = 5;
 
 const connKey = (connectionId: string) => `conn#${connectionId}`;
@@ -93,6 +102,16 @@ export class DynamoConnectionStore implements ConnectionStore {
       },
     );
     return count;
+  }
+
+  /** One Query of the user's partition: its live `conn#` items. */
+  async connectionIdsOf(userId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const item of await this.queryPartition(userKey(userId))) {
+      const sk = item.sk?.S ?? '';
+      if (sk.startsWith('conn#') && this.isLive(item)) ids.push(sk.slice('conn#'.length));
+    }
+    return ids;
   }
 
   async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
@@ -241,6 +260,70 @@ export class DynamoConnectionStore implements ConnectionStore {
     return userId === undefined ? { rooms } : { userId, rooms };
   }
 
+  /** One UpdateItem: the status fields only, so `lastSeen` stays. */
+  async putStatus(userId: string, status: UserStatus): Promise<void> {
+    const values: Record<string, AttributeValue> = { ':status': { S: status.status } };
+    let update = 'SET #status = :status';
+    if (status.text === undefined) update += ' REMOVE #text';
+    else {
+      update += ', #text = :text';
+      values[':text'] = { S: status.text };
+    }
+    await this.updateState(userId, update, values, { '#status': 'status', '#text': 'text' });
+  }
+
+  async putLastSeen(userId: string, at: number): Promise<void> {
+    await this.updateState(userId, 'SET lastSeen = :at', { ':at': { N: String(at) } });
+  }
+
+  private async updateState(
+    userId: string,
+    UpdateExpression: string,
+    ExpressionAttributeValues: Record<string, AttributeValue>,
+    ExpressionAttributeNames?: Record<string, string>,
+  ): Promise<void> {
+    await guarded(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: userKey(userId) }, sk: { S: 'state' } },
+          UpdateExpression,
+          ExpressionAttributeValues,
+          ExpressionAttributeNames,
+        }),
+      ),
+    );
+  }
+
+  /** BatchGetItem, 100 keys a call, retrying what DynamoDB leaves unprocessed. */
+  async userStates(userIds: readonly string[]): Promise<Map<string, UserState>> {
+    const states = new Map<string, UserState>();
+    const unique = [...new Set(userIds)];
+    for (let i = 0; i < unique.length; i += GET_BATCH_SIZE) {
+      let keys: Record<string, AttributeValue>[] | undefined = unique
+        .slice(i, i + GET_BATCH_SIZE)
+        .map((id) => ({ pk: { S: userKey(id) }, sk: { S: 'state' } }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt === BATCH_ATTEMPTS) throw new StoreUnavailableError('DynamoDB');
+        const requested: Record<string, AttributeValue>[] = keys;
+        const page: BatchGetItemCommandOutput = await guarded(() =>
+          this.client.send(
+            new BatchGetItemCommand({
+              RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } },
+            }),
+          ),
+        );
+        for (const item of page.Responses?.[this.tableName] ?? []) {
+          const userId = item.pk?.S?.slice('user#'.length);
+          if (userId !== undefined) states.set(userId, toUserState(item));
+        }
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (keys && keys.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+    return states;
+  }
+
   private async queryPartition(pk: string): Promise<Record<string, AttributeValue>[]> {
     const all: Record<string, AttributeValue>[] = [];
     await this.queryPages(
@@ -288,4 +371,14 @@ export class DynamoConnectionStore implements ConnectionStore {
       }
     }
   }
+}
+
+function toUserState(item: Record<string, AttributeValue>): UserState {
+  const state: UserState = {};
+  const status = item.status?.S;
+  if (status === 'online' || status === 'away' || status === 'dnd') {
+    state.status = item.text?.S === undefined ? { status } : { status, text: item.text.S };
+  }
+  if (item.lastSeen?.N !== undefined) state.lastSeen = Number(item.lastSeen.N);
+  return state;
 }

@@ -178,7 +178,13 @@ describe('the fan-out worker core', () => {
     expect(await world.cache.isInRoom('g', bob!.connectionId)).toBe(false);
     expect(await world.connections.getConnection(bob!.connectionId)).toBeUndefined();
     expect(world.sender.framesOfType(alice!.connectionId, 'presence')).toEqual([
-      { type: 'presence', roomId: 'g', userId: bob!.userId, status: 'offline' },
+      {
+        type: 'presence',
+        roomId: 'g',
+        userId: bob!.userId,
+        status: 'offline',
+        lastSeen: expect.any(String),
+      },
     ]);
   });
 
@@ -201,7 +207,12 @@ describe('the fan-out worker core', () => {
     world.sender.gone.add(bob!.connectionId);
     await dropConnection(world.deps, bob!.connectionId, { seenIn: { roomId: 'once', ...bob! } });
     expect(world.sender.framesOfType(alice!.connectionId, 'presence')).toEqual([
-      { type: 'presence', roomId: 'once', userId: bob!.userId, status: 'offline' },
+      {
+        type: 'presence',
+        roomId: 'once',
+        userId: bob!.userId,
+        status: 'offline',
+      },
     ]);
   });
 

@@ -7,14 +7,13 @@
  * docs/decisions/2026-12-06-read-state.md.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { joinRoom } from '../../../functions/core/actions/join-room.js';
 import type { ChatLimits } from '../../../functions/core/limits.js';
 import { makeReadStateHandler } from '../../../functions/read-state.js';
 import { logger } from '../../../functions/runtime/logger.js';
-import { lambdaContext, messageEvent, newConnectionId } from '../../support/events.js';
+import { lambdaContext, messageEvent } from '../../support/events.js';
 import { fakeWiring } from '../../support/fakes.js';
-import { testRedisUrl, uid } from '../../support/services.js';
-import { storeWorkWorlds } from '../../support/store-work.js';
+import { testRedisUrl } from '../../support/services.js';
+import { filledRoom, storeWorkWorlds } from '../../support/store-work.js';
 
 const worlds = storeWorkWorlds(testRedisUrl());
 
@@ -22,12 +21,7 @@ const worlds = storeWorkWorlds(testRedisUrl());
 async function roomOfTen(limits: Partial<ChatLimits> = {}) {
   const { world, count } = worlds(limits);
   const handler = makeReadStateHandler(fakeWiring(world));
-  const roomId = uid('room');
-  const members = Array.from({ length: 10 }, (_, i) => ({
-    connectionId: newConnectionId(),
-    userId: `${roomId}-u${i}`,
-  }));
-  for (const caller of members) await joinRoom(world.deps, caller, { roomId }, async () => {});
+  const { roomId, members } = await filledRoom(world, 10);
   const writer = members[0]!;
   for (let i = 0; i < 10; i++) {
     await world.deps.messages.appendMessage({ roomId, userId: writer.userId, content: `m${i}` });

@@ -7,14 +7,12 @@
  * test/support/store-work.ts (the store-work scenario reports with the same counting pool).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { mapLimit } from '../../../bench/map-limit.js';
-import { joinRoom } from '../../../functions/core/actions/join-room.js';
 import { logger } from '../../../functions/runtime/logger.js';
 import { makeSendMessageHandler } from '../../../functions/send-message.js';
-import { lambdaContext, messageEvent, newConnectionId } from '../../support/events.js';
+import { lambdaContext, messageEvent } from '../../support/events.js';
 import { fakeWiring } from '../../support/fakes.js';
-import { testRedisUrl, uid } from '../../support/services.js';
-import { storeWorkWorlds } from '../../support/store-work.js';
+import { testRedisUrl } from '../../support/services.js';
+import { filledRoom, storeWorkWorlds } from '../../support/store-work.js';
 
 const worlds = storeWorkWorlds(testRedisUrl());
 
@@ -22,13 +20,7 @@ const worlds = storeWorkWorlds(testRedisUrl());
 async function oneSend(size: number) {
   const { world, count } = worlds();
   const send = makeSendMessageHandler(fakeWiring(world));
-  const roomId = uid('room');
-  const members = Array.from({ length: size }, (_, i) => ({
-    connectionId: newConnectionId(),
-    userId: `${roomId}-u${i}`,
-  }));
-  await mapLimit(members, 20, (caller) => joinRoom(world.deps, caller, { roomId }, async () => {}));
-  const sender = members[0]!;
+  const { roomId, first: sender } = await filledRoom(world, size);
   const say = (content: string) =>
     send(
       messageEvent(

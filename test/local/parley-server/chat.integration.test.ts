@@ -232,7 +232,13 @@ describe.each(['sdk', 'direct'] as const)('with the %s sender', (sender) => {
       const offline = await alice.next(
         (f) => f.type === 'presence' && f.userId === 'bob' && f.status === 'offline',
       );
-      expect(offline).toEqual({ type: 'presence', roomId: room, userId: 'bob', status: 'offline' });
+      expect(offline).toEqual({
+        type: 'presence',
+        roomId: room,
+        userId: 'bob',
+        status: 'offline',
+        lastSeen: expect.any(String),
+      });
       // One online and one offline, though bob had two connections.
       expect(alice.frames.filter((f) => f.type === 'presence' && f.userId === 'bob')).toHaveLength(
         2,

@@ -469,7 +469,13 @@ describe('send_message', () => {
     expect(await world.connections.isInRoom('lobby', 'b1')).toBe(false);
     expect(await world.cache.isInRoom('lobby', 'b1')).toBe(false);
     expect(world.sender.framesOfType('a1', 'presence')).toEqual([
-      { type: 'presence', roomId: 'lobby', userId: 'bob', status: 'offline' },
+      {
+        type: 'presence',
+        roomId: 'lobby',
+        userId: 'bob',
+        status: 'offline',
+        lastSeen: expect.any(String),
+      },
     ]);
     expect(world.sender.framesOfType('a2', 'presence')).toHaveLength(1);
     // Nobody else was dropped.
@@ -645,7 +651,13 @@ describe('dropConnection', () => {
     expect(await world.cache.isInRoom('two', 'b1')).toBe(false);
     // Room one: bob's last connection. Room two: bob is still there on b2.
     expect(world.sender.framesTo('a1')).toEqual([
-      { type: 'presence', roomId: 'one', userId: 'bob', status: 'offline' },
+      {
+        type: 'presence',
+        roomId: 'one',
+        userId: 'bob',
+        status: 'offline',
+        lastSeen: expect.any(String),
+      },
     ]);
     expect(world.sender.framesTo('b2')).toEqual([]);
   });
@@ -659,7 +671,13 @@ describe('dropConnection', () => {
     world.sender.clear();
     await dropConnection(world.deps, 'b1');
     expect(world.sender.framesTo('a1')).toEqual([
-      { type: 'presence', roomId: 'one', userId: 'bob', status: 'offline' },
+      {
+        type: 'presence',
+        roomId: 'one',
+        userId: 'bob',
+        status: 'offline',
+        lastSeen: expect.any(String),
+      },
     ]);
   });
 

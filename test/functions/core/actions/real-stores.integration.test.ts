@@ -24,6 +24,7 @@ import type { ReplyFrame, ServerFrame } from '../../../../functions/core/server-
 import { DynamoConnectionStore } from '../../../../functions/stores/dynamodb/connection-store.js';
 import { PostgresMessageStore } from '../../../../functions/stores/postgres/message-store.js';
 import { PostgresRoomStore } from '../../../../functions/stores/postgres/room-store.js';
+import { RedisPresenceCache } from '../../../../functions/stores/redis/presence-cache.js';
 import { RedisRateLimiter } from '../../../../functions/stores/redis/rate-limiter.js';
 import { RedisRoomCache } from '../../../../functions/stores/redis/room-cache.js';
 import { RecordingQueue } from '../../../support/fakes.js';
@@ -86,6 +87,7 @@ function realDeps(sender: ConnectionSender, cache?: RoomCache): ChatDeps {
     sender,
     queue: new RecordingQueue(),
     limiter: new RedisRateLimiter(redis, { keyPrefix: prefix }),
+    presence: new RedisPresenceCache(redis, { keyPrefix: prefix }),
     limits: DEFAULT_LIMITS,
     log,
   };

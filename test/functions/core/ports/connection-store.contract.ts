@@ -134,5 +134,46 @@ export function connectionStoreContract(name: string, factory: ConnectionStoreFa
       const listed = await store.roomConnections(room);
       expect(listed.map((c) => c.connectionId).sort()).toEqual([...ids].sort());
     });
+
+    it("lists the ids of a user's live connections, not those deleted", async () => {
+      const [user, a, b] = [uid('u'), uid('c'), uid('c')];
+      expect(await store.connectionIdsOf(user)).toEqual([]);
+      await store.putConnection({ connectionId: a, userId: user, connectedAt: 1 });
+      await store.putConnection({ connectionId: b, userId: user, connectedAt: 2 });
+      await store.putConnection({ connectionId: uid('c'), userId: uid('u'), connectedAt: 3 });
+      expect((await store.connectionIdsOf(user)).sort()).toEqual([a, b].sort());
+      await store.deleteConnection(a);
+      expect(await store.connectionIdsOf(user)).toEqual([b]);
+    });
+
+    it('keeps a status and a lastSeen per user, each write keeping the other', async () => {
+      const [ann, ben, nobody] = [uid('u'), uid('u'), uid('u')];
+      await store.putStatus(ann, { status: 'away', text: 'lunch' });
+      await store.putLastSeen(ann, 1_000);
+      await store.putLastSeen(ben, 2_000);
+      await store.putStatus(ben, { status: 'dnd' });
+      const states = await store.userStates([ann, ben, nobody, ann]);
+      expect(states.get(ann)).toEqual({
+        status: { status: 'away', text: 'lunch' },
+        lastSeen: 1_000,
+      });
+      expect(states.get(ben)).toEqual({ status: { status: 'dnd' }, lastSeen: 2_000 });
+      expect(states.has(nobody)).toBe(false);
+      // A status without text clears the old text.
+      await store.putStatus(ann, { status: 'online' });
+      expect((await store.userStates([ann])).get(ann)).toEqual({
+        status: { status: 'online' },
+        lastSeen: 1_000,
+      });
+      expect(await store.userStates([])).toEqual(new Map());
+    });
+
+    it("does not count a user's status as one of their connections", async () => {
+      const user = uid('u');
+      await store.putStatus(user, { status: 'away' });
+      await store.putLastSeen(user, 5);
+      expect(await store.liveConnectionsOf(user)).toBe(0);
+      expect(await store.connectionIdsOf(user)).toEqual([]);
+    });
   });
 }

@@ -2,37 +2,15 @@
  * The RateLimiter contract on a Redis server (the run's own, or REDIS_URL's), bare and
  * behind the circuit breaker the runtime wraps it in; then what only Redis shows: its keys.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { RateLimiter } from '../../../../functions/core/ports.js';
-import {
-  CircuitBreaker,
-  withCircuitBreaker,
-} from '../../../../functions/stores/circuit-breaker.js';
+import { describe, expect, it, vi } from 'vitest';
 import { RedisRateLimiter } from '../../../../functions/stores/redis/rate-limiter.js';
-import { deleteKeysUnder, testRedis, uid } from '../../../support/services.js';
+import { onRedisBareAndBehindBreaker } from '../../../support/redis-contract-runs.js';
+import { testRedis, uid } from '../../../support/services.js';
 import { rateLimiterContract } from '../../core/ports/rate-limiter.contract.js';
 
-const redis = testRedis();
-const prefix = `${uid('test')}:`;
-const breakerPrefix = `${uid('test')}:`;
-afterAll(async () => {
-  await deleteKeysUnder(redis, prefix);
-  await deleteKeysUnder(redis, breakerPrefix);
-  redis.disconnect();
-});
-
-function onRedis(name: string, keyPrefix: string, wrap: (limiter: RateLimiter) => RateLimiter) {
-  rateLimiterContract(name, async () => [
-    wrap(new RedisRateLimiter(redis, { keyPrefix })),
-    async () => {
-      await deleteKeysUnder(redis, keyPrefix);
-    },
-  ]);
-}
-
-onRedis('Redis', prefix, (limiter) => limiter);
-onRedis('Redis behind the circuit breaker', breakerPrefix, (limiter) =>
-  withCircuitBreaker(limiter, new CircuitBreaker({ store: 'Redis' })),
+const { redis, prefix } = onRedisBareAndBehindBreaker(
+  rateLimiterContract,
+  (client, keyPrefix) => new RedisRateLimiter(client, { keyPrefix }),
 );
 
 describe('Redis rate limiter keys', () => {
