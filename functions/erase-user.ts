@@ -36,7 +36,12 @@ export function makeEraseUserHandler(wiring: Pick<HandlerWiring, 'runtime'>) {
     const { userId, actorId, from } = parsed.data;
     const runtime = await wiring.runtime();
     const report = await eraseUser(
-      { store: new PostgresErasureStore(runtime.pool), cache: runtime.cache },
+      {
+        store: new PostgresErasureStore(runtime.pool),
+        cache: runtime.cache,
+        connections: runtime.connections,
+        presence: runtime.presence,
+      },
       userId,
       {
         actorId,

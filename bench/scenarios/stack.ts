@@ -69,6 +69,7 @@ export class MemoryConnections implements ConnectionStore {
   async userStates() {
     return new Map<string, UserState>();
   }
+  async forgetUserState() {}
 }
 
 /** Posts nothing: the handler's work without the fan-out. */

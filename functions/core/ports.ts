@@ -288,6 +288,11 @@ export interface ConnectionStore {
   putLastSeen(userId: string, at: number): Promise<void>;
   /** What is recorded for each user asked for (absent: nothing recorded), read by key. */
   userStates(userIds: readonly string[]): Promise<Map<string, UserState>>;
+  /**
+   * Deletes what is kept of the user between connections (status, text, `lastSeen`): a
+   * user's erasure. Resolves the same whether or not anything was recorded.
+   */
+  forgetUserState(userId: string): Promise<void>;
 }
 
 /** A status a user chose with `set_status`. */
@@ -337,6 +342,8 @@ export interface PresenceCache {
   statuses(userIds: readonly string[]): Promise<(UserStatus | undefined)[]>;
   /** Caches a user's status. */
   putStatus(userId: string, status: UserStatus): Promise<void>;
+  /** Drops the user's cached status (an erasure); nothing cached is not an error. */
+  forgetStatus(userId: string): Promise<void>;
 }
 
 /** The newest messages of a room as cached: complete from `floor` up to the newest. */

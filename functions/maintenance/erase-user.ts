@@ -2,10 +2,11 @@
  * Erasing a user, start to finish: memberships (rooms handed on, the rows naming them as
  * mentioned go too), their reactions taken back (others' counts fixed), then their
  * messages as tombstones chunk by chunk, each chunk's rooms' cached windows dropped as it commits,
- * then the closing audit record. Run by `npm run erase-user` and the erase-user Lambda.
+ * then their status item in the connections table and its cached copy, then the closing
+ * audit record. Run by `npm run erase-user` and the erase-user Lambda.
  * Safe to run again: a second run changes nothing a first one finished.
  */
-import type { RoomCache } from '../core/ports.js';
+import type { ConnectionStore, PresenceCache, RoomCache } from '../core/ports.js';
 import type { MembershipErasure, PostgresErasureStore } from '../stores/postgres/erasure-store.js';
 import type { ScanCursor } from '../stores/postgres/message-scan.js';
 
@@ -37,6 +38,10 @@ export interface EraseDeps {
     'eraseMemberships' | 'eraseReactions' | 'eraseMessages' | 'recordErasure'
   >;
   cache: Pick<RoomCache, 'forgetRecentMessages'>;
+  /** The connections table, which keeps the user's status and `lastSeen` between connections. */
+  connections: Pick<ConnectionStore, 'forgetUserState'>;
+  /** The presence cache, which holds a copy of their status. */
+  presence: Pick<PresenceCache, 'forgetStatus'>;
 }
 
 export async function eraseUser(
@@ -78,6 +83,10 @@ export async function eraseUser(
       };
     }
   }
+  // Last, so that the closing audit record means all of it went. The durable item before
+  // its copy: a status read between the two would otherwise cache the item again.
+  await deps.connections.forgetUserState(userId);
+  await deps.presence.forgetStatus(userId);
   await deps.store.recordErasure(userId, options.actorId, {
     messagesErased,
     rooms: rooms.size,

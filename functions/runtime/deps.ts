@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type {
   ChatDeps,
   ConnectionSender,
+  ConnectionStore,
   PresenceCache,
   RateLimiter,
   RoomCache,
@@ -80,6 +81,9 @@ export interface Runtime {
   pool: pg.Pool;
   /** The room cache on its own, for functions that post nothing (the retention purge). */
   cache: RoomCache;
+  /** The connections store and presence cache on their own too (the erasure). */
+  connections: ConnectionStore;
+  presence: PresenceCache;
   close(): Promise<void>;
 }
 
@@ -199,6 +203,8 @@ function buildRuntime(
     config,
     pool,
     cache,
+    connections: connections.store,
+    presence,
     deps(callbackUrl: string): ChatDeps {
       const endpoint = config.CALLBACK_URL ?? callbackUrl;
       let deps = depsByEndpoint.get(endpoint);

@@ -752,6 +752,22 @@ describe('retention and erasure', () => {
     }
   });
 
+  it("lets the erasure delete the user's status item from the connections table", () => {
+    const erase = onlyId('EraseUser');
+    const [tableId] = resources('AWS::DynamoDB::GlobalTable')[0]!;
+    const deletes = rolePolicies(erase).filter((s) =>
+      [s.Action].flat().includes('dynamodb:DeleteItem'),
+    );
+    expect(deletes.length).toBeGreaterThan(0);
+    for (const s of deletes) {
+      expect([s.Resource].flat()).toContainEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    }
+    // And is told which table that is.
+    const env = (fn(erase).Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.CONNECTIONS_TABLE).toEqual({ Ref: tableId });
+  });
+
   it('leaves the erasure to operators: no rule, route or event source invokes it', () => {
     const erase = onlyId('EraseUser');
     const invokers = resources('AWS::Lambda::Permission').filter(([, p]) =>

@@ -1,6 +1,7 @@
 /**
  * `npm run purge`, `erase-user` and `export-user` as an operator runs them: child
- * processes against the run's PostgreSQL and Redis, checked by stdout, stderr and exit code.
+ * processes against the run's PostgreSQL, Redis and DynamoDB, checked by stdout, stderr, exit
+ * code and what is left in the stores.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,9 +9,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoConnectionStore } from '../../functions/stores/dynamodb/connection-store.js';
 import { PostgresMessageStore } from '../../functions/stores/postgres/message-store.js';
 import { PostgresRoomStore } from '../../functions/stores/postgres/room-store.js';
-import { testPool, testRedisUrl, uid } from '../support/services.js';
+import { RedisPresenceCache } from '../../functions/stores/redis/presence-cache.js';
+import {
+  deleteKeysUnder,
+  testDynamo,
+  testPool,
+  testRedis,
+  testRedisUrl,
+  uid,
+} from '../support/services.js';
 
 const run = promisify(execFile);
 const pool = testPool();
@@ -77,6 +87,20 @@ describe('maintenance commands', () => {
       createdBy: user,
     });
     await new PostgresMessageStore(pool).appendMessage({ roomId, userId: user, content: 'hi' });
+    // Their status item and its cached copy, where the command is told to look.
+    const dynamo = testDynamo();
+    const redis = testRedis();
+    const keyPrefix = `${uid('maint')}:`;
+    const connections = new DynamoConnectionStore(dynamo, inject('connectionsTable'));
+    const presence = new RedisPresenceCache(redis, { keyPrefix });
+    await connections.putStatus(user, { status: 'dnd', text: 'gone soon' });
+    await connections.putLastSeen(user, 1_000);
+    await presence.putStatus(user, { status: 'dnd', text: 'gone soon' });
+    const stores = {
+      DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+      CONNECTIONS_TABLE: inject('connectionsTable'),
+      REDIS_KEY_PREFIX: keyPrefix,
+    };
 
     const file = path.join(dir, 'export.json');
     const exported = await cli('export-user-cli.ts', [user, '--out', file]);
@@ -85,12 +109,32 @@ describe('maintenance commands', () => {
     const doc = JSON.parse(await readFile(file, 'utf8'));
     expect(doc.messages).toEqual([expect.objectContaining({ roomId, seq: 1, content: 'hi' })]);
 
-    const erased = await cli('erase-user-cli.ts', [user, '--actor', 'ops']);
-    expect(erased.code).toBe(0);
-    expect(erased.stdout).toContain(`${roomId}: left without an owner`);
-    expect(erased.stdout).toContain(
-      `erased ${user}: left 1 room(s), 1 message(s) made tombstones in 1 room(s)`,
-    );
+    try {
+      const erased = await cli('erase-user-cli.ts', [user, '--actor', 'ops'], stores);
+      expect(erased.code).toBe(0);
+      expect(erased.stdout).toContain(`${roomId}: left without an owner`);
+      expect(erased.stdout).toContain(
+        `erased ${user}: left 1 room(s), 1 message(s) made tombstones in 1 room(s)`,
+      );
+      expect(erased.stderr).not.toContain('note:');
+      expect(await connections.userStates([user])).toEqual(new Map());
+      expect(await presence.statuses([user])).toEqual([undefined]);
+
+      // Again, without the table: nothing left to do, and a note that the item was not reached.
+      const again = await cli('erase-user-cli.ts', [user], {
+        ...stores,
+        DYNAMODB_ENDPOINT: undefined,
+        CONNECTIONS_TABLE: undefined,
+      });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`erased ${user}: left 0 room(s), 0 message(s)`);
+      expect(again.stderr).toContain(`the status item (status, text, lastSeen) was not erased`);
+      expect(again.stderr).toContain(`pk "user#${user}", sk "state"`);
+    } finally {
+      await deleteKeysUnder(redis, keyPrefix);
+      redis.disconnect();
+      dynamo.destroy();
+    }
   });
 
   it('exits 2 with the usage on a usage error, 1 with one line on a failure', async () => {

@@ -362,6 +362,10 @@ export class FakeConnectionStore implements ConnectionStore {
     return found;
   }
 
+  async forgetUserState(userId: string): Promise<void> {
+    this.states.delete(userId);
+  }
+
   async deleteConnection(connectionId: string): Promise<{ userId?: string; rooms: string[] }> {
     const record = this.connections.get(connectionId);
     this.connections.delete(connectionId);
@@ -624,6 +628,8 @@ export function fakeWiring(world: FakeWorld): HandlerWiring {
     config,
     pool,
     cache: world.deps.cache,
+    connections: world.deps.connections,
+    presence: world.deps.presence,
     deps: () => world.deps,
     close: async () => undefined,
   };

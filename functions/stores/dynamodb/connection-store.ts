@@ -276,6 +276,18 @@ export class DynamoConnectionStore implements ConnectionStore {
     await this.updateState(userId, 'SET lastSeen = :at', { ':at': { N: String(at) } });
   }
 
+  /** One DeleteItem by key: deleting an item that is not there succeeds too. */
+  async forgetUserState(userId: string): Promise<void> {
+    await guarded(() =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: userKey(userId) }, sk: { S: 'state' } },
+        }),
+      ),
+    );
+  }
+
   private async updateState(
     userId: string,
     UpdateExpression: string,

@@ -80,4 +80,8 @@ export class MemoryPresenceCache implements PresenceCache {
   async putStatus(userId: string, status: UserStatus): Promise<void> {
     this.statusOf.set(userId, { ...status });
   }
+
+  async forgetStatus(userId: string): Promise<void> {
+    this.statusOf.delete(userId);
+  }
 }

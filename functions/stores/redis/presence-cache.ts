@@ -126,4 +126,8 @@ export class RedisPresenceCache implements PresenceCache {
       this.redis.set(this.statusKey(userId), JSON.stringify(status), 'PX', STATUS_TTL_MS),
     );
   }
+
+  async forgetStatus(userId: string): Promise<void> {
+    await this.run(() => this.redis.del(this.statusKey(userId)));
+  }
 }

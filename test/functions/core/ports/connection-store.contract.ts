@@ -168,6 +168,21 @@ export function connectionStoreContract(name: string, factory: ConnectionStoreFa
       expect(await store.userStates([])).toEqual(new Map());
     });
 
+    it("forgets a user's status and lastSeen, and no one else's, as often as asked", async () => {
+      const [gone, kept, never] = [uid('u'), uid('u'), uid('u')];
+      await store.putStatus(gone, { status: 'dnd', text: 'away for good' });
+      await store.putLastSeen(gone, 3_000);
+      await store.putStatus(kept, { status: 'away' });
+      await store.forgetUserState(gone);
+      const states = await store.userStates([gone, kept]);
+      expect(states.has(gone)).toBe(false);
+      expect(states.get(kept)).toEqual({ status: { status: 'away' } });
+      // Again, and for a user with nothing recorded: both succeed and change nothing.
+      await store.forgetUserState(gone);
+      await store.forgetUserState(never);
+      expect((await store.userStates([gone, never])).size).toBe(0);
+    });
+
     it("does not count a user's status as one of their connections", async () => {
       const user = uid('u');
       await store.putStatus(user, { status: 'away' });

@@ -70,5 +70,16 @@ export function presenceCacheContract(name: string, factory: PresenceCacheFactor
       await cache.putStatus(a, { status: 'online' });
       expect(await cache.statuses([a])).toEqual([{ status: 'online' }]);
     });
+
+    it("drops one user's cached status, and dropping it again or one never cached is fine", async () => {
+      const [gone, kept, never] = [uid('u'), uid('u'), uid('u')];
+      await cache.putStatus(gone, { status: 'dnd', text: 'bye' });
+      await cache.putStatus(kept, { status: 'away' });
+      await cache.forgetStatus(gone);
+      expect(await cache.statuses([gone, kept])).toEqual([undefined, { status: 'away' }]);
+      await cache.forgetStatus(gone);
+      await cache.forgetStatus(never);
+      expect(await cache.statuses([gone, never])).toEqual([undefined, undefined]);
+    });
   });
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpiredMessages } from '../../../../functions/core/retention-purge.js';
 import { eraseUser } from '../../../../functions/maintenance/erase-user.js';
 import { exportUser } from '../../../../functions/maintenance/export-user.js';
+import { MemoryPresenceCache } from '../../../../functions/stores/memory/presence-cache.js';
 import {
   ALL_ROOMS,
   PostgresErasureStore,
@@ -16,6 +17,7 @@ import { PostgresExportStore } from '../../../../functions/stores/postgres/expor
 import { PostgresMessageStore } from '../../../../functions/stores/postgres/message-store.js';
 import { PostgresRetentionStore } from '../../../../functions/stores/postgres/retention-store.js';
 import { PostgresRoomStore } from '../../../../functions/stores/postgres/room-store.js';
+import { FakeConnectionStore } from '../../../support/fakes.js';
 import { testPool, uid } from '../../../support/services.js';
 
 let pool: pg.Pool;
@@ -148,10 +150,24 @@ describe('erasure and export', () => {
     await react(gone, 3, '🎉');
     await react(member, 1, '❤️');
 
+    // Their status item and its cached copy (the stores' own behaviour is their contracts').
+    const connections = new FakeConnectionStore();
+    const presence = new MemoryPresenceCache();
+    await connections.putStatus(gone, { status: 'dnd', text: 'leaving' });
+    await connections.putLastSeen(gone, 1_000);
+    await presence.putStatus(gone, { status: 'dnd', text: 'leaving' });
+    await connections.putStatus(member, { status: 'away' });
+    await presence.putStatus(member, { status: 'away' });
+
     const erasure = new PostgresErasureStore(pool);
     const forgotten: string[] = [];
     const report = await eraseUser(
-      { store: erasure, cache: { forgetRecentMessages: async (id) => void forgotten.push(id) } },
+      {
+        store: erasure,
+        cache: { forgetRecentMessages: async (id) => void forgotten.push(id) },
+        connections,
+        presence,
+      },
       gone,
       { actorId: 'ops', chunkRows: 2 },
     );
@@ -164,6 +180,9 @@ describe('erasure and export', () => {
     expect((await rooms.getMember(roomId, admin))?.role).toBe('owner');
     // The member row goes, and the read cursor with it: nothing else holds one.
     expect(await rooms.getMember(roomId, gone)).toBeUndefined();
+    // Nothing of their presence is left; others' stays.
+    expect([...(await connections.userStates([gone, member])).keys()]).toEqual([member]);
+    expect(await presence.statuses([gone, member])).toEqual([undefined, { status: 'away' }]);
 
     const page = await messages.history(roomId, { limit: 10 });
     expect(page.messages.map((m) => [m.seq, m.content, m.deleted ?? false])).toEqual([
@@ -198,11 +217,18 @@ describe('erasure and export', () => {
 
     // A second run finds nothing left to do.
     const again = await eraseUser(
-      { store: erasure, cache: { forgetRecentMessages: async () => undefined } },
+      {
+        store: erasure,
+        cache: { forgetRecentMessages: async () => undefined },
+        connections,
+        presence,
+      },
       gone,
       { actorId: 'ops', chunkRows: 1000 },
     );
-    expect(again).toMatchObject({ messagesErased: 0, memberships: { left: [] } });
+    expect(again).toMatchObject({ done: true, messagesErased: 0, memberships: { left: [] } });
+    expect((await connections.userStates([gone])).size).toBe(0);
+    expect(await presence.statuses([gone])).toEqual([undefined]);
 
     let text = '';
     const out = new Writable({
