@@ -129,8 +129,9 @@ export class RoomsPanel {
     const room = this.rooms.get(roomId);
     if (!room) return;
     room.readSeq = readSeq;
+    // Not `lastSeq`: that is the newest message this page has counted, so the message that
+    // raised the SDK's count is still counted here (its mention too) when it arrives.
     room.unread = unread;
-    room.lastSeq = Math.max(room.lastSeq, readSeq + unread);
     if (unread === 0) room.unreadMentions = 0;
     this.render();
   }
