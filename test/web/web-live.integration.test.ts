@@ -16,6 +16,11 @@ const fresh = (prefix: string) => uid(prefix).replace(/[^A-Za-z0-9_-]/g, '');
 const web = useWebTest({ RECEIPT_THROTTLE_MS: '1' });
 const pageErrors: Error[] = [];
 
+/** What the callbacks passed to `evaluate` read in the page (Node's types have no DOM). */
+declare const document: {
+  getElementById(id: string): { scrollHeight: number; scrollTop: number; clientHeight: number };
+};
+
 const openPage = (options: BrowserContextOptions = {}) => newPage(web, pageErrors, options);
 
 function message(page: Page, text: string): Locator {
@@ -44,6 +49,11 @@ describe('the web page live, two people', () => {
     const room = fresh('live');
     const ann = fresh('ann');
     const bob = fresh('bob');
+    // Enough earlier messages that the room scrolls.
+    const seeder = await web.parley.connect(fresh('seed'));
+    await seeder.join(room);
+    for (let n = 1; n <= 20; n++) await seeder.send(room, `earlier-${n}`);
+    await seeder.close();
     const a = await openPage();
     const b = await openPage();
     await enter(web, a, ann, room);
@@ -84,10 +94,27 @@ describe('the web page live, two people', () => {
     await message(a, 'sure').waitFor();
     await typingLine.filter({ hasText: /^$/ }).waitFor();
 
-    // Ann writes; Bob, focused at the bottom of the room, reads it: Ann sees "Seen by".
+    // Bob has scrolled up when Ann writes: the message waits below him, unread.
+    // How far the room's bottom is below what `page` shows is under `px`, or over it.
+    const bottomIs = (page: Page, side: 'under' | 'over', px: number) =>
+      page.waitForFunction(
+        ([side, px]) => {
+          const s = document.getElementById('scroller');
+          const below = s.scrollHeight - s.scrollTop - s.clientHeight;
+          return side === 'under' ? below < px : below > px;
+        },
+        [side, px] as const,
+      );
+    await b.locator('#scroller').hover();
+    await b.mouse.wheel(0, -600);
+    await bottomIs(b, 'over', 200);
     await send(a, 'see you there');
+    await b.getByRole('button', { name: '1 new message below ↓' }).waitFor();
+    expect(await a.locator('.seen-by', { hasText: bob }).count()).toBe(0);
+    // He scrolls to the bottom with the page focused: Ann sees "Seen by" him.
     await b.bringToFront();
-    await message(b, 'see you there').waitFor();
+    await b.mouse.wheel(0, 2_000);
+    await bottomIs(b, 'under', 2);
     await message(a, 'see you there').locator('.seen-by', { hasText: bob }).waitFor();
     expect(await a.locator('#messages ol:not([hidden]) .seen-by').count()).toBe(1);
 
