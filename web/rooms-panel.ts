@@ -144,7 +144,8 @@ export class RoomsPanel {
       this.asked.add(message.roomId);
       return;
     }
-    if (room.lastMessage && room.lastMessage.seq > message.seq) return; // a history page
+    // A history page, or one the list already counted: each message is counted once.
+    if (room.lastMessage && room.lastMessage.seq >= message.seq) return;
     room.lastMessage = message;
     const fromOther = message.userId !== this.deps.self;
     const mentionsMe = message.mentions?.includes(this.deps.self) ?? false;

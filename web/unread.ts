@@ -14,20 +14,28 @@ export interface UnreadState {
   unreadMentions: number;
 }
 
-/** The state after a new message `seq`; `mentionsMe`: it names the reader. */
+/**
+ * The state after a new message `seq`; `mentionsMe`: it names the reader. The caller
+ * passes each message once: the SDK's `read_state` for a message reaches the page before
+ * the message does, so `seq` may already be within `lastSeq` and its unread counted; its
+ * mention is not, since `read_state` carries no mention count.
+ */
 export function afterMessage(
   state: UnreadState,
   seq: number,
   fromOther: boolean,
   mentionsMe: boolean,
 ): UnreadState {
-  if (seq <= state.lastSeq) return state; // a history page or a resent one: counted already
-  if (!fromOther) return { lastSeq: seq, readSeq: seq, unread: 0, unreadMentions: 0 };
+  if (!fromOther) {
+    if (seq <= state.lastSeq) return state; // an older one of yours: what was read stays read
+    return { lastSeq: seq, readSeq: seq, unread: 0, unreadMentions: 0 };
+  }
+  const lastSeq = Math.max(state.lastSeq, seq);
   return {
-    lastSeq: seq,
+    lastSeq,
     readSeq: state.readSeq,
-    unread: Math.max(0, seq - state.readSeq),
-    unreadMentions: state.unreadMentions + (mentionsMe ? 1 : 0),
+    unread: Math.max(0, lastSeq - state.readSeq),
+    unreadMentions: state.unreadMentions + (mentionsMe && seq > state.readSeq ? 1 : 0),
   };
 }
 

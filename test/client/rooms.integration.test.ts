@@ -3,41 +3,21 @@
  * DynamoDB): what the unit tests hold the fake server to, checked where it matters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Message, type ParleyClient, type ParleyEvents } from '../../client/index.js';
+import type { Message } from '../../client/index.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { uid } from '../support/services.js';
+import { liveClients, next } from './live-clients.js';
 
 let parley: TestParley;
-const clients: ParleyClient[] = [];
+const clients = liveClients(() => parley);
+const sdk = clients.open;
 beforeAll(async () => {
   parley = await startTestParley();
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
+  await clients.closeAll();
   await parley.close();
 });
-
-async function sdk(userId: string): Promise<ParleyClient> {
-  const token = await parley.token(userId);
-  const client = connect({ url: parley.url, token: () => Promise.resolve(token) });
-  clients.push(client);
-  return client;
-}
-
-/** The next `event` the client emits that `match` accepts. */
-function next<K extends keyof ParleyEvents>(
-  client: ParleyClient,
-  event: K,
-  match: (payload: ParleyEvents[K]) => boolean = () => true,
-): Promise<ParleyEvents[K]> {
-  return new Promise((resolve) => {
-    const off = client.on(event, (payload) => {
-      if (!match(payload)) return;
-      off();
-      resolve(payload);
-    });
-  });
-}
 
 describe('SDK rooms and moderation, end to end', () => {
   it('creates a private room, adds, lists, edits, deletes, mutes and bans', async () => {

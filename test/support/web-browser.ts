@@ -49,12 +49,15 @@ export async function connected(page: Page): Promise<void> {
   await page.locator('#status', { hasText: /^Connected$/ }).waitFor();
 }
 
-/** Registers the file's hooks; the fields are there once `beforeAll` has run. */
-export function useWebTest(): WebTest {
+/**
+ * Registers the file's hooks; the fields are there once `beforeAll` has run. `env`: the
+ * server's settings beyond the test defaults.
+ */
+export function useWebTest(env: Record<string, string> = {}): WebTest {
   let parley: TestParley | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    parley = await startTestParley({}, { web: true });
+    parley = await startTestParley(env, { web: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
   afterAll(async () => {

@@ -52,10 +52,14 @@ describe("the web page's grouping", () => {
 
 describe("the web page's unread counts", () => {
   const start = { lastSeq: 10, readSeq: 8, unread: 2, unreadMentions: 0 };
-  it('rises with messages from others, once per seq, and counts mentions', () => {
+  it('rises with messages from others and counts mentions', () => {
     const one = afterMessage(start, 11, true, true);
     expect(one).toEqual({ lastSeq: 11, readSeq: 8, unread: 3, unreadMentions: 1 });
-    expect(afterMessage(one, 11, true, true)).toBe(one);
+    // The SDK's read_state for the message came first: the count stays, the mention counts.
+    const told = { ...start, lastSeq: 11, unread: 3 };
+    expect(afterMessage(told, 11, true, true)).toEqual(one);
+    expect(afterMessage(one, 8, true, true)).toEqual(one); // read already
+    expect(afterMessage(one, 9, false, false)).toBe(one); // an older one of yours
     expect(afterMessage(one, 12, false, false)).toEqual({
       lastSeq: 12,
       readSeq: 12,

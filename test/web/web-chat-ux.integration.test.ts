@@ -30,8 +30,9 @@ declare const document: {
     clientHeight: number;
   } | null;
   querySelector(selector: string): unknown;
+  documentElement: { scrollWidth: number; clientWidth: number };
 };
-declare const window: { hacked?: unknown };
+declare const window: { hacked?: unknown; scrollTo(x: number, y: number): void };
 
 const SHOTS = process.env.UPDATE_SCREENSHOTS
   ? path.join(process.cwd(), 'docs', 'screenshots')
@@ -55,6 +56,17 @@ function message(page: Page, text: string): Locator {
 
 function roomButton(page: Page, roomId: string): Locator {
   return page.locator(`#rooms button[data-room-id="${roomId}"]`);
+}
+
+/** Joins public room `other` from the form, then goes back to `back`: both stay joined. */
+async function joinAnother(page: Page, other: string, back: string): Promise<void> {
+  await page.getByText('Join a public room', { exact: true }).click();
+  await page.getByRole('textbox', { name: 'Room id', exact: true }).fill(other);
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await page.locator('#room-title', { hasText: `# ${other}` }).waitFor();
+  await roomButton(page, back).click();
+  await page.locator('#room-title', { hasText: `# ${back}` }).waitFor();
+  await roomButton(page, other).waitFor();
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -121,17 +133,11 @@ describe('the web page as a 2026 chat', () => {
     await message(a, `fill-${FILLER}`).waitFor();
     expect(await a.locator('#messages li.day-separator').allTextContents()).toEqual(['Today']);
     // She joins the second room, then goes back to the first.
-    await a.getByText('Join a public room', { exact: true }).click();
-    await a.getByRole('textbox', { name: 'Room id', exact: true }).fill(roomB);
-    await a.getByRole('button', { name: 'Join room' }).click();
-    await a.locator('#room-title', { hasText: `# ${roomB}` }).waitFor();
-    await roomButton(a, roomA).click();
-    await a.locator('#room-title', { hasText: `# ${roomA}` }).waitFor();
-    await roomButton(a, roomB).waitFor();
+    await joinAnother(a, roomB, roomA);
 
     // A message in the room she is not looking at raises its badge and the tab's count;
     // one that names her adds the @ marker; one in the room she reads does neither.
-    await seeder.send(roomB, 'over here');
+    const overHere = await seeder.send(roomB, 'over here');
     await roomButton(a, roomB).locator('.badge.unread', { hasText: /^1/ }).waitFor();
     await a.waitForFunction(() => document.title.startsWith('(1) '));
     await seeder.send(roomB, `psst @${alice}`);
@@ -205,8 +211,23 @@ describe('the web page as a 2026 chat', () => {
       'over here',
     );
 
-    // Desktop audit and screenshot, with badges, quote and the unread line on screen.
-    await seeder.send(roomA, `busy @${alice}`);
+    // Reactions: the seeder's, then hers from the menu on the same emoji: one chip, 2,
+    // pressed for her.
+    const react = (seq: number, emoji: string, roomId = roomB) =>
+      seeder.request({ action: 'react', roomId, seq, emoji, on: true });
+    await react(overHere.seq, '👍');
+    await react(overHere.seq, '🎉');
+    await message(a, 'over here').locator('button.reaction', { hasText: '🎉 1' }).waitFor();
+    await message(a, 'over here').locator('summary').click();
+    await message(a, 'over here').getByRole('button', { name: 'React', exact: true }).click();
+    await a.getByRole('button', { name: 'React with 👍' }).click();
+    await message(a, 'over here')
+      .locator('button.reaction[aria-pressed="true"]', { hasText: '👍 2' })
+      .waitFor();
+
+    // Desktop audit and screenshot, with badges, reactions, quote and the unread line on
+    // screen.
+    const busy = await seeder.send(roomA, `busy @${alice}`);
     await roomButton(a, roomA).locator('.badge.mention').waitFor();
     expect(await audit(a)).toEqual([]);
     await mkdir(SHOTS, { recursive: true });
@@ -251,10 +272,35 @@ describe('the web page as a 2026 chat', () => {
     await early.locator('#join-error', { hasText: /^Server unreachable/ }).waitFor();
     await early.context().close();
 
+    // For the phone and dark screenshots: a reply and reactions in the first room, and
+    // (once each has joined it too) an unread message in the second.
+    await seeder.request({
+      action: 'send_message',
+      roomId: roomA,
+      content: 'on my way',
+      replyTo: busy.seq,
+    });
+    await react(busy.seq, '🎉', roomA);
+    await react(busy.seq, '❤️', roomA);
+    const unreadElsewhere = async (page: Page, text: string) => {
+      await message(page, 'on my way').locator('.reply-quote').waitFor();
+      await message(page, `busy @${alice}`).locator('button.reaction', { hasText: '❤️' }).waitFor();
+      await joinAnother(page, roomB, roomA);
+      await seeder.send(roomB, text);
+      await roomButton(page, roomB).locator('.badge.unread', { hasText: /^1/ }).waitFor();
+    };
+
     // A phone: one header row, the people behind a button the keyboard reaches.
     const phone = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await signIn(phone, bob, roomA);
     await message(phone, 'while scrolled up').waitFor();
+    await unreadElsewhere(phone, 'for the phone');
+    // Nothing wider than the screen: the long one-line reply quote is cut, not scrolled to.
+    expect(
+      await phone.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    ).toBe(0);
     const header = await phone.locator('header.topbar').boundingBox();
     expect(header?.height).toBeLessThan(60);
     const toggle = phone.getByRole('button', { name: 'People' });
@@ -265,12 +311,16 @@ describe('the web page as a 2026 chat', () => {
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     await phone.locator('#online li', { hasText: `${bob} (you)` }).waitFor();
     expect(await audit(phone)).toEqual([]);
+    // Back to the top (the room buttons clicked above scrolled the page): the shot shows
+    // the header, the badge and the newest messages.
+    await phone.evaluate(() => window.scrollTo(0, 0));
     await phone.screenshot({ path: path.join(SHOTS, 'web-mobile.png') });
 
     // Dark, from the system's preference: the same page, still passing the audit.
     const dark = await openPage({ colorScheme: 'dark' });
     await signIn(dark, fresh('carol'), roomA);
     await message(dark, `busy @${alice}`).waitFor();
+    await unreadElsewhere(dark, 'for the dark page');
     expect(await audit(dark)).toEqual([]);
     await dark.screenshot({ path: path.join(SHOTS, 'web-dark.png') });
 
