@@ -124,6 +124,44 @@ describe('markRead', () => {
     expect(alice.client.unread('r')).toBe(1);
   });
 
+  it('sends at most one mark a room per interval, the newest seq last', async () => {
+    const server = new FakeParley();
+    const alice = device(server, 'alice');
+    await alice.client.join('r');
+    for (const text of ['a', 'b', 'c', 'd']) server.post('r', text, 'bob');
+    await until(() => alice.client.unread('r') === 4);
+    const marks = () => server.sockets[0]?.frames('mark_read').map((f) => f.seq);
+    await alice.client.markRead('r', 1);
+    // Within the second the server would drop their receipts: they wait, and join.
+    const second = alice.client.markRead('r', 2);
+    const third = alice.client.markRead('r', 3);
+    await vi.advanceTimersByTimeAsync(1_199);
+    expect(marks()).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1);
+    const state = { roomId: 'r', readSeq: 3, unread: 1 };
+    expect(await second).toEqual(state);
+    expect(await third).toEqual(state);
+    expect(marks()).toEqual([1, 3]);
+    // Past the interval a mark leaves at once.
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(await alice.client.markRead('r', 4)).toEqual({ roomId: 'r', readSeq: 4, unread: 0 });
+    expect(marks()).toEqual([1, 3, 4]);
+  });
+
+  it('drops a waiting mark when the client closes', async () => {
+    const server = new FakeParley();
+    const alice = device(server, 'alice');
+    await alice.client.join('r');
+    for (const text of ['a', 'b']) server.post('r', text, 'bob');
+    await until(() => alice.client.unread('r') === 2);
+    await alice.client.markRead('r', 1);
+    const waiting = alice.client.markRead('r', 2);
+    await alice.client.close();
+    await expect(waiting).rejects.toMatchObject({ code: 'closed' });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(server.sockets[0]?.frames('mark_read').map((f) => f.seq)).toEqual([1]);
+  });
+
   it('a read_state for a room this device has not joined still updates its count', async () => {
     const server = new FakeParley();
     const phone = device(server, 'alice');
