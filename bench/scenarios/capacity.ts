@@ -5,7 +5,7 @@
  *
  * - A room of 5,000 socket members (quick: 300), one message at a time: every member gets
  *   it, and the time to the last delivery against N / 10,000 s.
- * - Rooms of 50,000 and 100,000 virtual members (quick: 3,000), which the gateway
+ * - Rooms of 50,000 and 100,000 virtual members (quick: 1,000), which the gateway
  *   counts without sockets: the same, and the posts per second reached.
  * - Presence churn in a room of 5,000 (quick: 300) with a user each: members leave and new
  *   ones join; the presence posts per second against the account's quota, beside what a
@@ -101,7 +101,7 @@ function fanoutRows(label: string, runs: FanoutRun[]): ResultRow[] {
 export const capacity: Scenario = async (ctx) => {
   const log = (m: string) => ctx.log(`capacity: ${m}`);
   const socketMembers = ctx.quick ? 300 : 5_000;
-  const virtualSizes = ctx.quick ? [3_000] : [50_000, 100_000];
+  const virtualSizes = ctx.quick ? [1_000] : [50_000, 100_000];
   const churnMembers = ctx.quick ? 300 : 5_000;
   const rows: ResultRow[] = [];
   const notes: string[] = [
