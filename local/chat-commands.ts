@@ -108,6 +108,8 @@ const COMMANDS: Record<string, Command> = {
     const seq = seqOf(word(args, '/thread SEQ'));
     const { messages, hasMore } = await session.client.thread(session.room, seq);
     if (messages.length === 0) session.print(`* no replies to #${seq}`);
+    // A header, so the replies read as the thread's and not as new messages arriving.
+    else session.print(`* replies to #${seq}:`);
     for (const message of messages) session.print(messageLine(message, session.room));
     if (hasMore) session.print(`* more replies than these ${messages.length}`);
   },

@@ -51,7 +51,10 @@ describe('chat commands: reactions, replies, threads', () => {
     expect(sent('send_message').at(-1)).toMatchObject({ content: 'an answer', replyTo: 1 });
     printed.length = 0;
     await run('/thread 1');
-    expect(printed).toEqual([expect.stringMatching(/ #2 ana ↪ #1: an answer$/)]);
+    expect(printed).toEqual([
+      '* replies to #1:',
+      expect.stringMatching(/ #2 ana ↪ #1: an answer$/),
+    ]);
     await run('/reply 1');
     expect(printed.at(-1)).toBe('! usage: /reply SEQ TEXT');
   });
