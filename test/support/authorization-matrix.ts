@@ -1,5 +1,5 @@
 /**
- * The authorization matrix of protocol v2 (issue 15): every governed action, by every
+ * The authorization matrix of protocol v2 (issues 15 and 16): every governed action, by every
  * standing a user can have in a room, on public and private rooms and DMs. The expected
  * answer of each cell is written out here from the protocol's rules, not derived from the
  * code under test; and after each cell, nobody who may not see the room may have been sent
@@ -37,6 +37,9 @@ export const ACTIONS = [
   'edit_message',
   'delete_message',
   'mark_read',
+  'react',
+  'get_thread',
+  'get_presence',
 ] as const;
 export type MatrixAction = (typeof ACTIONS)[number];
 
@@ -59,6 +62,9 @@ const REPLY_TYPE: Record<MatrixAction, string> = {
   edit_message: 'ack',
   delete_message: 'ack',
   mark_read: 'read_state',
+  react: 'ack',
+  get_thread: 'room_history',
+  get_presence: 'presence_list',
 };
 
 /** 'ok', or the error code the protocol says the request gets. */
@@ -75,8 +81,12 @@ export function expectedAnswer(action: MatrixAction, standing: Standing, kind: K
       // A public room takes anyone not banned: removal from it is a kick, a ban keeps out.
       return allow(kind === 'public' && standing !== 'banned');
     case 'get_history':
-    // A muted member still reads, so may mark read.
+    case 'get_thread':
+    // A muted member still reads, so may mark read and see who is here.
     case 'mark_read':
+    case 'get_presence':
+    // A mute stops what one says; a reaction adds no words.
+    case 'react':
       return allow(joined);
     case 'send_message':
       return allow(joined && standing !== 'muted');
@@ -189,6 +199,7 @@ export function requestFor(action: MatrixAction, scene: Scene): Record<string, u
     case 'get_history':
     case 'leave_room':
     case 'get_room':
+    case 'get_presence':
       return { action, roomId };
     case 'send_message':
       return { action, roomId, content: 'matrix says hi' };
@@ -212,7 +223,10 @@ export function requestFor(action: MatrixAction, scene: Scene): Record<string, u
       return { action, roomId, seq: scene.memberSeq, content: 'edited' };
     case 'delete_message':
     case 'mark_read':
+    case 'get_thread':
       return { action, roomId, seq: scene.memberSeq };
+    case 'react':
+      return { action, roomId, seq: scene.memberSeq, emoji: '👍', on: true };
   }
 }
 
