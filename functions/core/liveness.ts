@@ -86,29 +86,33 @@ export async function sweepStale(deps: ChatDeps, stale: Liveness['stale']): Prom
 /**
  * A join reply's online users without those whose every connection in the room is stale,
  * and those stale connections, to sweep once the joiner has its answer. A room where the
- * joiner is alone, or of more than `presenceFullMax` users, costs nothing; else one read of
- * the room (the cache) and one pipelined read of its heartbeats.
+ * joiner is alone, or of more than `presenceFullMax` users, costs nothing; else one
+ * pipelined read of its heartbeats, and one read of the room (the cache) unless the join
+ * already has the room's other connections (`announceTo`: the joiner's first connection
+ * there, so none of the joiner's is among them).
  */
 export async function withoutStale(
   deps: ChatDeps,
   roomId: string,
-  seen: { online: string[]; onlineCount: number },
+  seen: { online: string[]; onlineCount: number; announceTo?: readonly RoomConnection[] },
   joiner: string,
 ): Promise<{ online: string[]; onlineCount: number; stale: Liveness['stale'] }> {
   // A big room is not read whole on every join: its stale users are swept by get_presence,
   // a post's 410, or the connection records' TTL.
   if (seen.onlineCount <= 1 || seen.onlineCount > deps.limits.presenceFullMax) {
-    return { ...seen, stale: [] };
+    return { online: seen.online, onlineCount: seen.onlineCount, stale: [] };
   }
-  const { live, stale } = await checkLiveness(deps, await readRoomConnections(deps, roomId));
+  const connections = seen.announceTo ?? (await readRoomConnections(deps, roomId));
+  const { live, stale } = await checkLiveness(deps, connections);
   const liveUsers = new Set(live.map((c) => c.userId));
   const gone = new Set(
     stale.map((s) => s.connection.userId).filter((u) => !liveUsers.has(u) && u !== joiner),
   );
-  if (gone.size === 0) return { ...seen, stale };
+  const { online, onlineCount } = seen;
+  if (gone.size === 0) return { online, onlineCount, stale };
   return {
-    online: seen.online.filter((u) => !gone.has(u)),
-    onlineCount: Math.max(1, seen.onlineCount - gone.size),
+    online: online.filter((u) => !gone.has(u)),
+    onlineCount: Math.max(1, onlineCount - gone.size),
     stale,
   };
 }

@@ -78,8 +78,9 @@ export const getPresence: ActionHandler<GetPresenceRequest> = async (
   const live = connections.filter((c) => isLive.has(c.connectionId));
   const { stale } = checked;
   const maxUsers = deps.limits.onlineListMax;
-  const online = onlineUsers(live).slice(0, maxUsers);
-  const isOnline = new Set(onlineUsers(live));
+  const everyoneOnline = onlineUsers(live);
+  const online = everyoneOnline.slice(0, maxUsers);
+  const isOnline = new Set(everyoneOnline);
   const lastActive = new Map<string, number>();
   for (const { connection, lastActive: at } of stale) {
     if (isOnline.has(connection.userId)) continue;

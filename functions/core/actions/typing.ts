@@ -1,8 +1,7 @@
-import { ChatError } from '../errors.js';
 import { deliver } from '../fanout.js';
 import { TYPING_EXPIRY_MS } from '../limits.js';
 import type { TypingRequest } from '../live-frames.js';
-import { readAudience } from '../membership.js';
+import { joinedAudience } from '../membership.js';
 import type { ActionHandler } from './types.js';
 
 /**
@@ -27,8 +26,8 @@ export const typing: ActionHandler<TypingRequest> = async (
   admitted,
 ) => {
   const timing = { now: Date.now(), throttleMs: deps.limits.typingThrottleMs };
-  const [audience, relay] = await Promise.all([
-    readAudience(deps, roomId),
+  const [{ connections }, relay] = await Promise.all([
+    joinedAudience(deps, roomId, caller, admitted, `Join ${roomId} before typing in it`),
     deps.presence
       .typing(caller.userId, roomId, state, { ...timing, expiryMs: TYPING_EXPIRY_MS })
       .catch((error: unknown) => {
@@ -36,11 +35,6 @@ export const typing: ActionHandler<TypingRequest> = async (
         return true;
       }),
   ]);
-  await admitted;
-  const { connections } = audience;
-  if (!connections.some((c) => c.connectionId === caller.connectionId)) {
-    throw new ChatError('forbidden', `Join ${roomId} before typing in it`);
-  }
   if (!relay || connections.length > deps.limits.typingMaxMembers) return;
   const others = connections.filter((c) => c.userId !== caller.userId);
   await deliver(deps, roomId, others, { type: 'typing', roomId, userId: caller.userId, state });
