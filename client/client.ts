@@ -444,7 +444,9 @@ class Client extends PresenceCalls implements ParleyClient {
   protected async call(frame: ClientFrame, repeat: Repeat): Promise<ServerFrame> {
     if (this.state === 'closed') throw closedError();
     for (;;) {
-      await ('roomId' in frame ? this.whenReady(frame.roomId) : this.opened.promise);
+      await ('roomId' in frame && frame.roomId !== undefined
+        ? this.whenReady(frame.roomId)
+        : this.opened.promise);
       try {
         return await this.request(frame);
       } catch (error) {

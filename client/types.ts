@@ -30,6 +30,33 @@ export interface Message {
   reactions?: Reaction[];
   /** Changes since the send (edits, the delete, reactions): the higher is newer. Absent: 0. */
   rev?: number;
+  /** Files the message carries; the links are short-lived (ask again for fresh ones). */
+  attachments?: Attachment[];
+}
+
+/** A file a message carries. */
+export interface Attachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  url: string;
+  thumbnailUrl?: string;
+}
+
+/** One search hit; matches in `highlight` sit between U+E000 and U+E001. */
+export interface SearchResult {
+  message: Message;
+  highlight: string;
+}
+
+/** A signed upload: send `method` to `url` with exactly `headers` before `expiresAt`. */
+export interface UploadTicket {
+  uploadId: string;
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: string;
 }
 
 /** One emoji's reactions on a message. */
@@ -267,7 +294,9 @@ export type ServerFrame =
       requestId?: string;
     }
   | { type: 'presence_list'; roomId: string; users: PresenceEntry[]; requestId?: string }
-  | { type: 'pong'; requestId?: string };
+  | { type: 'pong'; requestId?: string }
+  | { type: 'search_results'; results: SearchResult[]; cursor?: string; requestId?: string }
+  | ({ type: 'upload'; requestId?: string } & UploadTicket);
 
 /** Frames the client sends (protocol.md "Client to server"), before `requestId` is added. */
 export type ClientFrame =
@@ -279,6 +308,7 @@ export type ClientFrame =
       content: string;
       clientMsgId: string;
       replyTo?: number;
+      attachments?: string[];
     }
   | { action: 'get_history'; roomId: string; before?: number; after?: number; limit?: number }
   | { action: 'edit_message'; roomId: string; seq: number; content: string }
@@ -301,7 +331,15 @@ export type ClientFrame =
   | { action: 'get_presence'; roomId: string }
   | { action: 'ping' }
   | { action: 'react'; roomId: string; seq: number; emoji: string; on: boolean }
-  | { action: 'get_thread'; roomId: string; seq: number; after?: number; limit?: number };
+  | { action: 'get_thread'; roomId: string; seq: number; after?: number; limit?: number }
+  | { action: 'search_messages'; query: string; roomId?: string; limit?: number; cursor?: string }
+  | {
+      action: 'request_upload';
+      roomId: string;
+      fileName: string;
+      contentType: string;
+      size: number;
+    };
 
 export interface CreateRoomOptions {
   name?: string;

@@ -7,6 +7,7 @@
 // be tree-shaken), which is cold-start time on Lambda (docs/decisions/2026-12-06-bundles.md).
 import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
+import { attachmentIds } from './file-frames.js';
 import { limit, roomId, seq, storable } from './frame-fields.js';
 import { type ChatLimits, ID_MAX_CHARS } from './limits.js';
 import { PRESENCE_SCHEMAS, REACTION_SCHEMAS, READ_SCHEMAS } from './live-frames.js';
@@ -53,6 +54,8 @@ export const sendMessageSchema = z.object({
   ),
   /** The seq of a message in the same room that this one replies to (protocol v2). */
   replyTo: z.optional(seq.check(z.minimum(1, 'must be at least 1'))),
+  /** Upload ids from `request_upload` whose objects this message carries (protocol v2). */
+  attachments: z.optional(attachmentIds),
 });
 
 export const editMessageSchema = z.object({

@@ -25,6 +25,24 @@ export interface Message {
    * of two states of one message the higher `rev` is the newer. Absent while 0.
    */
   rev?: number;
+  /** Files the message carries, in the order sent (protocol v2, "Files"). */
+  attachments?: Attachment[];
+}
+
+/**
+ * A file a message carries. The record keeps all but the links; `url` (and `thumbnailUrl`)
+ * are short-lived signed GETs made when a message is served.
+ */
+export interface Attachment {
+  /** The upload id `request_upload` gave. */
+  id: string;
+  fileName: string;
+  contentType: string;
+  /** Bytes. */
+  size: number;
+  url: string;
+  /** Images only, once the thumbnail worker has made one. */
+  thumbnailUrl?: string;
 }
 
 /** One emoji's reactions on a message; `me`: the reader is one of them. */

@@ -216,6 +216,33 @@ export interface MessageDeletedFrame {
   seq: number;
 }
 
+/** One search hit: the message as it is now, and its text around the matches. */
+export interface SearchResult {
+  message: Message;
+  /** Matches between U+E000 and U+E001 (search-frames.ts, `HIGHLIGHT_START`). */
+  highlight: string;
+}
+
+/** The answer to `search_messages`: best first; `cursor` asks for the next page. */
+export interface SearchResultsFrame {
+  type: 'search_results';
+  results: SearchResult[];
+  cursor?: string;
+  requestId?: string;
+}
+
+/** The answer to `request_upload`: send `method` to `url` with exactly `headers`. */
+export interface UploadFrame {
+  type: 'upload';
+  uploadId: string;
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  /** ISO 8601 UTC: the signature's end; the PUT must start before it. */
+  expiresAt: string;
+  requestId?: string;
+}
+
 export type ReplyFrame =
   | RoomHistoryFrame
   | LeftFrame
@@ -227,7 +254,9 @@ export type ReplyFrame =
   | ReadStateFrame
   | StatusFrame
   | PresenceListFrame
-  | PongFrame;
+  | PongFrame
+  | SearchResultsFrame
+  | UploadFrame;
 export type ServerFrame =
   | ReplyFrame
   | NewMessageFrame

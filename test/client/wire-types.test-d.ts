@@ -24,6 +24,7 @@ import type {
   PresenceStatus,
 } from '../../client/types.js';
 import type { ErrorCode } from '../../functions/core/errors.js';
+import type { FILE_SCHEMAS } from '../../functions/core/file-frames.js';
 import type { Action, RequestSchemas } from '../../functions/core/frames.js';
 import type {
   GetPresenceRequest,
@@ -39,6 +40,7 @@ import type {
 } from '../../functions/core/live-frames.js';
 import type { Message } from '../../functions/core/message.js';
 import type { Member, Role, Room, RoomSummary } from '../../functions/core/room.js';
+import type { SEARCH_SCHEMAS } from '../../functions/core/search-frames.js';
 import type { ServerFrame } from '../../functions/core/server-frames.js';
 
 // The live groups (live-frames.ts) join `Action` as their routes are built; naming them
@@ -46,7 +48,9 @@ import type { ServerFrame } from '../../functions/core/server-frames.js';
 type LiveAction =
   | keyof typeof READ_SCHEMAS
   | keyof typeof PRESENCE_SCHEMAS
-  | keyof typeof REACTION_SCHEMAS;
+  | keyof typeof REACTION_SCHEMAS
+  | keyof typeof SEARCH_SCHEMAS
+  | keyof typeof FILE_SCHEMAS;
 /** What the SDK sends for one action, without the action itself (the route, not a field). */
 type ClientRequest<A extends Action | LiveAction> = Omit<
   Extract<ClientFrame, { action: A }>,
