@@ -4,8 +4,10 @@
  * never on these paths once the room's connections are cached, so an in-memory store
  * stands in for it; the sender does nothing (fan-out is measured by the load scenarios).
  */
+
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { rememberRoomFacts } from '../../functions/core/encrypted-rooms.js';
 import { DEFAULT_LIMITS } from '../../functions/core/limits.js';
 import type { RoomConnection } from '../../functions/core/message.js';
 import type {
@@ -107,9 +109,11 @@ export async function coreStack(ctx: BenchContext): Promise<CoreStack> {
   const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
   const cacheRedis = new Redis(ctx.redisUrl, REDIS_CLIENT_OPTIONS);
   const log = { info() {}, warn() {}, error() {} };
+  const rooms = new PostgresRoomStore(pool);
   const deps: ChatDeps = {
     messages: new PostgresMessageStore(pool),
-    rooms: new PostgresRoomStore(pool),
+    rooms,
+    roomFacts: rememberRoomFacts(rooms),
     connections: new MemoryConnections(),
     cache: new RedisRoomCache(cacheRedis, { keyPrefix: ctx.redisPrefix }),
     sender: silentSender,

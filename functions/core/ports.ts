@@ -3,6 +3,7 @@
  * (PostgreSQL, DynamoDB, Redis or its in-memory stand-in, the Management API), and that
  * tests fill with fakes. The core never imports an adapter.
  */
+import type { RoomFacts } from './encrypted-rooms.js';
 import type { MemberChange } from './governance.js';
 import type { Message, RoomConnection } from './message.js';
 import type { Member, Room, RoomSummary, Visibility } from './room.js';
@@ -599,6 +600,8 @@ export interface ChatLogger {
 export interface ChatDeps {
   messages: MessageStore;
   rooms: RoomStore;
+  /** What never changes about a room (its `encrypted` flag), remembered (encrypted-rooms.ts). */
+  roomFacts: RoomFacts;
   connections: ConnectionStore;
   cache: RoomCache;
   sender: ConnectionSender;

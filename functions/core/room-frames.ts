@@ -60,6 +60,10 @@ export const updateRoomSchema = z.object({
   name: z.optional(name),
   visibility: z.optional(visibility),
   slowModeSec: z.optional(seconds(SLOW_MODE_MAX_SECONDS)),
+  // Fixed at creation: the send path remembers it for the room's life
+  // (core/encrypted-rooms.ts), and turning it off would expose nothing already stored
+  // while turning it on would leave plaintext history behind. Refused rather than ignored.
+  encrypted: z.optional(z.never({ error: 'is set when the room is created and never changes' })),
   /** null keeps messages for ever. */
   retentionDays: z.optional(
     z.nullable(

@@ -5,8 +5,10 @@
  * async. On Lambda the entry file builds one per container on first use (lambda-wiring.ts);
  * the local server builds one per server.
  */
+
 import { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
+import { rememberRoomFacts } from '../core/encrypted-rooms.js';
 import type {
   ChatDeps,
   ConnectionSender,
@@ -179,9 +181,12 @@ function buildRuntime(
   const queues = createQueues(config);
   // One breaker for both PostgreSQL stores: they share the pool, so they fail together.
   const postgresBreaker = storeBreaker('PostgreSQL');
+  const rooms = withCircuitBreaker(new PostgresRoomStore(pool), postgresBreaker);
   const base = {
     messages: withCircuitBreaker(new PostgresMessageStore(pool), postgresBreaker),
-    rooms: withCircuitBreaker(new PostgresRoomStore(pool), postgresBreaker),
+    rooms,
+    // Shared by every endpoint's deps: one memory per runtime (per container on Lambda).
+    roomFacts: rememberRoomFacts(rooms),
     connections: connections.store,
     cache,
     limiter,

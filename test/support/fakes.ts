@@ -6,6 +6,7 @@
  */
 
 import { getHistory } from '../../functions/core/actions/get-history.js';
+import { rememberRoomFacts } from '../../functions/core/encrypted-rooms.js';
 import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
 import { type JobBudget, type JobOutcome, runFanoutJob } from '../../functions/core/fanout-job.js';
 import { DM_PREFIX } from '../../functions/core/governance.js';
@@ -582,6 +583,7 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
     deps: {
       messages,
       rooms,
+      roomFacts: rememberRoomFacts(rooms),
       connections,
       cache,
       sender,

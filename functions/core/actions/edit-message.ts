@@ -1,6 +1,6 @@
+import { contentAllowed, mentionsOf, refuseContent } from '../encrypted-rooms.js';
 import { ChatError } from '../errors.js';
 import type { EditMessageRequest } from '../frames.js';
-import { parseMentions } from '../mentions.js';
 import { memberChanging, publishChange } from '../message-change.js';
 import type { ActionHandler } from './types.js';
 
@@ -17,15 +17,20 @@ export const editMessage: ActionHandler<EditMessageRequest> = async (
   reply,
 ) => {
   const { roomId, seq, content } = request;
-  const member = await memberChanging(deps, roomId, caller, 'edit messages');
+  const [member, allowed] = await Promise.all([
+    memberChanging(deps, roomId, caller, 'edit messages'),
+    contentAllowed(deps.roomFacts, roomId, content),
+  ]);
   if (member.muted) throw new ChatError('forbidden', `You are muted in ${roomId}`);
+  // An encrypted room takes only ciphertext (encrypted-rooms.ts), edits included.
+  if (!allowed) throw refuseContent(roomId);
   const change = await deps.messages.editMessage({
     roomId,
     seq,
     editorId: caller.userId,
     content,
     // The edited text's mentions replace the old ones, so unread-mention counts follow it.
-    mentions: parseMentions(content),
+    mentions: mentionsOf(content),
   });
   await publishChange(
     deps,

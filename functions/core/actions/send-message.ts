@@ -1,7 +1,7 @@
+import { contentAllowed, mentionsOf, refuseContent } from '../encrypted-rooms.js';
 import { deliver } from '../fanout.js';
 import type { SendMessageRequest } from '../frames.js';
 import { joinedAudience } from '../membership.js';
-import { parseMentions } from '../mentions.js';
 import type { Message, RoomConnection } from '../message.js';
 import type { ChatDeps, JoinsSince } from '../ports.js';
 import type { ServerFrame } from '../server-frames.js';
@@ -30,13 +30,13 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
   // The rate limiter's take was issued just before, in this same turn of the event loop as
   // this cache read, so the two share one Redis round trip (auto-pipelining); a refusal
   // throws here, before anything is stored.
-  const audience = await joinedAudience(
-    deps,
-    roomId,
-    caller,
-    admitted,
-    `Join room ${roomId} before sending to it`,
-  );
+  // An encrypted room takes only ciphertext. Its flag never changes, so a warm runtime
+  // knows it without a read (encrypted-rooms.ts); a cold one reads it beside the cache.
+  const [audience, allowed] = await Promise.all([
+    joinedAudience(deps, roomId, caller, admitted, `Join room ${roomId} before sending to it`),
+    contentAllowed(deps.roomFacts, roomId, request.content),
+  ]);
+  if (!allowed) throw refuseContent(roomId);
   const { connections } = audience;
   const { message, duplicate } = await deps.messages.appendMessage({
     roomId,
@@ -44,7 +44,7 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
     content: request.content,
     clientMsgId: request.clientMsgId,
     replyTo: request.replyTo,
-    mentions: parseMentions(request.content),
+    mentions: mentionsOf(request.content),
   });
   // The ack leaves first: it is what the sender waits for. (Called through an async wrapper
   // so that a reply that throws at once still lets the window and the room have the message.)

@@ -2,6 +2,7 @@
  * Regressions from a review: each test showed a bug (and failed) before its fix.
  * Real PostgreSQL, Redis and dynalite from the global setup.
  */
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Redis, ReplyError } from 'ioredis';
 import type pg from 'pg';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getHistory } from '../../../../functions/core/actions/get-history.js';
 import { joinRoom } from '../../../../functions/core/actions/join-room.js';
 import { sendMessage } from '../../../../functions/core/actions/send-message.js';
+import { rememberRoomFacts } from '../../../../functions/core/encrypted-rooms.js';
 import { toClientError } from '../../../../functions/core/errors.js';
 import { DEFAULT_LIMITS } from '../../../../functions/core/limits.js';
 import { dropConnection, readRoomConnections } from '../../../../functions/core/membership.js';
@@ -79,9 +81,11 @@ const log = { info() {}, warn() {}, error() {} };
 const VIEW: PresenceView = { onlineMax: 100, othersMax: 100 };
 
 function realDeps(sender: ConnectionSender, cache?: RoomCache): ChatDeps {
+  const rooms = new PostgresRoomStore(pool);
   return {
     messages: new PostgresMessageStore(pool),
-    rooms: new PostgresRoomStore(pool),
+    rooms,
+    roomFacts: rememberRoomFacts(rooms),
     connections: new DynamoConnectionStore(dynamo, inject('connectionsTable')),
     cache: cache ?? new RedisRoomCache(redis, { keyPrefix: prefix }),
     sender,
