@@ -361,6 +361,8 @@ export interface RoomChanges {
   slowModeSec?: number;
   /** `null` keeps messages for ever. */
   retentionDays?: number | null;
+  /** Set by `createRoom` and never changed: the server refuses it here. */
+  encrypted?: never;
 }
 
 export interface BanOptions {

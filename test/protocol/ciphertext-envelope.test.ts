@@ -13,7 +13,8 @@ const TAG = b64(16); // the shortest ciphertext part
 describe('isCiphertext', () => {
   it('accepts the prefix, a 12-byte IV and at least 16 bytes of ciphertext', () => {
     expect(isCiphertext(`pe1.${IV}.${TAG}`)).toBe(true);
-    for (const bytes of [17, 18, 19, 2984]) expect(isCiphertext(`pe1.${IV}.${b64(bytes)}`)).toBe(true);
+    for (const bytes of [17, 18, 19, 2984])
+      expect(isCiphertext(`pe1.${IV}.${b64(bytes)}`)).toBe(true);
     expect(isCiphertext(`pe1.-_-_-_-_-_-_-_-_.${TAG}`)).toBe(true);
   });
 
