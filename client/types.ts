@@ -256,6 +256,8 @@ export interface JoinResult extends HistoryResult {
   /** Your read cursor in the room, and `lastSeq - readSeq`. */
   readSeq?: number;
   unread?: number;
+  /** Present when the room is end-to-end encrypted: send only with its key set. */
+  encrypted?: true;
 }
 
 /** Frames the server sends (protocol.md "Server to client"). */

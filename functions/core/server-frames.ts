@@ -25,6 +25,8 @@ export interface RoomHistoryFrame {
   /** On `join_room` replies only: the joiner's read cursor and `lastSeq - readSeq`. */
   readSeq?: number;
   unread?: number;
+  /** On `join_room` replies only, present when the room is end-to-end encrypted. */
+  encrypted?: true;
   requestId?: string;
 }
 

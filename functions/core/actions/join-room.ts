@@ -19,7 +19,12 @@ import type { ActionHandler } from './types.js';
 export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, request, reply) => {
   const { roomId } = request;
   const { lastSeq, readSeq, rejoin, cached } = await joinConnection(deps, roomId, caller);
-  const audience = await presenceAudience(deps, roomId, cached, caller);
+  // Whether the room is encrypted: read once per runtime (the flag never changes), after
+  // the join, which may have just created the room.
+  const [audience, encrypted] = await Promise.all([
+    presenceAudience(deps, roomId, cached, caller),
+    deps.roomFacts.encrypted(roomId),
+  ]);
   // Users whose only connections here went silent past the presence TTL are not listed.
   const seen = await withoutStale(deps, roomId, audience, caller.userId);
 
@@ -36,6 +41,7 @@ export const joinRoom: ActionHandler<JoinRoomRequest> = async (deps, caller, req
       }),
       lastSeq,
       ...readState(lastSeq, readSeq),
+      ...(encrypted ? { encrypted: true as const } : {}),
     }),
   );
 

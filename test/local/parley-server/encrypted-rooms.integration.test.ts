@@ -23,7 +23,8 @@ describe('an encrypted room', () => {
     const created = await alice.request({ action: 'create_room', roomId: room, encrypted: true });
     expect(created).toMatchObject({ type: 'room', room: { encrypted: true } });
     await alice.join(room);
-    await bob.join(room);
+    // The join reply says so, for a client that did not create the room.
+    expect(await bob.join(room)).toMatchObject({ type: 'room_history', encrypted: true });
 
     const plain = await alice.request({ action: 'send_message', roomId: room, content: 'hi @bob' });
     expect(plain).toMatchObject({
@@ -58,7 +59,7 @@ describe('an encrypted room', () => {
   it('leaves other rooms as they were', async () => {
     const room = uid();
     const alice = await parley.connect('alice');
-    await alice.join(room);
+    expect((await alice.join(room)).encrypted).toBeUndefined();
     const sent = await alice.send(room, 'hello @bob');
     expect(sent).toMatchObject({ content: 'hello @bob', mentions: ['bob'] });
     await alice.close();
