@@ -6,6 +6,7 @@
  */
 import { RETRYABLE_CODES } from '../protocol/error-codes.js';
 import { Backoff } from './backoff.js';
+import type { RoomKey } from './crypto.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
 import { errorFromFrame, isParleyError, MAX_FRAME_BYTES, ParleyError } from './errors.js';
@@ -17,6 +18,7 @@ import type { ReactionApi } from './reactions.js';
 import { ReadMarks } from './read-marks.js';
 import { type ReadStateApi, ReadStates } from './read-state.js';
 import type { Repeat, RoomApi } from './room-calls.js';
+import { RoomKeys } from './room-keys.js';
 import { RoomStream } from './room-stream.js';
 import { type OutgoingSend, SendQueue } from './send-queue.js';
 import {
@@ -157,6 +159,13 @@ export interface ParleyClient extends RoomApi, ReadStateApi, TypingApi, Presence
   /** How many users are online in a joined room (in a big room, more than `online` lists). */
   onlineCount(roomId: string): number;
   lastSeq(roomId: string): number;
+  /**
+   * The AES-256-GCM key of an end-to-end encrypted room (crypto.ts: `deriveRoomKey`,
+   * `importRoomKey`); `undefined` forgets it. With a key, `send` and `editMessage` there
+   * send ciphertext and every message from the room reaches you decrypted; one no key
+   * opens keeps its envelope as `content`.
+   */
+  setRoomKey(roomId: string, key: RoomKey | undefined): void;
   close(): Promise<void>;
 }
 
@@ -242,6 +251,9 @@ class Client extends PresenceCalls implements ParleyClient {
   private readonly marks: ReadMarks<ReadStateEvent>;
   private readonly othersTyping: OthersTyping;
   private readonly idlePing: IdlePing | undefined;
+  private readonly keys = new RoomKeys();
+  /** Frames waiting for one before them to be decrypted, so that all keep their order. */
+  private inbound: Promise<void> | undefined;
 
   constructor(private readonly options: ConnectOptions) {
     super();
@@ -325,9 +337,11 @@ class Client extends PresenceCalls implements ParleyClient {
   async send(roomId: string, content: string, options: SendOptions = {}): Promise<Message> {
     if (this.state === 'closed') throw closedError();
     this.ownTyping.stop(roomId);
+    // Sealed once: a retry sends the same ciphertext, so the server still sees a retry.
+    const wire = this.keys.seals(roomId) ? await this.keys.seal(roomId, content) : content;
     const send: OutgoingSend = {
       roomId,
-      content,
+      content: wire,
       clientMsgId: options.clientMsgId ?? timeOrderedId(),
       onWire: false,
     };
@@ -340,7 +354,7 @@ class Client extends PresenceCalls implements ParleyClient {
           const reply = await this.request({
             action: 'send_message',
             roomId,
-            content,
+            content: wire,
             clientMsgId: send.clientMsgId,
             ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
           });
@@ -379,6 +393,10 @@ class Client extends PresenceCalls implements ParleyClient {
 
   lastSeq(roomId: string): number {
     return this.rooms.get(roomId)?.stream.lastSeq ?? 0;
+  }
+
+  setRoomKey(roomId: string, key: RoomKey | undefined): void {
+    this.keys.set(roomId, key);
   }
 
   // ---- read state, typing (read-state.ts, typing.ts) ------------------------------------
@@ -443,6 +461,10 @@ class Client extends PresenceCalls implements ParleyClient {
    */
   protected async call(frame: ClientFrame, repeat: Repeat): Promise<ServerFrame> {
     if (this.state === 'closed') throw closedError();
+    if (frame.action === 'edit_message' && this.keys.seals(frame.roomId)) {
+      // Sealed once, so that asking again is the same edit.
+      frame = { ...frame, content: await this.keys.seal(frame.roomId, frame.content) };
+    }
     for (;;) {
       await ('roomId' in frame && frame.roomId !== undefined
         ? this.whenReady(frame.roomId)
@@ -483,7 +505,7 @@ class Client extends PresenceCalls implements ParleyClient {
       {
         open: () => this.onOpen(connection),
         message: (text) => {
-          if (connection === this.connection) this.onFrame(text);
+          if (connection === this.connection) this.onText(connection, text);
         },
         close: (info) => this.onClose(connection, info),
       },
@@ -629,7 +651,12 @@ class Client extends PresenceCalls implements ParleyClient {
     this.ping().catch(() => {});
   }
 
-  private onFrame(text: string): void {
+  /**
+   * A frame from the server. One carrying a message of a room this client holds a key for
+   * is decrypted first (asynchronously); frames after it wait for it, so the app still
+   * sees everything in the order it came.
+   */
+  private onText(connection: SocketConnection, text: string): void {
     let frame: ServerFrame;
     try {
       frame = JSON.parse(text) as ServerFrame;
@@ -637,6 +664,24 @@ class Client extends PresenceCalls implements ParleyClient {
       return; // not ours to interpret: the protocol only sends JSON
     }
     if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
+    const sealed = this.keys.inspect(frame);
+    if (!sealed && this.inbound === undefined) {
+      this.onFrame(frame);
+      return;
+    }
+    const opened = sealed ? this.keys.open(frame) : undefined;
+    const handled: Promise<void> = (this.inbound ?? Promise.resolve())
+      .then(() => opened)
+      .then(() => {
+        if (connection === this.connection) this.onFrame(frame);
+      })
+      .finally(() => {
+        if (this.inbound === handled) this.inbound = undefined;
+      });
+    this.inbound = handled;
+  }
+
+  private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'new_message':
         this.deliver(frame.message);

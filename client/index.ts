@@ -19,6 +19,19 @@ export {
   type SendOptions,
 } from './client.js';
 export {
+  decryptBytes,
+  decryptText,
+  deriveRoomKey,
+  encryptBytes,
+  encryptText,
+  exportRoomKey,
+  generateRoomKey,
+  importRoomKey,
+  isCiphertext,
+  PBKDF2_ITERATIONS,
+  type RoomKey,
+} from './crypto.js';
+export {
   type ClientErrorCode,
   isParleyError,
   MAX_FRAME_BYTES,
@@ -31,6 +44,7 @@ export type { PresenceApi } from './presence.js';
 export { applyReaction, type ReactionApi } from './reactions.js';
 export type { ReadStateApi } from './read-state.js';
 export type { RoomApi } from './room-calls.js';
+export { ENCRYPTED_TEXT_MAX_BYTES } from './room-keys.js';
 export type {
   SocketCloseEvent,
   SocketMessageEvent,

@@ -277,6 +277,7 @@ export class FakeParley {
           onlineCount,
           lastSeq: list.length,
           ...this.live.joinFields(roomId, socket.token),
+          ...(this.v2.rooms.get(roomId)?.room.encrypted ? { encrypted: true } : {}),
         });
       }
       case 'get_history': {
