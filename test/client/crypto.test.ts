@@ -27,6 +27,14 @@ describe('encryptText and decryptText', () => {
     }
   });
 
+  it('decode every length of ciphertext (each base64url remainder)', async () => {
+    const key = await generateRoomKey();
+    for (let n = 0; n < 12; n++) {
+      const text = 'é'.repeat(n) + 'x'.repeat(n % 3);
+      expect(await decryptText(key, await encryptText(key, text, 'r'), 'r')).toBe(text);
+    }
+  });
+
   it('use a fresh IV every time', async () => {
     const key = await generateRoomKey();
     const [a, b] = [await encryptText(key, 'same', 'r'), await encryptText(key, 'same', 'r')];
