@@ -854,3 +854,56 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('encryption in transit and at rest', () => {
+  it('forces TLS on the RDS instance itself, not only at the proxy', () => {
+    // RDS Proxy's RequireTLS covers client to proxy; the parameter group covers anything
+    // that reaches the instance directly (the rotation function, an operator's session).
+    const [groupId] = resources('AWS::RDS::DBParameterGroup').find(
+      ([, g]) => (g.Properties.Parameters as Record<string, string>)['rds.force_ssl'] === '1',
+    )!;
+    const [, db] = resources('AWS::RDS::DBInstance')[0]!;
+    expect(db.Properties.DBParameterGroupName).toEqual({ Ref: groupId });
+  });
+
+  it('rotates every customer-managed KMS key (cache, alarm topic)', () => {
+    const keys = resources('AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const [id, key] of keys) expect(key.Properties.EnableKeyRotation, id).toBe(true);
+  });
+
+  it('refuses unencrypted publishes to the alarm topic', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps no secret value in the template: every secret is generated', () => {
+    const secrets = resources('AWS::SecretsManager::Secret');
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const [id, secret] of secrets) {
+      expect(secret.Properties.SecretString, id).toBeUndefined();
+      expect(secret.Properties.GenerateSecretString, id).toBeDefined();
+    }
+  });
+
+  it('never logs message bodies: no API Gateway data trace, and every function speaks TLS to Redis', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({ DataTraceEnabled: false }),
+    });
+    for (const [id, fn] of resources('AWS::Lambda::Function')) {
+      const env = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables;
+      if (env?.REDIS_URL === undefined) continue;
+      expect(JSON.stringify(env.REDIS_URL), id).toContain('rediss://');
+    }
+  });
+});
