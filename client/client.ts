@@ -463,7 +463,8 @@ class Client extends PresenceCalls implements ParleyClient {
     if (this.state === 'closed') throw closedError();
     if (frame.action === 'edit_message' && this.keys.seals(frame.roomId)) {
       // Sealed once, so that asking again is the same edit.
-      frame = { ...frame, content: await this.keys.seal(frame.roomId, frame.content) };
+      const content = await this.keys.seal(frame.roomId, frame.content, { seq: frame.seq });
+      frame = { ...frame, content };
     }
     for (;;) {
       await ('roomId' in frame && frame.roomId !== undefined

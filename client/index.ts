@@ -19,17 +19,24 @@ export {
   type SendOptions,
 } from './client.js';
 export {
+  decodePayload,
   decryptBytes,
   decryptText,
   deriveRoomKey,
+  ENCRYPTED_UPLOAD,
+  encodePayload,
   encryptBytes,
   encryptText,
   exportRoomKey,
   generateRoomKey,
   importRoomKey,
   isCiphertext,
+  type MessagePayload,
+  openMessage,
   PBKDF2_ITERATIONS,
   type RoomKey,
+  type SealedFile,
+  sealMessage,
 } from './crypto.js';
 export {
   type ClientErrorCode,

@@ -1,24 +1,44 @@
 /**
  * The client's room keys (`client.setRoomKey`): what goes out in a room with a key is
- * sealed (crypto.ts), and every message that comes in from one is opened before the app
- * sees it: live frames, acks, history and thread pages, `listRooms`' last messages,
- * search results. A message no key opens keeps its envelope as `content` (an app shows a
- * lock: `isCiphertext(content)`). In a room the client knows is encrypted and holds no
- * key for, nothing is sent: plaintext never leaves by mistake.
+ * sealed (crypto.ts: the message payload in its envelope), and every message that comes
+ * in from one is opened before the app sees it: live frames, acks, history and thread
+ * pages, `listRooms`' last messages, search results. A message no key opens keeps its
+ * envelope as `content` (an app shows a lock: `isCiphertext(content)`). In a room the
+ * client knows is encrypted and holds no key for, nothing is sent: plaintext never leaves
+ * by mistake.
  */
 import { maxPlaintextBytes } from '../protocol/ciphertext-envelope.js';
-import { decryptText, encryptText, isCiphertext, type RoomKey } from './crypto.js';
+import {
+  ENCRYPTED_UPLOAD,
+  encodePayload,
+  encryptBytes,
+  encryptText,
+  isCiphertext,
+  openMessage,
+  type RoomKey,
+  type SealedFile,
+} from './crypto.js';
 import { ParleyError } from './errors.js';
 import type { Message, ServerFrame } from './types.js';
 
 /**
- * The longest plaintext (UTF-8 bytes) whose envelope fits the server's default
- * `MAX_MESSAGE_CHARS` (4,000): 2,968. A server set lower refuses longer envelopes itself,
- * with the same `payload_too_large`.
+ * The longest payload (UTF-8 bytes of its JSON) whose envelope fits the server's default
+ * `MAX_MESSAGE_CHARS` (4,000): 2,968, so 2,951 bytes of text with nothing to escape. A
+ * server set lower refuses longer envelopes itself, with the same `payload_too_large`.
  */
 export const ENCRYPTED_TEXT_MAX_BYTES = maxPlaintextBytes(4000);
 
+/** Files remembered per message (for edits) and per upload (for sends), at most this many. */
+const FILES_REMEMBERED_MAX = 1_000;
+
 const encoder = new TextEncoder();
+
+/** A file ready for an upload to an encrypted room: sealed bytes, neutral name and type. */
+export interface SealedUpload {
+  name: typeof ENCRYPTED_UPLOAD.fileName;
+  type: typeof ENCRYPTED_UPLOAD.contentType;
+  data: Uint8Array;
+}
 
 export class RoomKeys {
   private readonly keys = new Map<string, RoomKey>();
@@ -26,6 +46,10 @@ export class RoomKeys {
   private readonly encrypted = new Set<string>();
   /** Seals in call order: two sends in a row leave in that order. */
   private sealing: Promise<unknown> = Promise.resolve();
+  /** Real names and types of this client's uploads to encrypted rooms, by upload id. */
+  private readonly uploads = new Map<string, SealedFile>();
+  /** The files of messages opened here, by `roomId seq`, so an edit keeps them. */
+  private readonly filesOf = new Map<string, SealedFile[]>();
 
   set(roomId: string, key: RoomKey | undefined): void {
     if (key) this.keys.set(roomId, key);
@@ -38,32 +62,50 @@ export class RoomKeys {
   }
 
   /**
-   * The content to send in `roomId`: the envelope of `text` under the room's key.
-   * Rejects, sending nothing, without a key (`bad_request`) or when the envelope would
-   * be longer than the server takes (`payload_too_large`, as the server would answer).
+   * The content to send in `roomId`: the envelope of `text` and the real names of the
+   * attachments (`uploadIds` of `sealUpload`ed files) under the room's key. For an edit,
+   * `seq` keeps the files the message had. Rejects, sending nothing, without a key
+   * (`bad_request`) or when the envelope would be longer than the server takes
+   * (`payload_too_large`, as the server would answer).
    */
-  seal(roomId: string, text: string): Promise<string> {
-    const key = this.keys.get(roomId);
-    if (!key) {
-      return Promise.reject(
-        new ParleyError(
-          'bad_request',
-          `Room ${roomId} is end-to-end encrypted: set its key with setRoomKey before sending`,
-        ),
-      );
-    }
-    const bytes = encoder.encode(text).length;
+  async seal(
+    roomId: string,
+    text: string,
+    options: { uploadIds?: readonly string[]; seq?: number } = {},
+  ): Promise<string> {
+    const key = this.requireKey(roomId);
+    const files =
+      options.seq !== undefined
+        ? (this.filesOf.get(`${roomId} ${options.seq}`) ?? [])
+        : (options.uploadIds ?? []).flatMap((id) => this.uploads.get(id) ?? []);
+    const plaintext = encodePayload({ text, files });
+    const bytes = encoder.encode(plaintext).length;
     if (bytes > ENCRYPTED_TEXT_MAX_BYTES) {
-      return Promise.reject(
-        new ParleyError(
-          'payload_too_large',
-          `content is ${bytes} bytes of UTF-8; an encrypted room takes at most ${ENCRYPTED_TEXT_MAX_BYTES}`,
-        ),
+      throw new ParleyError(
+        'payload_too_large',
+        `The message is ${bytes} bytes of UTF-8 sealed; an encrypted room takes at most ${ENCRYPTED_TEXT_MAX_BYTES}`,
       );
     }
-    const sealed = this.sealing.then(() => encryptText(key, text, roomId));
+    // Chained before the first await, so seals finish in the order they were asked for.
+    const sealed = this.sealing.then(() => encryptText(key, plaintext, roomId));
     this.sealing = sealed.catch(() => {});
     return sealed;
+  }
+
+  /**
+   * A file for an upload to encrypted `roomId`: its bytes sealed to the room, under the
+   * neutral name and type the server will see. Tell `uploaded` the upload's id after.
+   */
+  async sealUpload(roomId: string, data: Uint8Array): Promise<SealedUpload> {
+    const key = this.requireKey(roomId);
+    const sealed = await encryptBytes(key, data, roomId);
+    return { name: ENCRYPTED_UPLOAD.fileName, type: ENCRYPTED_UPLOAD.contentType, data: sealed };
+  }
+
+  /** Remembers a sealed upload's real name and type, to seal into the message that sends it. */
+  uploaded(file: SealedFile): void {
+    if (this.uploads.size >= FILES_REMEMBERED_MAX) this.uploads.clear();
+    this.uploads.set(file.id, file);
   }
 
   /**
@@ -79,18 +121,43 @@ export class RoomKeys {
     return this.keys.size > 0 && messagesOf(frame).some((m) => this.keys.has(m.roomId));
   }
 
-  /** Replaces each message's envelope by its text, in place; leaves what no key opens. */
+  /**
+   * Replaces each message's envelope by its text, and its attachments' neutral names and
+   * types by the real ones, in place; leaves what no key opens as it came.
+   */
   async open(frame: ServerFrame): Promise<void> {
-    await Promise.all(
-      messagesOf(frame).map(async (message) => {
-        const key = this.keys.get(message.roomId);
-        if (!key || !isCiphertext(message.content)) return;
-        try {
-          message.content = await decryptText(key, message.content, message.roomId);
-        } catch {
-          // Another key, another room's ciphertext, or altered: the envelope stays.
-        }
-      }),
+    await Promise.all(messagesOf(frame).map((message) => this.openOne(message)));
+  }
+
+  private async openOne(message: Message): Promise<void> {
+    const { roomId } = message;
+    const key = this.keys.get(roomId);
+    if (!key || !isCiphertext(message.content)) return;
+    let payload: Awaited<ReturnType<typeof openMessage>>;
+    try {
+      payload = await openMessage(key, message.content, roomId);
+    } catch {
+      return; // another key, another room's ciphertext, altered, or not a payload
+    }
+    message.content = payload.text;
+    const files = payload.files ?? [];
+    if (files.length === 0) return;
+    if (this.filesOf.size >= FILES_REMEMBERED_MAX) this.filesOf.clear();
+    this.filesOf.set(`${roomId} ${message.seq}`, files);
+    for (const attachment of message.attachments ?? []) {
+      const real = files.find((f) => f.id === attachment.id);
+      if (!real) continue;
+      attachment.fileName = real.name;
+      attachment.contentType = real.type;
+    }
+  }
+
+  private requireKey(roomId: string): RoomKey {
+    const key = this.keys.get(roomId);
+    if (key) return key;
+    throw new ParleyError(
+      'bad_request',
+      `Room ${roomId} is end-to-end encrypted: set its key with setRoomKey before sending`,
     );
   }
 }

@@ -5,12 +5,12 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  decryptText,
-  encryptText,
   generateRoomKey,
   isCiphertext,
   type Message,
+  openMessage,
   type RoomKey,
+  sealMessage,
 } from '../../client/index.js';
 import { FakeParley } from './fake-parley.js';
 import { contents, sdkHarness } from './harness.js';
@@ -51,7 +51,7 @@ describe('a room with a key', () => {
     expect(acked.content).toBe('one @bob');
     const [first] = sentContents(server, 'send_message');
     expect(isCiphertext(first ?? '')).toBe(true);
-    expect(await decryptText(key, first ?? '', ROOM)).toBe('one @bob');
+    expect(await openMessage(key, first ?? '', ROOM)).toEqual({ text: 'one @bob' });
     await vi.waitFor(() => expect(contents(bob.received)).toEqual(['one @bob', 'two']));
     expect(contents(alice.received)).toEqual(['one @bob', 'two']);
     // The record holds only ciphertext.
@@ -63,7 +63,7 @@ describe('a room with a key', () => {
     const events: string[] = [];
     bob.client.on('message', (m) => events.push(`message ${m.content}`));
     bob.client.on('presence', (p) => events.push(`presence ${p.userId}`));
-    server.post(ROOM, await encryptText(key, 'sealed', ROOM));
+    server.post(ROOM, await sealMessage(key, { text: 'sealed' }, ROOM));
     server.tellRoom(ROOM, { type: 'presence', roomId: ROOM, userId: 'carol', status: 'online' });
     await vi.waitFor(() => expect(events).toHaveLength(2));
     expect(events).toEqual(['message sealed', 'presence carol']);
@@ -77,7 +77,7 @@ describe('a room with a key', () => {
     const edited = await alice.client.editMessage(ROOM, seq, 'hello');
     expect(edited.content).toBe('hello');
     const [wire] = sentContents(server, 'edit_message');
-    expect(await decryptText(key, wire ?? '', ROOM)).toBe('hello');
+    expect(await openMessage(key, wire ?? '', ROOM)).toEqual({ text: 'hello' });
     await vi.waitFor(() => expect(contents(edits)).toEqual(['hello']));
   });
 
@@ -92,8 +92,8 @@ describe('a room with a key', () => {
 
   it('leaves the envelope of a message no key opens (another key, another room)', async () => {
     const { server, bob } = await pair();
-    const stranger = await encryptText(await generateRoomKey(), 'not for you', ROOM);
-    const replayed = await encryptText(key, 'from elsewhere', 'lobby');
+    const stranger = await sealMessage(await generateRoomKey(), { text: 'not for you' }, ROOM);
+    const replayed = await sealMessage(key, { text: 'from elsewhere' }, 'lobby');
     server.post(ROOM, stranger);
     server.post(ROOM, replayed);
     await vi.waitFor(() => expect(bob.received).toHaveLength(2));
@@ -102,11 +102,12 @@ describe('a room with a key', () => {
 
   it('refuses a plaintext too long for the envelope with payload_too_large, sending nothing', async () => {
     const { server, alice } = await pair();
-    await expect(alice.client.send(ROOM, 'é'.repeat(1485))).rejects.toMatchObject({
+    // The payload {"v":1,"text":"..."} is 17 bytes and 2 a character here: 2,968 at most.
+    await expect(alice.client.send(ROOM, 'é'.repeat(1476))).rejects.toMatchObject({
       code: 'payload_too_large',
     });
     expect(sentContents(server, 'send_message')).toEqual([]);
-    await alice.client.send(ROOM, 'é'.repeat(1484)); // 2,968 bytes: the most that fits
+    await alice.client.send(ROOM, 'é'.repeat(1475));
   });
 });
 
