@@ -7,7 +7,7 @@ import { editMessage } from '../../../../functions/core/actions/edit-message.js'
 import { joinRoom } from '../../../../functions/core/actions/join-room.js';
 import { createRoom } from '../../../../functions/core/actions/room-actions.js';
 import { sendMessage } from '../../../../functions/core/actions/send-message.js';
-import { rememberRoomFacts } from '../../../../functions/core/encrypted-rooms.js';
+import { contentAllowed, rememberRoomFacts } from '../../../../functions/core/encrypted-rooms.js';
 import { validateRequest } from '../../../../functions/core/frames.js';
 import { DEFAULT_LIMITS } from '../../../../functions/core/limits.js';
 import type { Caller } from '../../../../functions/core/message.js';
@@ -110,6 +110,15 @@ describe('the encrypted flag', () => {
     expect(await facts.encrypted('nowhere')).toBe(false);
     expect(await facts.encrypted('nowhere')).toBe(false);
     expect(reads).toBe(3);
+  });
+
+  it('is not read at all for ciphertext or empty content', async () => {
+    const facts = {
+      encrypted: () => Promise.reject(new Error('read')),
+    };
+    expect(await contentAllowed(facts, SECRET, CIPHERTEXT)).toBe(true);
+    expect(await contentAllowed(facts, SECRET, '')).toBe(true);
+    await expect(contentAllowed(facts, SECRET, 'text')).rejects.toThrow('read');
   });
 
   it('cannot be changed by update_room', () => {
