@@ -17,6 +17,7 @@ import {
   isCiphertext,
   maxPlaintextBytes,
 } from '../protocol/ciphertext-envelope.js';
+import { fromBase64url, toBase64url } from './base64url.js';
 import { ParleyError } from './errors.js';
 
 export { isCiphertext, maxPlaintextBytes };
@@ -124,78 +125,6 @@ export async function decryptText(key: RoomKey, envelope: string, roomId: string
   return decoder.decode(plain);
 }
 
-/** A file of an encrypted message: its upload's id, and the name and type only members see. */
-export interface SealedFile {
-  id: string;
-  name: string;
-  type: string;
-}
-
-/**
- * What an encrypted room's message holds inside its envelope: the JSON
- * `{"v":1,"text":"...","files":[{"id","name","type"}]}` (`files` absent when empty).
- * The server sees the uploads only as `encrypted.bin`, `application/octet-stream`
- * (`ENCRYPTED_UPLOAD`); their real names and types travel here.
- */
-export interface MessagePayload {
-  text: string;
-  files?: SealedFile[];
-}
-
-/** The name and type every upload to an encrypted room is given on the server. */
-export const ENCRYPTED_UPLOAD = {
-  fileName: 'encrypted.bin',
-  contentType: 'application/octet-stream',
-} as const;
-
-/** The plaintext of a message payload (what `sealMessage` encrypts). */
-export function encodePayload(payload: MessagePayload): string {
-  const files = payload.files?.map(({ id, name, type }) => ({ id, name, type })) ?? [];
-  return JSON.stringify({ v: 1, text: payload.text, ...(files.length > 0 ? { files } : {}) });
-}
-
-/** The payload in a plaintext, or undefined when it is not a version-1 payload. */
-export function decodePayload(plaintext: string): MessagePayload | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(plaintext);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { v, text, files } = value as Record<string, unknown>;
-  if (v !== 1 || typeof text !== 'string') return undefined;
-  if (files === undefined) return { text };
-  if (!Array.isArray(files) || !files.every(isSealedFile)) return undefined;
-  return { text, files };
-}
-
-function isSealedFile(file: unknown): file is SealedFile {
-  if (typeof file !== 'object' || file === null) return false;
-  const { id, name, type } = file as Record<string, unknown>;
-  return typeof id === 'string' && typeof name === 'string' && typeof type === 'string';
-}
-
-/** The envelope of a message payload for `roomId` (what the SDK sends as `content`). */
-export function sealMessage(
-  key: RoomKey,
-  payload: MessagePayload,
-  roomId: string,
-): Promise<string> {
-  return encryptText(key, encodePayload(payload), roomId);
-}
-
-/** The payload of a message envelope; rejects (`bad_request`) as `decryptText`, or if not a payload. */
-export async function openMessage(
-  key: RoomKey,
-  envelope: string,
-  roomId: string,
-): Promise<MessagePayload> {
-  const payload = decodePayload(await decryptText(key, envelope, roomId));
-  if (!payload) throw new ParleyError('bad_request', 'Not a Parley message payload');
-  return payload;
-}
-
 /**
  * Encrypts bytes (a file) into IV || ciphertext+tag: 28 bytes more than `data`. Pass the
  * room id as `roomId` to bind the bytes to the room as `encryptText` does; decrypt with
@@ -261,46 +190,4 @@ async function open(
 /** A copy over its own ArrayBuffer, the only buffer type WebCrypto's types take. */
 function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-/** Each base64url character's value, by char code (a table: decoding is per character). */
-const VALUES = new Uint8Array(128);
-for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
-
-const digit = (n: number) => ALPHABET.charAt(n & 63);
-
-/** Unpadded base64url (no `btoa` and its binary strings, no Node.js Buffer). */
-export function toBase64url(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += digit(n >> 18) + digit(n >> 12) + digit(n >> 6) + digit(n);
-  }
-  const rest = bytes.length - i;
-  if (rest > 0) {
-    const n = ((bytes[i] ?? 0) << 16) | (rest === 2 ? (bytes[i + 1] ?? 0) << 8 : 0);
-    out += digit(n >> 18) + digit(n >> 12);
-    if (rest === 2) out += digit(n >> 6);
-  }
-  return out;
-}
-
-/** The bytes of unpadded base64url already checked by `isCiphertext`. */
-function fromBase64url(text: string): Uint8Array {
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let at = 0;
-  for (let i = 0; i < text.length; i++) {
-    value = (value << 6) | (VALUES[text.charCodeAt(i)] ?? 0);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (value >> bits) & 0xff;
-      value &= (1 << bits) - 1;
-    }
-  }
-  return out;
 }

@@ -19,24 +19,17 @@ export {
   type SendOptions,
 } from './client.js';
 export {
-  decodePayload,
   decryptBytes,
   decryptText,
   deriveRoomKey,
-  ENCRYPTED_UPLOAD,
-  encodePayload,
   encryptBytes,
   encryptText,
   exportRoomKey,
   generateRoomKey,
   importRoomKey,
   isCiphertext,
-  type MessagePayload,
-  openMessage,
   PBKDF2_ITERATIONS,
   type RoomKey,
-  type SealedFile,
-  sealMessage,
 } from './crypto.js';
 export {
   type ClientErrorCode,
@@ -47,6 +40,15 @@ export {
   type ServerErrorCode,
 } from './errors.js';
 export { timeOrderedId } from './ids.js';
+export {
+  decodePayload,
+  ENCRYPTED_UPLOAD,
+  encodePayload,
+  type MessagePayload,
+  openMessage,
+  type SealedFile,
+  sealMessage,
+} from './message-payload.js';
 export type { PresenceApi } from './presence.js';
 export { applyReaction, type ReactionApi } from './reactions.js';
 export type { ReadStateApi } from './read-state.js';

@@ -8,17 +8,15 @@
  * by mistake.
  */
 import { maxPlaintextBytes } from '../protocol/ciphertext-envelope.js';
+import { encryptBytes, encryptText, isCiphertext, type RoomKey } from './crypto.js';
+import { ParleyError } from './errors.js';
 import {
   ENCRYPTED_UPLOAD,
   encodePayload,
-  encryptBytes,
-  encryptText,
-  isCiphertext,
+  type MessagePayload,
   openMessage,
-  type RoomKey,
   type SealedFile,
-} from './crypto.js';
-import { ParleyError } from './errors.js';
+} from './message-payload.js';
 import type { Message, ServerFrame } from './types.js';
 
 /**
@@ -133,7 +131,7 @@ export class RoomKeys {
     const { roomId } = message;
     const key = this.keys.get(roomId);
     if (!key || !isCiphertext(message.content)) return;
-    let payload: Awaited<ReturnType<typeof openMessage>>;
+    let payload: MessagePayload;
     try {
       payload = await openMessage(key, message.content, roomId);
     } catch {

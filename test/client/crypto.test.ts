@@ -1,6 +1,6 @@
 /** The SDK's encryption primitives (client/crypto.ts), on Node.js's WebCrypto. */
 import { describe, expect, it } from 'vitest';
-import { toBase64url } from '../../client/crypto.js';
+import { toBase64url } from '../../client/base64url.js';
 import {
   decryptBytes,
   decryptText,
