@@ -26,11 +26,27 @@ export {
   type ParleyErrorCode,
   type ServerErrorCode,
 } from './errors.js';
+export type {
+  FileApi,
+  UploadBytes,
+  UploadedFile,
+  UploadOptions,
+  UploadSource,
+} from './files.js';
 export { timeOrderedId } from './ids.js';
 export type { PresenceApi } from './presence.js';
 export { applyReaction, type ReactionApi } from './reactions.js';
 export type { ReadStateApi } from './read-state.js';
 export type { RoomApi } from './room-calls.js';
+export {
+  HIGHLIGHT_END,
+  HIGHLIGHT_START,
+  type HighlightSegment,
+  highlightSegments,
+  type SearchApi,
+  type SearchOptions,
+  type SearchPage,
+} from './search.js';
 export type {
   SocketCloseEvent,
   SocketMessageEvent,
@@ -38,6 +54,7 @@ export type {
   WebSocketLike,
 } from './socket.js';
 export type {
+  Attachment,
   BanOptions,
   ConnectionState,
   CreateRoomOptions,
@@ -65,8 +82,10 @@ export type {
   RoomKind,
   RoomSummary,
   RoomsPage,
+  SearchResult,
   TypingEvent,
   TypingUsersEvent,
+  UploadTicket,
   Visibility,
 } from './types.js';
 export type { TypingApi, TypingOptions } from './typing.js';

@@ -1,0 +1,141 @@
+/**
+ * File uploads (protocol v2, "Files"): `request_upload` signs a PUT for the file's name,
+ * type and size; the bytes go straight to object storage with exactly the signed headers;
+ * `send(roomId, content, { attachments: [uploadId] })` then attaches it to a message.
+ * Failures of the PUT become `ParleyError`s with the protocol's codes.
+ */
+import { ParleyError } from './errors.js';
+import { expectReply } from './room-calls.js';
+import type { ClientFrame, ServerFrame, UploadTicket } from './types.js';
+
+/** A browser `Blob` or `File`, or bytes with a name and a MIME type (Node.js, tests). */
+export type UploadSource = Blob | { name: string; type: string; data: Uint8Array };
+
+/** The bytes that go up, and what the server is told about them. */
+export interface UploadBytes {
+  fileName: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+export interface UploadOptions {
+  /**
+   * Bytes sent so far out of the total. `fetch` reports no upload progress, so it is
+   * called with 0 when the PUT starts and with the total when it is done.
+   */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+/** What `send`'s `attachments` takes (`uploadId`), and what was uploaded. */
+export interface UploadedFile {
+  uploadId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+export interface FileApi {
+  /**
+   * Uploads a file to a room you are in; attach it with `send`'s `attachments`. In an
+   * encrypted room with a key set, the bytes are encrypted first.
+   *
+   * @example
+   * ```ts
+   * const file = await client.upload('general', input.files[0]);
+   * await client.send('general', 'the slides', { attachments: [file.uploadId] });
+   * ```
+   */
+  upload(roomId: string, file: UploadSource, options?: UploadOptions): Promise<UploadedFile>;
+}
+
+/** What an upload needs from the client. */
+export interface UploadDeps {
+  call(frame: ClientFrame): Promise<ServerFrame>;
+  fetch: typeof fetch;
+  /** The one place bytes may change before they go up (encryption, in encrypted rooms). */
+  prepare(bytes: UploadBytes): Promise<UploadBytes>;
+}
+
+const DEFAULT_TYPE = 'application/octet-stream';
+
+/** A file's name, type and bytes, whichever form it came in. */
+export async function readUpload(file: UploadSource): Promise<UploadBytes> {
+  if ('data' in file) {
+    return { fileName: file.name, contentType: file.type || DEFAULT_TYPE, data: file.data };
+  }
+  const name = 'name' in file && typeof file.name === 'string' ? file.name : '';
+  return {
+    fileName: name || 'file',
+    contentType: file.type || DEFAULT_TYPE,
+    data: new Uint8Array(await file.arrayBuffer()),
+  };
+}
+
+export async function uploadFile(
+  deps: UploadDeps,
+  roomId: string,
+  file: UploadSource,
+  options: UploadOptions = {},
+): Promise<UploadedFile> {
+  const bytes = await deps.prepare(await readUpload(file));
+  const size = bytes.data.byteLength;
+  const ticket = expectReply(
+    await deps.call({
+      action: 'request_upload',
+      roomId,
+      fileName: bytes.fileName,
+      contentType: bytes.contentType,
+      size,
+    }),
+    'upload',
+  );
+  options.onProgress?.(0, size);
+  await putBytes(deps.fetch, ticket, bytes.data);
+  options.onProgress?.(size, size);
+  return {
+    uploadId: ticket.uploadId,
+    fileName: bytes.fileName,
+    contentType: bytes.contentType,
+    size,
+  };
+}
+
+/** Sends the bytes as signed: the method, the url and exactly the headers, nothing more. */
+async function putBytes(fetchImpl: typeof fetch, ticket: UploadTicket, data: Uint8Array) {
+  let response: Response;
+  try {
+    response = await fetchImpl(ticket.url, {
+      method: ticket.method,
+      headers: ticket.headers,
+      // fetch only reads the bytes; a view of a SharedArrayBuffer is not supported.
+      body: data as Uint8Array<ArrayBuffer>,
+    });
+  } catch (cause) {
+    throw new ParleyError('unavailable', 'The file could not be sent to storage', undefined, {
+      cause,
+    });
+  }
+  if (response.ok) return;
+  const body = await response.text().catch(() => '');
+  const detail = xmlField(body, 'Message');
+  const why = `Storage refused the file (HTTP ${response.status}${detail ? `: ${detail}` : ''})`;
+  throw new ParleyError(codeOfStatus(response.status, xmlField(body, 'Code')), why);
+}
+
+/** A field of S3's XML error body (`<Code>`, `<Message>`); anything else is not shown. */
+function xmlField(body: string, name: string): string {
+  return new RegExp(`<${name}>([^<]{1,300})</${name}>`).exec(body)?.[1]?.trim() ?? '';
+}
+
+/**
+ * The protocol's codes for what storage answered: a signature past `expiresAt` or not
+ * matching (403) is `forbidden`; a body over the signed size `payload_too_large`; a busy
+ * or failing store is worth another try later.
+ */
+function codeOfStatus(status: number, s3Code: string): string {
+  if (status === 413 || s3Code === 'EntityTooLarge') return 'payload_too_large';
+  if (status === 401 || status === 403) return 'forbidden';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'unavailable';
+  return 'bad_request';
+}
