@@ -58,6 +58,19 @@ export interface UploadDeps {
 
 const DEFAULT_TYPE = 'application/octet-stream';
 
+/** `512 B`, `1.5 KB`, `12 MB`: a file's size as people read it (1 KB = 1024 bytes). */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${units[unit]}`;
+}
+
 /** A file's name, type and bytes, whichever form it came in. */
 export async function readUpload(file: UploadSource): Promise<UploadBytes> {
   if ('data' in file) {

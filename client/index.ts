@@ -26,12 +26,13 @@ export {
   type ParleyErrorCode,
   type ServerErrorCode,
 } from './errors.js';
-export type {
-  FileApi,
-  UploadBytes,
-  UploadedFile,
-  UploadOptions,
-  UploadSource,
+export {
+  type FileApi,
+  formatFileSize,
+  type UploadBytes,
+  type UploadedFile,
+  type UploadOptions,
+  type UploadSource,
 } from './files.js';
 export { timeOrderedId } from './ids.js';
 export type { PresenceApi } from './presence.js';

@@ -5,7 +5,7 @@
  * with `attachments` (content may then be empty).
  */
 import { describe, expect, it } from 'vitest';
-import { isParleyError, type Message, ParleyError } from '../../client/index.js';
+import { formatFileSize, isParleyError, type Message, ParleyError } from '../../client/index.js';
 import { FakeParley } from './fake-parley.js';
 import { sdkHarness, until } from './harness.js';
 
@@ -196,5 +196,13 @@ describe('send with attachments', () => {
       .send('r', 'mine', { attachments: [file.uploadId] })
       .catch((e) => e);
     expect(isParleyError(error, 'bad_request')).toBe(true);
+  });
+});
+
+describe('formatFileSize', () => {
+  it('reads as people read sizes', () => {
+    expect(
+      [0, 1023, 1024, 1536, 10 * 1024, 5_000_000, 3 * 1024 ** 3, 5 * 1024 ** 4].map(formatFileSize),
+    ).toEqual(['0 B', '1023 B', '1 KB', '1.5 KB', '10 KB', '4.8 MB', '3 GB', '5120 GB']);
   });
 });
