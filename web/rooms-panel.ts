@@ -98,6 +98,11 @@ export class RoomsPanel {
     return `# ${room?.name ?? roomId}`;
   }
 
+  /** An end-to-end encrypted room: the server relays ciphertext it cannot read. */
+  encrypted(roomId: string): boolean {
+    return this.rooms.get(roomId)?.encrypted === true;
+  }
+
   kind(roomId: string): Room['kind'] | undefined {
     return this.rooms.get(roomId)?.kind;
   }
@@ -205,6 +210,7 @@ export class RoomsPanel {
         element('span', 'room-preview', preview(room.lastMessage)),
       );
       if (room.unread > 0) pick.querySelector('.room-kind')?.before(badges(room));
+      if (room.encrypted) pick.querySelector('.room-name')?.prepend(lock());
       pick.addEventListener('click', () => this.deps.select(room.roomId));
       const item = element('li', '');
       item.append(pick);
@@ -244,6 +250,14 @@ function badges(room: RoomSummary): HTMLSpanElement {
   const count = element('span', 'badge unread', String(room.unread));
   count.append(element('span', 'visually-hidden', ' unread'));
   box.append(count);
+  return box;
+}
+
+/** The lock before an encrypted room's name, read out as words. */
+function lock(): HTMLSpanElement {
+  const box = element('span', 'room-lock');
+  box.append(element('span', '', '🔒'), element('span', 'visually-hidden', 'Encrypted: '));
+  box.firstElementChild?.setAttribute('aria-hidden', 'true');
   return box;
 }
 
