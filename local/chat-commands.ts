@@ -3,6 +3,7 @@
  * the SDK; what it did, or why it could not, is one printed line. Anything else typed is a
  * message for the current room (chat-cli.ts sends it).
  */
+import type { webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatFileSize, isParleyError, type ParleyClient } from '../client/index.js';
@@ -22,8 +23,8 @@ import { contentTypeOf } from './content-types.js';
  * the room and decrypts what it hands out.
  */
 export interface RoomKeys {
-  deriveRoomKey(passphrase: string, roomId: string): Promise<CryptoKey>;
-  setRoomKey(roomId: string, key: CryptoKey): void | Promise<void>;
+  deriveRoomKey(passphrase: string, roomId: string): Promise<webcrypto.CryptoKey>;
+  setRoomKey(roomId: string, key: webcrypto.CryptoKey): void | Promise<void>;
 }
 
 export interface ChatSession {

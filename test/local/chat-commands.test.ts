@@ -3,6 +3,7 @@
  * process, no network): what each sends, what it prints, and the typing it reports from
  * the input line. The process-level behaviour is chat-cli-commands.integration.test.ts.
  */
+import type { webcrypto } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -197,7 +198,7 @@ describe('chat commands: search, upload, key', () => {
     expect(printed).toEqual(['! /key: this chat was built without end-to-end encryption']);
     // A stand-in for client/crypto.ts: what /key asks of it.
     const set: [string, unknown][] = [];
-    const key = { type: 'secret' } as CryptoKey;
+    const key = { type: 'secret' } as webcrypto.CryptoKey;
     session.keys = {
       deriveRoomKey: vi.fn(async () => key),
       setRoomKey: (roomId, k) => {

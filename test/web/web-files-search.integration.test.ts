@@ -10,12 +10,17 @@
  * the page's WebSocket route as the protocol says, and storage by a route of the page,
  * until the server's side is merged. Every step waits for what the page shows.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../client/index.js';
 import { uid } from '../support/services.js';
 import { audit } from '../support/web-axe.js';
-import { signIn as enter, newPage, useWebTest } from '../support/web-browser.js';
+import { ARTIFACTS, signIn as enter, newPage, useWebTest } from '../support/web-browser.js';
+
+/** What the callbacks passed to `evaluate` read in the page (Node's types have no DOM). */
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
 
 const fresh = (prefix: string) => uid(prefix).replace(/[^A-Za-z0-9_-]/g, '');
 const web = useWebTest();
@@ -249,6 +254,8 @@ describe('the web page: files, search, encrypted rooms', () => {
 
     // Axe, with the search results, the tray and its refusal on screen.
     expect(await audit(page)).toEqual([]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-files-search-desktop.png') });
 
     // Send: the message carries the two that uploaded; the image shows (its thumbnail is
     // missing: the full image instead), the text file is a link with its size.
@@ -327,7 +334,7 @@ describe('the web page: files, search, encrypted rooms', () => {
     // Phone and dark: the same additions, still 0 violations.
     for (const options of [
       { viewport: { width: 390, height: 844 }, isMobile: true },
-      { colorScheme: 'dark' as const },
+      { colorScheme: 'dark' as const, isMobile: false },
     ]) {
       const other = await open(options, fresh('bob'), room, answer);
       await other.page.getByRole('searchbox', { name: 'Search messages' }).fill('needle');
@@ -339,6 +346,15 @@ describe('the web page: files, search, encrypted rooms', () => {
       await message(other.page, 'with files').locator('.attachments img').waitFor();
       await pickFiles(other.page);
       expect(await audit(other.page)).toEqual([]);
+      // Nothing wider than the screen: the header's search box shrinks on a phone.
+      expect(
+        await other.page.evaluate(
+          () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+        ),
+      ).toBe(true);
+      await other.page.screenshot({
+        path: path.join(ARTIFACTS, `web-files-search-${options.isMobile ? 'phone' : 'dark'}.png`),
+      });
       await other.page.context().close();
     }
     expect(pageErrors).toEqual([]);
