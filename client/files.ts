@@ -6,7 +6,7 @@
  */
 import { ParleyError } from './errors.js';
 import { expectReply } from './room-calls.js';
-import type { ClientFrame, ServerFrame, UploadTicket } from './types.js';
+import type { Attachment, ClientFrame, ServerFrame, UploadTicket } from './types.js';
 
 /** A browser `Blob` or `File`, or bytes with a name and a MIME type (Node.js, tests). */
 export type UploadSource = Blob | { name: string; type: string; data: Uint8Array };
@@ -46,6 +46,12 @@ export interface FileApi {
    * ```
    */
   upload(roomId: string, file: UploadSource, options?: UploadOptions): Promise<UploadedFile>;
+  /**
+   * An attachment's bytes as they were uploaded: in an encrypted room with a key set,
+   * decrypted. Its `url` is short-lived: `forbidden` once it expired (fetch the message
+   * again for a fresh one).
+   */
+  download(roomId: string, attachment: Attachment): Promise<Uint8Array>;
 }
 
 /** What an upload needs from the client. */
@@ -113,26 +119,41 @@ export async function uploadFile(
   };
 }
 
+/** GETs an attachment's signed url; storage's refusals as `putBytes`' are. */
+export async function fetchBytes(fetchImpl: typeof fetch, url: string): Promise<Uint8Array> {
+  const response = await reach(() => fetchImpl(url));
+  if (!response.ok) throw await refusal(response);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** A request to storage; a network failure is `unavailable`. */
+async function reach(request: () => Promise<Response>): Promise<Response> {
+  try {
+    return await request();
+  } catch (cause) {
+    throw new ParleyError('unavailable', 'Storage could not be reached', undefined, { cause });
+  }
+}
+
 /** Sends the bytes as signed: the method, the url and exactly the headers, nothing more. */
 async function putBytes(fetchImpl: typeof fetch, ticket: UploadTicket, data: Uint8Array) {
-  let response: Response;
-  try {
-    response = await fetchImpl(ticket.url, {
+  const response = await reach(() =>
+    fetchImpl(ticket.url, {
       method: ticket.method,
       headers: ticket.headers,
       // fetch only reads the bytes; a view of a SharedArrayBuffer is not supported.
       body: data as Uint8Array<ArrayBuffer>,
-    });
-  } catch (cause) {
-    throw new ParleyError('unavailable', 'The file could not be sent to storage', undefined, {
-      cause,
-    });
-  }
-  if (response.ok) return;
+    }),
+  );
+  if (!response.ok) throw await refusal(response);
+}
+
+/** Storage's answer as a `ParleyError`, with S3's own message when it gave one. */
+async function refusal(response: Response): Promise<ParleyError> {
   const body = await response.text().catch(() => '');
   const detail = xmlField(body, 'Message');
   const why = `Storage refused the file (HTTP ${response.status}${detail ? `: ${detail}` : ''})`;
-  throw new ParleyError(codeOfStatus(response.status, xmlField(body, 'Code')), why);
+  return new ParleyError(codeOfStatus(response.status, xmlField(body, 'Code')), why);
 }
 
 /** A field of S3's XML error body (`<Code>`, `<Message>`); anything else is not shown. */

@@ -14,6 +14,7 @@ import {
   isParleyError,
   type ParleyClient,
 } from '../client/index.js';
+import { wireSealedFiles } from './attachments.js';
 import { Composer } from './composer.js';
 import { Conversations } from './conversations.js';
 import { byId } from './dom.js';
@@ -265,6 +266,14 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   }
 }
 
+/**
+ * Content the page cannot read: with the SDK's encryption the envelope says so (a message
+ * it could decrypt comes as plaintext); without it nothing in an encrypted room is read.
+ */
+function locked(current: Chat, roomId: string, content: string): boolean {
+  return current.keys ? current.keys.isCiphertext(content) : current.rooms.encrypted(roomId);
+}
+
 /** An encrypted room shown: its passphrase can be given (again) from the room's header. */
 function showKeyButton(current: Chat, roomId: string | undefined): void {
   const encrypted = roomId !== undefined && current.rooms.encrypted(roomId);
@@ -407,16 +416,15 @@ async function start(session: Session): Promise<void> {
         notice,
         announce,
         draft: (draft) => restoreDraft(current, draft),
-        // With the SDK's encryption the envelope says it; without it nothing in an
-        // encrypted room can be read.
-        locked: (roomId, content) =>
-          current.keys ? current.keys.isCiphertext(content) : current.rooms.encrypted(roomId),
+        locked: (roomId, content) => locked(current, roomId, content),
+        encrypted: (roomId) => current.rooms.encrypted(roomId),
       },
     ),
     rooms: new RoomsPanel(ui.rooms, ui.roomsMore, {
       self,
       client,
       notice,
+      locked: (roomId, content) => locked(current, roomId, content),
       retitled: (roomId) => {
         if (chat === current && current.conversations.current === roomId)
           showTitle(current, roomId);
@@ -631,6 +639,11 @@ wireMessageMenu(ui.messages, {
   },
   resend: (roomId, clientMsgId, edit) => chat?.conversations.resend(roomId, clientMsgId, edit),
 });
+wireSealedFiles(
+  ui.messages,
+  (roomId, file) => chat?.client.download(roomId, file),
+  (error) => notice.error('Could not open the file', error),
+);
 wireRoomForms({
   notice,
   client: () => chat?.client,

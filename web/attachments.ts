@@ -5,20 +5,34 @@
  * short-lived signed URLs; names go in as text.
  */
 import { type Attachment, formatFileSize } from '../client/index.js';
-import { element } from './dom.js';
+import { button, element } from './dom.js';
 
 /** The box an image preview fills (styles.css `.attachment-image` keeps the same). */
 const PREVIEW = { width: 240, height: 180 };
 
-/** Replaces the message's file row with `attachments` (none: no row). */
-export function showAttachments(item: HTMLElement, attachments: readonly Attachment[] | undefined) {
+/**
+ * Replaces the message's file row with `attachments` (none: no row). `sealed`: an
+ * encrypted room's files, whose stored bytes are ciphertext: each is a button that
+ * downloads and decrypts it (`wireSealedFiles`) instead of a link or an image.
+ */
+export function showAttachments(
+  item: HTMLElement,
+  attachments: readonly Attachment[] | undefined,
+  sealed = false,
+) {
   item.querySelector('.attachments')?.remove();
   if (!attachments || attachments.length === 0) return;
   const row = element('ul', 'attachments');
   row.setAttribute('aria-label', attachments.length === 1 ? 'Attached file' : 'Attached files');
   for (const file of attachments) {
     const entry = element('li', '');
-    entry.append(file.contentType.startsWith('image/') ? image(file) : download(file));
+    entry.append(
+      sealed
+        ? sealedFile(file)
+        : file.contentType.startsWith('image/')
+          ? image(file)
+          : download(file),
+    );
     row.append(entry);
   }
   const anchor = item.querySelector('.content');
@@ -55,6 +69,47 @@ function download(file: Attachment): HTMLAnchorElement {
   );
   link.firstElementChild?.setAttribute('aria-hidden', 'true');
   return link;
+}
+
+function sealedFile(file: Attachment): HTMLButtonElement {
+  const open = button('', 'attachment-file sealed');
+  open.value = 'open-sealed';
+  open.dataset.file = JSON.stringify(file);
+  open.append(
+    element('span', 'file-icon', '🔒'),
+    element('span', 'file-name', file.fileName),
+    element('span', 'file-size', formatFileSize(file.size)),
+  );
+  open.firstElementChild?.setAttribute('aria-hidden', 'true');
+  open.title = `Decrypt and save ${file.fileName}`;
+  return open;
+}
+
+/**
+ * Clicks on an encrypted room's files: the SDK downloads and decrypts the bytes (with the
+ * room's key), which are saved under the file's name; a failure goes to `failed`.
+ */
+export function wireSealedFiles(
+  container: HTMLElement,
+  download: (roomId: string, file: Attachment) => Promise<Uint8Array> | undefined,
+  failed: (error: unknown) => void,
+): void {
+  container.addEventListener('click', (event) => {
+    const clicked = event.target instanceof Element ? event.target.closest('button') : null;
+    const roomId = clicked?.closest('ol')?.getAttribute('data-room-id');
+    if (clicked?.value !== 'open-sealed' || !roomId || !clicked.dataset.file) return;
+    const file = JSON.parse(clicked.dataset.file) as Attachment;
+    download(roomId, file)
+      ?.then((bytes) => {
+        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+        const save = document.createElement('a');
+        save.href = url;
+        save.download = file.fileName;
+        save.click();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      })
+      .catch(failed);
+  });
 }
 
 function newTab(url: string): HTMLAnchorElement {

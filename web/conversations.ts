@@ -47,6 +47,8 @@ export interface ConversationDeps {
   draft(draft: Draft): void;
   /** Whether a message's content is ciphertext the page cannot read. */
   locked(roomId: string, content: string): boolean;
+  /** An end-to-end encrypted room: its files are stored encrypted. */
+  encrypted(roomId: string): boolean;
 }
 
 /** How far back (in pages) a search hit's message is fetched before the page gives up. */
@@ -88,7 +90,12 @@ export class Conversations {
     view = {
       roomId,
       ol,
-      list: new MessageList(ol, this.deps.self, (content) => this.deps.locked(roomId, content)),
+      list: new MessageList(
+        ol,
+        this.deps.self,
+        (content) => this.deps.locked(roomId, content),
+        () => this.deps.encrypted(roomId),
+      ),
       hasMore: false,
       loadingOlder: false,
       live: false,

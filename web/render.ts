@@ -55,6 +55,8 @@ export class MessageList {
     private readonly self: string,
     /** Whether content is ciphertext the page cannot read (an encrypted room, no key). */
     private readonly locked: (content: string) => boolean = () => false,
+    /** An encrypted room: its files are stored encrypted (attachments.ts, `sealed`). */
+    private readonly sealed: () => boolean = () => false,
   ) {}
 
   /** The lowest seq shown: where the next page of older history ends. */
@@ -119,7 +121,7 @@ export class MessageList {
     if (mine) setDelivery(item, 'acked');
     item.querySelector('.pending-files')?.remove();
     this.fillContent(item, message.content);
-    showAttachments(item, message.deleted ? undefined : message.attachments);
+    showAttachments(item, message.deleted ? undefined : message.attachments, this.sealed());
     showState(item, message, mine);
     this.showReactions(item, message.seq, message.reactions);
     this.place(item, message.seq);
@@ -150,7 +152,7 @@ export class MessageList {
     const item = this.bySeq.get(message.seq);
     if (!item) return;
     if (!message.deleted) this.fillContent(item, message.content);
-    showAttachments(item, message.deleted ? undefined : message.attachments);
+    showAttachments(item, message.deleted ? undefined : message.attachments, this.sealed());
     showState(item, message, message.userId === this.self);
     this.showReactions(item, message.seq, message.deleted ? undefined : message.reactions);
   }

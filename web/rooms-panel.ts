@@ -22,6 +22,8 @@ export interface RoomsPanelDeps {
   select(roomId: string): void;
   /** What `title(roomId)` says may have changed (a name or a DM's user became known). */
   retitled(roomId: string): void;
+  /** Whether a message's content is ciphertext the page cannot read: the preview says so. */
+  locked(roomId: string, content: string): boolean;
 }
 
 export class RoomsPanel {
@@ -189,6 +191,11 @@ export class RoomsPanel {
     return [...this.rooms.values()].sort((a, b) => activity(b).localeCompare(activity(a)));
   }
 
+  private preview(room: RoomSummary): string {
+    const last = room.lastMessage;
+    return preview(last, last !== undefined && this.deps.locked(room.roomId, last.content));
+  }
+
   private render(): void {
     // The list is drawn anew; a keyboard user on one of its buttons stays on that room's.
     const focused = document.activeElement;
@@ -207,7 +214,7 @@ export class RoomsPanel {
       pick.append(
         element('span', 'room-name', this.title(room.roomId)),
         element('span', 'room-kind', room.kind === 'dm' ? 'DM' : room.visibility),
-        element('span', 'room-preview', preview(room.lastMessage)),
+        element('span', 'room-preview', this.preview(room)),
       );
       if (room.unread > 0) pick.querySelector('.room-kind')?.before(badges(room));
       if (room.encrypted) pick.querySelector('.room-name')?.prepend(lock());
@@ -261,8 +268,12 @@ function lock(): HTMLSpanElement {
   return box;
 }
 
-function preview(message: Message | undefined): string {
+function preview(message: Message | undefined, locked: boolean): string {
   if (!message) return 'No messages yet';
   if (message.deleted) return `${message.userId}: message deleted`;
+  if (locked) return `${message.userId}: 🔒 encrypted message`;
+  if (message.content === '' && message.attachments?.length) {
+    return `${message.userId}: 📎 ${message.attachments.map((f) => f.fileName).join(', ')}`;
+  }
   return `${message.userId}: ${message.content}`;
 }

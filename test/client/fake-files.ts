@@ -80,6 +80,12 @@ export class FakeFiles {
       this.failNextPut = undefined;
       return s3Error(failure.status, failure.code, failure.message);
     }
+    const got = /^https:\/\/storage\.test\/rooms\/[^/]+\/([^?]+)\?get$/.exec(url)?.[1];
+    if (got !== undefined && method === 'GET') {
+      const stored = this.uploads.get(got)?.body;
+      if (!stored) return s3Error(403, 'AccessDenied', 'Request has expired');
+      return new Response(stored as Uint8Array<ArrayBuffer>, { status: 200 });
+    }
     const id = /^https:\/\/storage\.test\/rooms\/[^/]+\/([^?]+)\?sig$/.exec(url)?.[1];
     const upload = id === undefined ? undefined : this.uploads.get(id);
     if (!upload || method !== 'PUT') return s3Error(403, 'AccessDenied', 'Bad signature');

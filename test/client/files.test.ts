@@ -206,3 +206,29 @@ describe('formatFileSize', () => {
     ).toEqual(['0 B', '1023 B', '1 KB', '1.5 KB', '10 KB', '4.8 MB', '3 GB', '5120 GB']);
   });
 });
+
+describe('download', () => {
+  it("gets an attachment's bytes through openDownloadedBytes (the decryption hook)", async () => {
+    const { server, client } = await joined();
+    const file = await client.upload('r', {
+      name: 'a.txt',
+      type: 'text/plain',
+      data: bytes('abc'),
+    });
+    const sent = await client.send('r', 'see', { attachments: [file.uploadId] });
+    const attachment = sent.attachments?.[0];
+    if (!attachment) throw new Error('no attachment');
+    expect(new TextDecoder().decode(await client.download('r', attachment))).toBe('abc');
+    Object.assign(client, {
+      openDownloadedBytes: async (roomId: string, b: Uint8Array) =>
+        bytes(`${roomId}:opened:${b.byteLength}`),
+    });
+    expect(new TextDecoder().decode(await client.download('r', attachment))).toBe('r:opened:3');
+    server.files.uploads.delete(file.uploadId);
+    const expired = await rejection(client.download('r', attachment));
+    expect([expired.code, expired.message]).toEqual([
+      'forbidden',
+      'Storage refused the file (HTTP 403: Request has expired)',
+    ]);
+  });
+});

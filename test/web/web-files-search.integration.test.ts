@@ -10,7 +10,7 @@
  * the page's WebSocket route as the protocol says, and storage by a route of the page,
  * until the server's side is merged. Every step waits for what the page shows.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -128,7 +128,20 @@ async function standIn(page: Page, search: SearchAnswer): Promise<StandIn> {
     });
     server.onMessage((data) => {
       const frame = JSON.parse(String(data)) as { message?: Message };
-      const files = attached.get(frame.message?.clientMsgId ?? '');
+      // The encrypted room's message carries a file, stored (as all there) encrypted.
+      const sealed =
+        frame.message?.content === ENVELOPE
+          ? [
+              {
+                id: '00000000-0000-4000-8000-0000000000ff',
+                fileName: 'secret.png',
+                contentType: 'application/octet-stream',
+                size: PNG.length,
+                url: `${origin}/storage-test/rooms/sealed/secret`,
+              },
+            ]
+          : undefined;
+      const files = attached.get(frame.message?.clientMsgId ?? '') ?? sealed;
       if (frame.message && files) frame.message.attachments = files as Message['attachments'];
       ws.send(JSON.stringify(frame));
     });
@@ -324,6 +337,20 @@ describe('the web page: files, search, encrypted rooms', () => {
     await seeder.send(secret, ENVELOPE);
     await message(page, '🔒 Encrypted message (no key)').waitFor();
     expect(await page.locator('#messages').textContent()).not.toContain(ENVELOPE);
+    await page
+      .locator(`#rooms button[data-room-id="${secret}"] .room-preview`, {
+        hasText: '🔒 encrypted message',
+      })
+      .waitFor();
+    // Its file is a button: the SDK fetches it (and, with the room's key, decrypts it).
+    const saving = page.waitForEvent('download');
+    await message(page, '🔒 Encrypted message (no key)')
+      .getByRole('button', { name: /secret\.png/ })
+      .click();
+    const saved = await saving;
+    expect(saved.suggestedFilename()).toBe('secret.png');
+    expect(await readFile(await saved.path())).toEqual(PNG);
+    expect(await message(page, '🔒 Encrypted message (no key)').locator('img').count()).toBe(0);
     await page.getByRole('button', { name: '🔒 Enter passphrase' }).click();
     await dialog.waitFor();
     await page.keyboard.press('Escape');
