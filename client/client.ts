@@ -10,6 +10,15 @@ import type { RoomKey } from './crypto.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
 import { errorFromFrame, isParleyError, MAX_FRAME_BYTES, ParleyError } from './errors.js';
+import {
+  type FileApi,
+  fetchBytes,
+  type UploadBytes,
+  type UploadedFile,
+  type UploadOptions,
+  type UploadSource,
+  uploadFile,
+} from './files.js';
 import { userIdOfToken } from './identity.js';
 import { timeOrderedId } from './ids.js';
 import { PendingRequests } from './pending.js';
@@ -20,6 +29,7 @@ import { type ReadStateApi, ReadStates } from './read-state.js';
 import type { Repeat, RoomApi } from './room-calls.js';
 import { RoomKeys } from './room-keys.js';
 import { RoomStream } from './room-stream.js';
+import { type SearchApi, type SearchOptions, type SearchPage, searchMessages } from './search.js';
 import { type OutgoingSend, SendQueue } from './send-queue.js';
 import {
   defaultWebSocket,
@@ -28,6 +38,7 @@ import {
   type WebSocketConstructor,
 } from './socket.js';
 import type {
+  Attachment,
   ClientFrame,
   ConnectionState,
   HistoryResult,
@@ -55,6 +66,8 @@ export interface SendOptions {
   clientMsgId?: string;
   /** The seq of a message in the same room that this one replies to. */
   replyTo?: number;
+  /** `uploadId`s from `upload` in the same room; `content` may then be ''. */
+  attachments?: string[];
 }
 
 export interface ConnectOptions {
@@ -98,6 +111,8 @@ export interface ConnectOptions {
    * 1200, 0 sends every mark at once.
    */
   readMarkIntervalMs?: number;
+  /** What `upload` sends the bytes with. Default: the global `fetch`. */
+  fetch?: typeof fetch;
 }
 
 export interface ParleyEvents extends Record<string, unknown> {
@@ -141,7 +156,14 @@ export interface ParleyEvents extends Record<string, unknown> {
   error: ParleyError;
 }
 
-export interface ParleyClient extends RoomApi, ReadStateApi, TypingApi, PresenceApi, ReactionApi {
+export interface ParleyClient
+  extends RoomApi,
+    ReadStateApi,
+    TypingApi,
+    PresenceApi,
+    ReactionApi,
+    SearchApi,
+    FileApi {
   readonly state: ConnectionState;
   on<K extends keyof ParleyEvents>(
     event: K,
@@ -357,6 +379,7 @@ class Client extends PresenceCalls implements ParleyClient {
             content: wire,
             clientMsgId: send.clientMsgId,
             ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
+            ...(options.attachments?.length ? { attachments: options.attachments } : {}),
           });
           if (reply.type !== 'ack') throw unexpected(reply);
           return reply.message;
@@ -380,6 +403,48 @@ class Client extends PresenceCalls implements ParleyClient {
     const reply = await this.call({ action: 'get_history', roomId, ...options }, 'repeat');
     if (reply.type !== 'room_history') throw unexpected(reply);
     return { roomId: reply.roomId, messages: reply.messages, hasMore: reply.hasMore };
+  }
+
+  // ---- search and files (search.ts, files.ts) ------------------------------------------
+
+  search(query: string, options?: SearchOptions): Promise<SearchPage> {
+    return searchMessages((frame) => this.call(frame, 'repeat'), query, options);
+  }
+
+  upload(roomId: string, file: UploadSource, options?: UploadOptions): Promise<UploadedFile> {
+    return uploadFile(
+      {
+        // A second signature for the same file only leaves an unused one behind.
+        call: (frame) => this.call(frame, 'repeat'),
+        fetch: this.storageFetch(),
+        prepare: (bytes) => this.prepareUploadBytes(roomId, bytes),
+      },
+      roomId,
+      file,
+      options,
+    );
+  }
+
+  async download(roomId: string, attachment: Attachment): Promise<Uint8Array> {
+    const bytes = await fetchBytes(this.storageFetch(), attachment.url);
+    return this.openDownloadedBytes(roomId, bytes);
+  }
+
+  private storageFetch(): typeof fetch {
+    return this.options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** What `download` makes of an attachment's bytes: the hook where a room key decrypts them. */
+  protected openDownloadedBytes(_roomId: string, bytes: Uint8Array): Promise<Uint8Array> {
+    return Promise.resolve(bytes);
+  }
+
+  /**
+   * The bytes `upload` sends, as they will go up: the hook where an encrypted room's key
+   * encrypts them (`application/octet-stream`, IV || ciphertext). As they are otherwise.
+   */
+  protected prepareUploadBytes(_roomId: string, bytes: UploadBytes): Promise<UploadBytes> {
+    return Promise.resolve(bytes);
   }
 
   online(roomId: string): string[] {

@@ -39,6 +39,14 @@ export {
   type ParleyErrorCode,
   type ServerErrorCode,
 } from './errors.js';
+export {
+  type FileApi,
+  formatFileSize,
+  type UploadBytes,
+  type UploadedFile,
+  type UploadOptions,
+  type UploadSource,
+} from './files.js';
 export { timeOrderedId } from './ids.js';
 export {
   decodePayload,
@@ -54,6 +62,15 @@ export { applyReaction, type ReactionApi } from './reactions.js';
 export type { ReadStateApi } from './read-state.js';
 export type { RoomApi } from './room-calls.js';
 export { ENCRYPTED_TEXT_MAX_BYTES } from './room-keys.js';
+export {
+  HIGHLIGHT_END,
+  HIGHLIGHT_START,
+  type HighlightSegment,
+  highlightSegments,
+  type SearchApi,
+  type SearchOptions,
+  type SearchPage,
+} from './search.js';
 export type {
   SocketCloseEvent,
   SocketMessageEvent,
@@ -61,6 +78,7 @@ export type {
   WebSocketLike,
 } from './socket.js';
 export type {
+  Attachment,
   BanOptions,
   ConnectionState,
   CreateRoomOptions,
@@ -88,8 +106,10 @@ export type {
   RoomKind,
   RoomSummary,
   RoomsPage,
+  SearchResult,
   TypingEvent,
   TypingUsersEvent,
+  UploadTicket,
   Visibility,
 } from './types.js';
 export type { TypingApi, TypingOptions } from './typing.js';

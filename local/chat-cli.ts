@@ -44,7 +44,8 @@ const USAGE = `usage: npm run chat -- --url URL (--token TOKEN | --user NAME) --
   --room ROOM    the room to join
   --send TEXT    send one message, print the acked message as JSON, exit
 Interactively, /help lists the commands (/rooms, /join, /create, /dm, /kick, /ban, /edit,
-/delete, /react, /unreact, /reply, /thread, /read, /status, /who).`;
+/delete, /react, /unreact, /reply, /thread, /read, /search, /more, /upload, /key, /status,
+/who).`;
 
 const EXIT = { ok: 0, failed: 1, usage: 2, connection: 3, server: 4 } as const;
 
@@ -222,7 +223,13 @@ async function interactive(
     refreshPrompt();
     rl.prompt(true);
   };
-  const session: ChatSession = { client, room, print };
+  const session: ChatSession = {
+    client,
+    room,
+    print,
+    emphasis: process.stdout.isTTY ? 'bold' : 'brackets',
+    // `keys` (for /key) is client/crypto.ts's deriveRoomKey with client.setRoomKey.
+  };
   client.on('typing_users', ({ roomId }) => {
     if (roomId !== session.room) return;
     if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');

@@ -3,15 +3,45 @@
  * the SDK; what it did, or why it could not, is one printed line. Anything else typed is a
  * message for the current room (chat-cli.ts sends it).
  */
-import { isParleyError, type ParleyClient } from '../client/index.js';
-import { messageLine, onlineText, roomLines, whoLines } from './chat-format.js';
+import type { webcrypto } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatFileSize, isParleyError, type ParleyClient } from '../client/index.js';
+import {
+  type Emphasis,
+  messageLine,
+  onlineText,
+  roomLines,
+  searchLine,
+  whoLines,
+} from './chat-format.js';
+import { contentTypeOf } from './content-types.js';
+
+/**
+ * End-to-end encryption as the SDK provides it (client/crypto.ts): a key derived from a
+ * passphrase and the room's id, set on the client, which then encrypts what it sends to
+ * the room and decrypts what it hands out.
+ */
+export interface RoomKeys {
+  deriveRoomKey(passphrase: string, roomId: string): Promise<webcrypto.CryptoKey>;
+  setRoomKey(roomId: string, key: webcrypto.CryptoKey): void | Promise<void>;
+}
 
 export interface ChatSession {
   readonly client: ParleyClient;
   /** The room typed lines go to; `/join`, `/create` and `/dm` change it. */
   room: string;
   print(line: string): void;
+  /** How `/search` marks matches; default `brackets`. */
+  emphasis?: Emphasis;
+  /** What `/key` uses; without it `/key` says the chat cannot encrypt. */
+  keys?: RoomKeys;
+  /** The last `/search` while it has more pages, for `/more`. */
+  nextSearch?: { query: string; cursor: string };
 }
+
+/** Hits per `/search` page: a screenful. */
+const SEARCH_PAGE = 10;
 
 export const HELP = `commands:
   /rooms                        your rooms: id (unread, @mentions), name, kind, role, last seq and message
@@ -26,6 +56,9 @@ export const HELP = `commands:
   /reply SEQ TEXT               send TEXT as a reply to message #SEQ
   /thread SEQ                   the replies to message #SEQ
   /read                         mark the current room read up to its newest message
+  /search QUERY                 find messages in your rooms (/more for the next results)
+  /upload PATH [TEXT]           send the file at PATH to the current room, with TEXT
+  /key PASSPHRASE               the current (encrypted) room's passphrase: decrypts and encrypts it
   /status STATUS [TEXT]         set your status (online, away or dnd), with an optional note
   /who                          who is in the current room, and their status
   /help                         this list
@@ -126,6 +159,45 @@ const COMMANDS: Record<string, Command> = {
     await session.client.setStatus(status, text);
     session.print(`* you are ${status}${text === undefined ? '' : `: ${text}`}`);
   },
+  search: async (session, args) => {
+    const query = args.trim();
+    if (query === '') throw new CommandUsage('/search QUERY');
+    await searchPage(session, query);
+  },
+  more: async (session, args) => {
+    if (args !== '') throw new CommandUsage('/more');
+    const next = session.nextSearch;
+    if (!next) throw new CommandUsage('/more follows a /search with more results');
+    await searchPage(session, next.query, next.cursor);
+  },
+  upload: async (session, args) => {
+    const match = /^(\S+)(?:\s+(.*\S))?\s*$/.exec(args);
+    const filePath = match?.[1];
+    if (!filePath) throw new CommandUsage('/upload PATH [TEXT]');
+    const fileName = path.basename(filePath);
+    const data = new Uint8Array(await readFile(filePath));
+    const room = session.room;
+    const file = await session.client.upload(room, {
+      name: fileName,
+      type: contentTypeOf(fileName),
+      data,
+    });
+    session.print(`* uploaded ${file.fileName} (${formatFileSize(file.size)}) to ${room}`);
+    // The message prints when its ack comes back, with its attachment after it.
+    await session.client.send(room, match[2] ?? '', { attachments: [file.uploadId] });
+  },
+  key: async (session, args) => {
+    const passphrase = args.trim();
+    if (passphrase === '') throw new CommandUsage('/key PASSPHRASE');
+    const keys = session.keys;
+    if (!keys) {
+      session.print('! /key: this chat was built without end-to-end encryption');
+      return;
+    }
+    const room = session.room;
+    await keys.setRoomKey(room, await keys.deriveRoomKey(passphrase, room));
+    session.print(`* key set for ${room}: its messages are encrypted and decrypted here`);
+  },
   who: async (session, args) => {
     if (args !== '') throw new CommandUsage('/who');
     for (const line of whoLines(await session.client.getPresence(session.room))) {
@@ -164,6 +236,24 @@ export async function runCommand(session: ChatSession, line: string): Promise<bo
     else session.print(`! /${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return true;
+}
+
+/** Prints one page of hits for `query`, and remembers the next for `/more`. */
+async function searchPage(session: ChatSession, query: string, cursor?: string): Promise<void> {
+  const page = await session.client.search(query, {
+    limit: SEARCH_PAGE,
+    ...(cursor === undefined ? {} : { cursor }),
+  });
+  if (page.results.length === 0) session.print(`* nothing found for "${query}"`);
+  else session.print(`* messages with "${query}":`);
+  for (const result of page.results) {
+    session.print(searchLine(result, session.emphasis ?? 'brackets'));
+  }
+  if (page.cursor === undefined) delete session.nextSearch;
+  else {
+    session.nextSearch = { query, cursor: page.cursor };
+    session.print('* more: /more');
+  }
 }
 
 /** Joins a room (if not yet) and makes it the current one; the rooms left behind stay joined. */

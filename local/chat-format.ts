@@ -3,16 +3,20 @@
  * (`#12`) because `/edit`, `/delete`, `/react`, `/reply` and `/thread` name messages by it;
  * one of a room other than the current one carries the room's id before it (`team#12`).
  */
-import type {
-  JoinResult,
-  MemberUpdateEvent,
-  Message,
-  PresenceEntry,
-  PresenceEvent,
-  Reaction,
-  ReactionEvent,
-  RemovedEvent,
-  RoomSummary,
+import {
+  type Attachment,
+  formatFileSize,
+  highlightSegments,
+  type JoinResult,
+  type MemberUpdateEvent,
+  type Message,
+  type PresenceEntry,
+  type PresenceEvent,
+  type Reaction,
+  type ReactionEvent,
+  type RemovedEvent,
+  type RoomSummary,
+  type SearchResult,
 } from '../client/index.js';
 
 /** Longest message preview in `/rooms`, in characters. */
@@ -36,7 +40,27 @@ export function messageLine(message: Message, current: string): string {
   const edited = message.editedAt === undefined ? '' : ' (edited)';
   const reply = message.replyTo === undefined ? '' : ` ↪ #${message.replyTo}`;
   const reactions = reactionsText(message.reactions);
-  return `${head} ${message.userId}${edited}${reply}: ${message.content}${reactions ? `  ${reactions}` : ''}`;
+  const files = (message.attachments ?? []).map((file) => `\n  ${attachmentText(file)}`);
+  return `${head} ${message.userId}${edited}${reply}: ${message.content}${reactions ? `  ${reactions}` : ''}${files.join('')}`;
+}
+
+/** `📎 plan.pdf (1.2 MB) https://…`: the link is short-lived, as the server signs it. */
+export function attachmentText(file: Attachment): string {
+  return `📎 ${file.fileName} (${formatFileSize(file.size)}) ${file.url}`;
+}
+
+/** How a search match stands out: bold on a terminal, `[brackets]` in a pipe or a file. */
+export type Emphasis = 'bold' | 'brackets';
+
+/** `  team#12 ana [12:00:01]: the [invoice] is paid`: one search hit. */
+export function searchLine({ message, highlight }: SearchResult, emphasis: Emphasis): string {
+  const text = highlightSegments(highlight.replace(/\s+/g, ' '))
+    .map(({ text, match }) => {
+      if (!match) return text;
+      return emphasis === 'bold' ? `\x1b[1m${text}\x1b[22m` : `[${text}]`;
+    })
+    .join('');
+  return `  ${message.roomId}#${message.seq} ${message.userId} [${time(message)}]: ${text}`;
 }
 
 /** `👍 2 ❤ 1`: each emoji and its count, in the server's order; empty without any. */

@@ -39,18 +39,26 @@ export interface WebPage {
 export interface WebPageOptions {
   /** The HS256 secret the dev tokens are signed with: the one the authorizer verifies. */
   jwtSecret: string;
+  /**
+   * Origins of the object storage the page PUTs uploads to and shows images from (the
+   * local S3-compatible server, `http://127.0.0.1:PORT`): allowed by the page's CSP.
+   */
+  storageOrigins?: readonly string[];
 }
 
 // The page connects back to the same host and port; `ws:`/`wss:` because `'self'` does not
 // cover WebSocket schemes in every browser. No inline script or style anywhere.
-const PAGE_CSP = [
-  "default-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+function pageCsp(storage: readonly string[] = []): string {
+  const extra = storage.map((origin) => ` ${origin}`).join('');
+  return [
+    "default-src 'self'",
+    `connect-src 'self' ws: wss:${extra}`,
+    `img-src 'self' data:${extra}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Bundles a browser entry into one minified ES module with a linked source map. */
 async function bundle(entry: string, outName: string): Promise<{ js: Buffer; map: Buffer }> {
@@ -78,6 +86,7 @@ async function bundle(entry: string, outName: string): Promise<{ js: Buffer; map
 
 /** Reads web/ and bundles the page's script; fails at start, not on the first request. */
 export async function buildWebPage(options: WebPageOptions): Promise<WebPage> {
+  const csp = pageCsp(options.storageOrigins);
   const [html, css, app, client] = await Promise.all([
     readFile(path.join(WEB_DIR, 'index.html')),
     readFile(path.join(WEB_DIR, 'styles.css')),
@@ -93,7 +102,7 @@ export async function buildWebPage(options: WebPageOptions): Promise<WebPage> {
       {
         type: 'text/html; charset=utf-8',
         body: html,
-        headers: { 'Content-Security-Policy': PAGE_CSP },
+        headers: { 'Content-Security-Policy': csp },
       },
     ],
     [
@@ -101,7 +110,7 @@ export async function buildWebPage(options: WebPageOptions): Promise<WebPage> {
       {
         type: 'text/html; charset=utf-8',
         body: html,
-        headers: { 'Content-Security-Policy': PAGE_CSP },
+        headers: { 'Content-Security-Policy': csp },
       },
     ],
     ['/styles.css', { type: 'text/css; charset=utf-8', body: css }],

@@ -5,7 +5,8 @@
  * members and, for owners and admins, moderation. Built on the client SDK; the dev server
  * bundles this file with esbuild. Each part is a module of its own; this file signs in
  * and wires the SDK's events to them, keeps the unread counts and the tab's title, and
- * tells a server it cannot reach from one that refused it.
+ * tells a server it cannot reach from one that refused it. Files (uploads.ts), search
+ * (search-panel.ts) and encrypted rooms' passphrases (key-dialog.ts) are wired here too.
  */
 import {
   type ConnectionState,
@@ -13,15 +14,19 @@ import {
   isParleyError,
   type ParleyClient,
 } from '../client/index.js';
+import { wireSealedFiles } from './attachments.js';
 import { Composer } from './composer.js';
 import { Conversations } from './conversations.js';
 import { byId } from './dom.js';
+import { KeyDialog } from './key-dialog.js';
 import { MembersPanel } from './members-panel.js';
 import { wireMessageMenu } from './message-menu.js';
 import { describe, Notice } from './notice.js';
 import { renderOnline } from './render.js';
 import { wireRoomForms } from './room-forms.js';
+import { type RoomKeys, roomKeys } from './room-keys.js';
 import { RoomsPanel } from './rooms-panel.js';
+import { SearchPanel } from './search-panel.js';
 import {
   fetchToken,
   forgetSession,
@@ -31,6 +36,7 @@ import {
   saveSession,
 } from './session.js';
 import { withUnread } from './unread.js';
+import { UploadTray } from './uploads.js';
 
 /** How close to the top (px) a scroll must come to fetch the previous page. */
 const LOAD_OLDER_AT_PX = 48;
@@ -84,6 +90,8 @@ const ui = {
   addMemberRole: byId('add-member-role', HTMLSelectElement),
   unban: byId('unban', HTMLFormElement),
   unbanUser: byId('unban-user', HTMLInputElement),
+  keyOpen: byId('key-open', HTMLButtonElement),
+  conversation: byId('scroller', HTMLElement).closest('section.conversation'),
 };
 
 // A scrolling region must take focus for keyboard users to scroll it (WCAG 2.1.1, axe's
@@ -100,6 +108,8 @@ interface Chat {
   unsubscribe: (() => void)[];
   /** The newest seq told to `client.markRead`, per room: each is told once. */
   marked: Map<string, number>;
+  /** The SDK's end-to-end encryption, when the page has it (room-keys.ts). */
+  keys: RoomKeys | undefined;
 }
 
 const notice = new Notice(ui.notice);
@@ -118,6 +128,46 @@ const composer = new Composer(
     if (chat && roomId !== undefined) chat.client.typing(roomId);
   },
 );
+
+const uploads = new UploadTray(
+  {
+    tray: byId('upload-tray', HTMLUListElement),
+    attach: byId('attach', HTMLButtonElement),
+    picker: byId('attach-input', HTMLInputElement),
+    dropZone: ui.conversation instanceof HTMLElement ? ui.conversation : ui.scroller,
+    input: ui.composeInput,
+  },
+  {
+    client: () => chat?.client,
+    room: () => chat?.conversations.current,
+    announce,
+  },
+);
+
+const keyDialog = new KeyDialog({
+  keys: () => chat?.keys,
+  unlocked: async (roomId) => {
+    const current = chat;
+    if (!current) return;
+    notice.show(`${current.rooms.title(roomId)} unlocked on this device`);
+    await current.conversations.reload(roomId).catch((error: unknown) => {
+      notice.error('Could not load the messages again', error);
+    });
+  },
+});
+
+const search = new SearchPanel({
+  client: () => chat?.client,
+  title: (roomId) => chat?.rooms.title(roomId) ?? roomId,
+  open: async (roomId, seq) => {
+    const current = chat;
+    if (!current) return;
+    await openRoom(current, roomId);
+    if (!(await current.conversations.reveal(roomId, seq))) {
+      notice.show(`Message #${seq} is too far back to show here`);
+    }
+  },
+});
 
 function showState(state: ConnectionState): void {
   ui.status.textContent = STATE_TEXT[state];
@@ -206,11 +256,30 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   }
   if (chat !== current) return;
   // Joining a public room makes you a member: the list learns of it from the server.
-  if (!current.rooms.knows(roomId)) void current.rooms.refresh();
-  if (current.conversations.current === roomId) {
-    showOnline(current, roomId);
-    readShown(current);
+  if (!current.rooms.knows(roomId)) await current.rooms.refresh();
+  if (chat !== current || current.conversations.current !== roomId) return;
+  showOnline(current, roomId);
+  readShown(current);
+  showKeyButton(current, roomId);
+  if (current.rooms.encrypted(roomId) && !keyDialog.has(roomId)) {
+    keyDialog.ask(roomId, current.rooms.title(roomId));
   }
+}
+
+/**
+ * Content the page cannot read: with the SDK's encryption the envelope says so (a message
+ * it could decrypt comes as plaintext); without it nothing in an encrypted room is read.
+ */
+function locked(current: Chat, roomId: string, content: string): boolean {
+  return current.keys ? current.keys.isCiphertext(content) : current.rooms.encrypted(roomId);
+}
+
+/** An encrypted room shown: its passphrase can be given (again) from the room's header. */
+function showKeyButton(current: Chat, roomId: string | undefined): void {
+  const encrypted = roomId !== undefined && current.rooms.encrypted(roomId);
+  ui.keyOpen.hidden = !encrypted;
+  ui.keyOpen.textContent =
+    roomId !== undefined && keyDialog.has(roomId) ? '🔒 Encrypted' : '🔒 Enter passphrase';
 }
 
 /** Everything around the messages that follows the room shown. */
@@ -222,6 +291,8 @@ function show(current: Chat, roomId: string): void {
   current.members.show(roomId, current.rooms.kind(roomId));
   showOnline(current, roomId);
   showTyping(current, roomId);
+  showKeyButton(current, roomId);
+  uploads.clear();
   composer.clearReply();
   ui.composeInput.focus();
 }
@@ -339,12 +410,21 @@ async function start(session: Session): Promise<void> {
         historyNote: ui.historyNote,
         jump: ui.jumpNew,
       },
-      { self, client, notice, announce, draft: (draft) => restoreDraft(current, draft) },
+      {
+        self,
+        client,
+        notice,
+        announce,
+        draft: (draft) => restoreDraft(current, draft),
+        locked: (roomId, content) => locked(current, roomId, content),
+        encrypted: (roomId) => current.rooms.encrypted(roomId),
+      },
     ),
     rooms: new RoomsPanel(ui.rooms, ui.roomsMore, {
       self,
       client,
       notice,
+      locked: (roomId, content) => locked(current, roomId, content),
       retitled: (roomId) => {
         if (chat === current && current.conversations.current === roomId)
           showTitle(current, roomId);
@@ -377,6 +457,7 @@ async function start(session: Session): Promise<void> {
     ),
     unsubscribe: [],
     marked: new Map(),
+    keys: roomKeys(client),
   };
   chat = current;
   listen(current);
@@ -387,6 +468,7 @@ async function start(session: Session): Promise<void> {
   ui.leave.hidden = false;
   ui.identity.hidden = false;
   ui.identity.textContent = `Signed in as ${session.name}`;
+  search.enable(true);
   try {
     await openRoom(current, session.room);
   } catch (error) {
@@ -415,6 +497,9 @@ async function stop(): Promise<void> {
   document.title = 'Parley';
   showOutage(false);
   composer.reset();
+  uploads.clear();
+  search.enable(false);
+  keyDialog.reset();
   if (!current) return;
   for (const unsubscribe of current.unsubscribe) unsubscribe();
   ui.status.textContent = 'Not connected';
@@ -470,13 +555,31 @@ function replyTo(current: Chat, roomId: string, seq: number): void {
 
 ui.compose.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (!chat || composer.over) return;
+  const current = chat;
+  if (!current || composer.over) return;
   const replyTo = composer.replyTo;
-  chat.conversations.send({
-    content: ui.composeInput.value,
-    ...(replyTo === undefined ? {} : { replyTo }),
-  });
+  const content = ui.composeInput.value;
+  if (!uploads.pending) {
+    current.conversations.send({ content, ...(replyTo === undefined ? {} : { replyTo }) });
+    composer.reset();
+    return;
+  }
+  // Files still uploading are waited for; the box is free for the next message meanwhile.
   composer.reset();
+  const roomId = current.conversations.current;
+  void uploads.take().then((files) => {
+    if (chat !== current || roomId === undefined) return;
+    current.conversations.send(
+      {
+        content,
+        ...(replyTo === undefined ? {} : { replyTo }),
+        ...(files
+          ? { attachments: files.map((f) => f.uploadId), fileNames: files.map((f) => f.fileName) }
+          : {}),
+      },
+      roomId,
+    );
+  });
 });
 
 ui.composeInput.addEventListener('keydown', (event) => {
@@ -515,6 +618,11 @@ ui.peopleToggle.addEventListener('click', () => {
   ui.chat.toggleAttribute('data-people-open', open);
 });
 
+ui.keyOpen.addEventListener('click', () => {
+  const roomId = chat?.conversations.current;
+  if (chat && roomId !== undefined) keyDialog.ask(roomId, chat.rooms.title(roomId));
+});
+
 ui.older.addEventListener('click', () => {
   if (chat) void chat.conversations.loadOlder();
 });
@@ -531,6 +639,11 @@ wireMessageMenu(ui.messages, {
   },
   resend: (roomId, clientMsgId, edit) => chat?.conversations.resend(roomId, clientMsgId, edit),
 });
+wireSealedFiles(
+  ui.messages,
+  (roomId, file) => chat?.client.download(roomId, file),
+  (error) => notice.error('Could not open the file', error),
+);
 wireRoomForms({
   notice,
   client: () => chat?.client,

@@ -45,7 +45,14 @@ export interface ConversationDeps {
   announce(text: string): void;
   /** Edit of a failed send: its text goes back into the composer. */
   draft(draft: Draft): void;
+  /** Whether a message's content is ciphertext the page cannot read. */
+  locked(roomId: string, content: string): boolean;
+  /** An end-to-end encrypted room: its files are stored encrypted. */
+  encrypted(roomId: string): boolean;
 }
+
+/** How far back (in pages) a search hit's message is fetched before the page gives up. */
+const REVEAL_MAX_PAGES = 20;
 
 export class Conversations {
   private readonly views = new Map<string, RoomView>();
@@ -83,7 +90,12 @@ export class Conversations {
     view = {
       roomId,
       ol,
-      list: new MessageList(ol, this.deps.self),
+      list: new MessageList(
+        ol,
+        this.deps.self,
+        (content) => this.deps.locked(roomId, content),
+        () => this.deps.encrypted(roomId),
+      ),
       hasMore: false,
       loadingOlder: false,
       live: false,
@@ -139,7 +151,11 @@ export class Conversations {
     if (!view.list.add(message)) return;
     if (follow) this.scrollToBottom();
     if (shown && view.live && message.userId !== this.deps.self) {
-      this.deps.announce(`${message.userId}: ${message.content}`);
+      const files = message.attachments?.length ?? 0;
+      const text = files > 0 && message.content === '' ? `sent ${files} file(s)` : message.content;
+      this.deps.announce(
+        `${message.userId}: ${this.deps.locked(message.roomId, text) ? 'an encrypted message' : text}`,
+      );
       if (!follow && message.seq === view.list.newestSeq) this.showBelow(this.below + 1);
     }
     if (shown) {
@@ -206,9 +222,10 @@ export class Conversations {
     else this.sendTo(view, draft);
   }
 
-  send(draft: Draft): void {
-    const view = this.shown;
-    if (!view || draft.content.trim() === '') return;
+  /** Sends to the room shown, or to `roomId` (files that finished uploading after a switch). */
+  send(draft: Draft, roomId?: string): void {
+    const view = roomId === undefined ? this.shown : this.views.get(roomId);
+    if (!view || (draft.content.trim() === '' && !draft.attachments?.length)) return;
     this.sendTo(view, draft);
   }
 
@@ -216,14 +233,57 @@ export class Conversations {
     const clientMsgId = timeOrderedId();
     view.list.addPending(clientMsgId, draft);
     if (this.shown === view) this.jumpToNewest();
-    const { content, replyTo } = draft;
+    const { content, replyTo, attachments } = draft;
     this.deps.client
-      .send(view.roomId, content, { clientMsgId, ...(replyTo === undefined ? {} : { replyTo }) })
+      .send(view.roomId, content, {
+        clientMsgId,
+        ...(replyTo === undefined ? {} : { replyTo }),
+        ...(attachments?.length ? { attachments } : {}),
+      })
       .then((message) => this.add(message))
       .catch((error: unknown) => {
         view.list.fail(clientMsgId, describe(error));
         this.deps.notice.error('Your message was not sent', error);
       });
+  }
+
+  /**
+   * Shows message `seq` of the room shown (a search hit): older pages are fetched until it
+   * is in the list, then it is scrolled to the middle, marked and focused. False when the
+   * page could not reach it.
+   */
+  async reveal(roomId: string, seq: number): Promise<boolean> {
+    const view = this.views.get(roomId);
+    if (!view) return false;
+    for (let pages = 0; pages < REVEAL_MAX_PAGES; pages++) {
+      const oldest = view.list.oldestSeq;
+      if (oldest === undefined || oldest <= seq || !view.hasMore) break;
+      await this.loadOlder();
+    }
+    const item = view.ol.querySelector(`li.message[data-seq="${seq}"]`);
+    if (!(item instanceof HTMLLIElement) || this.shown !== view) return false;
+    for (const old of Array.from(view.ol.querySelectorAll('li.found'))) {
+      old.classList.remove('found');
+    }
+    item.classList.add('found');
+    item.tabIndex = -1;
+    item.scrollIntoView({ block: 'center' });
+    item.focus({ preventScroll: true });
+    return true;
+  }
+
+  /** The room's newest page again, as the client now hands it out (decrypted after a key). */
+  async reload(roomId: string): Promise<void> {
+    const view = this.views.get(roomId);
+    if (!view) return;
+    const page = await this.deps.client.history(roomId, { limit: PAGE });
+    view.list.clear();
+    view.list.addAll(page.messages);
+    view.hasMore = page.hasMore;
+    if (this.shown === view) {
+      this.showHistoryState();
+      this.scrollToBottom();
+    }
   }
 
   /** Fetches the page before the oldest message shown, keeping the view where it was. */

@@ -7,6 +7,7 @@
  * wrote goes in through text nodes (message-text.ts), never as markup.
  */
 import type { Message, Reaction } from '../client/index.js';
+import { showAttachments } from './attachments.js';
 import { continues, dayKey, dayLabel, type Stamp } from './day-groups.js';
 import { button, element } from './dom.js';
 import { segments } from './message-text.js';
@@ -18,7 +19,13 @@ export type Delivery = 'pending' | 'acked' | 'failed';
 export interface Draft {
   content: string;
   replyTo?: number;
+  /** Upload ids to attach, and the files' names while the send is on its way. */
+  attachments?: string[];
+  fileNames?: string[];
 }
+
+/** What a message still encrypted (no key, or a wrong one) shows instead of its content. */
+export const LOCKED_TEXT = '🔒 Encrypted message (no key)';
 
 const DELIVERY_TEXT: Record<Delivery, string> = {
   pending: 'Sending…',
@@ -46,6 +53,10 @@ export class MessageList {
   constructor(
     private readonly list: HTMLOListElement,
     private readonly self: string,
+    /** Whether content is ciphertext the page cannot read (an encrypted room, no key). */
+    private readonly locked: (content: string) => boolean = () => false,
+    /** An encrypted room: its files are stored encrypted (attachments.ts, `sealed`). */
+    private readonly sealed: () => boolean = () => false,
   ) {}
 
   /** The lowest seq shown: where the next page of older history ends. */
@@ -108,6 +119,9 @@ export class MessageList {
     item.dataset.seq = String(message.seq);
     item.dataset.createdAt = message.createdAt;
     if (mine) setDelivery(item, 'acked');
+    item.querySelector('.pending-files')?.remove();
+    this.fillContent(item, message.content);
+    showAttachments(item, message.deleted ? undefined : message.attachments, this.sealed());
     showState(item, message, mine);
     this.showReactions(item, message.seq, message.reactions);
     this.place(item, message.seq);
@@ -120,6 +134,11 @@ export class MessageList {
   addPending(clientMsgId: string, draft: Draft): void {
     const item = this.item(this.self, draft.content, undefined, true, draft.replyTo);
     item.dataset.clientMsgId = clientMsgId;
+    if (draft.fileNames?.length) {
+      item
+        .querySelector('.content')
+        ?.after(element('p', 'pending-files', `📎 ${draft.fileNames.join(', ')}`));
+    }
     setDelivery(item, 'pending');
     this.strip();
     this.list.append(item);
@@ -132,10 +151,8 @@ export class MessageList {
   update(message: Message): void {
     const item = this.bySeq.get(message.seq);
     if (!item) return;
-    const content = item.querySelector('.content');
-    if (content instanceof HTMLElement && !message.deleted) {
-      fillText(content, message.content, this.self);
-    }
+    if (!message.deleted) this.fillContent(item, message.content);
+    showAttachments(item, message.deleted ? undefined : message.attachments, this.sealed());
     showState(item, message, message.userId === this.self);
     this.showReactions(item, message.seq, message.deleted ? undefined : message.reactions);
   }
@@ -216,6 +233,17 @@ export class MessageList {
     this.newest = undefined;
   }
 
+  /** The text, or the lock for ciphertext; none (hidden) for a message of files alone. */
+  private fillContent(item: HTMLLIElement, content: string): void {
+    const node = item.querySelector('.content');
+    if (!(node instanceof HTMLElement)) return;
+    const locked = this.locked(content);
+    node.classList.toggle('locked', locked);
+    if (locked) node.textContent = LOCKED_TEXT;
+    else fillText(node, content, this.self);
+    node.hidden = content === '';
+  }
+
   private showReactions(item: HTMLLIElement, seq: number, list: Reaction[] | undefined): void {
     const kept = (list ?? []).filter((reaction) => reaction.count > 0);
     this.reactions.set(seq, kept);
@@ -234,6 +262,7 @@ export class MessageList {
     const text = element('p', 'content');
     text.dir = 'auto';
     fillText(text, content, this.self);
+    text.hidden = content === '';
     item.append(element('header', ''));
     if (replyTo !== undefined) {
       const quote = element('p', 'reply-quote');

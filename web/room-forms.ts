@@ -1,6 +1,6 @@
 /**
- * The sidebar's forms: create a room (then join it), open a DM with a user (then join
- * it), join a public room by id. Failures (`conflict` for a taken id, `forbidden`,
+ * The sidebar's forms: create a room (optionally end-to-end encrypted; then join it), open
+ * a DM with a user (then join it), join a public room by id. Failures (`conflict` for a taken id, `forbidden`,
  * `rate_limited`) go to the status line; the form keeps what was typed.
  */
 import type { ParleyClient, Room, Visibility } from '../client/index.js';
@@ -23,12 +23,17 @@ export function wireRoomForms(deps: RoomFormsDeps): void {
   const newId = byId('new-room-id', HTMLInputElement);
   const newName = byId('new-room-name', HTMLInputElement);
   const newVisibility = byId('new-room-visibility', HTMLSelectElement);
+  const newEncrypted = byId('new-room-encrypted', HTMLInputElement);
   onSubmit(newRoom, deps, async (client) => {
     const roomId = valid(newId, ROOM_ID, 'Room id: use 1 to 64 letters, digits, "_" or "-".', deps);
     if (roomId === undefined) return;
     const visibility: Visibility = newVisibility.value === 'private' ? 'private' : 'public';
     const name = newName.value.trim();
-    const room = await client.createRoom(roomId, { visibility, ...(name ? { name } : {}) });
+    const room = await client.createRoom(roomId, {
+      visibility,
+      ...(name ? { name } : {}),
+      ...(newEncrypted.checked ? { encrypted: true } : {}),
+    });
     deps.added(room);
     newRoom.reset();
     closeDetails(newRoom);

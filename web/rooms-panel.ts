@@ -22,6 +22,8 @@ export interface RoomsPanelDeps {
   select(roomId: string): void;
   /** What `title(roomId)` says may have changed (a name or a DM's user became known). */
   retitled(roomId: string): void;
+  /** Whether a message's content is ciphertext the page cannot read: the preview says so. */
+  locked(roomId: string, content: string): boolean;
 }
 
 export class RoomsPanel {
@@ -96,6 +98,11 @@ export class RoomsPanel {
     const room = this.rooms.get(roomId);
     if (room?.kind === 'dm') return `@ ${this.peers.get(roomId) ?? 'direct message'}`;
     return `# ${room?.name ?? roomId}`;
+  }
+
+  /** An end-to-end encrypted room: the server relays ciphertext it cannot read. */
+  encrypted(roomId: string): boolean {
+    return this.rooms.get(roomId)?.encrypted === true;
   }
 
   kind(roomId: string): Room['kind'] | undefined {
@@ -184,6 +191,11 @@ export class RoomsPanel {
     return [...this.rooms.values()].sort((a, b) => activity(b).localeCompare(activity(a)));
   }
 
+  private preview(room: RoomSummary): string {
+    const last = room.lastMessage;
+    return preview(last, last !== undefined && this.deps.locked(room.roomId, last.content));
+  }
+
   private render(): void {
     // The list is drawn anew; a keyboard user on one of its buttons stays on that room's.
     const focused = document.activeElement;
@@ -202,9 +214,10 @@ export class RoomsPanel {
       pick.append(
         element('span', 'room-name', this.title(room.roomId)),
         element('span', 'room-kind', room.kind === 'dm' ? 'DM' : room.visibility),
-        element('span', 'room-preview', preview(room.lastMessage)),
+        element('span', 'room-preview', this.preview(room)),
       );
       if (room.unread > 0) pick.querySelector('.room-kind')?.before(badges(room));
+      if (room.encrypted) pick.querySelector('.room-name')?.prepend(lock());
       pick.addEventListener('click', () => this.deps.select(room.roomId));
       const item = element('li', '');
       item.append(pick);
@@ -247,8 +260,20 @@ function badges(room: RoomSummary): HTMLSpanElement {
   return box;
 }
 
-function preview(message: Message | undefined): string {
+/** The lock before an encrypted room's name, read out as words. */
+function lock(): HTMLSpanElement {
+  const box = element('span', 'room-lock');
+  box.append(element('span', '', '🔒'), element('span', 'visually-hidden', 'Encrypted: '));
+  box.firstElementChild?.setAttribute('aria-hidden', 'true');
+  return box;
+}
+
+function preview(message: Message | undefined, locked: boolean): string {
   if (!message) return 'No messages yet';
   if (message.deleted) return `${message.userId}: message deleted`;
+  if (locked) return `${message.userId}: 🔒 encrypted message`;
+  if (message.content === '' && message.attachments?.length) {
+    return `${message.userId}: 📎 ${message.attachments.map((f) => f.fileName).join(', ')}`;
+  }
   return `${message.userId}: ${message.content}`;
 }

@@ -3,7 +3,8 @@
  * It keeps rooms and messages with gap-free seqs and answers the v1 protocol (join_room
  * with since/limit, get_history after/before, send_message deduplicated by clientMsgId)
  * and, through fake-rooms.ts, the v2 room, membership, moderation, edit and delete calls,
- * through fake-live.ts read state, typing, presence, reactions and threads;
+ * through fake-live.ts read state, typing, presence, reactions and threads, through
+ * fake-files.ts search, uploads and attachments;
  * tests drop connections, hold back deliveries and reorder them at will.
  */
 import type {
@@ -13,6 +14,7 @@ import type {
   WebSocketLike,
 } from '../../client/index.js';
 import type { Message } from '../../client/types.js';
+import { FakeFiles } from './fake-files.js';
 import { FakeLive } from './fake-live.js';
 import { FakeRooms } from './fake-rooms.js';
 
@@ -122,6 +124,8 @@ export class FakeParley {
   readonly v2: FakeRooms = new FakeRooms(this);
   /** Read state, typing, presence with status, reactions, threads (protocol v2). */
   readonly live: FakeLive = new FakeLive(this);
+  /** Search, signed uploads to fake storage (its `fetch`), attachments (protocol v2). */
+  readonly files: FakeFiles = new FakeFiles(this);
   /** Actions the server leaves unanswered (timeouts). */
   readonly silent = new Set<string>();
   /** How the next handshakes end: open (default), refused with an HTTP status, or unreachable. */
@@ -307,9 +311,19 @@ export class FakeParley {
         if (replyTo !== undefined && !list.some((m) => m.seq === replyTo)) {
           return reply({ type: 'error', code: 'bad_request', message: 'no such replyTo' });
         }
+        const attachments = existing
+          ? undefined
+          : this.files.attach(roomId, socket.token, frame.attachments);
+        if (typeof attachments === 'string') {
+          return reply({ type: 'error', code: 'bad_request', message: attachments });
+        }
+        if (!existing && attachments === undefined && String(frame.content) === '') {
+          return reply({ type: 'error', code: 'bad_request', message: 'content: empty' });
+        }
         const message =
           existing ??
           this.append(roomId, String(frame.content), socket.token, clientMsgId, replyTo);
+        if (attachments) message.attachments = attachments;
         if (!existing && this.fanOut) this.fanOutMessage(message, socket);
         if (this.dropBeforeNextAck) {
           this.dropBeforeNextAck = false;
@@ -323,6 +337,7 @@ export class FakeParley {
       default:
         if (this.v2.handle(socket, frame, reply)) return;
         if (this.live.handle(socket, frame, reply)) return;
+        if (this.files.handle(socket, frame, reply)) return;
         return reply({ type: 'error', code: 'unknown_action', message: 'no' });
     }
   }

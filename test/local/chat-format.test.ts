@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, RoomSummary } from '../../client/index.js';
 import {
+  attachmentText,
   messageLine,
   onlineText,
   presenceLine,
@@ -12,10 +13,12 @@ import {
   reactionLine,
   reactionsText,
   roomLines,
+  searchLine,
   typingText,
   unreadText,
   whoLines,
 } from '../../local/chat-format.js';
+import { contentTypeOf } from '../../local/content-types.js';
 
 const at = '2026-01-01T12:00:01.000Z';
 const message = (fields: Partial<Message> = {}): Message => ({
@@ -115,5 +118,49 @@ describe('presence', () => {
         { userId: 'bob', status: 'dnd', text: 'focus' },
       ]),
     ).toEqual(['  ana is online', '  bob is dnd: focus']);
+  });
+});
+
+describe('files and search', () => {
+  it('a message lists its attachments after it, one line each', () => {
+    const line = messageLine(
+      message({
+        content: '',
+        attachments: [
+          {
+            id: 'a',
+            fileName: 'plan.pdf',
+            contentType: 'application/pdf',
+            size: 1_300_000,
+            url: 'https://s/a',
+          },
+          { id: 'b', fileName: 'x.txt', contentType: 'text/plain', size: 12, url: 'https://s/b' },
+        ],
+      }),
+      'r',
+    );
+    expect(line.split('\n')).toEqual([
+      '[12:00:01] #12 ana: ',
+      '  📎 plan.pdf (1.2 MB) https://s/a',
+      '  📎 x.txt (12 B) https://s/b',
+    ]);
+    expect(
+      attachmentText({ id: 'c', fileName: 'c', contentType: 'a/b', size: 2048, url: 'u' }),
+    ).toBe('📎 c (2 KB) u');
+  });
+
+  it('a search hit marks its matches in brackets or bold, on one line', () => {
+    const hit = { message: message({ roomId: 'team' }), highlight: 'the \uE000plan\uE001\nis <b>' };
+    expect(searchLine(hit, 'brackets')).toBe('  team#12 ana [12:00:01]: the [plan] is <b>');
+    expect(searchLine(hit, 'bold')).toBe(
+      '  team#12 ana [12:00:01]: the \x1b[1mplan\x1b[22m is <b>',
+    );
+  });
+
+  it('/upload types a file by its extension', () => {
+    expect(contentTypeOf('a.JPG')).toBe('image/jpeg');
+    expect(contentTypeOf('notes.md')).toBe('text/markdown');
+    expect(contentTypeOf('Makefile')).toBe('application/octet-stream');
+    expect(contentTypeOf('archive.tar.gz')).toBe('application/octet-stream');
   });
 });
