@@ -13,6 +13,7 @@ import { errorFromFrame, isParleyError, MAX_FRAME_BYTES, ParleyError } from './e
 import {
   type FileApi,
   fetchBytes,
+  readUpload,
   type UploadBytes,
   type UploadedFile,
   type UploadOptions,
@@ -360,7 +361,9 @@ class Client extends PresenceCalls implements ParleyClient {
     if (this.state === 'closed') throw closedError();
     this.ownTyping.stop(roomId);
     // Sealed once: a retry sends the same ciphertext, so the server still sees a retry.
-    const wire = this.keys.seals(roomId) ? await this.keys.seal(roomId, content) : content;
+    const wire = this.keys.seals(roomId)
+      ? await this.keys.seal(roomId, content, { uploadIds: options.attachments ?? [] })
+      : content;
     const send: OutgoingSend = {
       roomId,
       content: wire,
@@ -411,40 +414,43 @@ class Client extends PresenceCalls implements ParleyClient {
     return searchMessages((frame) => this.call(frame, 'repeat'), query, options);
   }
 
-  upload(roomId: string, file: UploadSource, options?: UploadOptions): Promise<UploadedFile> {
-    return uploadFile(
+  async upload(roomId: string, file: UploadSource, options?: UploadOptions): Promise<UploadedFile> {
+    const original = await readUpload(file);
+    // An encrypted room's server sees sealed bytes under a neutral name and type; the real
+    // ones travel inside the message's envelope (room-keys.ts).
+    const seals = this.keys.seals(roomId);
+    const uploaded = await uploadFile(
       {
         // A second signature for the same file only leaves an unused one behind.
         call: (frame) => this.call(frame, 'repeat'),
         fetch: this.storageFetch(),
-        prepare: (bytes) => this.prepareUploadBytes(roomId, bytes),
+        prepare: seals ? (bytes) => this.sealUpload(roomId, bytes) : async (bytes) => bytes,
       },
       roomId,
-      file,
+      { name: original.fileName, type: original.contentType, data: original.data },
       options,
     );
+    if (!seals) return uploaded;
+    this.keys.uploaded({
+      id: uploaded.uploadId,
+      name: original.fileName,
+      type: original.contentType,
+    });
+    return { ...uploaded, fileName: original.fileName, contentType: original.contentType };
   }
 
   async download(roomId: string, attachment: Attachment): Promise<Uint8Array> {
     const bytes = await fetchBytes(this.storageFetch(), attachment.url);
-    return this.openDownloadedBytes(roomId, bytes);
+    return this.keys.seals(roomId) ? this.keys.openUpload(roomId, bytes) : bytes;
   }
 
   private storageFetch(): typeof fetch {
     return this.options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  /** What `download` makes of an attachment's bytes: the hook where a room key decrypts them. */
-  protected openDownloadedBytes(_roomId: string, bytes: Uint8Array): Promise<Uint8Array> {
-    return Promise.resolve(bytes);
-  }
-
-  /**
-   * The bytes `upload` sends, as they will go up: the hook where an encrypted room's key
-   * encrypts them (`application/octet-stream`, IV || ciphertext). As they are otherwise.
-   */
-  protected prepareUploadBytes(_roomId: string, bytes: UploadBytes): Promise<UploadBytes> {
-    return Promise.resolve(bytes);
+  private async sealUpload(roomId: string, bytes: UploadBytes): Promise<UploadBytes> {
+    const sealed = await this.keys.sealUpload(roomId, bytes.data);
+    return { fileName: sealed.name, contentType: sealed.type, data: sealed.data };
   }
 
   online(roomId: string): string[] {

@@ -8,7 +8,7 @@
  * by mistake.
  */
 import { maxPlaintextBytes } from '../protocol/ciphertext-envelope.js';
-import { encryptBytes, encryptText, isCiphertext, type RoomKey } from './crypto.js';
+import { decryptBytes, encryptBytes, encryptText, isCiphertext, type RoomKey } from './crypto.js';
 import { ParleyError } from './errors.js';
 import {
   ENCRYPTED_UPLOAD,
@@ -98,6 +98,11 @@ export class RoomKeys {
     const key = this.requireKey(roomId);
     const sealed = await encryptBytes(key, data, roomId);
     return { name: ENCRYPTED_UPLOAD.fileName, type: ENCRYPTED_UPLOAD.contentType, data: sealed };
+  }
+
+  /** The bytes of an upload to encrypted `roomId`, opened with its key. */
+  openUpload(roomId: string, data: Uint8Array): Promise<Uint8Array> {
+    return decryptBytes(this.requireKey(roomId), data, roomId);
   }
 
   /** Remembers a sealed upload's real name and type, to seal into the message that sends it. */

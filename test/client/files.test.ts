@@ -1,11 +1,19 @@
 /**
  * Uploads and attachments in the SDK against the fake server and its fake storage:
  * `request_upload`, the PUT with exactly the signed headers, storage's refusals as
- * `ParleyError` codes, the one hook where bytes change before they go up, and `send`
+ * `ParleyError` codes, sealed bytes under neutral names in encrypted rooms, and `send`
  * with `attachments` (content may then be empty).
  */
-import { describe, expect, it } from 'vitest';
-import { formatFileSize, isParleyError, type Message, ParleyError } from '../../client/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  decryptBytes,
+  ENCRYPTED_UPLOAD,
+  formatFileSize,
+  generateRoomKey,
+  isParleyError,
+  type Message,
+  ParleyError,
+} from '../../client/index.js';
 import { FakeParley } from './fake-parley.js';
 import { sdkHarness, until } from './harness.js';
 
@@ -119,21 +127,43 @@ describe('upload', () => {
     expect(error.cause).toBeInstanceOf(TypeError);
   });
 
-  it('sends what prepareUploadBytes makes of the bytes (the encryption hook)', async () => {
-    const { server, client } = await joined();
-    // What the encryption wiring does in an encrypted room: other bytes, another type.
-    Object.assign(client, {
-      prepareUploadBytes: async (roomId: string, b: { fileName: string; data: Uint8Array }) => ({
-        fileName: b.fileName,
-        contentType: 'application/octet-stream',
-        data: bytes(`${roomId}:sealed:${b.data.byteLength}`),
-      }),
+  it('in an encrypted room: sealed bytes, a neutral name; the real name travels sealed', async () => {
+    vi.useRealTimers(); // WebCrypto finishes on the thread pool, which fake timers cannot advance
+    const server = new FakeParley();
+    const key = await generateRoomKey();
+    const alice = setup({ token: 'alice', userId: 'alice', fetch: server.files.fetch }, server);
+    const bob = setup({ token: 'bob', userId: 'bob', fetch: server.files.fetch }, server);
+    await alice.client.createRoom('vault', { encrypted: true });
+    alice.client.setRoomKey('vault', key);
+    bob.client.setRoomKey('vault', key);
+    await alice.client.join('vault');
+    await bob.client.join('vault');
+    const file = await alice.client.upload('vault', {
+      name: 'plan.png',
+      type: 'image/png',
+      data: bytes('the plan'),
     });
-    const file = await client.upload('r', { name: 'p.png', type: 'image/png', data: bytes('x') });
-    expect(file).toMatchObject({ contentType: 'application/octet-stream', size: 10 });
-    expect(new TextDecoder().decode(server.files.uploads.get(file.uploadId)?.body)).toBe(
-      'r:sealed:1',
+    // The app is told the real name; the server and storage saw only the neutral ones.
+    expect(file).toMatchObject({ fileName: 'plan.png', contentType: 'image/png' });
+    const stored = server.files.uploads.get(file.uploadId);
+    expect(stored?.body).toBeDefined();
+    expect(new TextDecoder().decode(stored?.body)).not.toContain('the plan');
+    expect(await decryptBytes(key, stored?.body ?? new Uint8Array(), 'vault')).toEqual(
+      bytes('the plan'),
     );
+    expect(alice.server.sockets[0]?.frames('request_upload')).toMatchObject([
+      { fileName: ENCRYPTED_UPLOAD.fileName, contentType: ENCRYPTED_UPLOAD.contentType },
+    ]);
+    await alice.client.send('vault', 'look', { attachments: [file.uploadId] });
+    await until(() => bob.received.some((m: Message) => m.attachments !== undefined));
+    const got = bob.received.at(-1);
+    expect(got?.content).toBe('look');
+    expect(got?.attachments?.map((f) => [f.fileName, f.contentType])).toEqual([
+      ['plan.png', 'image/png'],
+    ]);
+    const attachment = got?.attachments?.[0];
+    if (!attachment) throw new Error('no attachment');
+    expect(await bob.client.download('vault', attachment)).toEqual(bytes('the plan'));
   });
 });
 
@@ -208,7 +238,7 @@ describe('formatFileSize', () => {
 });
 
 describe('download', () => {
-  it("gets an attachment's bytes through openDownloadedBytes (the decryption hook)", async () => {
+  it("gets an attachment's bytes, and storage's refusal once the link expired", async () => {
     const { server, client } = await joined();
     const file = await client.upload('r', {
       name: 'a.txt',
@@ -219,11 +249,6 @@ describe('download', () => {
     const attachment = sent.attachments?.[0];
     if (!attachment) throw new Error('no attachment');
     expect(new TextDecoder().decode(await client.download('r', attachment))).toBe('abc');
-    Object.assign(client, {
-      openDownloadedBytes: async (roomId: string, b: Uint8Array) =>
-        bytes(`${roomId}:opened:${b.byteLength}`),
-    });
-    expect(new TextDecoder().decode(await client.download('r', attachment))).toBe('r:opened:3');
     server.files.uploads.delete(file.uploadId);
     const expired = await rejection(client.download('r', attachment));
     expect([expired.code, expired.message]).toEqual([
