@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import {
   connect,
+  deriveRoomKey,
   isParleyError,
   type ParleyClient,
   ParleyError,
@@ -228,7 +229,7 @@ async function interactive(
     room,
     print,
     emphasis: process.stdout.isTTY ? 'bold' : 'brackets',
-    // `keys` (for /key) is client/crypto.ts's deriveRoomKey with client.setRoomKey.
+    keys: { deriveRoomKey, setRoomKey: (roomId, key) => client.setRoomKey(roomId, key) },
   };
   client.on('typing_users', ({ roomId }) => {
     if (roomId !== session.room) return;

@@ -108,8 +108,8 @@ interface Chat {
   unsubscribe: (() => void)[];
   /** The newest seq told to `client.markRead`, per room: each is told once. */
   marked: Map<string, number>;
-  /** The SDK's end-to-end encryption, when the page has it (room-keys.ts). */
-  keys: RoomKeys | undefined;
+  /** The SDK's end-to-end encryption (room-keys.ts). */
+  keys: RoomKeys;
 }
 
 const notice = new Notice(ui.notice);
@@ -266,14 +266,6 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   }
 }
 
-/**
- * Content the page cannot read: with the SDK's encryption the envelope says so (a message
- * it could decrypt comes as plaintext); without it nothing in an encrypted room is read.
- */
-function locked(current: Chat, roomId: string, content: string): boolean {
-  return current.keys ? current.keys.isCiphertext(content) : current.rooms.encrypted(roomId);
-}
-
 /** An encrypted room shown: its passphrase can be given (again) from the room's header. */
 function showKeyButton(current: Chat, roomId: string | undefined): void {
   const encrypted = roomId !== undefined && current.rooms.encrypted(roomId);
@@ -416,7 +408,8 @@ async function start(session: Session): Promise<void> {
         notice,
         announce,
         draft: (draft) => restoreDraft(current, draft),
-        locked: (roomId, content) => locked(current, roomId, content),
+        // Content the page cannot read: a message the SDK could decrypt comes as plaintext.
+        locked: (_roomId, content) => current.keys.isCiphertext(content),
         encrypted: (roomId) => current.rooms.encrypted(roomId),
       },
     ),
@@ -424,7 +417,7 @@ async function start(session: Session): Promise<void> {
       self,
       client,
       notice,
-      locked: (roomId, content) => locked(current, roomId, content),
+      locked: (_roomId, content) => current.keys.isCiphertext(content),
       retitled: (roomId) => {
         if (chat === current && current.conversations.current === roomId)
           showTitle(current, roomId);

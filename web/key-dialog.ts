@@ -63,7 +63,7 @@ export class KeyDialog {
     }
     const keys = this.deps.keys();
     if (!keys) {
-      this.fail('This page cannot decrypt: its SDK has no end-to-end encryption.');
+      this.fail('Sign in first.');
       return;
     }
     try {

@@ -3,7 +3,7 @@
  * message is still ciphertext, and a room key from a passphrase, set on the client, which
  * then encrypts the room's sends and uploads and decrypts what it hands out.
  */
-import type { ParleyClient } from '../client/index.js';
+import { deriveRoomKey, isCiphertext, type ParleyClient } from '../client/index.js';
 
 export interface RoomKeys {
   isCiphertext(content: string): boolean;
@@ -11,11 +11,11 @@ export interface RoomKeys {
   setRoomKey(roomId: string, key: CryptoKey): void | Promise<void>;
 }
 
-/**
- * The SDK's encryption for `client`: the one place the page is wired to client/crypto.ts
- * (`isCiphertext`, `deriveRoomKey`, `client.setRoomKey`). Without it an encrypted room's
- * messages all show locked and the passphrase dialog says the page cannot decrypt.
- */
-export function roomKeys(_client: ParleyClient): RoomKeys | undefined {
-  return undefined;
+/** The SDK's encryption for `client`: the one place the page is wired to client/crypto.ts. */
+export function roomKeys(client: ParleyClient): RoomKeys {
+  return {
+    isCiphertext,
+    deriveRoomKey,
+    setRoomKey: (roomId, key) => client.setRoomKey(roomId, key),
+  };
 }
