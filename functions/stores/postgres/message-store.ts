@@ -51,7 +51,7 @@ export const MESSAGE_COLUMNS =
   'reply_to, mentions, reactions, rev';
 
 /** MESSAGE_COLUMNS of the search's `msg` (search.ts joins messages to rooms and members). */
-const SEARCH_COLUMNS = MESSAGE_COLUMNS.split(', ')
+export const SEARCH_COLUMNS = MESSAGE_COLUMNS.split(', ')
   .map((column) => `msg.${column}`)
   .join(', ');
 

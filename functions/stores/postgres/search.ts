@@ -82,7 +82,7 @@ const searchSql = (columns: string) => `
           JOIN messages msg ON msg.room_id = m.room_id
          WHERE m.user_id = $1 AND ${NOT_BANNED} AND NOT r.encrypted
            AND ($3::text IS NULL OR m.room_id = $3)
-           AND msg.search @@ q.tsq AND msg.deleted_at IS NULL AND msg.seq >= r.first_seq
+           AND msg.search @@ q.tsq AND msg.deleted_at IS NULL
       ) hit
       WHERE $4::real IS NULL
          OR (hit.rank, hit.at_us, hit.room_id, hit.seq) < ($4::real, $5::bigint, $6::text, $8::bigint)
@@ -93,17 +93,16 @@ const searchSql = (columns: string) => `
 
 const POSITION = ['number', 'number', 'string', 'number'] as const;
 
-/** Columns and row mapping come from the message store, as for threads (threads.ts). */
-export async function searchPage<R extends { room_id: string; seq: string }>(
-  pool: Pool,
+/** The search's statement and its values, for `columns` of `msg` (EXPLAIN reads it too). */
+export function searchStatement(
   columns: string,
-  toMessage: (row: R) => Message,
   query: SearchQuery,
-): Promise<SearchPage> {
+): { text: string; values: unknown[] } {
   const [rank, atUs, roomId, seq] =
     query.cursor === undefined ? [] : decodeSearchCursor(query, query.cursor, POSITION);
-  const { rows } = await guarded(() =>
-    pool.query<HitRow<R>>(searchSql(columns), [
+  return {
+    text: searchSql(columns),
+    values: [
       query.userId,
       websearchText(query.text),
       query.roomId ?? null,
@@ -113,8 +112,19 @@ export async function searchPage<R extends { room_id: string; seq: string }>(
       HEADLINE_OPTIONS,
       seq ?? null,
       query.limit + 1,
-    ]),
-  );
+    ],
+  };
+}
+
+/** Columns and row mapping come from the message store, as for threads (threads.ts). */
+export async function searchPage<R extends { room_id: string; seq: string }>(
+  pool: Pool,
+  columns: string,
+  toMessage: (row: R) => Message,
+  query: SearchQuery,
+): Promise<SearchPage> {
+  const { text, values } = searchStatement(columns, query);
+  const { rows } = await guarded(() => pool.query<HitRow<R>>(text, values));
   const hits = rows.slice(0, query.limit).map((row) => ({
     message: toMessage(row),
     mine: row.mine ?? [],
