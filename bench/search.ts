@@ -11,9 +11,13 @@
  * (default 1,000,000), BENCH_SEARCH_RUNS (timed searches per case, default 60).
  */
 import pg from 'pg';
-import { PostgresMessageStore } from '../functions/stores/postgres/message-store.js';
+import {
+  PostgresMessageStore,
+  SEARCH_COLUMNS,
+} from '../functions/stores/postgres/message-store.js';
 import { migrate } from '../functions/stores/postgres/migrate.js';
 import { MIGRATIONS } from '../functions/stores/postgres/migrations.js';
+import { searchStatement } from '../functions/stores/postgres/search.js';
 
 const ROWS = Number(process.env.BENCH_SEARCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 60);
@@ -160,10 +164,16 @@ async function main(): Promise<void> {
         `| ${c.name} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 99).toFixed(1)} | ${(found / RUNS).toFixed(1)} |`,
       );
     }
+    const { text, values } = searchStatement(SEARCH_COLUMNS, {
+      userId: SEARCHER,
+      text: 'deploy',
+      limit: 20,
+    });
     const { rows: plan } = await pool.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN SELECT id FROM messages WHERE search @@ websearch_to_tsquery('english', 'quokka')`,
+      `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
+      values,
     );
-    console.log(`\nplan of a bare match:\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`);
+    console.log(`\nplan of 'deploy' in 20 rooms:\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`);
   } finally {
     await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS ${benchName}`);
