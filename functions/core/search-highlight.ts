@@ -28,7 +28,8 @@ export function cjkRunsOf(query: string): string[] {
   return [...runs].sort((a, b) => b.length - a.length);
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` as a literal in a regular expression. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `text` with every occurrence of the runs marked, outside marks already there. */
 function markRuns(text: string, runs: readonly string[]): string {

@@ -6,6 +6,7 @@
  */
 import type { SearchHit, SearchPage, SearchQuery } from '../../functions/core/ports.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../functions/core/search-frames.js';
+import { escapeRegExp } from '../../functions/core/search-highlight.js';
 import { decodeSearchCursor, encodeSearchCursor } from '../../functions/stores/search-cursor.js';
 import { type FakeRooms, isBanned } from './fake-rooms.js';
 
@@ -18,8 +19,6 @@ function before(a: Key, b: Key): boolean {
   }
   return false;
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function fakeSearch(state: FakeRooms, query: SearchQuery): SearchPage {
   const words = query.text

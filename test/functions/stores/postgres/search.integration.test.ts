@@ -11,6 +11,7 @@ import {
   HIGHLIGHT_START as S,
   SEARCH_CURSOR_MAX_CHARS,
 } from '../../../../functions/core/search-frames.js';
+import { CJK_RUN } from '../../../../functions/core/search-highlight.js';
 import {
   PostgresMessageStore,
   SEARCH_COLUMNS,
@@ -101,6 +102,21 @@ describe('PostgreSQL search', () => {
     );
     expect(query[0]?.q).toBe(
       "'北京' <-> '京开' <-> '开会' & '会议' <-> '北京' & !'上海' & '京' & 'x'",
+    );
+  });
+
+  it("splits the same characters as the core's CJK_RUN (migration 8's class)", async () => {
+    const edges = [
+      0x303f, 0x3040, 0x30ff, 0x3100, 0x33ff, 0x3400, 0x4dbf, 0x4dc0, 0x4e00, 0x9fff, 0xa000,
+      0xabff, 0xac00, 0xd7af, 0xd7b0, 0xf8ff, 0xf900, 0xfaff, 0xfb00, 0x1ffff, 0x20000, 0x3134f,
+      0x31350,
+    ].map((code) => String.fromCodePoint(code));
+    const { rows } = await pool.query<{ split: boolean }>(
+      "SELECT parley_search_text('a' || c || 'b') <> 'a' || c || 'b' AS split FROM unnest($1::text[]) WITH ORDINALITY AS t(c, n) ORDER BY n",
+      [edges],
+    );
+    expect(rows.map((r) => r.split)).toEqual(
+      edges.map((c) => new RegExp(CJK_RUN.source, 'u').test(c)),
     );
   });
 
