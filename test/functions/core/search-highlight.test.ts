@@ -1,11 +1,22 @@
 /** Highlights: CJK runs marked by the core, excerpts bounded, marks never cut in two. */
 import { describe, expect, it } from 'vitest';
-import { HIGHLIGHT_END as E, HIGHLIGHT_START as S } from '../../../functions/core/search-frames.js';
+import { jsonBytes } from '../../../functions/core/json-bytes.js';
+import {
+  heaviestMessage,
+  MAX_MESSAGE_CHARS_CEILING,
+  REPLY_BUDGET_BYTES,
+} from '../../../functions/core/reply-budget.js';
+import {
+  HIGHLIGHT_END as E,
+  HIGHLIGHT_START as S,
+  SEARCH_CURSOR_MAX_CHARS,
+} from '../../../functions/core/search-frames.js';
 import {
   cjkRunsOf,
   HIGHLIGHT_MAX_CHARS,
   highlightOf,
 } from '../../../functions/core/search-highlight.js';
+import type { SearchResultsFrame } from '../../../functions/core/server-frames.js';
 
 describe('highlightOf', () => {
   it('keeps the store’s marks and adds the query’s CJK runs', () => {
@@ -39,5 +50,21 @@ describe('highlightOf', () => {
       '서울',
       '𠀀',
     ]);
+  });
+});
+
+describe('a search result', () => {
+  it('always fits a reply alone: the heaviest message, highlight and cursor', () => {
+    const frame: SearchResultsFrame = {
+      type: 'search_results',
+      results: [
+        {
+          message: heaviestMessage(MAX_MESSAGE_CHARS_CEILING),
+          highlight: '\u0001'.repeat(HIGHLIGHT_MAX_CHARS),
+        },
+      ],
+      cursor: '\u0001'.repeat(SEARCH_CURSOR_MAX_CHARS),
+    };
+    expect(jsonBytes(frame)).toBeLessThanOrEqual(REPLY_BUDGET_BYTES);
   });
 });
