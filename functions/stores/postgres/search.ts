@@ -61,9 +61,10 @@ type HitRow<R> = R & { rank: number; at_us: string; highlight: string; mine: str
 
 /**
  * Best first: rank, then newest, then room and seq (unique), all descending, so a page
- * starts after the previous one's last row by one row comparison. The rank and the
- * excerpt are computed for the page only once the index has found the matches; the
- * reader's own reactions come in the same statement, for the hits that have reactions.
+ * starts after the previous one's last row by one row comparison. The index finds the
+ * matches room by room (`room_id = … AND search @@ …`); only they are ranked, only the page
+ * gets an excerpt, and the reader's own reactions come in the same statement, for the
+ * page's hits that have reactions.
  */
 const searchSql = (columns: string) => `
   SELECT p.*,
