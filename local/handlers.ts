@@ -18,6 +18,7 @@ import { makeReadStateHandler } from '../functions/read-state.js';
 import { makeRoomsHandler } from '../functions/rooms.js';
 import { ROUTE_ENTRIES } from '../functions/route-table.js';
 import type { HandlerWiring } from '../functions/runtime/wiring.js';
+import { makeSearchHandler } from '../functions/search.js';
 import { makeSendMessageHandler } from '../functions/send-message.js';
 import type {
   RequestAuthorizerHandler,
@@ -40,6 +41,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   'read-state': makeReadStateHandler,
   reactions: makeReactionsHandler,
   presence: makePresenceHandler,
+  search: makeSearchHandler,
 };
 
 export interface LocalHandlers {

@@ -12,6 +12,7 @@ import { limit, roomId, seq, storable } from './frame-fields.js';
 import { type ChatLimits, ID_MAX_CHARS } from './limits.js';
 import { PRESENCE_SCHEMAS, REACTION_SCHEMAS, READ_SCHEMAS } from './live-frames.js';
 import { ROOM_SCHEMAS } from './room-frames.js';
+import { SEARCH_SCHEMAS } from './search-frames.js';
 
 export const ACTIONS = [
   'join_room',
@@ -24,6 +25,7 @@ export const ACTIONS = [
   ...(Object.keys(READ_SCHEMAS) as (keyof typeof READ_SCHEMAS)[]),
   ...(Object.keys(REACTION_SCHEMAS) as (keyof typeof REACTION_SCHEMAS)[]),
   ...(Object.keys(PRESENCE_SCHEMAS) as (keyof typeof PRESENCE_SCHEMAS)[]),
+  ...(Object.keys(SEARCH_SCHEMAS) as (keyof typeof SEARCH_SCHEMAS)[]),
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -85,7 +87,8 @@ export type RequestSchemas = {
 } & typeof ROOM_SCHEMAS &
   typeof READ_SCHEMAS &
   typeof REACTION_SCHEMAS &
-  typeof PRESENCE_SCHEMAS;
+  typeof PRESENCE_SCHEMAS &
+  typeof SEARCH_SCHEMAS;
 
 export const REQUEST_SCHEMAS: RequestSchemas = {
   join_room: joinRoomSchema,
@@ -98,6 +101,7 @@ export const REQUEST_SCHEMAS: RequestSchemas = {
   ...READ_SCHEMAS,
   ...REACTION_SCHEMAS,
   ...PRESENCE_SCHEMAS,
+  ...SEARCH_SCHEMAS,
 };
 
 /** A frame that parsed as a JSON object, with its correlation id if it had a valid one. */

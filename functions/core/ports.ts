@@ -108,6 +108,40 @@ export interface ReadMark extends ReadCursor {
   moved: boolean;
 }
 
+/**
+ * A search of the messages a user may read (protocol v2, "Search"): the rooms they are an
+ * active member of (not banned; removed members have no row), never an encrypted room,
+ * never a tombstone.
+ */
+export interface SearchQuery {
+  userId: string;
+  /** The user's words, as typed (websearch syntax: quotes, `or`, `-`). */
+  text: string;
+  /** Only this room (still only if the user may read it). */
+  roomId?: string;
+  limit: number;
+  /** From a previous page of the same search; `bad_request` for any other. */
+  cursor?: string;
+}
+
+/** One message a search found, as stored now (`me: false`: the record's counts). */
+export interface SearchHit {
+  message: Message;
+  /** The searching user's own reactions on it (their `me`). */
+  mine: string[];
+  /**
+   * An excerpt with the matches the store found between HIGHLIGHT_START and HIGHLIGHT_END;
+   * the core marks CJK runs and bounds it (core/search-highlight.ts).
+   */
+  highlight: string;
+}
+
+/** Best first: rank, then newest; `cursor` when more follow. */
+export interface SearchPage {
+  hits: SearchHit[];
+  cursor?: string;
+}
+
 /** The record: rooms, membership, messages (PostgreSQL). */
 export interface MessageStore {
   /**
@@ -170,6 +204,12 @@ export interface MessageStore {
    * read answers the current state: edited content with `editedAt`, tombstones.
    */
   history(roomId: string, query: HistoryQuery): Promise<HistoryPage>;
+  /**
+   * One page of a full-text search (see SearchQuery for its scope), best first; served by
+   * the `messages_search` index. The cursor is the store's own and holds the search it
+   * came from: `bad_request` when it is not one this store gave for the same search.
+   */
+  search(query: SearchQuery): Promise<SearchPage>;
   /**
    * The newest `limit` messages, ascending, the room's last seq, and the lowest seq its
    * history still holds (absent: 1).

@@ -111,6 +111,11 @@ expectTypeOf<Required<ClientRequest<'get_thread'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'get_thread'>>
 >();
 expectTypeOf<ClientRequest<'get_thread'>>().toExtend<ServerRequest<'get_thread'>>();
+// Protocol v2: search.
+expectTypeOf<Required<ClientRequest<'search_messages'>>>().branded.toEqualTypeOf<
+  Required<ServerRequest<'search_messages'>>
+>();
+expectTypeOf<ClientRequest<'search_messages'>>().toExtend<ServerRequest<'search_messages'>>();
 expectTypeOf<Required<ClientRequest<'create_room'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'create_room'>>
 >();
@@ -205,6 +210,7 @@ expectTypeOf<ClientServer<'reaction'>>().branded.toEqualTypeOf<Server<'reaction'
 expectTypeOf<ClientServer<'status'>>().branded.toEqualTypeOf<Server<'status'>>();
 expectTypeOf<ClientServer<'presence_list'>>().branded.toEqualTypeOf<Server<'presence_list'>>();
 expectTypeOf<ClientServer<'pong'>>().branded.toEqualTypeOf<Server<'pong'>>();
+expectTypeOf<ClientServer<'search_results'>>().branded.toEqualTypeOf<Server<'search_results'>>();
 expectTypeOf<PresenceStatus>().branded.toEqualTypeOf<Server<'presence'>['status']>();
 // An error frame's code is a plain string to the SDK, so a code it does not know yet
 // still arrives; the codes it knows are exactly the server's.

@@ -40,6 +40,7 @@ export const ACTIONS = [
   'react',
   'get_thread',
   'get_presence',
+  'search_messages',
 ] as const;
 export type MatrixAction = (typeof ACTIONS)[number];
 
@@ -65,6 +66,7 @@ const REPLY_TYPE: Record<MatrixAction, string> = {
   react: 'ack',
   get_thread: 'room_history',
   get_presence: 'presence_list',
+  search_messages: 'search_results',
 };
 
 /** 'ok', or the error code the protocol says the request gets. */
@@ -85,6 +87,8 @@ export function expectedAnswer(action: MatrixAction, standing: Standing, kind: K
     // A muted member still reads, so may mark read and see who is here.
     case 'mark_read':
     case 'get_presence':
+    // Search reads as history does: a muted member still finds what the room said.
+    case 'search_messages':
     // A mute stops what one says; a reaction adds no words.
     case 'react':
       return allow(joined);
@@ -184,7 +188,7 @@ export async function buildScene(driver: MatrixDriver, kind: Kind, tag: string):
     await ok(owner, { action: 'mute', roomId, userId: target.muted });
     as['non-member'] = await connect('non-member');
   }
-  const sent = await ok(as.member!, { action: 'send_message', roomId, content: 'mine' });
+  const sent = await ok(as.member!, { action: 'send_message', roomId, content: SCENE_MESSAGE });
   const memberSeq = (sent.message as { seq: number }).seq;
   const marks = new Map<MatrixClient, number>();
   for (const client of Object.values(as)) if (client) marks.set(client, client.frames().length);
@@ -227,8 +231,13 @@ export function requestFor(action: MatrixAction, scene: Scene): Record<string, u
       return { action, roomId, seq: scene.memberSeq };
     case 'react':
       return { action, roomId, seq: scene.memberSeq, emoji: '👍', on: true };
+    case 'search_messages':
+      return { action, roomId, query: SCENE_MESSAGE };
   }
 }
+
+/** What the scene's member says in the room: a word search finds. */
+const SCENE_MESSAGE = 'mine';
 
 /** Whether a frame is about the room (carries it, or a message or room of it). */
 function about(frame: Frame, roomId: string): boolean {
@@ -261,6 +270,7 @@ export async function runCell(
     const listed = (reply.rooms as { roomId: string }[]).map((r) => r.roomId);
     expect(listed, `${cell} lists the room`).not.toContain(scene.roomId);
   }
+  if (action === 'search_messages') await checkSearch(scene, actor, standing, want, reply);
   await settle(scene);
   // A user let back in (a public room's join) may hear the room from then on.
   const outsiders = (['non-member', 'banned', 'removed'] as const).filter(
@@ -273,6 +283,27 @@ export async function runCell(
     const leaked = since.filter((f) => f.requestId === undefined && about(f, scene.roomId));
     expect(leaked, `${cell}: ${outsider} was sent`).toEqual([]);
   }
+}
+
+/**
+ * A search finds the room's message for those who may read it, and a search of all one's
+ * rooms (no `roomId`) never shows it to anyone else.
+ */
+async function checkSearch(
+  scene: Scene,
+  actor: MatrixClient,
+  standing: Standing,
+  want: string,
+  reply: Frame,
+): Promise<void> {
+  const roomsOf = (frame: Frame) =>
+    ((frame.results ?? []) as { message: { roomId: string } }[]).map((r) => r.message.roomId);
+  const cell = `${standing} search_messages in a ${scene.kind} room`;
+  if (want === 'ok') expect(roomsOf(reply), cell).toContain(scene.roomId);
+  const everywhere = await actor.request({ action: 'search_messages', query: SCENE_MESSAGE });
+  expect(everywhere.type, cell).toBe('search_results');
+  if (want === 'ok') expect(roomsOf(everywhere), cell).toContain(scene.roomId);
+  else expect(roomsOf(everywhere), `${cell}, all rooms`).not.toContain(scene.roomId);
 }
 
 export const CELLS = (['public', 'private', 'dm'] as const).flatMap((kind) =>

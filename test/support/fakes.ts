@@ -35,6 +35,8 @@ import type {
   ReactionResult,
   ReadCursor,
   ReadMark,
+  SearchPage,
+  SearchQuery,
   UserState,
   UserStatus,
 } from '../../functions/core/ports.js';
@@ -46,6 +48,7 @@ import { MemoryPresenceCache } from '../../functions/stores/memory/presence-cach
 import { MemoryRateLimiter } from '../../functions/stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
 import { type FakeRoom, FakeRoomStore, FakeRooms, isBanned, isMuted } from './fake-rooms.js';
+import { fakeSearch } from './fake-search.js';
 
 /** Rooms, membership and messages, as PostgreSQL keeps them. */
 export class FakeMessageStore implements MessageStore {
@@ -249,6 +252,10 @@ export class FakeMessageStore implements MessageStore {
     };
   }
 
+  async search(query: SearchQuery): Promise<SearchPage> {
+    return fakeSearch(this.state, query);
+  }
+
   async latest(roomId: string, limit: number): Promise<{ messages: Message[]; lastSeq: number }> {
     const all = this.rooms.get(roomId)?.messages ?? [];
     return { messages: all.slice(Math.max(0, all.length - limit)), lastSeq: all.length };
@@ -276,6 +283,16 @@ export class FakeMessageStore implements MessageStore {
       joinedAt: row?.joinedAt ?? this.state.clock.now,
       bannedAt: this.state.clock.now,
     });
+  }
+
+  /** Test helper: takes `userId` out of the room (remove_member). */
+  remove(roomId: string, userId: string): void {
+    this.ensureRoom(roomId).members.delete(userId);
+  }
+
+  /** Test helper: marks the room encrypted (its messages are never searched). */
+  encrypt(roomId: string): void {
+    this.ensureRoom(roomId).room.encrypted = true;
   }
 
   /** Test helper: only the room's members may join it from now on. */

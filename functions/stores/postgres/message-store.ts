@@ -16,6 +16,8 @@ import type {
   ReactionResult,
   ReadCursor,
   ReadMark,
+  SearchPage,
+  SearchQuery,
 } from '../../core/ports.js';
 import { randomSlice } from '../../shared/entropy.js';
 import { uuidV7 } from '../../shared/uuid-v7.js';
@@ -23,6 +25,7 @@ import { guarded, refusalOf, sqlState, UNIQUE_VIOLATION } from './errors.js';
 import { deleteMessageRow, deleteSql, editMessageRow, editSql } from './message-changes.js';
 import { reactionsByUser, reactRow } from './reactions.js';
 import { markReadRow } from './read-cursor.js';
+import { searchPage } from './search.js';
 import { threadPage } from './threads.js';
 
 export interface MessageRow {
@@ -46,6 +49,11 @@ export interface MessageRow {
 export const MESSAGE_COLUMNS =
   'id, room_id, seq, user_id, content, client_msg_id, created_at, edited_at, deleted_at, ' +
   'reply_to, mentions, reactions, rev';
+
+/** MESSAGE_COLUMNS of the search's `msg` (search.ts joins messages to rooms and members). */
+export const SEARCH_COLUMNS = MESSAGE_COLUMNS.split(', ')
+  .map((column) => `msg.${column}`)
+  .join(', ');
 
 export function toMessage(row: MessageRow): Message {
   const message: Message = {
@@ -265,6 +273,10 @@ export class PostgresMessageStore implements MessageStore {
     const firstSeq = Number(rows[0]?.first_seq ?? 1);
     // Absent means 1 (ports.ts): pages of rooms that never purged look as before.
     return firstSeq > 1 ? { ...page, firstSeq } : page;
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    return searchPage<MessageRow>(this.pool, SEARCH_COLUMNS, toMessage, query);
   }
 
   async latest(

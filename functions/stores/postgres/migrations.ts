@@ -9,6 +9,15 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The characters search splits into bigrams (migration 8): Hiragana, Katakana, CJK
+ * ideographs (with extension A, the compatibility block and the supplementary planes) and
+ * Hangul syllables, as PostgreSQL regular-expression class contents.
+ */
+const CJK_CHARS =
+  '\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\U00020000-\\U0003134f';
+const CJK = `[${CJK_CHARS}]`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -381,6 +390,55 @@ export const MIGRATIONS: readonly Migration[] = [
         RETURN QUERY SELECT v_seq, v_created_at;
       END
       $fn$;
+    `,
+  },
+  {
+    version: 8,
+    name: 'full-text search over messages, English and CJK',
+    // search_messages (protocol v2, "Search"). `messages.search` is a generated tsvector,
+    // so the send stays one statement and an edit, a delete or an erasure re-derives it
+    // in the statement that changes the content. PostgreSQL's parser keeps a run of CJK
+    // characters as one "word" (中文 has no spaces), so before the 'english' config sees
+    // the text each run becomes its overlapping bigrams and its last character (北京开会 ->
+    // 北京 京开 开会 会): a query's CJK run is the phrase of its bigrams (one character: a
+    // prefix of the tokens), i.e. a substring match of CJK text, found through the GIN
+    // index. One config for both scripts, so websearch_to_tsquery's quotes, OR and -
+    // work across them (docs/decisions/2026-12-06-search.md).
+    //
+    // Adding a STORED generated column rewrites `messages` under an ACCESS EXCLUSIVE lock
+    // (sends wait for it) and the GIN index is built in the same transaction: measured in
+    // the decision record, and docs/deploy.md says how to plan it on a big table.
+    sql: `
+      CREATE FUNCTION parley_cjk_grams(run text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+        SELECT string_agg(substr(run, i, 2), ' ' ORDER BY i)
+          FROM generate_series(1, char_length(run)) AS i
+      $fn$;
+
+      CREATE FUNCTION parley_search_text(content text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+        SELECT CASE WHEN content !~ '${CJK}' THEN content ELSE (
+          SELECT string_agg(
+                   CASE WHEN part[1] ~ '^${CJK}' THEN parley_cjk_grams(part[1]) ELSE part[1] END,
+                   ' ' ORDER BY n)
+            FROM regexp_matches(content, '${CJK}+|[^${CJK_CHARS}]+', 'g')
+                 WITH ORDINALITY AS t(part, n)
+        ) END
+      $fn$;
+
+      CREATE FUNCTION parley_search_vector(content text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+        SELECT to_tsvector('english'::regconfig, parley_search_text(content))
+      $fn$;
+
+      ALTER TABLE messages
+        ADD COLUMN search tsvector GENERATED ALWAYS AS (parley_search_vector(content)) STORED;
+      -- room_id in the same GIN index (btree_gin, a trusted extension on RDS and in the
+      -- dev server's embedded PostgreSQL): a search of a user's rooms intersects each
+      -- room's entries with the words' inside the index, rather than fetching every match
+      -- of every room and dropping the rooms it may not read.
+      CREATE EXTENSION IF NOT EXISTS btree_gin;
+      CREATE INDEX messages_search ON messages USING gin (room_id, search);
     `,
   },
 ];

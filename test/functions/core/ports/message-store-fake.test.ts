@@ -12,6 +12,8 @@ messageStoreContract('in-memory fake (test/support/fakes.ts)', async () => {
       store,
       makePrivate: async (roomId) => store.makePrivate(roomId),
       ban: async (roomId, userId) => store.ban(roomId, userId),
+      remove: async (roomId, userId) => store.remove(roomId, userId),
+      encrypt: async (roomId) => store.encrypt(roomId),
     },
     async () => {},
   ];

@@ -10,6 +10,7 @@ import { ChatError } from '../../../../functions/core/errors.js';
 import type { MessageStore } from '../../../../functions/core/ports.js';
 import { uid } from '../../../support/services.js';
 import { reactionsAndThreadsContract } from './message-store-reactions.contract.js';
+import { searchContract } from './message-store-search.contract.js';
 
 /**
  * A store, and the two changes to a room the port does not make (room administration is
@@ -21,6 +22,10 @@ export interface MessageStoreHarness {
   makePrivate(roomId: string): Promise<void>;
   /** Bans a member of an existing room. */
   ban(roomId: string, userId: string): Promise<void>;
+  /** Takes a member out of a room (remove_member). */
+  remove(roomId: string, userId: string): Promise<void>;
+  /** Marks a room encrypted, as create_room with `encrypted: true` makes it. */
+  encrypt(roomId: string): Promise<void>;
 }
 
 export type MessageStoreFactory = () => Promise<[MessageStoreHarness, () => Promise<void>]>;
@@ -416,6 +421,7 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       });
     });
     reactionsAndThreadsContract(() => store);
+    searchContract(() => harness);
 
     it('treats content as data, never as a query', async () => {
       const room = uid();

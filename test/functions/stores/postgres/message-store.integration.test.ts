@@ -58,6 +58,15 @@ function postgresHarness(pool: pg.Pool, store: MessageStore): MessageStoreHarnes
         [roomId, userId],
       );
     },
+    async remove(roomId: string, userId: string) {
+      await pool.query('DELETE FROM room_members WHERE room_id = $1 AND user_id = $2', [
+        roomId,
+        userId,
+      ]);
+    },
+    async encrypt(roomId: string) {
+      await pool.query('UPDATE rooms SET encrypted = true WHERE id = $1', [roomId]);
+    },
   };
 }
 
