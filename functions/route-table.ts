@@ -38,6 +38,8 @@ export const ROUTE_ENTRIES = {
   set_status: 'presence',
   get_presence: 'presence',
   ping: 'presence',
+  // Files: signing an upload reads the member row and signs locally (functions/files.ts).
+  request_upload: 'files',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -102,6 +104,7 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   set_status: CHAT_ROUTE,
   get_presence: CHAT_ROUTE,
   ping: CHAT_ROUTE,
+  request_upload: CHAT_ROUTE,
 };
 
 /**

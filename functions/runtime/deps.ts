@@ -29,6 +29,7 @@ import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { chatLimits, type HandlerConfig } from './config.js';
 import { type Connections, createConnections } from './connections.js';
 import { createPostgresPool, postgresConnection } from './database.js';
+import { createFiles } from './files.js';
 import { chatLogger } from './logger.js';
 import { createQueues } from './queues.js';
 import { readJsonSecret, secretField } from './secrets.js';
@@ -177,6 +178,7 @@ function buildRuntime(
   const connections = options.connections ?? createConnections(config);
   const ownsConnections = options.connections === undefined;
   const queues = createQueues(config);
+  const files = createFiles(config);
   // One breaker for both PostgreSQL stores: they share the pool, so they fail together.
   const postgresBreaker = storeBreaker('PostgreSQL');
   const base = {
@@ -188,6 +190,7 @@ function buildRuntime(
     presence,
     limits,
     log: chatLogger,
+    ...(files ? { files: files.store } : {}),
   };
   const inProcess = options.sender;
   const senderFor = inProcess
@@ -218,6 +221,7 @@ function buildRuntime(
       await pool.end();
       redis?.disconnect();
       queues.close();
+      files?.close();
       if (ownsConnections) connections.close();
     },
   };
