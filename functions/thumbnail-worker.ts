@@ -7,8 +7,8 @@
 import { parseUploadKey, thumbnailTarget } from './core/files.js';
 import type { ObjectBucket, Thumbnailer } from './core/ports.js';
 import { readFilesConfig } from './runtime/config.js';
-import { createS3Client } from './runtime/files.js';
 import { logger } from './runtime/logger.js';
+import { createS3Client } from './runtime/s3-client.js';
 import { once } from './shared/memo.js';
 import { sharpThumbnailer } from './stores/images/sharp-thumbnailer.js';
 import { S3Objects } from './stores/s3/objects.js';

@@ -66,7 +66,9 @@ export function heaviestContent(chars: number): { content: string; mentions: str
 }
 
 /** The longest type an upload may have. */
-const LONGEST_CONTENT_TYPE = [...UPLOAD_CONTENT_TYPES].reduce((a, b) => (b.length > a.length ? b : a));
+const LONGEST_CONTENT_TYPE = [...UPLOAD_CONTENT_TYPES].reduce((a, b) =>
+  b.length > a.length ? b : a,
+);
 
 /**
  * An attachment at its heaviest: the longest file name of the heaviest characters, the

@@ -29,7 +29,7 @@ import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { chatLimits, type HandlerConfig } from './config.js';
 import { type Connections, createConnections } from './connections.js';
 import { createPostgresPool, postgresConnection } from './database.js';
-import { createFiles } from './files.js';
+import { createFileStore } from './files.js';
 import { chatLogger } from './logger.js';
 import { createQueues } from './queues.js';
 import { readJsonSecret, secretField } from './secrets.js';
@@ -178,7 +178,7 @@ function buildRuntime(
   const connections = options.connections ?? createConnections(config);
   const ownsConnections = options.connections === undefined;
   const queues = createQueues(config);
-  const files = createFiles(config);
+  const files = createFileStore(config);
   // One breaker for both PostgreSQL stores: they share the pool, so they fail together.
   const postgresBreaker = storeBreaker('PostgreSQL');
   const base = {
@@ -190,7 +190,7 @@ function buildRuntime(
     presence,
     limits,
     log: chatLogger,
-    ...(files ? { files: files.store } : {}),
+    ...(files ? { files } : {}),
   };
   const inProcess = options.sender;
   const senderFor = inProcess
@@ -221,7 +221,6 @@ function buildRuntime(
       await pool.end();
       redis?.disconnect();
       queues.close();
-      files?.close();
       if (ownsConnections) connections.close();
     },
   };

@@ -4,7 +4,7 @@
  * called after each PUT as S3's event notification calls it on AWS.
  */
 import path from 'node:path';
-import { createS3Client } from '../../functions/runtime/files.js';
+import { createS3Client } from '../../functions/runtime/s3-client.js';
 import { sharpThumbnailer } from '../../functions/stores/images/sharp-thumbnailer.js';
 import { S3Objects } from '../../functions/stores/s3/objects.js';
 import { makeThumbnailWorkerHandler } from '../../functions/thumbnail-worker.js';

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../../functions/runtime/files.js';
-import { S3FileStore } from '../../../functions/stores/s3/file-store.js';
+import { createFileStore } from '../../../functions/runtime/files.js';
+import { createS3Client } from '../../../functions/runtime/s3-client.js';
 import { S3Objects } from '../../../functions/stores/s3/objects.js';
 import { type LocalS3, startLocalS3 } from '../../../local/s3/server.js';
 import { fileStoreContract } from '../../functions/core/ports/file-store.contract.js';
@@ -27,15 +27,14 @@ const put = async (url: string, headers: Record<string, string>, bytes: Uint8Arr
 
 fileStoreContract('S3 adapter over the local S3', async () => {
   const { s3, dir } = await localS3();
-  const client = createS3Client({
+  const store = createFileStore({
     S3_BUCKET: BUCKET,
     S3_ENDPOINT: s3.endpoint,
     AWS_REGION: 'us-east-1',
   });
   return [
-    { store: new S3FileStore(client, BUCKET), put },
+    { store: store!, put },
     async () => {
-      client.destroy();
       await s3.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -102,7 +102,11 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
         attachments: [file],
       });
       // The links are made per serving (core/files.ts): the record has none.
-      expect(sent.message).toMatchObject({ seq: 1, content: '', attachments: [{ ...file, url: '' }] });
+      expect(sent.message).toMatchObject({
+        seq: 1,
+        content: '',
+        attachments: [{ ...file, url: '' }],
+      });
       const page = await store.history(room, { after: 0, limit: 10 });
       expect(page.messages[0]).toEqual(sent.message);
       await send(room, 'plain');
