@@ -192,24 +192,16 @@ describe('send_message with attachments', () => {
   });
 
   it('refuses an object put outside a signed upload (no metadata) or of a refused type', async () => {
-    const id = world.files.newUploadId();
-    world.files.objects.set(uploadKey(ROOM, id), {
-      bytes: png,
-      size: png.length,
-      contentType: 'image/png',
-      uploaderId: 'alice',
-      roomId: ROOM,
-    });
-    expect(await refusal(send(alice, [id]))).toMatchObject({ code: 'bad_request' });
-    const html = world.files.newUploadId();
-    world.files.objects.set(uploadKey(ROOM, html), {
-      bytes: png,
-      size: png.length,
-      contentType: 'text/html',
-      uploaderId: 'alice',
-      roomId: ROOM,
-      fileName: 'x.html',
-    });
+    /** An object put behind the server's back, by alice, into the room. */
+    const planted = (extra: { contentType: string; fileName?: string }) => {
+      const id = world.files.newUploadId();
+      const object = { bytes: png, size: png.length, uploaderId: 'alice', roomId: ROOM, ...extra };
+      world.files.objects.set(uploadKey(ROOM, id), object);
+      return id;
+    };
+    const unsigned = planted({ contentType: 'image/png' });
+    expect(await refusal(send(alice, [unsigned]))).toMatchObject({ code: 'bad_request' });
+    const html = planted({ contentType: 'text/html', fileName: 'x.html' });
     expect(await refusal(send(alice, [html]))).toMatchObject({ code: 'bad_request' });
   });
 
