@@ -155,3 +155,19 @@ export const MAINTENANCE_FUNCTIONS = {
     timeoutSeconds: 900,
   },
 } as const;
+
+/**
+ * The attachments' bucket as the stack lays it out (protocol v2, "Files"): uploads and
+ * thumbnails under their own prefixes (the keys are made by core/files.ts, which a test
+ * holds to these), and the worker S3 calls on each new upload.
+ */
+export const FILES_BUCKET = {
+  uploadPrefix: 'rooms/',
+  thumbnailPrefix: 'thumbs/',
+  thumbnailWorker: {
+    entry: 'thumbnail-worker',
+    /** sharp is CPU-bound: 1 GB is most of a vCPU for a 25 MiB image's decode. */
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+  },
+} as const;

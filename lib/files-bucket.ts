@@ -22,10 +22,15 @@ import {
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { THUMBNAIL_PREFIX, UPLOAD_PREFIX } from '../functions/core/files.js';
+import { FILES_BUCKET } from '../functions/route-table.js';
 import { BUNDLING, ParleyFunction, UNBUNDLED_MODULES } from './parley-function.js';
 
-export const THUMBNAIL_WORKER_ENTRY = 'thumbnail-worker';
+const {
+  uploadPrefix: UPLOAD_PREFIX,
+  thumbnailPrefix: THUMBNAIL_PREFIX,
+  thumbnailWorker,
+} = FILES_BUCKET;
+export const THUMBNAIL_WORKER_ENTRY = thumbnailWorker.entry;
 
 /** sharp and what it loads at run time: copied beside the bundle, not bundled. */
 export const SHARP_MODULES = [
@@ -100,8 +105,8 @@ export class FilesBucket extends Construct {
     this.thumbnailWorker = new ParleyFunction(this, 'ThumbnailWorker', {
       entry: THUMBNAIL_WORKER_ENTRY,
       architecture: Architecture.X86_64,
-      memorySize: 1024,
-      timeout: Duration.seconds(30),
+      memorySize: thumbnailWorker.memoryMb,
+      timeout: Duration.seconds(thumbnailWorker.timeoutSeconds),
       environment: { S3_BUCKET: this.bucket.bucketName, POWERTOOLS_LOG_LEVEL: 'INFO' },
       logRetention: props.logRetention,
       bundling: {

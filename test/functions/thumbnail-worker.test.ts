@@ -1,8 +1,14 @@
 /** The thumbnail worker, with sharp, over an in-memory bucket. */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { thumbnailKey, uploadKey } from '../../functions/core/files.js';
+import {
+  THUMBNAIL_PREFIX,
+  thumbnailKey,
+  UPLOAD_PREFIX,
+  uploadKey,
+} from '../../functions/core/files.js';
 import type { ObjectBucket } from '../../functions/core/ports.js';
+import { FILES_BUCKET } from '../../functions/route-table.js';
 import {
   sharpThumbnailer,
   THUMBNAIL_MAX_PX,
@@ -106,5 +112,16 @@ describe('the thumbnail worker', () => {
 
   it('reads S3 event keys, which are form-encoded', () => {
     expect(eventKey('rooms/a-b/my+file%C3%A9')).toBe('rooms/a-b/my fileé');
+  });
+});
+
+describe('the bucket layout', () => {
+  it('is the same in the core (which makes the keys) and in the stack (grants, rules)', () => {
+    expect(uploadKey('r', ID).startsWith(FILES_BUCKET.uploadPrefix)).toBe(true);
+    expect(thumbnailKey('r', ID).startsWith(FILES_BUCKET.thumbnailPrefix)).toBe(true);
+    expect([UPLOAD_PREFIX, THUMBNAIL_PREFIX]).toEqual([
+      FILES_BUCKET.uploadPrefix,
+      FILES_BUCKET.thumbnailPrefix,
+    ]);
   });
 });
