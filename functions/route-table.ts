@@ -41,6 +41,8 @@ export const ROUTE_ENTRIES = {
   // Reads the record only (one statement a page): its own function, so its load and
   // duration show apart from the chat routes'.
   search_messages: 'search',
+  // Files: signing an upload reads the member row and signs locally (functions/files.ts).
+  request_upload: 'files',
 } as const;
 
 export type RouteKey = keyof typeof ROUTE_ENTRIES;
@@ -61,11 +63,24 @@ export type RouteKey = keyof typeof ROUTE_ENTRIES;
  * `posts`: it calls the Management API (PostToConnection) on this stage's connections.
  */
 export type FunctionNeeds =
-  | { stores: 'stores' | 'none'; posts: boolean }
+  | {
+      stores: 'stores' | 'none';
+      posts: boolean;
+      /**
+       * The attachments' bucket (protocol v2, "Files"): `serve` reads objects (a send's
+       * HEAD, the signed GETs of served messages), `upload` also signs uploads' PUTs.
+       */
+      files?: 'serve' | 'upload';
+    }
   | { stores: 'connections-table'; tableActions: readonly string[]; posts: boolean };
 
 /** A route that reads and writes the stores and posts to connections: most of them. */
 const CHAT_ROUTE: FunctionNeeds = { stores: 'stores', posts: true };
+/**
+ * A chat route that serves messages, whose attachments get signed links (the `rooms`
+ * function's routes all do, as one of them, list_rooms, carries each room's last message).
+ */
+const SERVING_ROUTE: FunctionNeeds = { ...CHAT_ROUTE, files: 'serve' };
 
 export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   // Counts the user's live connections (a Query of their partition, for the cap) and
@@ -80,32 +95,33 @@ export const ROUTE_NEEDS: Record<RouteKey, FunctionNeeds> = {
   $disconnect: CHAT_ROUTE,
   // Answers its own caller only.
   $default: { stores: 'none', posts: true },
-  join_room: CHAT_ROUTE,
+  join_room: SERVING_ROUTE,
   leave_room: CHAT_ROUTE,
-  send_message: CHAT_ROUTE,
-  get_history: CHAT_ROUTE,
-  create_room: CHAT_ROUTE,
-  get_room: CHAT_ROUTE,
-  list_rooms: CHAT_ROUTE,
-  update_room: CHAT_ROUTE,
-  add_member: CHAT_ROUTE,
-  remove_member: CHAT_ROUTE,
-  set_role: CHAT_ROUTE,
-  ban: CHAT_ROUTE,
-  unban: CHAT_ROUTE,
-  mute: CHAT_ROUTE,
-  unmute: CHAT_ROUTE,
-  open_dm: CHAT_ROUTE,
-  edit_message: CHAT_ROUTE,
-  delete_message: CHAT_ROUTE,
+  send_message: SERVING_ROUTE,
+  get_history: SERVING_ROUTE,
+  create_room: SERVING_ROUTE,
+  get_room: SERVING_ROUTE,
+  list_rooms: SERVING_ROUTE,
+  update_room: SERVING_ROUTE,
+  add_member: SERVING_ROUTE,
+  remove_member: SERVING_ROUTE,
+  set_role: SERVING_ROUTE,
+  ban: SERVING_ROUTE,
+  unban: SERVING_ROUTE,
+  mute: SERVING_ROUTE,
+  unmute: SERVING_ROUTE,
+  open_dm: SERVING_ROUTE,
+  edit_message: SERVING_ROUTE,
+  delete_message: SERVING_ROUTE,
   mark_read: CHAT_ROUTE,
-  react: CHAT_ROUTE,
-  get_thread: CHAT_ROUTE,
+  react: SERVING_ROUTE,
+  get_thread: SERVING_ROUTE,
   typing: CHAT_ROUTE,
   set_status: CHAT_ROUTE,
   get_presence: CHAT_ROUTE,
   ping: CHAT_ROUTE,
-  search_messages: CHAT_ROUTE,
+  search_messages: SERVING_ROUTE,
+  request_upload: { ...CHAT_ROUTE, files: 'upload' },
 };
 
 /**
@@ -141,5 +157,21 @@ export const MAINTENANCE_FUNCTIONS = {
     needs: { stores: 'stores', posts: false } satisfies FunctionNeeds,
     /** Lambda's maximum: a large table takes several chunks; a run that stops says where. */
     timeoutSeconds: 900,
+  },
+} as const;
+
+/**
+ * The attachments' bucket as the stack lays it out (protocol v2, "Files"): uploads and
+ * thumbnails under their own prefixes (the keys are made by core/files.ts, which a test
+ * holds to these), and the worker S3 calls on each new upload.
+ */
+export const FILES_BUCKET = {
+  uploadPrefix: 'rooms/',
+  thumbnailPrefix: 'thumbs/',
+  thumbnailWorker: {
+    entry: 'thumbnail-worker',
+    /** sharp is CPU-bound: 1 GB is most of a vCPU for a 25 MiB image's decode. */
+    memoryMb: 1024,
+    timeoutSeconds: 30,
   },
 } as const;

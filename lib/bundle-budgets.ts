@@ -12,6 +12,7 @@ import {
   MAINTENANCE_FUNCTIONS,
   ROUTE_ENTRIES,
 } from '../functions/route-table.js';
+import { THUMBNAIL_WORKER_ENTRY } from './files-bucket.js';
 
 export const MIGRATION_ENTRY = 'migrate-on-deploy';
 /** Sets API Gateway's account CloudWatch role where missing (once per deploy). */
@@ -33,4 +34,6 @@ export const BUNDLE_BUDGETS: Record<string, number> = {
   [ROUTE_ENTRIES.$connect]: 300 * KB,
   // $default answers with a sender alone (no pg, ioredis or DynamoDB).
   [ROUTE_ENTRIES.$default]: 300 * KB,
+  // The S3 client and the logger; sharp is beside the bundle, not in it (files-bucket.ts).
+  [THUMBNAIL_WORKER_ENTRY]: 400 * KB,
 };

@@ -38,6 +38,10 @@ export interface ParleyConfig {
    * code gives the same template.
    */
   deployId?: string;
+  /** Origins the chat page is served from, for the files bucket's CORS (`*`: any). */
+  filesCorsOrigins: string[];
+  /** Days an attachment (and its thumbnail) is kept; 0 keeps them until deleted. */
+  filesRetentionDays: number;
 }
 
 export const DEFAULT_CONFIG: ParleyConfig = {
@@ -53,6 +57,8 @@ export const DEFAULT_CONFIG: ParleyConfig = {
   cacheMaxEcpuPerSecond: 5000,
   throttleRateLimit: 1000,
   throttleBurstLimit: 2000,
+  filesCorsOrigins: ['*'],
+  filesRetentionDays: 0,
 };
 
 /** Stage names end up in resource names with the strictest rules (ElastiCache ids). */
@@ -103,6 +109,12 @@ export function configFromContext(node: Node): ParleyConfig {
     throttleBurstLimit: number('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     alarmEmail: text('alarmEmail'),
     deployId: text('deployId'),
+    filesCorsOrigins:
+      text('filesCorsOrigins')
+        ?.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean) ?? DEFAULT_CONFIG.filesCorsOrigins,
+    filesRetentionDays: number('filesRetentionDays', DEFAULT_CONFIG.filesRetentionDays),
   };
   return validateConfig(config);
 }

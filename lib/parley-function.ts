@@ -16,7 +16,7 @@ import {
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -58,6 +58,12 @@ export const BUNDLING = {
 };
 
 /**
+ * Modules an entry loads from node_modules beside its bundle instead of bundling them:
+ * native code (sharp's prebuilt libvips), which the stack copies in (lib/files-bucket.ts).
+ */
+export const UNBUNDLED_MODULES: Record<string, string[]> = { 'thumbnail-worker': ['sharp'] };
+
+/**
  * The esbuild options that produce the same bundle as BUNDLING, for measuring bundles
  * outside CDK (the bundle-size test, the cold-start benchmark).
  */
@@ -71,7 +77,7 @@ export function esbuildOptionsFor(entry: string): BuildOptions {
     minify: BUNDLING.minify,
     mainFields: BUNDLING.mainFields,
     banner: { js: BUNDLING.banner },
-    external: BUNDLING.externalModules,
+    external: [...BUNDLING.externalModules, ...(UNBUNDLED_MODULES[entry] ?? [])],
     logLevel: 'silent',
   };
 }
@@ -85,6 +91,10 @@ export interface ParleyFunctionProps {
   memorySize?: number;
   timeout?: Duration;
   logRetention: RetentionDays;
+  /** arm64 unless a native module's prebuilt binary says otherwise (the thumbnail worker). */
+  architecture?: Architecture;
+  /** The shared BUNDLING unless a function needs more (sharp copied beside the bundle). */
+  bundling?: BundlingOptions;
 }
 
 export class ParleyFunction extends NodejsFunction {
@@ -97,7 +107,7 @@ export class ParleyFunction extends NodejsFunction {
       entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+      architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS.route),
       loggingFormat: LoggingFormat.JSON,
@@ -114,7 +124,7 @@ export class ParleyFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'parley',
         ...props.environment,
       },
-      bundling: BUNDLING,
+      bundling: props.bundling ?? BUNDLING,
     });
     this.traceActively();
     NagSuppressions.addResourceSuppressions(this, [

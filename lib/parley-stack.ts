@@ -34,6 +34,7 @@ import { ConnectionsTable } from './connections-table.js';
 import { DATABASE_NAME, Database, PROXY_PORT } from './database.js';
 import { DeletionProtectionOnceDeployed } from './deletion-protection.js';
 import { Fanout } from './fanout.js';
+import { FilesBucket } from './files-bucket.js';
 import { FunctionFactory } from './function-needs.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
 import { Network } from './network.js';
@@ -69,6 +70,8 @@ export class ParleyStack extends Stack {
   readonly fanoutWorker: ParleyFunction;
   readonly retentionPurge: ParleyFunction;
   readonly eraseUser: ParleyFunction;
+  /** Attachments (protocol v2, "Files") and their thumbnail worker. */
+  readonly files: FilesBucket;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -204,6 +207,18 @@ export class ParleyStack extends Stack {
       }),
     ) as Record<RouteKey, ParleyFunction>;
 
+    // Attachments: each function that serves messages or signs uploads is granted exactly that.
+    this.files = new FilesBucket(this, 'FilesBucket', {
+      corsOrigins: config.filesCorsOrigins,
+      retentionDays: config.filesRetentionDays,
+      production,
+      logRetention,
+    });
+    for (const [entry, fn] of byEntry) {
+      const access = ROUTE_NEEDS[routeKeysOf(entry)[0] as RouteKey];
+      if ('files' in access && access.files) this.files.grant(fn, access.files);
+    }
+
     const websocket = new ParleyWebSocketApi(this, 'WebSocket', {
       stageName: config.stageName,
       authorizer: this.authorizer,
@@ -254,6 +269,7 @@ export class ParleyStack extends Stack {
     alarmed.FanoutWorker = worker;
     alarmed.RetentionPurge = this.retentionPurge;
     alarmed.EraseUser = this.eraseUser;
+    alarmed.ThumbnailWorker = this.files.thumbnailWorker;
     const operations = new Operations(this, 'Operations', {
       stageName: config.stageName,
       functions: alarmed,

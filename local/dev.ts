@@ -20,6 +20,7 @@ import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
 import { startDynamoProcess } from './embedded/dynamodb-process.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startParleyServer } from './parley-server.js';
+import { startLocalFiles } from './s3/local-files.js';
 import { describeStartupFailure, explainSystemError } from './startup-error.js';
 
 const started = Date.now();
@@ -88,6 +89,21 @@ async function main() {
     );
   }
 
+  // Attachments: S3_ENDPOINT when set (S3 itself, MinIO), else the local S3 on PORT+2.
+  let files: { S3_ENDPOINT?: string; S3_BUCKET?: string } = {};
+  if (process.env.S3_ENDPOINT) {
+    say(`S3: ${process.env.S3_ENDPOINT}, bucket ${process.env.S3_BUCKET ?? '(S3_BUCKET unset)'}`);
+  } else {
+    const local = await startLocalFiles({
+      dataDir,
+      port: port + 2,
+      onError: (error) => console.error(`[parley] local S3: ${String(error)}`),
+    });
+    stops.push(() => local.close());
+    files = local.env;
+    say(`S3: local, ${local.endpoint}/${local.env.S3_BUCKET} (objects in ${dataDir}/objects)`);
+  }
+
   const durations = {
     ...(process.env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: Number(process.env.IDLE_TIMEOUT_MS) } : {}),
     ...(process.env.MAX_CONNECTION_MS
@@ -104,6 +120,7 @@ async function main() {
       DATABASE_URL: databaseUrl,
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       ...(redisUrl ? {} : { PARLEY_CACHE: 'memory' }),
+      ...files,
     },
     web: true,
     ...durations,

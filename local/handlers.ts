@@ -8,6 +8,7 @@ import { makeConnectHandler } from '../functions/connect.js';
 import { makeDefaultHandler } from '../functions/default.js';
 import { makeDisconnectHandler } from '../functions/disconnect.js';
 import { type FanoutWorkerHandler, makeFanoutWorkerHandler } from '../functions/fanout-worker.js';
+import { makeFilesHandler } from '../functions/files.js';
 import { makeGetHistoryHandler } from '../functions/get-history.js';
 import { makeJoinRoomHandler } from '../functions/join-room.js';
 import { makeLeaveRoomHandler } from '../functions/leave-room.js';
@@ -42,6 +43,7 @@ const ENTRIES: Record<(typeof ROUTE_ENTRIES)[keyof typeof ROUTE_ENTRIES], Handle
   reactions: makeReactionsHandler,
   presence: makePresenceHandler,
   search: makeSearchHandler,
+  files: makeFilesHandler,
 };
 
 export interface LocalHandlers {

@@ -7,7 +7,7 @@
 // be tree-shaken), which is cold-start time on Lambda (docs/decisions/2026-12-06-bundles.md).
 import * as z from 'zod/mini';
 import { ChatError } from './errors.js';
-import { attachmentIds } from './file-frames.js';
+import { attachmentIds, FILE_SCHEMAS } from './file-frames.js';
 import { limit, roomId, seq, storable } from './frame-fields.js';
 import { type ChatLimits, ID_MAX_CHARS } from './limits.js';
 import { PRESENCE_SCHEMAS, REACTION_SCHEMAS, READ_SCHEMAS } from './live-frames.js';
@@ -26,6 +26,7 @@ export const ACTIONS = [
   ...(Object.keys(REACTION_SCHEMAS) as (keyof typeof REACTION_SCHEMAS)[]),
   ...(Object.keys(PRESENCE_SCHEMAS) as (keyof typeof PRESENCE_SCHEMAS)[]),
   ...(Object.keys(SEARCH_SCHEMAS) as (keyof typeof SEARCH_SCHEMAS)[]),
+  ...(Object.keys(FILE_SCHEMAS) as (keyof typeof FILE_SCHEMAS)[]),
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -42,28 +43,39 @@ export const getHistorySchema = z
       message: 'before and after cannot both be set',
     }),
   );
-export const sendMessageSchema = z.object({
-  roomId,
-  content: z
-    .string({ error: 'content must be a string' })
-    .check(z.minLength(1, 'content must not be empty'), storable),
-  clientMsgId: z.optional(
-    z.string({ error: 'must be a string' }).check(
-      z.minLength(1, 'must not be empty'),
-      z.refine((id) => countCharacters(id) <= ID_MAX_CHARS, `at most ${ID_MAX_CHARS} characters`),
-      storable,
+/** A message's text: never empty (an edit's), unless a send carries attachments. */
+const content = z
+  .string({ error: 'content must be a string' })
+  .check(z.minLength(1, 'content must not be empty'), storable);
+
+export const sendMessageSchema = z
+  .object({
+    roomId,
+    content: z.string({ error: 'content must be a string' }).check(storable),
+    clientMsgId: z.optional(
+      z.string({ error: 'must be a string' }).check(
+        z.minLength(1, 'must not be empty'),
+        z.refine((id) => countCharacters(id) <= ID_MAX_CHARS, `at most ${ID_MAX_CHARS} characters`),
+        storable,
+      ),
     ),
-  ),
-  /** The seq of a message in the same room that this one replies to (protocol v2). */
-  replyTo: z.optional(seq.check(z.minimum(1, 'must be at least 1'))),
-  /** Upload ids from `request_upload` whose objects this message carries (protocol v2). */
-  attachments: z.optional(attachmentIds),
-});
+    /** The seq of a message in the same room that this one replies to (protocol v2). */
+    replyTo: z.optional(seq.check(z.minimum(1, 'must be at least 1'))),
+    /** Upload ids from `request_upload` whose objects this message carries (protocol v2). */
+    attachments: z.optional(attachmentIds),
+  })
+  .check(
+    // A file alone is a message (protocol v2, "Files"); text alone or both, as before.
+    z.refine((f) => f.content.length > 0 || (f.attachments?.length ?? 0) > 0, {
+      message: 'content must not be empty',
+      path: ['content'],
+    }),
+  );
 
 export const editMessageSchema = z.object({
   roomId,
   seq: seq.check(z.minimum(1, 'must be at least 1')),
-  content: sendMessageSchema.shape.content,
+  content,
 });
 export const deleteMessageSchema = z.object({
   roomId,
@@ -88,7 +100,8 @@ export type RequestSchemas = {
   typeof READ_SCHEMAS &
   typeof REACTION_SCHEMAS &
   typeof PRESENCE_SCHEMAS &
-  typeof SEARCH_SCHEMAS;
+  typeof SEARCH_SCHEMAS &
+  typeof FILE_SCHEMAS;
 
 export const REQUEST_SCHEMAS: RequestSchemas = {
   join_room: joinRoomSchema,
@@ -102,6 +115,7 @@ export const REQUEST_SCHEMAS: RequestSchemas = {
   ...REACTION_SCHEMAS,
   ...PRESENCE_SCHEMAS,
   ...SEARCH_SCHEMAS,
+  ...FILE_SCHEMAS,
 };
 
 /** A frame that parsed as a JSON object, with its correlation id if it had a valid one. */

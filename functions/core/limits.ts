@@ -64,7 +64,15 @@ export interface ChatLimits {
    * gone: `$disconnect` is best effort on AWS (core/liveness.ts).
    */
   presenceTtlSec: number;
-} /** One limit: its default, and the environment variable that sets it, if any. */
+  /** Largest file `request_upload` signs, in bytes; a bigger one is `payload_too_large`. */
+  maxUploadBytes: number;
+  /** How long a signed upload (PUT) stays valid, in seconds. */
+  uploadUrlSeconds: number;
+  /** How long an attachment's signed download links stay valid, in seconds. */
+  downloadUrlSeconds: number;
+}
+
+/** One limit: its default, and the environment variable that sets it, if any. */
 export interface LimitRow {
   default: number;
   env?: string;
@@ -106,6 +114,11 @@ export const LIMITS = {
   typingMaxMembers: { default: 100, env: 'TYPING_MAX_MEMBERS' },
   typingThrottleMs: { default: 2000 },
   presenceTtlSec: { default: 300, env: 'PRESENCE_TTL_SEC' },
+  // Files (protocol v2): 25 MiB is Discord's free-tier cap; the upload link is short, the
+  // PUT must start within it; download links outlive a page's reading, not a session.
+  maxUploadBytes: { default: 25 * 1024 * 1024, env: 'UPLOAD_MAX_BYTES' },
+  uploadUrlSeconds: { default: 300, env: 'UPLOAD_URL_SECONDS' },
+  downloadUrlSeconds: { default: 900, env: 'DOWNLOAD_URL_SECONDS' },
 } as const satisfies Record<keyof ChatLimits, LimitRow>;
 
 type LimitName = keyof typeof LIMITS;

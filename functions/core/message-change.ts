@@ -5,6 +5,7 @@
 import type { Reply } from './actions/types.js';
 import { ChatError } from './errors.js';
 import { deliver } from './fanout.js';
+import { linkMessage } from './files.js';
 import { hasJoined, readRoomConnections } from './membership.js';
 import type { Caller, Message } from './message.js';
 import type { ChatDeps, MessageChange } from './ports.js';
@@ -58,12 +59,17 @@ export async function publishChange(
 ): Promise<void> {
   const { message, changed } = change;
   // Issued in the same turn as the window write, so a read the ack can cause finds it.
-  const ackSent = (async () => reply({ type: 'ack', message: acked }))();
+  // Readers get fresh links to the message's files; the window keeps the record's form.
+  const ackSent = (async () => reply({ type: 'ack', message: await linkMessage(deps, acked) }))();
   const delivered = replaceInWindow(deps, message).then(async () => {
     if (!changed) return;
     const connections = await readRoomConnections(deps, message.roomId);
     const others = connections.filter((c) => c.connectionId !== caller.connectionId);
-    await deliver(deps, message.roomId, others, frame);
+    const out =
+      frame.type === 'message_updated'
+        ? { ...frame, message: await linkMessage(deps, frame.message) }
+        : frame;
+    await deliver(deps, message.roomId, others, out);
   });
   // As a send: a failed ack does not cost the room its frame, nor the other way round.
   const [ackResult, deliveredResult] = await Promise.allSettled([ackSent, delivered]);

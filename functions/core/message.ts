@@ -45,6 +45,9 @@ export interface Attachment {
   thumbnailUrl?: string;
 }
 
+/** An attachment as the record and the cached window keep it: everything but the links. */
+export type StoredAttachment = Omit<Attachment, 'url' | 'thumbnailUrl'>;
+
 /** One emoji's reactions on a message; `me`: the reader is one of them. */
 export interface Reaction {
   emoji: string;

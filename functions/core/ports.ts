@@ -5,7 +5,7 @@
  */
 import type { RoomFacts } from './encrypted-rooms.js';
 import type { MemberChange } from './governance.js';
-import type { Message, RoomConnection } from './message.js';
+import type { Message, RoomConnection, StoredAttachment } from './message.js';
 import type { Member, Room, RoomSummary, Visibility } from './room.js';
 
 export interface NewMessage {
@@ -17,6 +17,8 @@ export interface NewMessage {
   replyTo?: number;
   /** Parsed from the content by the core (core/mentions.ts); stored for unread counts. */
   mentions?: string[];
+  /** Files the core checked in object storage (core/files.ts), without their links. */
+  attachments?: StoredAttachment[];
 }
 
 /** An edit of a message's content (protocol v2, "Messages"). */
@@ -631,6 +633,61 @@ export interface RateLimiter {
   take(scope: string, charges: readonly RateCharge[]): Promise<RateDecision>;
 }
 
+/** What an upload is signed for; the signature binds every field (protocol v2, "Files"). */
+export interface UploadSpec {
+  /** `rooms/{roomId}/{uploadId}` (core/files.ts). */
+  key: string;
+  size: number;
+  contentType: string;
+  uploaderId: string;
+  roomId: string;
+  fileName: string;
+}
+
+/** A signed PUT: the client sends the bytes to `url` with exactly `headers`. */
+export interface SignedUpload {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** What object storage holds under an upload's key, as its signed upload stored it. */
+export interface StoredUpload {
+  size: number;
+  contentType: string;
+  /** The signed metadata; absent on an object that was not put by a signed upload. */
+  uploaderId?: string;
+  roomId?: string;
+  fileName?: string;
+}
+
+/**
+ * Object storage for attachments (S3, or the dev server's S3-compatible stand-in). Signing
+ * is local work (no request); `statUpload` is one HEAD. Rejects only when the store fails.
+ */
+export interface FileStore {
+  /** A new upload id: a random UUID (the core has no source of randomness of its own). */
+  newUploadId(): string;
+  signUpload(spec: UploadSpec, expiresInSeconds: number): Promise<SignedUpload>;
+  /** The object under `key`, or undefined when there is none. */
+  statUpload(key: string): Promise<StoredUpload | undefined>;
+  /** A signed GET of `key`, valid for `expiresInSeconds`. */
+  downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** Whole objects, for the thumbnail worker (S3, or the dev server's local S3). */
+export interface ObjectBucket {
+  /** The object's bytes and type, or undefined when there is none. */
+  getObject(key: string): Promise<{ bytes: Uint8Array; contentType: string } | undefined>;
+  putObject(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+}
+
+/** Makes an image's thumbnail (sharp). */
+export interface Thumbnailer {
+  /** The thumbnail's bytes, in `contentType`. */
+  readonly contentType: string;
+  thumbnail(image: Uint8Array): Promise<Uint8Array>;
+}
+
 export interface ChatLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -650,4 +707,6 @@ export interface ChatDeps {
   presence: PresenceCache;
   limits: import('./limits.js').ChatLimits;
   log: ChatLogger;
+  /** Attachments' object storage; without it `request_upload` is `unavailable`. */
+  files?: FileStore;
 }

@@ -20,6 +20,9 @@ export type RateClass = 'frame' | 'send' | 'join';
 
 const CLASS_OF: Partial<Record<Action, Exclude<RateClass, 'frame'>>> = {
   send_message: 'send',
+  // An upload is the first half of a send: it pays from the same bucket, so signing
+  // uploads cannot outrun the send rate that could ever attach them.
+  request_upload: 'send',
   join_room: 'join',
   create_room: 'join',
   open_dm: 'join',

@@ -5,6 +5,7 @@
  * reactions costs nothing more; one with reactions costs one indexed read
  * (docs/decisions/2026-12-06-reactions.md).
  */
+import { linkMessages } from './files.js';
 import type { Message } from './message.js';
 import { fitHistoryFrame, type PageEnd } from './page-fit.js';
 import type { ChatDeps, HistoryPage } from './ports.js';
@@ -44,18 +45,19 @@ export async function markMine(
 }
 
 /**
- * The `room_history` reply a reader gets for a page: their own reactions marked, `extra`
- * fields added (a join's presence, the history's start), cut to one reply from `keep`'s end.
+ * The `room_history` reply a reader gets for a page: their own reactions marked, links to
+ * the files made, `extra` fields added (a join's presence, the history's start), cut to one
+ * reply from `keep`'s end (measured with the links, which weigh the most).
  */
 export async function readerPage(
-  deps: Pick<ChatDeps, 'messages'>,
+  deps: Pick<ChatDeps, 'messages' | 'files' | 'limits'>,
   roomId: string,
   readerId: string,
   page: Pick<HistoryPage, 'messages' | 'hasMore'>,
   keep: PageEnd,
   extra: Omit<Partial<RoomHistoryFrame>, 'type' | 'roomId' | 'messages' | 'hasMore'> = {},
 ): Promise<RoomHistoryFrame> {
-  const messages = await markMine(deps, roomId, readerId, page.messages);
+  const messages = await linkMessages(deps, await markMine(deps, roomId, readerId, page.messages));
   return fitHistoryFrame(
     { type: 'room_history', roomId, messages, hasMore: page.hasMore, ...extra },
     keep,

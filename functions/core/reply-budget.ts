@@ -4,6 +4,8 @@
  * to `REPLY_BUDGET_BYTES`, and `MAX_MESSAGE_CHARS` is bounded so that one message of the
  * heaviest kind always fits in the largest envelope that carries one, the `join_room` reply.
  */
+import { FILE_NAME_MAX_CHARS, MAX_ATTACHMENTS } from './file-frames.js';
+import { ATTACHMENT_URL_MAX_BYTES, UPLOAD_CONTENT_TYPES } from './files.js';
 import { jsonBytes, jsonStringBytes } from './json-bytes.js';
 import {
   ID_MAX_CHARS,
@@ -15,7 +17,7 @@ import {
 } from './limits.js';
 import { EMOJI_MAX_CHARS } from './live-frames.js';
 import { MENTIONS_MAX } from './mentions.js';
-import type { Message } from './message.js';
+import type { Attachment, Message } from './message.js';
 import type { RoomHistoryFrame } from './server-frames.js';
 
 /**
@@ -63,10 +65,32 @@ export function heaviestContent(chars: number): { content: string; mentions: str
   return { content: content + heaviest(left), mentions };
 }
 
+/** The longest type an upload may have. */
+const LONGEST_CONTENT_TYPE = [...UPLOAD_CONTENT_TYPES].reduce((a, b) =>
+  b.length > a.length ? b : a,
+);
+
+/**
+ * An attachment at its heaviest: the longest file name of the heaviest characters, the
+ * longest allowed type, both links at their cap (ATTACHMENT_URL_MAX_BYTES; longer ones
+ * are not served), the largest size.
+ */
+export function heaviestAttachment(): Attachment {
+  return {
+    id: '00000000-0000-0000-0000-000000000000',
+    fileName: heaviest(FILE_NAME_MAX_CHARS),
+    contentType: LONGEST_CONTENT_TYPE,
+    size: Number.MAX_SAFE_INTEGER,
+    url: 'u'.repeat(ATTACHMENT_URL_MAX_BYTES),
+    thumbnailUrl: 'u'.repeat(ATTACHMENT_URL_MAX_BYTES),
+  };
+}
+
 /**
  * A message with every field at its longest and heaviest: protocol v2's `replyTo`, the
  * heaviest mentions its content can make, the most distinct reactions of the heaviest emoji with the
- * largest counts, and the largest `rev` (a PostgreSQL integer).
+ * largest counts, the largest `rev` (a PostgreSQL integer), and the most attachments, each
+ * at its heaviest, with their links.
  */
 export function heaviestMessage(contentChars: number): Message {
   return {
@@ -85,6 +109,7 @@ export function heaviestMessage(contentChars: number): Message {
       me: false,
     })),
     rev: 2 ** 31 - 1,
+    attachments: Array.from({ length: MAX_ATTACHMENTS }, heaviestAttachment),
   };
 }
 

@@ -60,6 +60,17 @@ const connectionsShape = {
 
 const connectionsSchema = z.object(connectionsShape);
 
+/** Only what the attachments' bucket needs (the thumbnail worker). */
+const filesShape = {
+  /** The attachments' bucket (protocol v2, "Files"); without it uploads are `unavailable`. */
+  S3_BUCKET: optionalString,
+  /** An S3-compatible endpoint (path-style): the dev server's local S3 (local/s3/). */
+  S3_ENDPOINT: optionalString,
+  AWS_REGION: connectionsShape.AWS_REGION,
+};
+
+const filesSchema = z.object(filesShape);
+
 /** Posts in flight at once per broadcast (`POST_CONCURRENCY`), the sender's pool. */
 export const DEFAULT_POST_CONCURRENCY = 64;
 
@@ -112,11 +123,13 @@ const envSchema = z.object({
    * account's 10,000 requests/s (docs/capacity.md).
    */
   FANOUT_POSTS_PER_SECOND: positiveInt(FANOUT_WORKER.postsPerSecond),
+  ...filesShape,
 });
 
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type ConnectionsConfig = z.infer<typeof connectionsSchema>;
 export type HandlerConfig = z.infer<typeof envSchema>;
+export type FilesConfig = z.infer<typeof filesSchema>;
 
 function parse<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const parsed = schema.safeParse(env);
@@ -143,6 +156,13 @@ export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
 /** Only what reaching the connections table needs. */
 export function readConnectionsConfig(env: NodeJS.ProcessEnv = process.env): ConnectionsConfig {
   return parse(connectionsSchema, env);
+}
+
+/** Only what reaching the attachments' bucket needs; `S3_BUCKET` is required. */
+export function readFilesConfig(env: NodeJS.ProcessEnv = process.env): FilesConfig {
+  const config = parse(filesSchema, env);
+  if (!config.S3_BUCKET) throw new Error('Invalid configuration: S3_BUCKET is required');
+  return config;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig {

@@ -31,6 +31,7 @@ import { RedisRoomCache } from '../stores/redis/room-cache.js';
 import { chatLimits, type HandlerConfig } from './config.js';
 import { type Connections, createConnections } from './connections.js';
 import { createPostgresPool, postgresConnection } from './database.js';
+import { createFileStore } from './files.js';
 import { chatLogger } from './logger.js';
 import { createQueues } from './queues.js';
 import { readJsonSecret, secretField } from './secrets.js';
@@ -179,6 +180,7 @@ function buildRuntime(
   const connections = options.connections ?? createConnections(config);
   const ownsConnections = options.connections === undefined;
   const queues = createQueues(config);
+  const files = createFileStore(config);
   // One breaker for both PostgreSQL stores: they share the pool, so they fail together.
   const postgresBreaker = storeBreaker('PostgreSQL');
   const rooms = withCircuitBreaker(new PostgresRoomStore(pool), postgresBreaker);
@@ -193,6 +195,7 @@ function buildRuntime(
     presence,
     limits,
     log: chatLogger,
+    ...(files ? { files } : {}),
   };
   const inProcess = options.sender;
   const senderFor = inProcess

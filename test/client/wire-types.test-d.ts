@@ -89,6 +89,11 @@ expectTypeOf<Required<ClientRequest<'get_history'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'get_history'>>
 >();
 expectTypeOf<ClientRequest<'get_history'>>().toExtend<ServerRequest<'get_history'>>();
+// Protocol v2: files.
+expectTypeOf<Required<ClientRequest<'request_upload'>>>().branded.toEqualTypeOf<
+  Required<ServerRequest<'request_upload'>>
+>();
+expectTypeOf<ClientRequest<'request_upload'>>().toExtend<ServerRequest<'request_upload'>>();
 // Protocol v2: edits, deletes, rooms, membership and moderation.
 expectTypeOf<Required<ClientRequest<'edit_message'>>>().branded.toEqualTypeOf<
   Required<ServerRequest<'edit_message'>>

@@ -787,8 +787,9 @@ describe('operations', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const metrics = alarms.map((a) => `${a.Namespace}:${a.MetricName}`);
     // Every route function (once, however many routes it serves), the authorizer, the
-    // schema migration, the fan-out worker, the retention purge and the erasure.
-    const functions = entries.length + 5;
+    // schema migration, the fan-out worker, the retention purge, the erasure and the
+    // thumbnail worker.
+    const functions = entries.length + 6;
     expect(metrics.filter((m) => m === 'AWS/Lambda:Errors')).toHaveLength(functions);
     expect(metrics.filter((m) => m === 'AWS/Lambda:Throttles')).toHaveLength(functions);
     expect(metrics).toEqual(
@@ -827,6 +828,131 @@ describe('operations', () => {
       },
     });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('files', () => {
+  const bucketId = () =>
+    resources('AWS::S3::Bucket')
+      .map(([id]) => id)
+      .find((id) => id.startsWith('FilesBucket'))!;
+  /** The object ARNs a statement names, as `/prefix*` under the files bucket. */
+  const prefixesOf = (statement: Statement): string[] =>
+    [statement.Resource].flat().map((r) => {
+      const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      expect(parts[0]).toEqual({ 'Fn::GetAtt': [bucketId(), 'Arn'] });
+      return parts[1] as string;
+    });
+  const s3Grants = (functionId: string) =>
+    rolePolicies(functionId)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
+      .flatMap((s) => [s.Action].flat().map((action) => `${action} ${prefixesOf(s).join(' ')}`));
+
+  it('is a private, encrypted, TLS-only bucket with CORS for the page and lifecycle rules', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      CorsConfiguration: {
+        CorsRules: [
+          Match.objectLike({
+            AllowedMethods: ['PUT', 'GET', 'HEAD'],
+            AllowedOrigins: ['*'],
+            AllowedHeaders: ['content-type', 'content-disposition', 'x-amz-meta-*'],
+          }),
+        ],
+      },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+    expect(resources('AWS::S3::Bucket').find(([id]) => id === bucketId())?.[1].DeletionPolicy).toBe(
+      'Retain',
+    );
+  });
+
+  it('expires uploads and their thumbnails together when a retention is set, for the origins given', () => {
+    const { template: kept } = synthesize({
+      filesRetentionDays: 90,
+      filesCorsOrigins: ['https://chat.example'],
+    });
+    kept.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [Match.objectLike({ AllowedOrigins: ['https://chat.example'] })],
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'rooms/', ExpirationInDays: 90 }),
+          Match.objectLike({ Prefix: 'thumbs/', ExpirationInDays: 90 }),
+        ]),
+      },
+    });
+  });
+
+  it('lets request_upload sign PUTs of uploads, the serving routes read, and no other route touch it', () => {
+    expect(s3Grants(routeFunctionId('request_upload')).sort()).toEqual([
+      's3:GetObject /rooms/* /thumbs/*',
+      's3:PutObject /rooms/*',
+    ]);
+    for (const key of [
+      'send_message',
+      'join_room',
+      'get_history',
+      'list_rooms',
+      'edit_message',
+      'react',
+    ] as const) {
+      expect(s3Grants(routeFunctionId(key)), key).toEqual(['s3:GetObject /rooms/* /thumbs/*']);
+    }
+    for (const key of ['typing', 'mark_read', 'leave_room', '$connect', '$default'] as const) {
+      expect(s3Grants(routeFunctionId(key)), key).toEqual([]);
+    }
+    const send = resources('AWS::Lambda::Function').find(
+      ([id]) => id === routeFunctionId('send_message'),
+    )!;
+    expect(
+      (send[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables
+        .S3_BUCKET,
+    ).toEqual({
+      Ref: bucketId(),
+    });
+  });
+
+  it('runs the thumbnail worker on new uploads, outside the VPC, with sharp beside its bundle', () => {
+    const [workerId] = functionIds('FilesBucketThumbnailWorker');
+    expect(workerId).toBeDefined();
+    const worker = resources('AWS::Lambda::Function').find(([id]) => id === workerId)![1];
+    expect(worker.Properties).toMatchObject({ Architectures: ['x86_64'], Runtime: 'nodejs22.x' });
+    expect(worker.Properties.VpcConfig).toBeUndefined();
+    expect(s3Grants(workerId!).sort()).toEqual(['s3:GetObject /rooms/*', 's3:PutObject /thumbs/*']);
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'rooms/' }] } },
+          }),
+        ],
+      },
+    });
   });
 });
 

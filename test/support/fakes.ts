@@ -9,6 +9,7 @@ import { getHistory } from '../../functions/core/actions/get-history.js';
 import { rememberRoomFacts } from '../../functions/core/encrypted-rooms.js';
 import { ChatError, StoreUnavailableError } from '../../functions/core/errors.js';
 import { type JobBudget, type JobOutcome, runFanoutJob } from '../../functions/core/fanout-job.js';
+import { unlinked } from '../../functions/core/files.js';
 import { DM_PREFIX } from '../../functions/core/governance.js';
 import { DEFAULT_LIMITS, REPLY_MAX_BYTES } from '../../functions/core/limits.js';
 import type { Caller, Message, RoomConnection } from '../../functions/core/message.js';
@@ -47,6 +48,7 @@ import type { HandlerWiring } from '../../functions/runtime/wiring.js';
 import { MemoryPresenceCache } from '../../functions/stores/memory/presence-cache.js';
 import { MemoryRateLimiter } from '../../functions/stores/memory/rate-limiter.js';
 import { MemoryRoomCache } from '../../functions/stores/memory/room-cache.js';
+import { FakeFileStore } from './fake-files.js';
 import { type FakeRoom, FakeRoomStore, FakeRooms, isBanned, isMuted } from './fake-rooms.js';
 import { fakeSearch } from './fake-search.js';
 
@@ -147,6 +149,7 @@ export class FakeMessageStore implements MessageStore {
       createdAt: new Date(this.epoch + seq * 1000).toISOString(),
       ...(input.clientMsgId !== undefined ? { clientMsgId: input.clientMsgId } : {}),
       ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+      ...(input.attachments?.length ? { attachments: input.attachments.map(unlinked) } : {}),
       ...(input.mentions?.length ? { mentions: input.mentions } : {}),
     };
     room.messages.push(message);
@@ -184,7 +187,7 @@ export class FakeMessageStore implements MessageStore {
       );
     }
     if (current.deleted) return { message: current, changed: false };
-    const { mentions: _m, reactions: _r, ...rest } = current;
+    const { mentions: _m, reactions: _r, attachments: _a, ...rest } = current;
     const message: Message = { ...rest, content: '', deleted: true, rev: (current.rev ?? 0) + 1 };
     room.messages[index] = message;
     this.state.reactions.dropMessage(message);
@@ -582,6 +585,8 @@ export interface FakeWorld {
   sender: RecordingSender;
   queue: RecordingQueue;
   log: RecordingLogger;
+  /** Object storage for attachments (test/support/fake-files.ts). */
+  files: FakeFileStore;
 }
 
 /** A fresh set of fakes wired together as the core's dependencies. */
@@ -596,6 +601,7 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
   const log = new RecordingLogger();
   const limiter = new MemoryRateLimiter();
   const presence = new MemoryPresenceCache();
+  const files = new FakeFileStore();
   return {
     deps: {
       messages,
@@ -609,6 +615,7 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
       presence,
       limits: merged,
       log,
+      files,
     },
     messages,
     rooms,
@@ -619,6 +626,7 @@ export function fakeWorld(limits: Partial<ChatDeps['limits']> = {}): FakeWorld {
     sender,
     queue,
     log,
+    files,
   };
 }
 

@@ -3,6 +3,7 @@
  * `create_room`, `get_room`, `list_rooms`, `update_room` and `open_dm`.
  */
 import { ChatError } from '../errors.js';
+import { linkMessage } from '../files.js';
 import { DM_PREFIX, maySeeRoom } from '../governance.js';
 import { fittedPage } from '../page-shrink.js';
 import {
@@ -64,7 +65,18 @@ export const getRoom: ActionHandler<GetRoomRequest> = async (deps, caller, reque
 export const listRooms: ActionHandler<ListRoomsRequest> = async (deps, caller, request, reply) => {
   const frame = await fittedPage(
     request.limit ?? PAGE_DEFAULT_LIMIT,
-    (limit) => deps.rooms.listRooms(caller.userId, { cursor: request.cursor, limit }),
+    async (limit) => {
+      const page = await deps.rooms.listRooms(caller.userId, { cursor: request.cursor, limit });
+      // Each room's last message as any message is served: with fresh links to its files.
+      const rooms = await Promise.all(
+        page.rooms.map(async (room) =>
+          room.lastMessage
+            ? { ...room, lastMessage: await linkMessage(deps, room.lastMessage) }
+            : room,
+        ),
+      );
+      return { ...page, rooms };
+    },
     (page) => page.rooms,
     (page): RoomsFrame => ({
       type: 'rooms',

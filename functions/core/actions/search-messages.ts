@@ -1,4 +1,5 @@
 import { ChatError } from '../errors.js';
+import { linkMessages } from '../files.js';
 import { hasJoined } from '../membership.js';
 import { fittedPage } from '../page-shrink.js';
 import type { SearchHit } from '../ports.js';
@@ -8,12 +9,23 @@ import { highlightOf } from '../search-highlight.js';
 import type { SearchResult, SearchResultsFrame } from '../server-frames.js';
 import type { ActionHandler } from './types.js';
 
-/** A hit as the reader gets it: their own reactions marked, the highlight bounded. */
-function resultOf(hit: SearchHit, query: string): SearchResult {
-  return {
-    message: withMine(hit.message, hit.mine),
+/**
+ * Hits as the reader gets them: their own reactions marked, fresh links to the files
+ * (core/files.ts; none asked for a page without attachments), the highlight bounded.
+ */
+async function resultsOf(
+  deps: Parameters<typeof linkMessages>[0],
+  hits: readonly SearchHit[],
+  query: string,
+): Promise<SearchResult[]> {
+  const messages = await linkMessages(
+    deps,
+    hits.map((hit) => withMine(hit.message, hit.mine)),
+  );
+  return hits.map((hit, i) => ({
+    message: messages[i] ?? hit.message,
     highlight: highlightOf(hit.message.content, hit.highlight, query),
-  };
+  }));
 }
 
 /**
@@ -44,7 +56,7 @@ export const searchMessages: ActionHandler<SearchMessagesRequest> = async (
         ...(cursor !== undefined ? { cursor } : {}),
       });
       return {
-        results: page.hits.map((hit) => resultOf(hit, query)),
+        results: await resultsOf(deps, page.hits, query),
         ...(page.cursor !== undefined ? { cursor: page.cursor } : {}),
       };
     },

@@ -1,5 +1,6 @@
 import { contentAllowed, mentionsOf, refuseContent } from '../encrypted-rooms.js';
 import { deliver } from '../fanout.js';
+import { checkAttachments, linkMessage } from '../files.js';
 import type { SendMessageRequest } from '../frames.js';
 import { joinedAudience } from '../membership.js';
 import type { Message, RoomConnection } from '../message.js';
@@ -38,6 +39,11 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
   ]);
   if (!allowed) throw refuseContent(roomId);
   const { connections } = audience;
+  // Files: one HEAD per upload, all at once, once the sender is known to be in the room
+  // (a send without attachments makes none).
+  const attachments = request.attachments
+    ? await checkAttachments(deps, roomId, caller.userId, request.attachments)
+    : undefined;
   const { message, duplicate } = await deps.messages.appendMessage({
     roomId,
     userId: caller.userId,
@@ -45,16 +51,20 @@ export const sendMessage: ActionHandler<SendMessageRequest> = async (
     clientMsgId: request.clientMsgId,
     replyTo: request.replyTo,
     mentions: mentionsOf(request.content),
+    ...(attachments ? { attachments } : {}),
   });
+  // What readers get: the stored message with fresh links to its files (the window keeps
+  // the record's form, without links, which expire). No work without attachments.
+  const served = await linkMessage(deps, message);
   // The ack leaves first: it is what the sender waits for. (Called through an async wrapper
   // so that a reply that throws at once still lets the window and the room have the message.)
-  const acked = (async () => reply({ type: 'ack', message }))();
+  const acked = (async () => reply({ type: 'ack', message: served }))();
   if (duplicate) {
     // Its first send stored, appended and fanned it out; a retry only needs its ack.
     await acked;
     return;
   }
-  const frame: ServerFrame = { type: 'new_message', message };
+  const frame: ServerFrame = { type: 'new_message', message: served };
   // The window append is a cache write, issued in the same turn of the event loop as the ack
   // (it leaves for Redis before this turn ends), so a read the ack can cause, a client round
   // trip later, finds it. Issued after the ack rather than before it, the ack does not wait

@@ -74,7 +74,7 @@ export const editSql = (columns: string) =>
  * delete leaves. The table must be aliased `m`.
  */
 export const TOMBSTONE_SET = `content = '', deleted_at = clock_timestamp(), mentions = NULL,
-  reactions = NULL, rev = m.rev + 1`;
+  reactions = NULL, attachments = NULL, rev = m.rev + 1`;
 
 /**
  * The rows a tombstone no longer has, for a statement whose CTE `tombstoned` answers the

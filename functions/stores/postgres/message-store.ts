@@ -1,8 +1,9 @@
 /** The record: rooms, membership and messages in PostgreSQL. */
 import type { Pool } from 'pg';
 import { ChatError } from '../../core/errors.js';
+import { storedAttachment, unlinked } from '../../core/files.js';
 import { DM_PREFIX } from '../../core/governance.js';
-import type { Message } from '../../core/message.js';
+import type { Message, StoredAttachment } from '../../core/message.js';
 import type {
   HistoryPage,
   HistoryQuery,
@@ -44,11 +45,13 @@ export interface MessageRow {
   reactions: { emoji: string; count: number }[] | null;
   /** Changes since the send (edits, the delete, reactions): orders cached states. */
   rev: number;
+  /** What the message carries, without links (migration 7). */
+  attachments: StoredAttachment[] | null;
 }
 
 export const MESSAGE_COLUMNS =
   'id, room_id, seq, user_id, content, client_msg_id, created_at, edited_at, deleted_at, ' +
-  'reply_to, mentions, reactions, rev';
+  'reply_to, mentions, reactions, rev, attachments';
 
 /** MESSAGE_COLUMNS of the search's `msg` (search.ts joins messages to rooms and members). */
 export const SEARCH_COLUMNS = MESSAGE_COLUMNS.split(', ')
@@ -74,6 +77,9 @@ export function toMessage(row: MessageRow): Message {
     message.reactions = row.reactions.map(({ emoji, count }) => ({ emoji, count, me: false }));
   }
   if (row.rev > 0) message.rev = row.rev;
+  if (row.attachments !== null && row.attachments.length > 0) {
+    message.attachments = row.attachments.map(unlinked);
+  }
   return message;
 }
 
@@ -85,8 +91,9 @@ export function toMessage(row: MessageRow): Message {
  * backend CPU, and a function's plan is kept where a plain statement's is not
  * (docs/decisions/2026-12-06-send-path-costs.md). Retries take the slower path below instead.
  * The id is made here and only seq and created_at come back: the rest is already known.
+ * Migration 7's overload adds the attachments (JSON, or NULL): still one statement.
  */
-const APPEND_SQL = 'SELECT seq, created_at FROM append_message($1, $2, $3, $4, $5, $6, $7)';
+const APPEND_SQL = 'SELECT seq, created_at FROM append_message($1, $2, $3, $4, $5, $6, $7, $8)';
 
 /** The message a send with this clientMsgId already stored. */
 const STORED_SQL = `
@@ -176,6 +183,7 @@ export class PostgresMessageStore implements MessageStore {
 
   async appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
     const { roomId, userId, clientMsgId } = input;
+    const attachments = input.attachments?.length ? input.attachments.map(storedAttachment) : null;
     const id = uuidV7(Date.now(), randomSlice(16));
     try {
       const { rows } = await guarded(() =>
@@ -187,6 +195,7 @@ export class PostgresMessageStore implements MessageStore {
           id,
           input.replyTo ?? null,
           input.mentions?.length ? input.mentions : null,
+          attachments ? JSON.stringify(attachments) : null,
         ]),
       );
       const row = rows[0];
@@ -204,6 +213,7 @@ export class PostgresMessageStore implements MessageStore {
         mentions: input.mentions?.length ? input.mentions : null,
         reactions: null,
         rev: 0,
+        attachments,
       };
       return { message: toMessage(stored), duplicate: false };
     } catch (error) {

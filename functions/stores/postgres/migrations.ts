@@ -393,6 +393,89 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'attachments on messages',
+    // Protocol v2's files: a message keeps what it carries as JSON (`[{id, fileName,
+    // contentType, size}]`, the links are made per reading and never stored), NULL for the
+    // messages without. A nullable column: no table is rewritten.
+    //
+    // append_message gains `p_attachments` as a new overload, so a send stays one
+    // statement; the 7-argument one stays for handlers still running during a deploy.
+    sql: `
+      ALTER TABLE messages ADD COLUMN attachments jsonb;
+
+      CREATE FUNCTION append_message(
+        p_room_id text, p_user_id text, p_content text, p_client_msg_id text, p_id uuid,
+        p_reply_to bigint, p_mentions text[], p_attachments jsonb
+      ) RETURNS TABLE (seq bigint, created_at timestamptz) LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_member record;
+        v_wait_ms bigint;
+        v_seq bigint;
+        v_created_at timestamptz;
+      BEGIN
+        SELECT m.role, m.banned_at, m.banned_until, m.muted_at, m.muted_until, m.last_sent_at,
+               r.slow_mode_sec
+          INTO v_member
+          FROM room_members m JOIN rooms r ON r.id = m.room_id
+         WHERE m.room_id = p_room_id AND m.user_id = p_user_id;
+        IF NOT FOUND THEN
+          IF NOT EXISTS (SELECT 1 FROM rooms WHERE id = p_room_id) THEN RETURN; END IF;
+          RAISE EXCEPTION 'You are not a member of %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.banned_at IS NOT NULL
+           AND (v_member.banned_until IS NULL OR v_member.banned_until > now()) THEN
+          RAISE EXCEPTION 'You are banned from %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.muted_at IS NOT NULL
+           AND (v_member.muted_until IS NULL OR v_member.muted_until > now()) THEN
+          RAISE EXCEPTION 'You are muted in %', p_room_id USING ERRCODE = 'PA403';
+        END IF;
+        IF v_member.slow_mode_sec > 0 AND v_member.role = 'member' THEN
+          v_wait_ms := ceil(extract(epoch FROM
+            (v_member.last_sent_at + make_interval(secs => v_member.slow_mode_sec) - now())
+          ) * 1000);
+          -- A retried send must reach the unique check and get its first copy back.
+          IF v_wait_ms > 0 AND (p_client_msg_id IS NULL OR NOT EXISTS (
+               SELECT 1 FROM messages
+                WHERE room_id = p_room_id AND user_id = p_user_id
+                  AND client_msg_id = p_client_msg_id)) THEN
+            RAISE EXCEPTION 'Slow mode: one message every % s in %',
+              v_member.slow_mode_sec, p_room_id
+              USING ERRCODE = 'PA429', DETAIL = v_wait_ms::text;
+          END IF;
+        END IF;
+        IF p_reply_to IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM messages WHERE room_id = p_room_id AND messages.seq = p_reply_to) THEN
+          RAISE EXCEPTION 'replyTo: % is not a message in %', p_reply_to, p_room_id
+            USING ERRCODE = 'PA400';
+        END IF;
+        WITH next AS (
+          UPDATE rooms SET last_seq = last_seq + 1 WHERE id = p_room_id RETURNING last_seq
+        )
+        INSERT INTO messages AS m
+          (room_id, seq, id, user_id, content, client_msg_id, reply_to, mentions, attachments)
+        SELECT p_room_id, next.last_seq, p_id, p_user_id, p_content, p_client_msg_id,
+               p_reply_to, p_mentions, p_attachments
+          FROM next
+        RETURNING m.seq, m.created_at INTO v_seq, v_created_at;
+        -- Sending reads the room up to one's own message; slow mode counts from it. One
+        -- write of the sender's row, which the read above found by its primary key.
+        UPDATE room_members
+           SET read_seq = GREATEST(read_seq, v_seq),
+               last_sent_at = CASE WHEN v_member.slow_mode_sec > 0 AND v_member.role = 'member'
+                                   THEN now() ELSE last_sent_at END
+         WHERE room_id = p_room_id AND user_id = p_user_id;
+        IF p_mentions IS NOT NULL AND cardinality(p_mentions) > 0 THEN
+          INSERT INTO message_mentions (room_id, user_id, seq)
+          SELECT p_room_id, u, v_seq FROM unnest(p_mentions) AS u ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN QUERY SELECT v_seq, v_created_at;
+      END
+      $fn$;
+    `,
+  },
+  {
     version: 8,
     name: 'full-text search over messages, English and CJK',
     // search_messages (protocol v2, "Search"). `messages.search` is a generated tsvector,

@@ -25,7 +25,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '../../core/errors.js';
-import type { Message, RoomConnection } from '../../core/message.js';
+import { storedAttachment, unlinked } from '../../core/files.js';
+import type { Message, RoomConnection, StoredAttachment } from '../../core/message.js';
 import type {
   CachedConnections,
   JoinsSince,
@@ -131,7 +132,18 @@ export function serializeMessage(m: Message): string {
       ? {}
       : { reactions: m.reactions.map(({ emoji, count, me }) => ({ emoji, count, me })) }),
     ...(m.rev === undefined ? {} : { rev: m.rev }),
+    // The record's form: links expire, so they are made when a message is served.
+    ...(m.attachments === undefined ? {} : { attachments: m.attachments.map(storedAttachment) }),
   });
+}
+
+/** A window member back as a message; its attachments get empty links, as the record's do. */
+export function parseMessage(json: string): Message {
+  const message = JSON.parse(json) as Omit<Message, 'attachments'> & {
+    attachments?: StoredAttachment[];
+  };
+  const { attachments, ...rest } = message;
+  return attachments === undefined ? rest : { ...rest, attachments: attachments.map(unlinked) };
 }
 
 /** An operation that outlived its deadline (see `REDIS_TIMEOUT_MS`). */
@@ -376,7 +388,7 @@ export class RedisRoomCache implements RoomCache {
     // The floor and the set are separate keys that can expire or be evicted apart; a floor
     // over no set is not a window (an empty room is simply never cached).
     if (members.length === 0) return undefined;
-    const messages = members.map((json) => JSON.parse(json) as Message);
+    const messages = members.map(parseMessage);
     const kept = messages.filter((m) => m.seq >= floor);
     const firstSeq = Number(firstText);
     // Absent means 1 (ports.ts): windows of rooms that never purged look as before.

@@ -82,8 +82,13 @@ describe('the reply budget', () => {
       expect([...content]).toHaveLength(chars);
       expect(parseMentions(content)).toEqual(mentions);
     }
-    expect(heaviestContent(MAX_MESSAGE_CHARS_CEILING).mentions).toHaveLength(MENTIONS_MAX);
-    // 20 reactions and every v2 field ride along: the message is over 100 KB of JSON.
+    // Long enough, the content carries the most mentions (the ceiling, since attachments
+    // joined the heaviest message, is shorter than that).
+    expect(heaviestContent(MENTIONS_MAX * (USER_ID_MAX_CHARS + 2)).mentions).toHaveLength(
+      MENTIONS_MAX,
+    );
+    // 20 reactions, 10 attachments with their links and every v2 field ride along: the
+    // message is over 100 KB of JSON.
     expect(jsonBytes(heaviestMessage(MAX_MESSAGE_CHARS_CEILING))).toBeGreaterThan(100_000);
   });
 

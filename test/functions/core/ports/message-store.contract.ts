@@ -91,6 +91,40 @@ export function messageStoreContract(name: string, factory: MessageStoreFactory)
       expect((await store.latest(room, 1)).messages[0]).toMatchObject({ replyTo: 1 });
     });
 
+    it('stores attachments without links, serves them in history, drops them on delete', async () => {
+      const room = uid();
+      await store.joinRoom(room, 'alice');
+      const file = {
+        id: '0b0b0b0b-0000-4000-8000-000000000001',
+        fileName: 'plan ✓.pdf',
+        contentType: 'application/pdf',
+        size: 1234,
+      };
+      const sent = await store.appendMessage({
+        roomId: room,
+        userId: 'alice',
+        content: '',
+        attachments: [file],
+      });
+      // The links are made per serving (core/files.ts): the record has none.
+      expect(sent.message).toMatchObject({
+        seq: 1,
+        content: '',
+        attachments: [{ ...file, url: '' }],
+      });
+      const page = await store.history(room, { after: 0, limit: 10 });
+      expect(page.messages[0]).toEqual(sent.message);
+      await send(room, 'plain');
+      expect((await store.latest(room, 1)).messages[0]).not.toHaveProperty('attachments');
+      const { message } = await store.deleteMessage({
+        roomId: room,
+        seq: 1,
+        actorId: 'alice',
+        asModerator: false,
+      });
+      expect(message).not.toHaveProperty('attachments');
+    });
+
     it('refuses a replyTo the room does not hold, storing nothing', async () => {
       const room = uid();
       await store.joinRoom(room, 'alice');

@@ -235,6 +235,33 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
       expect(window?.messages[2]).toEqual(message(room, 3, { clientMsgId: 'k3' }));
     });
 
+    it('keeps every field of a message, attachments included, in fills and appends', async () => {
+      const room = uid();
+      const attachments = [
+        {
+          id: '0b0b0b0b-0000-4000-8000-000000000001',
+          fileName: 'a ✓.png',
+          contentType: 'image/png',
+          size: 9,
+          url: '',
+        },
+      ];
+      const full = (seq: number) =>
+        message(room, seq, {
+          clientMsgId: `k${seq}`,
+          replyTo: 1,
+          mentions: ['bob'],
+          reactions: [{ emoji: '👍', count: 2, me: false }],
+          rev: 3,
+          editedAt: new Date(Date.UTC(2026, 0, 2)).toISOString(),
+          attachments,
+        });
+      await cache.fillRecentMessages(room, { floor: 1, messages: [message(room, 1), full(2)] });
+      await cache.appendRecentMessage(room, full(3));
+      const window = await cache.recentMessages(room);
+      expect(window?.messages.slice(1)).toEqual([full(2), full(3)]);
+    });
+
     it('keeps only the newest messages and moves the floor past what it trims', async () => {
       const room = uid();
       await cache.fillRecentMessages(room, { floor: 1, messages: [message(room, 1)] });
