@@ -42,7 +42,7 @@ export const COMPACT_KEYS = {
   membersCursor: 'mc',
   rooms: 'rs',
   cursor: 'cu',
-  member: 'me',
+  member: 'mm',
   change: 'ch',
   reason: 'rn',
   results: 'rz',

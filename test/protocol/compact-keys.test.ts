@@ -74,6 +74,11 @@ describe('the compact key table', () => {
       expect(LONG_KEYS.get(short)).toBe(long);
   });
 
+  it('never uses a long key (or long type) as a short one, so the two forms cannot be confused', () => {
+    for (const short of Object.values(COMPACT_KEYS)) expect(short in COMPACT_KEYS).toBe(false);
+    for (const short of Object.values(COMPACT_TYPES)) expect(short in COMPACT_TYPES).toBe(false);
+  });
+
   it('gives every frame type a short type of 1 or 2 characters, none twice', () => {
     const shorts = Object.values(COMPACT_TYPES);
     for (const short of shorts) expect(short).toMatch(/^[A-Za-z]{1,2}$/);
