@@ -52,11 +52,13 @@ export function decodeCompact(frame: Record<string, Json>): Record<string, Json>
 }
 
 function walk(value: Json, direction: Direction): Json {
-  if (Array.isArray(value)) return value.map((item) => walk(item, direction));
-  if (value !== null && typeof value === 'object') {
-    return walkObject(value as Record<string, Json>, direction, false);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<Json>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = walk(value[i], direction);
+    return out;
   }
-  return value;
+  return walkObject(value as Record<string, Json>, direction, false);
 }
 
 function walkObject(
@@ -65,15 +67,18 @@ function walkObject(
   top: boolean,
 ): Record<string, Json> {
   const out: Record<string, Json> = {};
-  for (const key in object) {
-    if (!Object.hasOwn(object, key) || key === '__proto__') continue;
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const value = object[key];
-    if (value === undefined) continue;
+    if (value === undefined || key === '__proto__') continue;
     const renamed = direction.keys.get(key) ?? key;
-    if (direction.maps.has(key)) out[renamed] = value;
-    else if (top && key === direction.typeKey && typeof value === 'string') {
-      out[renamed] = direction.types.get(value) ?? value;
-    } else out[renamed] = walk(value, direction);
+    if (typeof value !== 'object' || value === null) {
+      out[renamed] =
+        top && key === direction.typeKey && typeof value === 'string'
+          ? (direction.types.get(value) ?? value)
+          : value;
+    } else out[renamed] = direction.maps.has(key) ? value : walk(value, direction);
   }
   return out;
 }
