@@ -2,6 +2,7 @@
  * The published key table covers every key of every server frame, with short keys that
  * never collide, and compact frames decode to exactly the frame that was encoded.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../functions/core/server-frames.js';
 import { decodeCompact, encodeCompact, frameFormatOf } from '../../protocol/compact-codec.js';
@@ -13,6 +14,7 @@ import {
   type LongKey,
   MAP_KEYS,
 } from '../../protocol/compact-keys.js';
+import { compactTableMarkdown } from '../../protocol/compact-table.js';
 import { SAMPLES } from '../support/server-frame-samples.js';
 
 /** Keys whose value is a map of data (the type of `MAP_KEYS`'s entries). */
@@ -139,5 +141,14 @@ describe('compact frames', () => {
     expect(frameFormatOf(undefined)).toBe('long');
     expect(frameFormatOf('long')).toBe('long');
     expect(frameFormatOf('Compact')).toBe('long');
+  });
+});
+
+describe('docs/protocol.md', () => {
+  it('shows the key tables exactly as the code has them', () => {
+    const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+    const section = doc.split('\n## Compact frames (v2)\n')[1]?.split('\n## ')[0] ?? '';
+    // Regenerate with `npx tsx local/compact-table-cli.ts`.
+    expect(section).toContain(compactTableMarkdown());
   });
 });
