@@ -68,26 +68,20 @@ describe('the compact key table', () => {
     ]);
   });
 
-  it('gives every key a short key of 1 or 2 characters, none twice', () => {
-    const shorts = Object.values(COMPACT_KEYS);
-    for (const short of shorts) expect(short).toMatch(/^[A-Za-z]{1,2}$/);
-    expect(new Set(shorts).size).toBe(shorts.length);
-    for (const [long, short] of Object.entries(COMPACT_KEYS))
-      expect(LONG_KEYS.get(short)).toBe(long);
-  });
-
-  it('never uses a long key (or long type) as a short one, so the two forms cannot be confused', () => {
-    for (const short of Object.values(COMPACT_KEYS)) expect(short in COMPACT_KEYS).toBe(false);
-    for (const short of Object.values(COMPACT_TYPES)) expect(short in COMPACT_TYPES).toBe(false);
-  });
-
-  it('gives every frame type a short type of 1 or 2 characters, none twice', () => {
-    const shorts = Object.values(COMPACT_TYPES);
-    for (const short of shorts) expect(short).toMatch(/^[A-Za-z]{1,2}$/);
-    expect(new Set(shorts).size).toBe(shorts.length);
-    for (const [long, short] of Object.entries(COMPACT_TYPES))
-      expect(LONG_TYPES.get(short)).toBe(long);
-  });
+  it.each([
+    ['key', COMPACT_KEYS, LONG_KEYS],
+    ['frame type', COMPACT_TYPES, LONG_TYPES],
+  ] as const)(
+    'gives every %s a short form of 1 or 2 letters, none twice, none long',
+    (_, table, inverse) => {
+      const shorts = Object.values(table);
+      for (const short of shorts) expect(short).toMatch(/^[A-Za-z]{1,2}$/);
+      expect(new Set(shorts).size).toBe(shorts.length);
+      for (const [long, short] of Object.entries(table)) expect(inverse.get(short)).toBe(long);
+      // No short form is also a long one, so the two forms cannot be confused.
+      for (const short of shorts) expect(short in table).toBe(false);
+    },
+  );
 
   it('has a sample of every frame type, and the samples use every key of the table', () => {
     expect(new Set(frames.map((f) => f.type))).toEqual(new Set(Object.keys(COMPACT_TYPES)));
