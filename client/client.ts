@@ -6,6 +6,12 @@
  */
 import { RETRYABLE_CODES } from '../protocol/error-codes.js';
 import { Backoff } from './backoff.js';
+import {
+  DEFAULT_FRAME_FORMAT,
+  type FrameFormat,
+  handshakeUrl,
+  parseServerFrame,
+} from './compact.js';
 import type { RoomKey } from './crypto.js';
 import { Deferred } from './deferred.js';
 import { Emitter } from './emitter.js';
@@ -114,6 +120,12 @@ export interface ConnectOptions {
   readMarkIntervalMs?: number;
   /** What `upload` sends the bytes with. Default: the global `fetch`. */
   fetch?: typeof fetch;
+  /**
+   * How the server writes its frames to this client: `compact` (the SDK's default) with the
+   * short keys of the published table, decoded here, or `long` as the protocol documents
+   * them. Events and results are the same either way (docs/protocol.md, "Compact frames").
+   */
+  format?: FrameFormat;
 }
 
 export interface ParleyEvents extends Record<string, unknown> {
@@ -573,7 +585,7 @@ class Client extends PresenceCalls implements ParleyClient {
     if (this.state === 'closed') return;
     const connection: SocketConnection = new SocketConnection(
       Ctor,
-      withToken(this.options.url, token),
+      handshakeUrl(this.options.url, token, this.options.format ?? DEFAULT_FRAME_FORMAT),
       {
         open: () => this.onOpen(connection),
         message: (text) => {
@@ -731,7 +743,7 @@ class Client extends PresenceCalls implements ParleyClient {
   private onText(connection: SocketConnection, text: string): void {
     let frame: ServerFrame;
     try {
-      frame = JSON.parse(text) as ServerFrame;
+      frame = parseServerFrame(text) as ServerFrame;
     } catch {
       return; // not ours to interpret: the protocol only sends JSON
     }
@@ -1073,12 +1085,6 @@ class Client extends PresenceCalls implements ParleyClient {
     room.ready.reject(failure);
     if (room.joinedOnce) this.events.emit('resync_failed', { roomId: room.id, error: failure });
   }
-}
-
-function withToken(url: string, token: string): string {
-  const target = new URL(url);
-  target.searchParams.set('token', token);
-  return target.toString();
 }
 
 function closedError(): ParleyError {

@@ -18,6 +18,7 @@ export {
   type ParleyEvents,
   type SendOptions,
 } from './client.js';
+export { DEFAULT_FRAME_FORMAT, type FrameFormat } from './compact.js';
 export {
   decryptBytes,
   decryptText,

@@ -5,7 +5,10 @@
  * `$connect` and on every later event of the connection. Any other failure (no key
  * configured, Secrets Manager unreachable) throws, and API Gateway answers 500.
  */
+
+import { frameFormatOf } from '../protocol/compact-codec.js';
 import { InvalidTokenError, type TokenVerifier, verifierFromEnv } from './auth/verify-token.js';
+import { formatField } from './core/frame-format.js';
 import { logger } from './runtime/logger.js';
 import { readSecretString } from './runtime/secrets.js';
 import type { HandlerWiring } from './runtime/wiring.js';
@@ -75,7 +78,13 @@ export function makeAuthorizerHandler(
           Version: '2012-10-17',
           Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
         },
-        context: { userId: user.userId, ...(user.name ? { name: user.name } : {}) },
+        // `format`: API Gateway repeats the context on every event of the connection, so
+        // each route knows the caller's frame format without a read (runtime/caller.ts).
+        context: {
+          userId: user.userId,
+          ...(user.name ? { name: user.name } : {}),
+          ...formatField(frameFormatOf(event.queryStringParameters?.format)),
+        },
       };
     } catch (error) {
       if (error instanceof InvalidTokenError) {

@@ -1,12 +1,16 @@
 /**
  * Route `$connect`: runs after the authorizer allowed the handshake, holds the user to
  * their cap on connections (core/connection-cap.ts) and records the connection and its
- * user, in DynamoDB only (see runtime/connections.ts). A user at the cap is refused with
+ * user, and the frame format its handshake asked for (`?format=compact`), in DynamoDB only
+ * (see runtime/connections.ts). A user at the cap is refused with
  * 429; a store that is down with 503; a configuration mistake with 500. API Gateway ends
  * the handshake with the status $connect returns (the local gateway does the same).
  */
+
+import { frameFormatOf } from '../protocol/compact-codec.js';
 import { openConnection } from './core/connection-cap.js';
 import { toClientError } from './core/errors.js';
+import { formatField } from './core/frame-format.js';
 import { lambdaConnectWiring } from './runtime/connections.js';
 import { logger } from './runtime/logger.js';
 import type { HandlerWiring } from './runtime/wiring.js';
@@ -17,6 +21,7 @@ export function makeConnectHandler(
 ): WebSocketHandler {
   return async (event) => {
     const { connectionId, connectedAt, authorizer } = event.requestContext;
+    const format = frameFormatOf(event.queryStringParameters?.format);
     const userId = authorizer?.userId;
     if (typeof userId !== 'string' || !userId) return { statusCode: 401 };
     try {
@@ -25,6 +30,7 @@ export function makeConnectHandler(
         connectionId,
         userId,
         connectedAt,
+        ...formatField(format),
       });
       if (admission.ok) return { statusCode: 200 };
       logger.info('refused a connection: the user is at their cap', {

@@ -6,6 +6,7 @@
  * post ends delivered, gone (410, cleaned up) or dead-lettered, never dropped.
  */
 import { QueueRefusedError } from './errors.js';
+import { byFormat, serializeFrame } from './frame-format.js';
 import { dropConnection } from './membership.js';
 import type { RoomConnection } from './message.js';
 import type { BroadcastResult, ChatDeps, DeliveryJob } from './ports.js';
@@ -16,7 +17,11 @@ export interface DeliverOptions {
   cleanUpGone?: boolean;
 }
 
-/** Sends one frame to connections of `roomId`; any found gone are removed everywhere. */
+/**
+ * Sends one frame to connections of `roomId`; any found gone are removed everywhere. The
+ * frame is serialised once per format the audience reads (frame-format.ts), and each
+ * format's connections get their own posts and slices.
+ */
 export async function deliver(
   deps: ChatDeps,
   roomId: string,
@@ -25,21 +30,40 @@ export async function deliver(
   options: DeliverOptions = {},
 ): Promise<void> {
   if (to.length === 0) return;
-  const data = JSON.stringify(frame);
+  const groups = byFormat(to).map(([format, group]) => ({
+    data: serializeFrame(frame, format),
+    group,
+  }));
   if (to.length > deps.limits.inlineFanoutMax) {
-    await handOver(deps, slices(deps, roomId, data, to), 0);
+    await handOver(
+      deps,
+      groups.flatMap(({ data, group }) => slices(deps, roomId, data, group)),
+      0,
+    );
     return;
   }
-  const result = await deps.sender.broadcast(
-    to.map((c) => c.connectionId),
-    data,
+  const outcomes = await Promise.all(
+    groups.map(async ({ data, group }) => {
+      const result = await deps.sender.broadcast(
+        group.map((c) => c.connectionId),
+        data,
+      );
+      return { data, outcome: sortOutcome(group, result) };
+    }),
   );
-  const outcome = sortOutcome(to, result);
+  const gone = outcomes.flatMap(({ outcome }) => outcome.gone);
+  const retries: DeliveryJob[] = outcomes
+    .filter(({ outcome }) => outcome.retry.length > 0)
+    .map(({ data, outcome }) => ({
+      kind: 'deliver',
+      roomId,
+      frame: data,
+      to: outcome.retry,
+      attempt: 1,
+    }));
   await Promise.all([
-    options.cleanUpGone === false ? undefined : cleanUpGone(deps, roomId, outcome.gone),
-    outcome.retry.length === 0
-      ? undefined
-      : handOver(deps, [{ kind: 'deliver', roomId, frame: data, to: outcome.retry, attempt: 1 }]),
+    options.cleanUpGone === false ? undefined : cleanUpGone(deps, roomId, gone),
+    retries.length === 0 ? undefined : handOver(deps, retries),
   ]);
 }
 

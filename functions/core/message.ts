@@ -55,16 +55,22 @@ export interface Reaction {
   me: boolean;
 }
 
-/** One connection that has joined a room, and whose it is. */
+/**
+ * One connection that has joined a room, whose it is, and how it reads frames: `compact`
+ * when it asked for compact frames at its handshake, absent for the long form.
+ */
 export interface RoomConnection {
   connectionId: string;
   userId: string;
+  format?: 'compact';
 }
 
 /** Who is calling: bound at $connect, never read from a frame. */
 export interface Caller {
   connectionId: string;
   userId: string;
+  /** As the handshake asked (`?format=compact`); absent for the long form. */
+  format?: 'compact';
 }
 
 /** Unique user ids among a room's connections, in first-seen order. */

@@ -298,6 +298,8 @@ export interface ConnectionRecord {
   connectionId: string;
   userId: string;
   connectedAt: number;
+  /** `compact` when the handshake asked for compact frames (`?format=compact`). */
+  format?: 'compact';
 }
 
 /** Connections and the rooms each has joined (DynamoDB): the durable home of "who is here". */
@@ -569,7 +571,7 @@ export interface ConnectionSender {
 export interface DeliveryJob {
   kind: 'deliver';
   roomId: string;
-  /** The frame as sent, serialised once. */
+  /** The frame as sent, serialised once, in the format every connection of `to` reads. */
   frame: string;
   /** The connections still owed the frame, with their users (for the clean-up of gone ones). */
   to: RoomConnection[];

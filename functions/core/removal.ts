@@ -7,6 +7,7 @@
  * the record (banned, or a private room they are no longer a member of).
  */
 import { deliver } from './fanout.js';
+import { formatOf, serializeFrame } from './frame-format.js';
 import { leaveConnection, readRoomConnections } from './membership.js';
 import type { RoomConnection } from './message.js';
 import type { ChatDeps } from './ports.js';
@@ -38,7 +39,7 @@ export async function removeFromRoom(
   await Promise.all(
     theirs.map((c) =>
       deps.sender
-        .send(c.connectionId, JSON.stringify({ type: 'removed', roomId, reason }))
+        .send(c.connectionId, serializeFrame({ type: 'removed', roomId, reason }, formatOf(c)))
         .catch((error: unknown) => {
           deps.log.warn('could not tell a connection it was removed', {
             roomId,

@@ -4,10 +4,12 @@
  */
 import type { ChatError } from '../core/errors.js';
 import { StoreUnavailableError, toClientError } from '../core/errors.js';
+import { serializeFrame } from '../core/frame-format.js';
 import type { ChatDeps } from '../core/ports.js';
 import { type ReplyFrame, withRequestId } from '../core/server-frames.js';
 import type { WebSocketEvent } from '../shared/apigw-events.js';
 import { isThrottled } from '../stores/management-api/sender.js';
+import { formatOfEvent } from './caller.js';
 import { logger } from './logger.js';
 
 /** What replying needs: the runtime's dependencies, or a sender alone. */
@@ -22,7 +24,8 @@ export type Replier = Pick<ChatDeps, 'sender'>;
 const REPLY_RETRY_WAITS_MS = [100, 300, 900];
 
 /**
- * Sends a frame to the event's own connection; false when it is gone (not an error). A
+ * Sends a frame to the event's own connection, in its format (compact when its handshake
+ * asked); false when it is gone (not an error). A
  * post the quota refused is tried again (for up to 1.3 s), then the refusal is thrown.
  */
 export async function replyTo(
@@ -31,7 +34,7 @@ export async function replyTo(
   frame: ReplyFrame,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<boolean> {
-  const data = JSON.stringify(frame);
+  const data = serializeFrame(frame, formatOfEvent(event));
   for (let attempt = 0; ; attempt++) {
     try {
       return await deps.sender.send(event.requestContext.connectionId, data);

@@ -15,7 +15,7 @@ describe('connecting', () => {
     server.post('r', 'before');
     expect(client.state).toBe('connecting');
     const joined = await client.join('r');
-    expect(server.last.url).toBe('ws://parley.test/stage?token=alice');
+    expect(server.last.url).toBe('ws://parley.test/stage?token=alice&format=compact');
     expect(states).toEqual(['open']);
     expect(joined).toMatchObject({ roomId: 'r', lastSeq: 1, online: ['alice'], hasMore: false });
     expect(contents(joined.messages)).toEqual(['before']);

@@ -14,6 +14,7 @@ import type {
   WebSocketLike,
 } from '../../client/index.js';
 import type { Message } from '../../client/types.js';
+import { encodeCompact } from '../../protocol/compact-codec.js';
 import { FakeFiles } from './fake-files.js';
 import { FakeLive } from './fake-live.js';
 import { FakeRooms } from './fake-rooms.js';
@@ -22,11 +23,22 @@ type Frame = Record<string, unknown> & { action?: string; requestId?: string };
 type RefusedResponse = { statusCode?: number; headers?: Record<string, string> };
 type Listener = (event: never) => void;
 
+/** A server frame (what the fake encodes for a compact client), not a test's raw oddity. */
+function isFrame(value: unknown): value is { type: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
+}
+
 export class FakeSocket implements WebSocketLike {
   readyState = 0;
   readonly sent: Frame[] = [];
   readonly joined = new Set<string>();
   readonly token: string;
+  /** The handshake asked for compact frames: the fake writes them, as the server does. */
+  readonly compact: boolean;
   private readonly listeners = new Map<string, Listener[]>();
   private unexpectedResponse: ((req: unknown, res: RefusedResponse) => void) | undefined;
 
@@ -34,7 +46,9 @@ export class FakeSocket implements WebSocketLike {
     readonly url: string,
     private readonly server: FakeParley,
   ) {
-    this.token = new URL(url).searchParams.get('token') ?? '';
+    const query = new URL(url).searchParams;
+    this.token = query.get('token') ?? '';
+    this.compact = query.get('format') === 'compact';
   }
 
   addEventListener(type: string, listener: Listener): void {
@@ -84,7 +98,8 @@ export class FakeSocket implements WebSocketLike {
   }
 
   receive(frame: unknown): void {
-    this.emit('message', { data: JSON.stringify(frame) });
+    const wire = this.compact && isFrame(frame) ? encodeCompact(frame) : frame;
+    this.emit('message', { data: JSON.stringify(wire) });
   }
 
   /** The network drops the connection (no close frame). */

@@ -54,6 +54,11 @@ export interface WsEventOptions {
   body?: string;
   routeKey?: string;
   now?: number;
+  /**
+   * The frame format the handshake asked for: in the default authorizer context, and in
+   * the `$connect` event's query string.
+   */
+  format?: 'compact';
 }
 
 function requestContext(
@@ -69,6 +74,7 @@ function requestContext(
       : (options.authorizer ?? {
           userId: options.userId ?? 'alice',
           principalId: options.userId ?? 'alice',
+          ...(options.format ? { format: options.format } : {}),
         });
   return {
     routeKey,
@@ -113,8 +119,14 @@ export function connectEvent(options: WsEventOptions = {}): WebSocketEvent {
       'X-Forwarded-Port': ['443'],
       'X-Forwarded-Proto': ['https'],
     },
-    queryStringParameters: { token: 'redacted' },
-    multiValueQueryStringParameters: { token: ['redacted'] },
+    queryStringParameters: {
+      token: 'redacted',
+      ...(options.format ? { format: options.format } : {}),
+    },
+    multiValueQueryStringParameters: {
+      token: ['redacted'],
+      ...(options.format ? { format: [options.format] } : {}),
+    },
   };
 }
 
@@ -158,16 +170,25 @@ export function disconnectEvent(options: WsEventOptions = {}): WebSocketEvent {
 
 export const METHOD_ARN = `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${API_ID}/${STAGE}/$connect`;
 
-/** The REQUEST authorizer event of a `$connect`, with `?token=` when `token` is given. */
-export function authorizerEvent(token?: string): APIGatewayRequestAuthorizerEvent {
-  const query = token === undefined ? null : { token };
+/**
+ * The REQUEST authorizer event of a `$connect`, with `?token=` when `token` is given and
+ * any `more` query parameters.
+ */
+export function authorizerEvent(
+  token?: string,
+  more: Record<string, string> = {},
+): APIGatewayRequestAuthorizerEvent {
+  const params = { ...(token === undefined ? {} : { token }), ...more };
+  const empty = Object.keys(params).length === 0;
   const event = {
     type: 'REQUEST' as const,
     methodArn: METHOD_ARN,
     headers: { Host: DOMAIN_NAME, 'User-Agent': 'parley-test/1.0' },
     multiValueHeaders: { Host: [DOMAIN_NAME], 'User-Agent': ['parley-test/1.0'] },
-    queryStringParameters: query,
-    multiValueQueryStringParameters: token === undefined ? null : { token: [token] },
+    queryStringParameters: empty ? null : params,
+    multiValueQueryStringParameters: empty
+      ? null
+      : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, [v]])),
     stageVariables: {},
     requestContext: requestContext('CONNECT', '$connect', { authorizer: null }),
     isBase64Encoded: false,

@@ -313,6 +313,8 @@ export class FakeConnectionStore implements ConnectionStore {
   readonly connections = new Map<string, ConnectionRecord>();
   /** roomId => connectionId => userId */
   readonly rooms = new Map<string, Map<string, string>>();
+  /** Connections that joined a room reading compact frames. */
+  readonly compact = new Set<string>();
 
   async putConnection(connection: ConnectionRecord): Promise<void> {
     this.connections.set(connection.connectionId, { ...connection });
@@ -331,6 +333,7 @@ export class FakeConnectionStore implements ConnectionStore {
     }
     const wasThere = room.has(connection.connectionId);
     room.set(connection.connectionId, connection.userId);
+    if (connection.format === 'compact') this.compact.add(connection.connectionId);
     return wasThere;
   }
 
@@ -343,10 +346,11 @@ export class FakeConnectionStore implements ConnectionStore {
   }
 
   async roomConnections(roomId: string): Promise<RoomConnection[]> {
-    return [...(this.rooms.get(roomId) ?? [])].map(([connectionId, userId]) => ({
-      connectionId,
-      userId,
-    }));
+    return [...(this.rooms.get(roomId) ?? [])].map(([connectionId, userId]) =>
+      this.compact.has(connectionId)
+        ? { connectionId, userId, format: 'compact' as const }
+        : { connectionId, userId },
+    );
   }
 
   async roomsOf(connectionId: string): Promise<string[]> {

@@ -82,11 +82,17 @@ export function storeWorkWorlds(
 }
 
 /** A new room joined by `size` connections of as many users; the first is the caller. */
-export async function filledRoom(world: FakeWorld, size: number) {
+export async function filledRoom(
+  world: FakeWorld,
+  size: number,
+  options: { compactEveryOther?: boolean } = {},
+) {
   const roomId = uid('room');
   const members: Caller[] = Array.from({ length: size }, (_, i) => ({
     connectionId: newConnectionId(),
     userId: `${roomId}-u${i}`,
+    // Odd members read compact frames: the first (the usual sender) stays long.
+    ...(options.compactEveryOther && i % 2 === 1 ? { format: 'compact' as const } : {}),
   }));
   await mapLimit(members, 20, (caller) => joinRoom(world.deps, caller, { roomId }, async () => {}));
   return { roomId, members, first: members[0] as Caller };

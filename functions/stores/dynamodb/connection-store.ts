@@ -3,7 +3,8 @@
  * questions are a Query on one partition, never a Scan:
  *   pk `conn#{id}`  sk `meta`          whose connection, when it connected
  *   pk `conn#{id}`  sk `room#{roomId}` the rooms it joined ($disconnect clean-up)
- *   pk `room#{id}`  sk `conn#{connId}` who is in the room (fan-out, presence)
+ *   pk `room#{id}`  sk `conn#{connId}` who is in the room (fan-out, presence), and `format`
+ *                                      `compact` when the connection reads compact frames
  *   pk `user#{id}`  sk `conn#{connId}` the user's connections (the cap at $connect)
  *   pk `user#{id}`  sk `state`         the user's chosen status and when they were last
  *                                      seen: kept between connections (no TTL), and not
@@ -71,6 +72,7 @@ export class DynamoConnectionStore implements ConnectionStore {
         userId,
         connectedAt: { N: String(connection.connectedAt) },
         expiresAt,
+        ...(connection.format === 'compact' ? { format: { S: 'compact' } } : {}),
       }),
       put({
         pk: { S: userKey(connection.userId) },
@@ -125,7 +127,12 @@ export class DynamoConnectionStore implements ConnectionStore {
       ),
     );
     if (!Item?.userId?.S || !this.isLive(Item)) return undefined;
-    return { connectionId, userId: Item.userId.S, connectedAt: Number(Item.connectedAt?.N ?? 0) };
+    const record = {
+      connectionId,
+      userId: Item.userId.S,
+      connectedAt: Number(Item.connectedAt?.N ?? 0),
+    };
+    return Item.format?.S === 'compact' ? { ...record, format: 'compact' } : record;
   }
 
   /**
@@ -145,6 +152,7 @@ export class DynamoConnectionStore implements ConnectionStore {
               sk: { S: connKey(connection.connectionId) },
               userId,
               expiresAt,
+              ...(connection.format === 'compact' ? { format: { S: 'compact' } } : {}),
             },
             ReturnValues: 'ALL_OLD',
           }),
@@ -218,7 +226,12 @@ export class DynamoConnectionStore implements ConnectionStore {
       const sk = item.sk?.S;
       const userId = item.userId?.S;
       if (sk?.startsWith('conn#') && userId) {
-        connections.push({ connectionId: sk.slice('conn#'.length), userId });
+        const connectionId = sk.slice('conn#'.length);
+        connections.push(
+          item.format?.S === 'compact'
+            ? { connectionId, userId, format: 'compact' }
+            : { connectionId, userId },
+        );
       }
     }
     return connections;

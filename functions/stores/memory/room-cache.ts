@@ -23,13 +23,14 @@ import type {
 import { presenceAfter } from '../../core/presence.js';
 
 interface RoomEntry {
-  connections?: Map<string, string>;
+  /** By connection id (its user and format in the value). */
+  connections?: Map<string, RoomConnection>;
   /** The room's epoch (see RedisRoomCache): made on a miss, lost with the entry. */
   epoch?: number;
   /** Replaced by every join and fill (see RoomCache.roomConnections). */
   joinStamp: string;
-  /** Joins (userId) and leaves (null) made while the room was not cached, for the fill. */
-  pending: Map<string, string | null>;
+  /** Joins and leaves (null) made while the room was not cached, for the fill. */
+  pending: Map<string, RoomConnection | null>;
   recent: Map<number, Message>;
   floor?: number;
   /** The room's first kept seq as the last fill read it (see RecentWindow). */
@@ -127,11 +128,11 @@ export class MemoryRoomCache implements RoomCache {
   ): Promise<void> {
     const entry = this.room(roomId);
     if (entry.connections || entry.epoch === undefined || String(entry.epoch) !== version) return;
-    const filled = new Map(connections.map((c) => [c.connectionId, c.userId]));
+    const filled = new Map(connections.map((c) => [c.connectionId, { ...c }]));
     // What changed while the room was not cached, which the caller's read may have missed.
-    for (const [connectionId, userId] of entry.pending) {
-      if (userId === null) filled.delete(connectionId);
-      else filled.set(connectionId, userId);
+    for (const [connectionId, joined] of entry.pending) {
+      if (joined === null) filled.delete(connectionId);
+      else filled.set(connectionId, joined);
     }
     entry.pending.clear();
     entry.connections = filled;
@@ -145,11 +146,11 @@ export class MemoryRoomCache implements RoomCache {
   ): Promise<PresenceChange | undefined> {
     const entry = this.room(roomId);
     if (!entry.connections) {
-      entry.pending.set(connection.connectionId, connection.userId);
+      entry.pending.set(connection.connectionId, { ...connection });
       return undefined;
     }
     if (!entry.connections.has(connection.connectionId)) entry.joinStamp = this.nextJoinStamp();
-    entry.connections.set(connection.connectionId, connection.userId);
+    entry.connections.set(connection.connectionId, { ...connection });
     return presenceAfter(toList(entry.connections), connection, view);
   }
 
@@ -163,7 +164,7 @@ export class MemoryRoomCache implements RoomCache {
       entry.pending.set(connectionId, null);
       return undefined;
     }
-    const user = entry.connections.get(connectionId);
+    const user = entry.connections.get(connectionId)?.userId;
     entry.connections.delete(connectionId);
     return presenceAfter(toList(entry.connections), { connectionId, userId: user }, view);
   }
@@ -255,6 +256,6 @@ function put(entry: RoomEntry, message: Message): void {
   entry.recent.set(message.seq, message);
 }
 
-function toList(connections: Map<string, string>): RoomConnection[] {
-  return [...connections].map(([connectionId, userId]) => ({ connectionId, userId }));
+function toList(connections: Map<string, RoomConnection>): RoomConnection[] {
+  return [...connections.values()].map((c) => ({ ...c }));
 }

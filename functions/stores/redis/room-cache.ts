@@ -3,7 +3,8 @@
  * cache: every key can be rebuilt from DynamoDB and PostgreSQL, so FLUSHALL loses nothing.
  *
  * Keys of one room share the hash tag `{r:roomId}` so they live in one cluster slot:
- *   {r:id}:conns   hash connectionId -> userId, plus the sentinel field `~` that tells
+ *   {r:id}:conns   hash connectionId -> userId (NUL `c` userId for a connection that reads
+ *                  compact frames: see `connValue`), plus the sentinel field `~` that tells
  *                  "cached and empty" apart from "not cached"
  *   {r:id}:users   hash `@userId` -> that user's connection count, plus the sentinel `~`:
  *                  presence answers without reading every connection (see scripts.ts)
@@ -63,12 +64,29 @@ export interface RedisRoomCacheOptions {
   operationTimeoutMs?: number;
 }
 
+/**
+ * Marks a `conns` value whose connection reads compact frames: a user id never holds NUL
+ * (auth/verify-token.ts), and the scripts strip it to count the user (USER_OF in scripts.ts).
+ */
+const COMPACT_MARK = '\u0000c';
+
+/** A connection's `conns` value: its user id, marked when it reads compact frames. */
+export function connValue(connection: RoomConnection): string {
+  return connection.format === 'compact' ? COMPACT_MARK + connection.userId : connection.userId;
+}
+
+function fromConnValue(connectionId: string, value: string): RoomConnection {
+  return value.startsWith(COMPACT_MARK)
+    ? { connectionId, userId: value.slice(COMPACT_MARK.length), format: 'compact' }
+    : { connectionId, userId: value };
+}
+
 function pairsToConnections(flat: unknown): RoomConnection[] {
   const values = flat as string[];
   const connections: RoomConnection[] = [];
   for (let i = 0; i + 1 < values.length; i += 2) {
     const connectionId = values[i]!;
-    if (connectionId !== SENTINEL) connections.push({ connectionId, userId: values[i + 1]! });
+    if (connectionId !== SENTINEL) connections.push(fromConnValue(connectionId, values[i + 1]!));
   }
   return connections;
 }
@@ -287,7 +305,7 @@ export class RedisRoomCache implements RoomCache {
     connections: readonly RoomConnection[],
     version: string,
   ): Promise<void> {
-    const pairs = connections.flatMap((c) => [c.connectionId, c.userId]);
+    const pairs = connections.flatMap((c) => [c.connectionId, connValue(c)]);
     await this.guarded(() =>
       FILL_CONNECTIONS.run(this.redis, this.connectionKeys(roomId), [
         version,
@@ -317,7 +335,7 @@ export class RedisRoomCache implements RoomCache {
         const applyBy = sentAt + this.redisClockAheadMs + Math.floor(this.timeoutMs / 2);
         return ADD_CONNECTION.run(this.redis, this.connectionKeys(roomId), [
           connection.connectionId,
-          connection.userId,
+          connValue(connection),
           this.ttl,
           view.onlineMax,
           view.othersMax,

@@ -39,6 +39,17 @@ export class Script {
 export const PENDING_TTL_SECONDS = 300;
 
 /**
+ * A `conns` value is the connection's user id, or for a connection that reads compact
+ * frames NUL `c` and the user id (a user id never holds NUL: auth/verify-token.ts).
+ * Defines `userOf(value)`: the user id alone.
+ */
+const USER_OF = `
+local function userOf(value)
+  if string.byte(value, 1) == 0 then return string.sub(value, 3) end
+  return value
+end`;
+
+/**
  * ...and on a miss records the join or leave (locals `pendingField`, `pendingOp`) in
  * `pend`, for the fill under way to merge (see FILL_CONNECTIONS).
  */
@@ -90,7 +101,7 @@ return { redis.call('GET', KEYS[2]) or '', redis.call('HGETALL', KEYS[1]) }`);
 
 /**
  * KEYS conns, epoch, users, pend, joins; ARGV epoch-read, ttl, a fresh join stamp, then
- * connectionId/userId pairs.
+ * connectionId/`conns` value pairs (see USER_OF).
  * Builds the room from what the caller read from the durable store, then applies the joins
  * and leaves recorded while it was not cached (`pend`: connectionId -> `+userId` or `-`),
  * which that read may have missed: so concurrent joins to an uncached room never refuse
@@ -100,15 +111,16 @@ return { redis.call('GET', KEYS[2]) or '', redis.call('HGETALL', KEYS[1]) }`);
  * what happened meanwhile, so the caller's read may miss a join and must not be cached.
  */
 export const FILL_CONNECTIONS = new Script(`
+${USER_OF}
 local current = redis.call('GET', KEYS[2]) or ''
 if current ~= ARGV[1] or current == '' then return 0 end
 if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('HSET', KEYS[1], '~', '1')
 redis.call('HSET', KEYS[3], '~', '1')
-local function add(connectionId, userId)
-  if redis.call('HSETNX', KEYS[1], connectionId, userId) == 1 then
-    redis.call('HINCRBY', KEYS[3], '@' .. userId, 1)
+local function add(connectionId, value)
+  if redis.call('HSETNX', KEYS[1], connectionId, value) == 1 then
+    redis.call('HINCRBY', KEYS[3], '@' .. userOf(value), 1)
   end
 end
 for i = 4, #ARGV, 2 do add(ARGV[i], ARGV[i + 1]) end
@@ -118,8 +130,9 @@ for i = 1, #pending, 2 do
   if string.sub(op, 1, 1) == '+' then
     add(connectionId, string.sub(op, 2))
   else
-    local user = redis.call('HGET', KEYS[1], connectionId)
-    if user then
+    local value = redis.call('HGET', KEYS[1], connectionId)
+    if value then
+      local user = userOf(value)
       redis.call('HDEL', KEYS[1], connectionId)
       if redis.call('HINCRBY', KEYS[3], '@' .. user, -1) <= 0 then
         redis.call('HDEL', KEYS[3], '@' .. user)
@@ -154,7 +167,7 @@ local nowMs = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 if nowMs > tonumber(ARGV[${n}]) then return { 'late', nowMs } end`;
 
 /**
- * KEYS conns, epoch, users, pend, joins; ARGV connectionId, userId, ttl, onlineMax,
+ * KEYS conns, epoch, users, pend, joins; ARGV connectionId, its `conns` value (see USER_OF), ttl, onlineMax,
  * othersMax, a fresh join stamp (set when the connection is new), apply-by (see `applyBy`). Returns { 'late', now } past apply-by, changing nothing; nil on
  * a miss (after recording the join for the fill), else
  * { userHasOthers (0/1), up to onlineMax online user ids, the room's connections as flat
@@ -162,14 +175,16 @@ if nowMs > tonumber(ARGV[${n}]) then return { 'late', nowMs } end`;
  */
 export const ADD_CONNECTION = new Script(`
 ${applyBy(7)}
+${USER_OF}
 local pendingField, pendingOp = ARGV[1], '+' .. ARGV[2]
 ${BOTH_CACHED_OR_MISS}
 local count
+local user = userOf(ARGV[2])
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-  count = redis.call('HINCRBY', KEYS[3], '@' .. ARGV[2], 1)
+  count = redis.call('HINCRBY', KEYS[3], '@' .. user, 1)
   redis.call('SET', KEYS[5], ARGV[6], 'EX', ARGV[3])
 else
-  count = tonumber(redis.call('HGET', KEYS[3], '@' .. ARGV[2]) or '1')
+  count = tonumber(redis.call('HGET', KEYS[3], '@' .. user) or '1')
   redis.call('EXPIRE', KEYS[5], ARGV[3])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
@@ -186,11 +201,13 @@ ${PRESENCE_REPLY}`);
  * presence frame: whoever removed it told them).
  */
 export const REMOVE_CONNECTION = new Script(`
+${USER_OF}
 local pendingField, pendingOp = ARGV[1], '-'
 ${BOTH_CACHED_OR_MISS}
 local hasOthers = 1
-local user = redis.call('HGET', KEYS[1], ARGV[1])
-if user then
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if value then
+  local user = userOf(value)
   redis.call('HDEL', KEYS[1], ARGV[1])
   if redis.call('HINCRBY', KEYS[3], '@' .. user, -1) <= 0 then
     redis.call('HDEL', KEYS[3], '@' .. user)

@@ -1,6 +1,8 @@
 /**
  * Fan-out jobs as SQS message bodies. Connections travel as `[connectionId, userId]`
- * pairs: a slice of 100 takes ~10 KB instead of ~16 KB as objects. A body is checked
+ * pairs: a slice of 100 takes ~10 KB instead of ~16 KB as objects. Their frame format is
+ * not kept: a job's frame is already written in the one format all its connections read
+ * (core/fanout.ts slices each format apart). A body is checked
  * when it is read back, so a malformed message fails its own record (and, retried,
  * reaches the dead-letter queue) instead of posting nonsense.
  */

@@ -17,10 +17,10 @@ import { filledRoom, storeWorkWorlds } from '../../support/store-work.js';
 const worlds = storeWorkWorlds(testRedisUrl());
 
 /** Statements and Redis writes of one send in a room of `size` connections, once warm. */
-async function oneSend(size: number) {
+async function oneSend(size: number, compactEveryOther = false) {
   const { world, count } = worlds();
   const send = makeSendMessageHandler(fakeWiring(world));
-  const { roomId, first: sender } = await filledRoom(world, size);
+  const { roomId, first: sender, members } = await filledRoom(world, size, { compactEveryOther });
   const say = (content: string) =>
     send(
       messageEvent(
@@ -34,15 +34,24 @@ async function oneSend(size: number) {
   const work = await count(() => say('counted'));
   const acks = world.sender.framesTo(sender.connectionId).filter((f) => f.type === 'ack');
   expect(acks).toHaveLength(2);
+  if (compactEveryOther) {
+    await world.queue.drain(world.deps); // a big room's deliveries wait in the queue
+    const toCompact = world.sender.sent.get(members[1]?.connectionId ?? '') ?? [];
+    const frames = toCompact.map((f) => JSON.parse(f) as Record<string, unknown>);
+    expect(frames.filter((f) => f.t === 'm')).toHaveLength(2);
+    expect(frames.filter((f) => 'type' in f)).toEqual([]);
+  }
   return work;
 }
 
 describe('the store work of one send', () => {
-  it('is one PostgreSQL statement and two Redis round trips, in a room of 10 or of 1,000', async () => {
+  it('is one PostgreSQL statement and two Redis round trips, in a room of 10 or of 1,000, of one format or two', async () => {
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const small = await oneSend(10);
     const large = await oneSend(1_000);
     expect(small).toEqual({ statements: 1, redisRoundTrips: 2 });
     expect(large).toEqual(small);
+    // Half the room reading compact frames: the same work (the format rides in the cache).
+    expect(await oneSend(1_000, true)).toEqual(small);
   });
 });

@@ -38,6 +38,27 @@ export function connectionStoreContract(name: string, factory: ConnectionStoreFa
       });
     });
 
+    it("keeps a connection's compact frame format on its record and its room joins", async () => {
+      const id = uid('c');
+      const record = {
+        connectionId: id,
+        userId: 'alice',
+        connectedAt: 1,
+        format: 'compact' as const,
+      };
+      await store.putConnection(record);
+      expect(await store.getConnection(id)).toEqual(record);
+      const room = uid();
+      const long = uid('c');
+      await store.addToRoom(room, { connectionId: id, userId: 'alice', format: 'compact' });
+      await store.addToRoom(room, { connectionId: long, userId: 'bob' });
+      const listed = await store.roomConnections(room);
+      expect([...listed].sort((a, b) => a.userId.localeCompare(b.userId))).toEqual([
+        { connectionId: id, userId: 'alice', format: 'compact' },
+        { connectionId: long, userId: 'bob' },
+      ]);
+    });
+
     it("counts a user's live connections, and not those deleted or another user's", async () => {
       const [user, other] = [uid('u'), uid('u')];
       expect(await store.liveConnectionsOf(user)).toBe(0);

@@ -6,7 +6,7 @@
  * as a flush or an eviction would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../../../../functions/core/message.js';
+import type { Message, RoomConnection } from '../../../../functions/core/message.js';
 import type { PresenceView, RoomCache } from '../../../../functions/core/ports.js';
 import { missVersion } from '../../../support/room-cache.js';
 import { uid } from '../../../support/services.js';
@@ -219,6 +219,42 @@ export function roomCacheContract(name: string, factory: CacheFactory, flush: Ro
         onlineCount: 1,
         connectionCount: 1,
         userHasOthers: false,
+      });
+    });
+
+    it("keeps each connection's frame format through fills, joins, merges and appends", async () => {
+      const room = uid();
+      const version = await missVersion(cache, room);
+      // Joined while the room was not cached: merged by the fill with its format.
+      const late = { connectionId: 'c-late', userId: 'carol', format: 'compact' as const };
+      await cache.addRoomConnection(room, late, VIEW);
+      const alice = { connectionId: 'c-alice', userId: 'alice', format: 'compact' as const };
+      const bob = { connectionId: 'c-bob', userId: 'bob' };
+      await cache.fillRoomConnections(room, [alice, bob], version);
+      const byId = (list: readonly RoomConnection[] | undefined) =>
+        [...(list ?? [])].sort((a, b) => a.connectionId.localeCompare(b.connectionId));
+      expect(byId((await cache.roomConnections(room)).connections)).toEqual([alice, bob, late]);
+      // A second connection of alice's, long form: the user counts once, by her plain id.
+      const alice2 = { connectionId: 'c-alice2', userId: 'alice' };
+      const joined = await cache.addRoomConnection(room, alice2, VIEW);
+      expect(joined?.userHasOthers).toBe(true);
+      expect(joined && [...joined.online].sort()).toEqual(['alice', 'bob', 'carol']);
+      const read = await cache.roomConnections(room);
+      const dave = { connectionId: 'c-dave', userId: 'dave', format: 'compact' as const };
+      await cache.addRoomConnection(room, dave, VIEW);
+      const since = await cache.appendRecentMessage(room, message(room, 1), read.joinStamp);
+      expect(since.kind === 'joined' && byId(since.connections)).toEqual([
+        alice,
+        alice2,
+        bob,
+        dave,
+        late,
+      ]);
+      // Leaving drops the compact connection's user as it would any other's.
+      await cache.removeRoomConnection(room, 'c-alice2', VIEW);
+      expect(await cache.removeRoomConnection(room, 'c-alice', VIEW)).toMatchObject({
+        userHasOthers: false,
+        onlineCount: 3,
       });
     });
 
