@@ -41,6 +41,7 @@ export const ACTIONS = [
   'get_thread',
   'get_presence',
   'search_messages',
+  'request_upload',
 ] as const;
 export type MatrixAction = (typeof ACTIONS)[number];
 
@@ -67,6 +68,7 @@ const REPLY_TYPE: Record<MatrixAction, string> = {
   get_thread: 'room_history',
   get_presence: 'presence_list',
   search_messages: 'search_results',
+  request_upload: 'upload',
 };
 
 /** 'ok', or the error code the protocol says the request gets. */
@@ -93,6 +95,8 @@ export function expectedAnswer(action: MatrixAction, standing: Standing, kind: K
     case 'react':
       return allow(joined);
     case 'send_message':
+    // Signing an upload is the first half of sending a file: the same rule.
+    case 'request_upload':
       return allow(joined && standing !== 'muted');
     case 'get_room':
       return allow(kind === 'public' ? standing !== 'banned' : joined);
@@ -233,6 +237,8 @@ export function requestFor(action: MatrixAction, scene: Scene): Record<string, u
       return { action, roomId, seq: scene.memberSeq, emoji: '👍', on: true };
     case 'search_messages':
       return { action, roomId, query: SCENE_MESSAGE };
+    case 'request_upload':
+      return { action, roomId, fileName: 'notes.txt', contentType: 'text/plain', size: 5 };
   }
 }
 

@@ -5,7 +5,11 @@
  * so frames posted to it before that reply have arrived.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { type LocalFiles, startLocalFiles } from '../../../local/s3/local-files.js';
 import {
   buildScene,
   CELLS,
@@ -17,10 +21,19 @@ import type { ChatClient, Frame } from '../../support/chat-client.js';
 import { startTestParley, type TestParley } from '../../support/parley.js';
 
 let parley: TestParley;
+let files: LocalFiles;
+let dir: string;
 beforeAll(async () => {
-  parley = await startTestParley();
+  // request_upload signs against object storage: the local S3, as `npm run dev` has it.
+  dir = await mkdtemp(path.join(tmpdir(), 'parley-matrix-'));
+  files = await startLocalFiles({ dataDir: dir });
+  parley = await startTestParley(files.env);
 });
-afterAll(() => parley.close());
+afterAll(async () => {
+  await parley?.close();
+  await files?.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 /**
  * A request, asked again while the answer is `unavailable` (a store missed its deadline on
