@@ -150,6 +150,8 @@ const keyDialog = new KeyDialog({
     const current = chat;
     if (!current) return;
     notice.show(`${current.rooms.title(roomId)} unlocked on this device`);
+    // The header's button said "Enter passphrase" until now.
+    showKeyButton(current, current.conversations.current);
     await current.conversations.reload(roomId).catch((error: unknown) => {
       notice.error('Could not load the messages again', error);
     });
