@@ -11,6 +11,7 @@
  * checkbox, the passphrase dialog, a message PostgreSQL holds only as a `pe1.` envelope,
  * read in plaintext by a second person with the passphrase and locked for a third without
  * it, and a file stored encrypted that the second person's page decrypts and saves.
+ * A first join lists the new room's members once the join has created it.
  * axe-core at 0 violations on desktop, phone and dark; nothing wider than the phone.
  * Every step waits for what the page shows.
  */
@@ -99,7 +100,13 @@ async function pickFiles(page: Page): Promise<void> {
     .waitFor();
 }
 
-/** Whether the image has loaded real pixels (not a broken image). */
+/** Waits until the image has real pixels (not a broken one): brought into view, as it loads lazily. */
+async function showsImage(page: Page, name: string, text: string): Promise<void> {
+  const img = message(page, text).getByRole('img', { name });
+  await img.scrollIntoViewIfNeeded();
+  await expect.poll(() => loaded(page, name, text), { timeout: 20_000 }).toBe(true);
+}
+
 const loaded = (page: Page, name: string, text: string) =>
   message(page, text)
     .getByRole('img', { name })
@@ -219,7 +226,7 @@ describe('the web page against the real server: files, search, encrypted rooms',
     await expect.poll(async () => (await fetch(thumbnail)).status).toBe(200);
     const img = sent.getByRole('img', { name: 'chart.png' });
     expect(await img.getAttribute('width')).toBe('240');
-    await expect.poll(() => loaded(page, 'chart.png', 'the chart')).toBe(true);
+    await showsImage(page, 'chart.png', 'the chart');
     const imageLink = sent.locator('a.attachment-image');
     expect(await imageLink.getAttribute('target')).toBe('_blank');
     expect(await imageLink.getAttribute('rel')).toBe('noopener noreferrer');
@@ -357,20 +364,28 @@ describe('the web page against the real server: files, search, encrypted rooms',
     expect(pageErrors).toEqual([]);
     await page.context().close();
 
+    // A room nobody has used: the join creates it, and only then are its members listed.
+    const erin = fresh('erin');
+    const first = await open({}, erin, fresh('newroom'));
+    await first.locator('#members li', { hasText: erin }).waitFor();
+    expect(await first.locator('#notice').textContent()).not.toContain('Could not list members');
+    await first.context().close();
+
     // Phone and dark: the same additions, still 0 violations.
     for (const options of [
       { viewport: { width: 390, height: 844 }, isMobile: true },
       { colorScheme: 'dark' as const, isMobile: false },
     ]) {
+      const text = `with files, ${options.isMobile ? 'phone' : 'dark'}`;
       const other = await open(options, fresh('dana'), room);
       await other.getByRole('searchbox', { name: 'Search messages' }).fill(WORD);
       await other.getByRole('button', { name: 'Search', exact: true }).click();
       await other.locator('#search-list li').first().waitFor();
       await pickFiles(other);
-      await other.getByRole('textbox', { name: 'Message', exact: true }).fill('with files');
+      await other.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
       await other.getByRole('button', { name: 'Send' }).click();
-      await message(other, 'with files').locator('.attachments img').waitFor();
-      await expect.poll(() => loaded(other, 'chart.png', 'with files')).toBe(true);
+      await message(other, text).locator('.attachments img').waitFor();
+      await showsImage(other, 'chart.png', text);
       await pickFiles(other);
       expect(await audit(other)).toEqual([]);
       // Nothing wider than the screen: the header's search box shrinks on a phone.
