@@ -20,7 +20,7 @@ import {
 import { buildHandlers } from './handlers.js';
 import { type FanoutQueues, type FanoutQueuesOptions, startFanoutQueues } from './queue/index.js';
 import { type ParleyEnv, serverWiring } from './server-wiring.js';
-import { buildWebPage, notFound, type WebPage } from './web-server.js';
+import { buildWebPage, notFound, storageOrigins, type WebPage } from './web-server.js';
 
 export type { ParleyEnv };
 
@@ -83,7 +83,14 @@ export interface ParleyServer {
 
 export async function startParleyServer(options: ParleyServerOptions): Promise<ParleyServer> {
   const { env } = options;
-  const web = options.web ? await buildWebPage({ jwtSecret: requireJwtSecret(env) }) : undefined;
+  // The page PUTs uploads to, and shows images from, the storage the handlers sign for: a
+  // CSP without that origin makes the browser block both.
+  const web = options.web
+    ? await buildWebPage({
+        jwtSecret: requireJwtSecret(env),
+        storageOrigins: storageOrigins(env.S3_ENDPOINT),
+      })
+    : undefined;
   const fallback = options.httpFallback ?? notFound;
   // Known once the gateway listens (the wiring needs its address); requests cannot arrive
   // before that.

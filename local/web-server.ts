@@ -46,6 +46,19 @@ export interface WebPageOptions {
   storageOrigins?: readonly string[];
 }
 
+/**
+ * The origin of `S3_ENDPOINT` (path-style, so signed URLs start with it), as the page's
+ * CSP names it; none when unset (on AWS the page is not served by this server).
+ */
+export function storageOrigins(endpoint: string | undefined): string[] {
+  if (!endpoint) return [];
+  try {
+    return [new URL(endpoint).origin];
+  } catch {
+    throw new Error(`S3_ENDPOINT is not a URL: ${endpoint}`);
+  }
+}
+
 // The page connects back to the same host and port; `ws:`/`wss:` because `'self'` does not
 // cover WebSocket schemes in every browser. No inline script or style anywhere.
 function pageCsp(storage: readonly string[] = []): string {

@@ -150,6 +150,8 @@ const keyDialog = new KeyDialog({
     const current = chat;
     if (!current) return;
     notice.show(`${current.rooms.title(roomId)} unlocked on this device`);
+    // The header's button said "Enter passphrase" until now.
+    showKeyButton(current, current.conversations.current);
     await current.conversations.reload(roomId).catch((error: unknown) => {
       notice.error('Could not load the messages again', error);
     });
@@ -256,8 +258,10 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   }
   if (chat !== current) return;
   // Joining a public room makes you a member: the list learns of it from the server.
-  if (!current.rooms.knows(roomId)) await current.rooms.refresh();
+  const known = current.rooms.knows(roomId);
+  if (!known) await current.rooms.refresh();
   if (chat !== current || current.conversations.current !== roomId) return;
+  if (!known) current.members.refresh(roomId);
   showOnline(current, roomId);
   readShown(current);
   showKeyButton(current, roomId);
@@ -280,7 +284,9 @@ function show(current: Chat, roomId: string): void {
   saveSession(current.session);
   current.rooms.select(roomId);
   showTitle(current, roomId);
-  current.members.show(roomId, current.rooms.kind(roomId));
+  // A room the page does not know yet is listed once joined (`openRoom`): asked before,
+  // the server answers that a room the join is about to create does not exist.
+  current.members.show(roomId, current.rooms.kind(roomId), current.rooms.knows(roomId));
   showOnline(current, roomId);
   showTyping(current, roomId);
   showKeyButton(current, roomId);

@@ -69,8 +69,12 @@ export class MembersPanel {
     });
   }
 
-  /** Shows `roomId`'s members (nothing for undefined). */
-  show(roomId: string | undefined, kind: RoomKind = 'room'): void {
+  /**
+   * Shows `roomId`'s members (nothing for undefined). `load` false: not yet, as a room
+   * being joined for the first time may not exist until the join creates it (`refresh`
+   * then).
+   */
+  show(roomId: string | undefined, kind: RoomKind = 'room', load = true): void {
     this.generation++;
     this.roomId = roomId;
     this.kind = kind;
@@ -78,7 +82,7 @@ export class MembersPanel {
     this.members = [];
     this.cursor = undefined;
     this.render();
-    if (roomId !== undefined) void this.load(undefined);
+    if (roomId !== undefined && load) void this.load(undefined);
   }
 
   /** The room's membership changed: read it again from the first page. */

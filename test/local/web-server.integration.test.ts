@@ -1,7 +1,7 @@
 /**
  * The dev server's chat page over HTTP on the gateway's port: the fixed list of files with
  * their content types, the dev token endpoint (its validation, and that its token opens a
- * WebSocket as that user), and 404s for everything else, traversal attempts included.
+ * WebSocket as that user), the CSP naming the storage origin, and 404s for everything else, traversal attempts included.
  */
 import { request } from 'node:http';
 import { jwtVerify } from 'jose';
@@ -53,6 +53,25 @@ describe('the chat page', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it("names the storage's origin (S3_ENDPOINT) where the page PUTs and loads images", async () => {
+    // `npm run dev` and the tests hand the local S3's endpoint to the server this way.
+    const withFiles = await startTestParley(
+      { S3_ENDPOINT: 'http://127.0.0.1:39999/', S3_BUCKET: 'parley-files' },
+      { web: true },
+    );
+    try {
+      const res = await fetch(`${withFiles.server.gateway.callbackUrl}/`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("connect-src 'self' ws: wss: http://127.0.0.1:39999;");
+      expect(csp).toContain("img-src 'self' data: http://127.0.0.1:39999;");
+    } finally {
+      await withFiles.close();
+    }
+    // Without storage, no origin beyond the page's own.
+    const csp = (await fetch(`${base}/`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("img-src 'self' data:;");
   });
 
   it('bundles the page for browsers: no Node built-ins, the ws package left out', async () => {
