@@ -54,8 +54,12 @@ const TSQUERY = `regexp_replace(websearch_to_tsquery('english', $2)::text,
   '''([\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\U00020000-\\U0003134f])''',
   '''\\1'':*', 'g')::tsquery`;
 
-/** ts_headline's options: our markers, a line's worth of words around the matches. */
-const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+/**
+ * ts_headline's options: our markers, a line's worth of words around the first match. One
+ * excerpt, not fragments: PostgreSQL's fragment mode drops a message's last word, and
+ * ShortWord=0 keeps short words at the ends (its default drops words of 3 letters or less).
+ */
+const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, ShortWord=0`;
 
 type HitRow<R> = R & { rank: number; at_us: string; highlight: string; mine: string[] | null };
 

@@ -80,6 +80,14 @@ describe('PostgreSQL search', () => {
     expect(hit?.highlight).toBe(`${S}Meetings${E} moved: the ${S}meeting${E} is at noon`);
   });
 
+  it('keeps short words at the ends of a highlight (ShortWord=0)', async () => {
+    const alice = uid('u');
+    const r = await room(alice);
+    await send(r, alice, 'ok deploy early at 1');
+    const [hit] = (await store.search({ userId: alice, text: 'deploy', limit: 5 })).hits;
+    expect(hit?.highlight).toBe(`ok ${S}deploy${E} early at 1`);
+  });
+
   it('indexes CJK runs as bigrams and their last character, the rest as English', async () => {
     const { rows } = await pool.query<{ v: string }>(
       "SELECT parley_search_vector('We meet 我们在北京开会。') AS v",
