@@ -88,6 +88,15 @@ export async function eraseUser(
       objectsDeleted += keys.length;
     });
   let from = options.from;
+  const report = (done: boolean): EraseReport => ({
+    userId,
+    memberships,
+    messagesErased,
+    attachmentsErased,
+    objectsDeleted,
+    rooms: [...rooms],
+    done,
+  });
   for (;;) {
     const chunk = await deps.store.eraseMessages(userId, from, options.chunkRows, deleteObjects);
     messagesErased += chunk.erased;
@@ -100,18 +109,7 @@ export async function eraseUser(
     }
     from = chunk.next;
     if (from === undefined) break;
-    if (options.shouldStop?.()) {
-      return {
-        userId,
-        memberships,
-        messagesErased,
-        attachmentsErased,
-        objectsDeleted,
-        rooms: [...rooms],
-        done: false,
-        resumeFrom: from,
-      };
-    }
+    if (options.shouldStop?.()) return { ...report(false), resumeFrom: from };
   }
   // Last, so that the closing audit record means all of it went. The durable item before
   // its copy: a status read between the two would otherwise cache the item again.
@@ -125,13 +123,5 @@ export async function eraseUser(
     roomsLeft: memberships.left.length,
     handedOver: memberships.handedOver,
   });
-  return {
-    userId,
-    memberships,
-    messagesErased,
-    attachmentsErased,
-    objectsDeleted,
-    rooms: [...rooms],
-    done: true,
-  };
+  return report(true);
 }

@@ -64,6 +64,18 @@ async function putObject(key: string, roomId: string, uploaderId: string, conten
   expect(response.status).toBe(200);
 }
 
+/** A new public room that `owner` created. */
+async function roomOf(owner: string): Promise<string> {
+  const roomId = uid();
+  await new PostgresRoomStore(pool).createRoom({
+    roomId,
+    visibility: 'public',
+    encrypted: false,
+    createdBy: owner,
+  });
+  return roomId;
+}
+
 /** A message of `userId` with one attachment of `contentType`, its objects stored. */
 async function sendWithAttachment(roomId: string, userId: string, contentType: string) {
   const attachment: StoredAttachment = {
@@ -195,13 +207,8 @@ describe('maintenance commands', () => {
   });
 
   it("erase-user deletes the user's files from the bucket, and only theirs", async () => {
-    const [user, other, roomId] = [uid('gone'), uid('u'), uid()];
-    await new PostgresRoomStore(pool).createRoom({
-      roomId,
-      visibility: 'public',
-      encrypted: false,
-      createdBy: other,
-    });
+    const [user, other] = [uid('gone'), uid('u')];
+    const roomId = await roomOf(other);
     await new PostgresMessageStore(pool).joinRoom(roomId, user);
     const pdf = await sendWithAttachment(roomId, user, 'application/pdf');
     const image = await sendWithAttachment(roomId, user, 'image/png');
@@ -230,13 +237,8 @@ describe('maintenance commands', () => {
   });
 
   it('erase-user without a bucket erases the record, keeps the files and says so', async () => {
-    const [user, roomId] = [uid('gone'), uid()];
-    await new PostgresRoomStore(pool).createRoom({
-      roomId,
-      visibility: 'public',
-      encrypted: false,
-      createdBy: user,
-    });
+    const user = uid('gone');
+    const roomId = await roomOf(user);
     const keys = await sendWithAttachment(roomId, user, 'text/plain');
     const erased = await cli('erase-user-cli.ts', [user]);
     expect(erased.code).toBe(0);
@@ -249,13 +251,8 @@ describe('maintenance commands', () => {
   });
 
   it('erase-user stops before the tombstones when the bucket cannot be reached', async () => {
-    const [user, roomId] = [uid('gone'), uid()];
-    await new PostgresRoomStore(pool).createRoom({
-      roomId,
-      visibility: 'public',
-      encrypted: false,
-      createdBy: user,
-    });
+    const user = uid('gone');
+    const roomId = await roomOf(user);
     const keys = await sendWithAttachment(roomId, user, 'text/plain');
     const failed = await cli('erase-user-cli.ts', [user], {
       S3_BUCKET: BUCKET,
