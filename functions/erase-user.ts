@@ -35,12 +35,18 @@ export function makeEraseUserHandler(wiring: Pick<HandlerWiring, 'runtime'>) {
     }
     const { userId, actorId, from } = parsed.data;
     const runtime = await wiring.runtime();
+    if (!runtime.files) {
+      logger.warn('erase-user: no object storage configured (S3_BUCKET unset), files kept', {
+        userId,
+      });
+    }
     const report = await eraseUser(
       {
         store: new PostgresErasureStore(runtime.pool),
         cache: runtime.cache,
         connections: runtime.connections,
         presence: runtime.presence,
+        ...(runtime.files ? { files: runtime.files } : {}),
       },
       userId,
       {
@@ -55,6 +61,8 @@ export function makeEraseUserHandler(wiring: Pick<HandlerWiring, 'runtime'>) {
       actorId,
       done: report.done,
       messagesErased: report.messagesErased,
+      attachmentsErased: report.attachmentsErased,
+      objectsDeleted: report.objectsDeleted,
       roomsLeft: report.memberships.left.length,
     });
     return report;

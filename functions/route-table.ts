@@ -68,9 +68,10 @@ export type FunctionNeeds =
       posts: boolean;
       /**
        * The attachments' bucket (protocol v2, "Files"): `serve` reads objects (a send's
-       * HEAD, the signed GETs of served messages), `upload` also signs uploads' PUTs.
+       * HEAD, the signed GETs of served messages), `upload` also signs uploads' PUTs,
+       * `erase` only deletes uploads and thumbnails (erasing a user).
        */
-      files?: 'serve' | 'upload';
+      files?: 'serve' | 'upload' | 'erase';
     }
   | { stores: 'connections-table'; tableActions: readonly string[]; posts: boolean };
 
@@ -154,7 +155,8 @@ export const MAINTENANCE_FUNCTIONS = {
   /** Erases one user (`aws lambda invoke`, docs/deploy.md); nothing triggers it. */
   eraseUser: {
     entry: 'erase-user',
-    needs: { stores: 'stores', posts: false } satisfies FunctionNeeds,
+    // Their messages' attachments go too: deleted from the bucket, never read.
+    needs: { stores: 'stores', posts: false, files: 'erase' } satisfies FunctionNeeds,
     /** Lambda's maximum: a large table takes several chunks; a run that stops says where. */
     timeoutSeconds: 900,
   },

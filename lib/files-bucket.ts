@@ -51,7 +51,7 @@ export interface FilesBucketProps {
 }
 
 /** What a function does with the bucket (functions/route-table.ts, `files`). */
-export type FilesAccess = 'serve' | 'upload';
+export type FilesAccess = 'serve' | 'upload' | 'erase';
 
 export class FilesBucket extends Construct {
   readonly bucket: Bucket;
@@ -149,10 +149,23 @@ export class FilesBucket extends Construct {
 
   /**
    * `serve`: read objects and thumbnails (HEAD on send, signed GETs for readers);
-   * `upload`: also sign PUTs of uploads. Each with `S3_BUCKET` set.
+   * `upload`: also sign PUTs of uploads; `erase`: delete uploads and thumbnails, nothing
+   * else (erasing a user). Each with `S3_BUCKET` set.
    */
   grant(fn: IGrantable & NodejsFunction, access: FilesAccess): void {
     fn.addEnvironment('S3_BUCKET', this.bucket.bucketName);
+    if (access === 'erase') {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:DeleteObject'],
+          resources: [
+            this.bucket.arnForObjects(`${UPLOAD_PREFIX}*`),
+            this.bucket.arnForObjects(`${THUMBNAIL_PREFIX}*`),
+          ],
+        }),
+      );
+      return;
+    }
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:GetObject'],

@@ -255,6 +255,7 @@ export class ParleyStack extends Stack {
     this.eraseUser = functions.create('EraseUser', eraseUser.entry, eraseUser.needs, {
       timeout: Duration.seconds(eraseUser.timeoutSeconds),
     });
+    this.files.grant(this.eraseUser, eraseUser.needs.files);
 
     const alarmed: Record<string, IFunction> = {
       Authorizer: this.authorizer,

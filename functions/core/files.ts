@@ -68,6 +68,20 @@ export function thumbnailKey(roomId: string, uploadId: string): string {
   return `${THUMBNAIL_PREFIX}${roomId}/${uploadId}.webp`;
 }
 
+/**
+ * Every object an attachment has in the bucket: its upload, and its thumbnail when it is an
+ * image the worker makes one of. What erasing its sender deletes.
+ */
+export function attachmentObjectKeys(
+  roomId: string,
+  attachment: Pick<StoredAttachment, 'id' | 'contentType'>,
+): string[] {
+  const upload = uploadKey(roomId, attachment.id);
+  return THUMBNAIL_TYPES.has(attachment.contentType.toLowerCase())
+    ? [upload, thumbnailKey(roomId, attachment.id)]
+    : [upload];
+}
+
 /** The room and upload id of an upload's key, or undefined for any other key. */
 export function parseUploadKey(key: string): { roomId: string; uploadId: string } | undefined {
   const match = /^rooms\/([A-Za-z0-9_-]{1,64})\/([0-9a-f-]{36})$/.exec(key);

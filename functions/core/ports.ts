@@ -674,6 +674,11 @@ export interface FileStore {
   statUpload(key: string): Promise<StoredUpload | undefined>;
   /** A signed GET of `key`, valid for `expiresInSeconds`. */
   downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * Deletes the objects under `keys` (erasing a user). A key that holds nothing is not an
+   * error, so a run cut short can be repeated; resolves once every object is gone.
+   */
+  deleteObjects(keys: readonly string[]): Promise<void>;
 }
 
 /** Whole objects, for the thumbnail worker (S3, or the dev server's local S3). */

@@ -13,6 +13,7 @@ import type {
   ChatDeps,
   ConnectionSender,
   ConnectionStore,
+  FileStore,
   PresenceCache,
   RateLimiter,
   RoomCache,
@@ -87,6 +88,8 @@ export interface Runtime {
   /** The connections store and presence cache on their own too (the erasure). */
   connections: ConnectionStore;
   presence: PresenceCache;
+  /** The attachments' bucket, when configured (the erasure deletes a user's files). */
+  files?: FileStore;
   close(): Promise<void>;
 }
 
@@ -213,6 +216,7 @@ function buildRuntime(
     cache,
     connections: connections.store,
     presence,
+    ...(files ? { files } : {}),
     deps(callbackUrl: string): ChatDeps {
       const endpoint = config.CALLBACK_URL ?? callbackUrl;
       let deps = depsByEndpoint.get(endpoint);

@@ -936,6 +936,18 @@ describe('files', () => {
     });
   });
 
+  it('lets the erase function delete uploads and thumbnails, and nothing else of the bucket', () => {
+    const [eraseId] = functionIds('EraseUser');
+    expect(s3Grants(eraseId!)).toEqual(['s3:DeleteObject /rooms/* /thumbs/*']);
+    const erase = resources('AWS::Lambda::Function').find(([id]) => id === eraseId)!;
+    expect(
+      (erase[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables
+        .S3_BUCKET,
+    ).toEqual({ Ref: bucketId() });
+    // The purge keeps its own work: no grant on the bucket.
+    expect(s3Grants(functionIds('RetentionPurge')[0]!)).toEqual([]);
+  });
+
   it('runs the thumbnail worker on new uploads, outside the VPC, with sharp beside its bundle', () => {
     const [workerId] = functionIds('FilesBucketThumbnailWorker');
     expect(workerId).toBeDefined();

@@ -65,6 +65,10 @@ export class FakeFileStore implements FileStore {
     return stat;
   }
 
+  async deleteObjects(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.objects.delete(key);
+  }
+
   async downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
     return `https://files.test/${key}?expires=${expiresInSeconds}`;
   }

@@ -661,6 +661,7 @@ export function fakeWiring(world: FakeWorld): HandlerWiring {
     cache: world.deps.cache,
     connections: world.deps.connections,
     presence: world.deps.presence,
+    files: world.deps.files,
     deps: () => world.deps,
     close: async () => undefined,
   };

@@ -23,9 +23,18 @@ export interface MembershipErasure {
   handedOver: { roomId: string; to?: string }[];
 }
 
+/** An attachment of one of the user's messages: its objects are found from these. */
+export interface ErasedAttachment {
+  roomId: string;
+  id: string;
+  contentType: string;
+}
+
 export interface MessageChunk {
   /** Messages this chunk made tombstones. */
   erased: number;
+  /** Attachments those messages carried until then (the statement read the old values). */
+  attachments: number;
   /** Rooms they were in: their cached windows must go. */
   rooms: string[];
   /** Where the next chunk starts; undefined when the scan is done. */
@@ -92,25 +101,52 @@ export class PostgresErasureStore {
     });
   }
 
-  /** Makes the user's messages in one chunk of the scan tombstones (one statement). */
+  /**
+   * Makes the user's messages in one chunk of the scan tombstones (one statement). When
+   * `beforeTombstones` is given, it is first handed the attachments those messages carry
+   * (a read) and the tombstones are written only once it resolves: their objects go first,
+   * so a failure there leaves the messages as they were, and a rerun finds them again.
+   */
   async eraseMessages(
     userId: string,
     from: ScanCursor | undefined,
     chunkRows: number,
+    beforeTombstones?: (attachments: ErasedAttachment[]) => Promise<void>,
   ): Promise<MessageChunk> {
     return guarded(async () => {
       const range = await chunkRange(this.pool, from, chunkRows, 2);
-      const { rows } = await this.pool.query<{ room_id: string; erased: string }>(
-        `WITH tombstoned AS (
+      const mine = `m.user_id = $1 AND m.deleted_at IS NULL AND ${range.where}`;
+      if (beforeTombstones) {
+        const attached = await this.pool.query<ErasedAttachment>(
+          `SELECT m.room_id AS "roomId", a->>'id' AS id, a->>'contentType' AS "contentType"
+             FROM messages m CROSS JOIN LATERAL jsonb_array_elements(m.attachments) a
+            WHERE ${mine} AND m.attachments IS NOT NULL`,
+          [userId, ...range.params],
+        );
+        await beforeTombstones(attached.rows);
+      }
+      // `old` reads each row's attachments before the UPDATE clears them: RETURNING
+      // would answer the new (NULL) value.
+      const { rows } = await this.pool.query<{
+        room_id: string;
+        erased: string;
+        attachments: string;
+      }>(
+        `WITH old AS (
+           SELECT m.room_id, m.seq, coalesce(jsonb_array_length(m.attachments), 0) AS attachments
+             FROM messages m WHERE ${mine} FOR UPDATE
+         ), tombstoned AS (
            UPDATE messages m SET ${TOMBSTONE_SET}
-           WHERE m.user_id = $1 AND m.deleted_at IS NULL AND ${range.where}
-           RETURNING m.room_id, m.seq
+             FROM old o WHERE m.room_id = o.room_id AND m.seq = o.seq
+           RETURNING m.room_id, m.seq, o.attachments
          )${TOMBSTONE_ROWS}
-         SELECT room_id, count(*) AS erased FROM tombstoned GROUP BY room_id`,
+         SELECT room_id, count(*) AS erased, sum(attachments) AS attachments
+           FROM tombstoned GROUP BY room_id`,
         [userId, ...range.params],
       );
       return {
         erased: rows.reduce((sum, r) => sum + Number(r.erased), 0),
+        attachments: rows.reduce((sum, r) => sum + Number(r.attachments), 0),
         rooms: rows.map((r) => r.room_id),
         next: range.next,
       };

@@ -4,7 +4,10 @@
  * and the audit entries naming them. Every read is bounded, so a user with millions of
  * messages is written out without holding them in memory.
  */
+
 import type { Pool } from 'pg';
+import { storedAttachment } from '../../core/files.js';
+import type { StoredAttachment } from '../../core/message.js';
 import type { Role } from '../../core/room.js';
 import { guarded } from './errors.js';
 import { chunkRange, type ScanCursor } from './message-scan.js';
@@ -29,6 +32,8 @@ export interface ExportedMessage {
   createdAt: string;
   editedAt?: string;
   deleted: boolean;
+  /** What the message carries (metadata; the bytes are in the bucket, behind its links). */
+  attachments?: StoredAttachment[];
 }
 
 /** A reaction the user put on a message (protocol v2). */
@@ -113,8 +118,10 @@ export class PostgresExportStore {
         created_at: Date;
         edited_at: Date | null;
         deleted_at: Date | null;
+        attachments: StoredAttachment[] | null;
       }>(
-        `SELECT m.room_id, m.seq, m.content, m.created_at, m.edited_at, m.deleted_at
+        `SELECT m.room_id, m.seq, m.content, m.created_at, m.edited_at, m.deleted_at,
+                m.attachments
          FROM messages m WHERE m.user_id = $1 AND ${range.where}
          ORDER BY m.room_id, m.seq`,
         [userId, ...range.params],
@@ -128,6 +135,7 @@ export class PostgresExportStore {
             createdAt: r.created_at.toISOString(),
             editedAt: iso(r.edited_at),
             deleted: r.deleted_at !== null,
+            attachments: r.attachments?.length ? r.attachments.map(storedAttachment) : undefined,
           }),
       );
       return { messages, next: range.next };

@@ -3,7 +3,8 @@
  * local/s3/), with SigV4 done here by @smithy/signature-v4 rather than through
  * @aws-sdk/client-s3: every route that serves messages signs links, and the S3 client
  * would add about 190 KB to each of their bundles (docs/decisions/2026-12-06-files.md).
- * Signing is local work; only `statUpload` is a request (one HEAD).
+ * Signing is local work; only `statUpload` (one HEAD) and `deleteObjects` (erasure's
+ * DELETEs) are requests.
  */
 import { randomUUID } from 'node:crypto';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -13,6 +14,13 @@ import type { FileStore, SignedUpload, StoredUpload, UploadSpec } from '../../co
 import { guardedS3 } from './errors.js';
 import { contentDisposition, readMetadata, uploadMetadata } from './metadata.js';
 import { NodeSha256 } from './sha256.js';
+
+/**
+ * DELETEs in flight at once: one DELETE per key rather than a DeleteObjects batch, which
+ * needs an XML body with its MD5 and per-key errors parsed out of the answer; erasure is
+ * rare and a user's files are few (docs/decisions/2026-12-07-erasing-files.md).
+ */
+const DELETE_CONCURRENCY = 8;
 
 /** What S3 reads for a request's body it was not given a hash of. */
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -149,20 +157,42 @@ export class S3FileStore implements FileStore {
     return { url, headers };
   }
 
-  async statUpload(key: string): Promise<StoredUpload | undefined> {
+  /** One signed request without a body; its answer's body (if any) is drained. */
+  private async request(method: 'HEAD' | 'DELETE', key: string) {
     const { host, ...target } = this.target(key);
+    const request = await this.signer.sign({
+      method,
+      ...target,
+      query: {},
+      headers: { host, 'x-amz-content-sha256': UNSIGNED_PAYLOAD },
+    });
+    const { response } = await this.http.handle(
+      request as Parameters<NodeHttpHandler['handle']>[0],
+    );
+    // Neither answer carries anything we read; drain what a proxy may have sent anyway.
+    (response.body as NodeJS.ReadableStream | undefined)?.resume?.();
+    return response;
+  }
+
+  async deleteObjects(keys: readonly string[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      for (let key = keys[next++]; key !== undefined; key = keys[next++]) {
+        await guardedS3(async () => {
+          const { statusCode } = await this.request('DELETE', key);
+          // S3 answers 204 whether or not the key held anything.
+          if (statusCode !== 204 && statusCode !== 200 && statusCode !== 404) {
+            throw new S3RequestError(statusCode);
+          }
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, keys.length) }, worker));
+  }
+
+  async statUpload(key: string): Promise<StoredUpload | undefined> {
     const response = await guardedS3(async () => {
-      const request = await this.signer.sign({
-        method: 'HEAD',
-        ...target,
-        query: {},
-        headers: { host, 'x-amz-content-sha256': UNSIGNED_PAYLOAD },
-      });
-      const { response } = await this.http.handle(
-        request as Parameters<NodeHttpHandler['handle']>[0],
-      );
-      // A HEAD has no body; drain what a proxy may have sent anyway.
-      (response.body as NodeJS.ReadableStream | undefined)?.resume?.();
+      const response = await this.request('HEAD', key);
       if (response.statusCode === 404) return undefined;
       if (response.statusCode !== 200) throw new S3RequestError(response.statusCode);
       return response;

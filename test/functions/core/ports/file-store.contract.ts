@@ -80,6 +80,24 @@ export function fileStoreContract(name: string, factory: FileStoreFactory) {
       expect(await harness.store.statUpload(upload.key)).toBeUndefined();
     });
 
+    it('deletes the objects under the keys given, and only those; twice is no error', async () => {
+      const stored = async () => {
+        const upload = spec(bytes);
+        const signed = await harness.store.signUpload(upload, 60);
+        expect(await harness.put(signed.url, signed.headers, bytes)).toBe(200);
+        return upload.key;
+      };
+      const [gone1, gone2, kept] = [await stored(), await stored(), await stored()];
+      const never = uploadKey('files-contract', harness.store.newUploadId());
+      await harness.store.deleteObjects([gone1, never, gone2]);
+      expect(await harness.store.statUpload(gone1)).toBeUndefined();
+      expect(await harness.store.statUpload(gone2)).toBeUndefined();
+      expect(await harness.store.statUpload(kept)).toMatchObject({ size: bytes.length });
+      await harness.store.deleteObjects([gone1, gone2]);
+      await harness.store.deleteObjects([]);
+      expect(await harness.store.statUpload(kept)).toMatchObject({ size: bytes.length });
+    });
+
     it('links to the object under its key', async () => {
       const key = uploadKey('files-contract', harness.store.newUploadId());
       const url = await harness.store.downloadUrl(key, 60);
