@@ -22,6 +22,13 @@ const LEAD_CHARS = 40;
 export const CJK_RUN =
   /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
 
+/**
+ * CJK punctuation, which search reads as spaces in messages (migration 8's
+ * `CJK_PUNCTUATION_CHARS`) and so in queries too.
+ */
+export const CJK_PUNCTUATION =
+  /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]/gu;
+
 /** The CJK runs of a query, each once, longest first (so a longer run is marked first). */
 export function cjkRunsOf(query: string): string[] {
   const runs = new Set(query.match(CJK_RUN) ?? []);

@@ -17,6 +17,15 @@ export interface Migration {
 const CJK_CHARS =
   '\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\U00020000-\\U0003134f';
 const CJK = `[${CJK_CHARS}]`;
+/**
+ * CJK punctuation (the CJK symbols block, fullwidth ASCII punctuation, halfwidth forms'
+ * punctuation), made spaces before the parser reads the text: under a C locale (the dev
+ * server's embedded PostgreSQL) the parser takes any non-ASCII character for a letter, so
+ * `。` would be a word there and not under RDS's en_US.UTF-8. Held equal to the core's
+ * `CJK_PUNCTUATION` by a test.
+ */
+export const CJK_PUNCTUATION_CHARS =
+  '\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20\\uff3b-\\uff40\\uff5b-\\uff65';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -511,7 +520,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
       CREATE FUNCTION parley_search_vector(content text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
-        SELECT to_tsvector('english'::regconfig, parley_search_text(content))
+        SELECT to_tsvector('english'::regconfig,
+          regexp_replace(parley_search_text(content), '[${CJK_PUNCTUATION_CHARS}]', ' ', 'g'))
       $fn$;
 
       ALTER TABLE messages

@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import type { Message } from '../../core/message.js';
 import type { SearchPage, SearchQuery } from '../../core/ports.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/search-frames.js';
-import { CJK_RUN } from '../../core/search-highlight.js';
+import { CJK_PUNCTUATION, CJK_RUN } from '../../core/search-highlight.js';
 import { decodeSearchCursor, encodeSearchCursor } from '../search-cursor.js';
 import { guarded } from './errors.js';
 import { NOT_BANNED } from './room-rows.js';
@@ -30,7 +30,8 @@ function bigrams(run: string): string {
  * quoted as a phrase outside quotes (inside a quoted phrase they join that phrase). A `-`
  * right before a run still negates it.
  */
-export function websearchText(query: string): string {
+export function websearchText(text: string): string {
+  const query = text.replace(CJK_PUNCTUATION, ' ');
   let out = '';
   let quoted = false;
   let last = 0;

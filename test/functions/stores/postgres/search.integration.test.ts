@@ -11,12 +11,13 @@ import {
   HIGHLIGHT_START as S,
   SEARCH_CURSOR_MAX_CHARS,
 } from '../../../../functions/core/search-frames.js';
-import { CJK_RUN } from '../../../../functions/core/search-highlight.js';
+import { CJK_PUNCTUATION, CJK_RUN } from '../../../../functions/core/search-highlight.js';
 import {
   PostgresMessageStore,
   SEARCH_COLUMNS,
 } from '../../../../functions/stores/postgres/message-store.js';
 import { migrate } from '../../../../functions/stores/postgres/migrate.js';
+import { CJK_PUNCTUATION_CHARS } from '../../../../functions/stores/postgres/migrations.js';
 import { PostgresRetentionStore } from '../../../../functions/stores/postgres/retention-store.js';
 import { searchStatement, websearchText } from '../../../../functions/stores/postgres/search.js';
 import { testPool, uid } from '../../../support/services.js';
@@ -111,6 +112,25 @@ describe('PostgreSQL search', () => {
     expect(query[0]?.q).toBe(
       "'北京' <-> '京开' <-> '开会' & '会议' <-> '北京' & !'上海' & '京' & 'x'",
     );
+  });
+
+  it("reads the same CJK punctuation as spaces as the core's CJK_PUNCTUATION", async () => {
+    const edges = [
+      0x2fff, 0x3000, 0x3002, 0x303f, 0x3040, 0xff00, 0xff01, 0xff0f, 0xff10, 0xff19, 0xff1a,
+      0xff20, 0xff21, 0xff3a, 0xff3b, 0xff40, 0xff41, 0xff5a, 0xff5b, 0xff65, 0xff66,
+    ].map((code) => String.fromCodePoint(code));
+    const { rows } = await pool.query<{ punctuation: boolean }>(
+      `SELECT c ~ '[${CJK_PUNCTUATION_CHARS}]' AS punctuation FROM unnest($1::text[]) WITH ORDINALITY AS t(c, n) ORDER BY n`,
+      [edges],
+    );
+    expect(rows.map((r) => r.punctuation)).toEqual(
+      edges.map((c) => new RegExp(CJK_PUNCTUATION.source, 'u').test(c)),
+    );
+    // Under any locale (the embedded server's is C, where `。` would be a letter).
+    const vector = await pool.query<{ v: string }>(
+      "SELECT parley_search_vector('会议，明天。OK！') AS v",
+    );
+    expect(vector.rows[0]?.v).not.toMatch(/[，。！]/u);
   });
 
   it("splits the same characters as the core's CJK_RUN (migration 8's class)", async () => {
