@@ -9,7 +9,7 @@ import { testPlan } from './test/support/redis-plan.js';
 const { notRun } = testPlan(path.dirname(fileURLToPath(import.meta.url)));
 
 /**
- * Four projects, told apart by a file's name (and `cdk` by its directory):
+ * Five projects, told apart by a file's name (and `cdk` and `browser` by their directory):
  * - `unit` (`*.test.ts`): no services, no sockets, no child processes, no global setup;
  *   `npm run test:unit` starts in seconds, and passes with no network at all.
  * - `integration` (`*.integration.test.ts`): PostgreSQL, Redis and dynalite from the global
@@ -18,6 +18,9 @@ const { notRun } = testPlan(path.dirname(fileURLToPath(import.meta.url)));
  *   in a process of its own (the forks pool), so what one writes to process.env stays there.
  * - `cdk` (`test/lib/`, as lib/ is the CDK app): the stack synthesized and every Lambda
  *   bundled; no services either, but a minute of CPU, so kept out of `unit`.
+ * - `browser` (`test/web/`): integration files that drive the page in Chromium; the same
+ *   global setup, a project of their own so that CI's offline run, which proves the global
+ *   setup works with no network, need not drive a browser again (test-projects record).
  * - `load` (`*.load.test.ts`): files whose clients must not wait behind another file's
  *   work (hundreds of connections on Lambda-like timeouts, the fault suite, the fuzzer):
  *   after the other two, one file at a time, on the same services.
@@ -26,6 +29,7 @@ const UNIT = 'test/**/*.test.ts';
 const INTEGRATION = 'test/**/*.integration.test.ts';
 const LOAD = 'test/**/*.load.test.ts';
 const CDK = 'test/lib/**/*.test.ts';
+const BROWSER = 'test/web/**/*.integration.test.ts';
 
 const TIMEOUTS = { testTimeout: 30_000, hookTimeout: 120_000 };
 
@@ -51,10 +55,19 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [INTEGRATION],
-          exclude: [...configDefaults.exclude, ...notRun],
+          exclude: [...configDefaults.exclude, ...notRun, BROWSER],
           globalSetup: ['test/support/global-setup.ts'],
           // Concurrent tests (the authorization matrix's cells) mostly wait on the stores.
           maxConcurrency: 16,
+          ...TIMEOUTS,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: [BROWSER],
+          exclude: [...configDefaults.exclude, ...notRun],
+          globalSetup: ['test/support/global-setup.ts'],
           ...TIMEOUTS,
         },
       },
