@@ -18,7 +18,7 @@ import type { FromWorker, ToWorker, WorkerSetup } from './load-worker.js';
 import { describeLoopDelay, generatorLoopDelayMs } from './loop-delay.js';
 import { mapLimit } from './map-limit.js';
 import { percentiles } from './scenario.js';
-import { machineCpu, storesCpu } from './servers.js';
+import { machineCpu, storesCpu, storesCpuBetween } from './servers.js';
 import { describeGeneratorPriority } from './thread-priority.js';
 
 export { mapLimit };
@@ -413,6 +413,7 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
   const server1 = plan.serverCpu?.() ?? null;
   const machine1 = machineCpu();
   const stores1 = storesCpu();
+  const storesSpent = storesCpuBetween(stores0, stores1);
 
   const merged = mergeParts(parts, total);
   const errors = { ...merged.errors };
@@ -457,8 +458,8 @@ export async function runLoad(pop: Population, plan: LoadPlan): Promise<LoadResu
     generatorCpu: (cpu.user + cpu.system) / 1e6 / wall,
     serverCpu: server0 !== null && server1 !== null ? (server1 - server0) / wall : null,
     machineCpu: (machine1.busy - machine0.busy) / wall,
-    postgresCpu: (stores1.postgres - stores0.postgres) / wall,
-    redisCpu: (stores1.redis - stores0.redis) / wall,
+    postgresCpu: storesSpent.postgres / wall,
+    redisCpu: storesSpent.redis / wall,
     loopDelayP99Ms,
     loopDelayP99sMs: merged.loopDelayP99sMs,
     drained,

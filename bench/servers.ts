@@ -382,17 +382,16 @@ const STORE_OF_PROCESS = new Map<string, keyof StoresCpu>([
 
 /**
  * CPU time so far (seconds) of every PostgreSQL process (its backends included) and of
- * Redis, by name from /proc: the per-send work a system leaves to its stores shows here, not
- * in its server. A backend that exits in between takes its time with it; the servers'
- * pools keep theirs for the whole load.
+ * Redis, by name from /proc, per process: the per-send work a system leaves to its stores
+ * shows here, not in its server. Compare two readings with `storesCpuBetween`.
  */
-export function storesCpu(): StoresCpu {
-  const out: StoresCpu = { postgres: 0, redis: 0 };
+export function storesCpu(): StoresCpuReading {
+  const out: StoresCpuReading = new Map();
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return { postgres: Number.NaN, redis: Number.NaN };
+    return out;
   }
   for (const pid of pids) {
     let stat: string;
@@ -403,7 +402,26 @@ export function storesCpu(): StoresCpu {
     }
     const { comm, cpuSeconds } = parseStat(stat);
     const store = STORE_OF_PROCESS.get(comm);
-    if (store) out[store] += cpuSeconds;
+    if (store) out.set(Number(pid), { store, cpuSeconds });
+  }
+  return out;
+}
+
+/** One reading of `storesCpu`: each store process's CPU seconds so far, by pid. */
+export type StoresCpuReading = Map<number, { store: keyof StoresCpu; cpuSeconds: number }>;
+
+/**
+ * The stores' CPU seconds between two readings: what each process still alive at `after`
+ * spent since `before` (all of it, if it started in between). A process that exited in
+ * between is left out rather than subtracted: on a shared machine other PostgreSQL
+ * backends and whole servers come and go, and their totals leaving /proc is no negative
+ * work. A backend that exits in between takes its time with it; the servers' pools keep
+ * theirs for the whole load.
+ */
+export function storesCpuBetween(before: StoresCpuReading, after: StoresCpuReading): StoresCpu {
+  const out: StoresCpu = { postgres: 0, redis: 0 };
+  for (const [pid, { store, cpuSeconds }] of after) {
+    out[store] += cpuSeconds - (before.get(pid)?.cpuSeconds ?? 0);
   }
   return out;
 }
