@@ -253,6 +253,7 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
     if (chat === current && previous !== undefined && current.conversations.has(previous)) {
       show(current, previous);
       await current.conversations.open(previous);
+      current.members.refresh(previous);
     }
     throw error;
   }
@@ -261,7 +262,7 @@ async function openRoom(current: Chat, roomId: string): Promise<void> {
   const known = current.rooms.knows(roomId);
   if (!known) await current.rooms.refresh();
   if (chat !== current || current.conversations.current !== roomId) return;
-  if (!known) current.members.refresh(roomId);
+  current.members.refresh(roomId);
   showOnline(current, roomId);
   readShown(current);
   showKeyButton(current, roomId);
@@ -284,9 +285,9 @@ function show(current: Chat, roomId: string): void {
   saveSession(current.session);
   current.rooms.select(roomId);
   showTitle(current, roomId);
-  // A room the page does not know yet is listed once joined (`openRoom`): asked before,
-  // the server answers that a room the join is about to create does not exist.
-  current.members.show(roomId, current.rooms.kind(roomId), current.rooms.knows(roomId));
+  // Members are listed once the room is joined (`openRoom`): asked before, the server
+  // answers that a room the join is about to create does not exist.
+  current.members.show(roomId, current.rooms.kind(roomId), false);
   showOnline(current, roomId);
   showTyping(current, roomId);
   showKeyButton(current, roomId);
