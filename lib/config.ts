@@ -1,32 +1,28 @@
 /**
- * Deployment settings: typed stack props, read from `cdk.json` context (`-c key=value`
- * overrides) with defaults for a small production deployment.
+ * Deployment settings: typed stack props. A profile (lib/profiles.ts, `-c profile=NAME`)
+ * gives the settings that decide the bill; `cdk.json` context and `-c parley:KEY=VALUE`
+ * override any of them.
  */
 import type { Node } from 'constructs';
+import {
+  BUILT_IN_PROFILES,
+  DEFAULT_PROFILE,
+  isBuiltInProfile,
+  type ProfileSettings,
+} from './profiles.js';
 
 export type JwtMode = 'hs256' | 'jwks';
 
-export interface ParleyConfig {
+export interface ParleyConfig extends ProfileSettings {
+  /** The profile the settings started from (lib/profiles.ts), or a name of your own. */
+  profile: string;
   /** The API Gateway stage and a suffix of resource names. `prod` turns on protection. */
   stageName: string;
-  /** NAT gateways (one per AZ for availability, one to save cost). */
-  natGateways: number;
-  /** RDS instance class, e.g. `t4g.small`. */
-  databaseInstanceType: string;
-  databaseAllocatedStorageGiB: number;
-  databaseMultiAz: boolean;
-  /** Days of automated RDS backups. */
-  backupRetentionDays: number;
   /** `hs256`: a secret generated in Secrets Manager; `jwks`: verify an issuer's tokens. */
   jwtMode: JwtMode;
   jwksUrl?: string;
   jwtIssuer?: string;
   jwtAudience?: string;
-  /** Days to keep Lambda and API access logs. */
-  logRetentionDays: number;
-  /** ElastiCache Serverless ceilings that cap the cost. */
-  cacheMaxDataGiB: number;
-  cacheMaxEcpuPerSecond: number;
   /** API Gateway stage throttling. */
   throttleRateLimit: number;
   throttleBurstLimit: number;
@@ -45,16 +41,10 @@ export interface ParleyConfig {
 }
 
 export const DEFAULT_CONFIG: ParleyConfig = {
+  profile: DEFAULT_PROFILE,
+  ...BUILT_IN_PROFILES[DEFAULT_PROFILE],
   stageName: 'prod',
-  natGateways: 2,
-  databaseInstanceType: 't4g.small',
-  databaseAllocatedStorageGiB: 20,
-  databaseMultiAz: true,
-  backupRetentionDays: 7,
   jwtMode: 'hs256',
-  logRetentionDays: 30,
-  cacheMaxDataGiB: 1,
-  cacheMaxEcpuPerSecond: 5000,
   throttleRateLimit: 1000,
   throttleBurstLimit: 2000,
   filesCorsOrigins: ['*'],
@@ -74,8 +64,50 @@ function read(node: Node, key: string): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : String(value);
 }
 
-/** Reads every setting from context, falling back to the defaults. */
+/**
+ * The profile named by `-c profile=NAME` (or `parley:profile`): a built-in one, or one of
+ * `parley:profiles` (`{ "mine": { "base": "lean", "databaseInstanceType": "t4g.small" } }`),
+ * whose settings start from its `base` (the default profile when it names none).
+ */
+export function profileFromContext(node: Node): { name: string; settings: ProfileSettings } {
+  const name = String(
+    node.tryGetContext('profile') ?? node.tryGetContext('parley:profile') ?? DEFAULT_PROFILE,
+  );
+  if (isBuiltInProfile(name)) return { name, settings: { ...BUILT_IN_PROFILES[name] } };
+  const custom: unknown = node.tryGetContext('parley:profiles');
+  const own =
+    typeof custom === 'object' && custom !== null
+      ? (custom as Record<string, unknown>)[name]
+      : undefined;
+  if (typeof own !== 'object' || own === null) {
+    const known = [...Object.keys(BUILT_IN_PROFILES), ...Object.keys(custom ?? {})];
+    throw new Error(
+      `profile ${name} is not one of ${known.join(', ')} (parley:profiles in cdk.json adds your own)`,
+    );
+  }
+  const { base = DEFAULT_PROFILE, ...overrides } = own as Record<string, unknown>;
+  if (typeof base !== 'string' || !isBuiltInProfile(base)) {
+    throw new Error(`profile ${name}: base must be lean, standard or ha, got ${String(base)}`);
+  }
+  const settings: ProfileSettings = { ...BUILT_IN_PROFILES[base] };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(settings, key)) {
+      throw new Error(`profile ${name}: ${key} is not a profile setting (lib/profiles.ts)`);
+    }
+    const expected = typeof settings[key as keyof ProfileSettings];
+    if (typeof value !== expected) {
+      throw new Error(
+        `profile ${name}: ${key} must be a ${expected}, got ${JSON.stringify(value)}`,
+      );
+    }
+    Object.assign(settings, { [key]: value });
+  }
+  return { name, settings };
+}
+
+/** Reads every setting from context: the profile's, then each `parley:KEY` over it. */
 export function configFromContext(node: Node): ParleyConfig {
+  const { name, settings } = profileFromContext(node);
   const text = (key: keyof ParleyConfig) => read(node, key);
   const number = (key: keyof ParleyConfig, fallback: number) => {
     const value = text(key);
@@ -84,27 +116,42 @@ export function configFromContext(node: Node): ParleyConfig {
     if (!Number.isFinite(parsed)) throw new Error(`parley:${key} must be a number, got ${value}`);
     return parsed;
   };
+  const boolean = (key: keyof ParleyConfig, fallback: boolean) => {
+    const value = text(key);
+    if (value === undefined) return fallback;
+    if (value !== 'true' && value !== 'false') {
+      throw new Error(`parley:${key} must be true or false, got ${value}`);
+    }
+    return value === 'true';
+  };
   const jwtMode = (text('jwtMode') ?? DEFAULT_CONFIG.jwtMode) as JwtMode;
   if (jwtMode !== 'hs256' && jwtMode !== 'jwks') {
     throw new Error(`parley:jwtMode must be hs256 or jwks, got ${jwtMode}`);
   }
   const config: ParleyConfig = {
+    profile: name,
     stageName: text('stageName') ?? DEFAULT_CONFIG.stageName,
-    natGateways: number('natGateways', DEFAULT_CONFIG.natGateways),
-    databaseInstanceType: text('databaseInstanceType') ?? DEFAULT_CONFIG.databaseInstanceType,
+    natGateways: number('natGateways', settings.natGateways),
+    databaseInstanceType: text('databaseInstanceType') ?? settings.databaseInstanceType,
     databaseAllocatedStorageGiB: number(
       'databaseAllocatedStorageGiB',
-      DEFAULT_CONFIG.databaseAllocatedStorageGiB,
+      settings.databaseAllocatedStorageGiB,
     ),
-    databaseMultiAz: (text('databaseMultiAz') ?? String(DEFAULT_CONFIG.databaseMultiAz)) === 'true',
-    backupRetentionDays: number('backupRetentionDays', DEFAULT_CONFIG.backupRetentionDays),
+    databaseMultiAz: boolean('databaseMultiAz', settings.databaseMultiAz),
+    databaseProxy: boolean('databaseProxy', settings.databaseProxy),
+    databaseSecretRotation: boolean('databaseSecretRotation', settings.databaseSecretRotation),
+    databasePerformanceInsights: boolean(
+      'databasePerformanceInsights',
+      settings.databasePerformanceInsights,
+    ),
+    backupRetentionDays: number('backupRetentionDays', settings.backupRetentionDays),
     jwtMode,
     jwksUrl: text('jwksUrl'),
     jwtIssuer: text('jwtIssuer'),
     jwtAudience: text('jwtAudience'),
-    logRetentionDays: number('logRetentionDays', DEFAULT_CONFIG.logRetentionDays),
-    cacheMaxDataGiB: number('cacheMaxDataGiB', DEFAULT_CONFIG.cacheMaxDataGiB),
-    cacheMaxEcpuPerSecond: number('cacheMaxEcpuPerSecond', DEFAULT_CONFIG.cacheMaxEcpuPerSecond),
+    logRetentionDays: number('logRetentionDays', settings.logRetentionDays),
+    cacheMaxDataGiB: number('cacheMaxDataGiB', settings.cacheMaxDataGiB),
+    cacheMaxEcpuPerSecond: number('cacheMaxEcpuPerSecond', settings.cacheMaxEcpuPerSecond),
     throttleRateLimit: number('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: number('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     alarmEmail: text('alarmEmail'),
@@ -124,6 +171,17 @@ export function validateConfig(config: ParleyConfig): ParleyConfig {
   if (!STAGE_NAME.test(config.stageName)) {
     throw new Error(
       `parley:stageName must be lowercase letters, digits and single hyphens, at most 20 characters (${config.stageName})`,
+    );
+  }
+  if (!Number.isInteger(config.natGateways) || config.natGateways < 0 || config.natGateways > 2) {
+    throw new Error(
+      `parley:natGateways must be 0, 1 or 2 (the VPC spans two AZs), got ${config.natGateways}`,
+    );
+  }
+  if (config.databaseSecretRotation && config.natGateways === 0) {
+    throw new Error(
+      'parley:databaseSecretRotation needs NAT: the rotation function reaches Secrets Manager ' +
+        'over IPv4 only (set parley:natGateways=1, or parley:databaseSecretRotation=false)',
     );
   }
   if (config.jwtMode === 'jwks' && !config.jwksUrl) {

@@ -1,0 +1,93 @@
+/**
+ * Deployment profiles: one codebase, three bills (`cdk deploy -c profile=lean|standard|ha`).
+ * A profile is a set of settings; `-c parley:KEY=VALUE` still overrides any one of them, and
+ * `parley:profiles` in cdk.json may name profiles of your own (`{ "base": "lean", ... }`).
+ * What each one gives up is in docs/deploy.md ("Profiles"); what each costs is what
+ * `npm run cost` prints (docs/cost.md). The cost model reads these same objects, so a
+ * changed setting changes the bill it prints.
+ */
+
+/** The settings a profile decides (the rest of ParleyConfig is per deployment). */
+export interface ProfileSettings {
+  /**
+   * NAT gateways, one per AZ at most. 0 makes the VPC dual-stack: the functions in it reach
+   * the Management API, Secrets Manager and SQS over IPv6 through an egress-only internet
+   * gateway (no hourly charge), and DynamoDB and S3 through free gateway endpoints.
+   */
+  natGateways: number;
+  /** RDS instance class, e.g. `t4g.micro`. */
+  databaseInstanceType: string;
+  databaseAllocatedStorageGiB: number;
+  /** A standby in a second AZ: failover in about a minute instead of a restore. */
+  databaseMultiAz: boolean;
+  /**
+   * RDS Proxy in front of the database: pools the functions' connections and shortens a
+   * failover. Without it the functions connect to the instance itself (TLS, RDS's CA).
+   */
+  databaseProxy: boolean;
+  /** Rotate the database password every 30 days (its function needs IPv4 egress: NAT). */
+  databaseSecretRotation: boolean;
+  /** Performance Insights (its free tier keeps 7 days). */
+  databasePerformanceInsights: boolean;
+  /** Days of automated RDS backups. */
+  backupRetentionDays: number;
+  /** Days to keep Lambda and API access logs. */
+  logRetentionDays: number;
+  /** ElastiCache Serverless ceilings that cap the cost (not what is billed). */
+  cacheMaxDataGiB: number;
+  cacheMaxEcpuPerSecond: number;
+}
+
+export type BuiltInProfileName = 'lean' | 'standard' | 'ha';
+
+export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSettings>> = {
+  /** A small app inside the seed's $50: one database, no NAT, no proxy. */
+  lean: {
+    natGateways: 0,
+    databaseInstanceType: 't4g.micro',
+    databaseAllocatedStorageGiB: 20,
+    databaseMultiAz: false,
+    databaseProxy: false,
+    databaseSecretRotation: false,
+    databasePerformanceInsights: false,
+    backupRetentionDays: 1,
+    logRetentionDays: 7,
+    cacheMaxDataGiB: 1,
+    cacheMaxEcpuPerSecond: 1000,
+  },
+  /** Production for a modest app: a standby database, pooled connections, one NAT. */
+  standard: {
+    natGateways: 1,
+    databaseInstanceType: 't4g.small',
+    databaseAllocatedStorageGiB: 20,
+    databaseMultiAz: true,
+    databaseProxy: true,
+    databaseSecretRotation: true,
+    databasePerformanceInsights: true,
+    backupRetentionDays: 7,
+    logRetentionDays: 30,
+    cacheMaxDataGiB: 1,
+    cacheMaxEcpuPerSecond: 5000,
+  },
+  /** Nothing single in one AZ: a NAT per AZ, a bigger standby database, longer records. */
+  ha: {
+    natGateways: 2,
+    databaseInstanceType: 't4g.medium',
+    databaseAllocatedStorageGiB: 50,
+    databaseMultiAz: true,
+    databaseProxy: true,
+    databaseSecretRotation: true,
+    databasePerformanceInsights: true,
+    backupRetentionDays: 14,
+    logRetentionDays: 90,
+    cacheMaxDataGiB: 5,
+    cacheMaxEcpuPerSecond: 20000,
+  },
+};
+
+/** What `cdk deploy` uses when no profile is named. */
+export const DEFAULT_PROFILE: BuiltInProfileName = 'standard';
+
+export function isBuiltInProfile(name: string): name is BuiltInProfileName {
+  return Object.hasOwn(BUILT_IN_PROFILES, name);
+}
