@@ -1,9 +1,10 @@
 /**
  * PostgreSQL on RDS: a pinned engine version, encrypted storage, automated backups,
  * deletion protection (once deployed, see deletion-protection.ts) and a snapshot on
- * delete in production, generated credentials in
- * Secrets Manager (rotated), and RDS Proxy in front with TLS required. Lambdas talk to
- * the proxy only: it pools their many short-lived connections.
+ * delete in production, generated credentials in Secrets Manager (rotated where the
+ * profile has NAT), TLS forced. With a proxy (standard, ha) the Lambdas talk to RDS Proxy
+ * only: it pools their many short-lived connections and shortens a failover. Without one
+ * (lean) they talk to the instance, over TLS verified against RDS's CA.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -38,6 +39,19 @@ export interface DatabaseProps {
   multiAz: boolean;
   backupRetentionDays: number;
   production: boolean;
+  /** RDS Proxy in front (else the functions connect to the instance). */
+  proxy: boolean;
+  /** Rotate the password every 30 days (its function needs NAT egress). */
+  rotation: boolean;
+  performanceInsights: boolean;
+}
+
+/** Where the functions connect: the proxy, or the instance itself. */
+export interface DatabaseEndpoint {
+  host: string;
+  port: number;
+  /** True when it is the instance: its certificate is signed by RDS's own CA. */
+  direct: boolean;
 }
 
 /** Pinned: an engine upgrade is a deliberate change, never a side effect of a deploy. */
@@ -45,28 +59,40 @@ export const POSTGRES_VERSION = PostgresEngineVersion.VER_17_9;
 export const DATABASE_NAME = 'parley';
 /** A non-default port: one less thing a scanner inside the VPC finds by guessing. */
 export const DATABASE_PORT = 5433;
+/**
+ * The RDS CA certificates the Lambda Node.js runtimes ship, which Node loads only when
+ * NODE_EXTRA_CA_CERTS names them (AWS Lambda's guide, "Node.js runtime": TLS to RDS).
+ */
+export const RDS_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 /** RDS Proxy always listens on the engine's default port, whatever the instance's. */
 export const PROXY_PORT = 5432;
 
 export class Database extends Construct {
   readonly instance: DatabaseInstance;
-  readonly proxy: DatabaseProxy;
+  readonly proxy?: DatabaseProxy;
+  readonly endpoint: DatabaseEndpoint;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const proxySg = new SecurityGroup(this, 'ProxySg', {
-      vpc: props.vpc,
-      description: 'RDS Proxy for Parley',
-      // Only to the database: addProxy opens proxy -> instance on the instance's port.
-      allowAllOutbound: false,
-    });
+    const proxySg = props.proxy
+      ? new SecurityGroup(this, 'ProxySg', {
+          vpc: props.vpc,
+          description: 'RDS Proxy for Parley',
+          // Only to the database: addProxy opens proxy -> instance on the instance's port.
+          allowAllOutbound: false,
+        })
+      : undefined;
     const dbSg = new SecurityGroup(this, 'DbSg', {
       vpc: props.vpc,
       description: 'Parley PostgreSQL',
       allowAllOutbound: false,
     });
-    // Both directions: ingress on the proxy, egress on the functions' group.
-    proxySg.connections.allowFrom(props.clients, Port.tcp(PROXY_PORT), 'functions to proxy');
+    // Both directions: ingress on the proxy (or the instance), egress on the functions' group.
+    if (proxySg) {
+      proxySg.connections.allowFrom(props.clients, Port.tcp(PROXY_PORT), 'functions to proxy');
+    } else {
+      dbSg.connections.allowFrom(props.clients, Port.tcp(DATABASE_PORT), 'functions to database');
+    }
 
     this.instance = new DatabaseInstance(this, 'Instance', {
       engine: DatabaseInstanceEngine.postgres({ version: POSTGRES_VERSION }),
@@ -91,7 +117,7 @@ export class Database extends Construct {
       removalPolicy: props.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       cloudwatchLogsExports: ['postgresql'],
       cloudwatchLogsRetention: props.logRetention,
-      enablePerformanceInsights: true,
+      enablePerformanceInsights: props.performanceInsights,
       autoMinorVersionUpgrade: false,
       parameters: { 'rds.force_ssl': '1' },
     });
@@ -109,13 +135,58 @@ export class Database extends Construct {
     } else {
       NagSuppressions.addResourceSuppressions(this.instance, [
         { id: 'AwsSolutions-RDS10', reason: 'Non-production stages are meant to be torn down.' },
-        ...(props.multiAz
-          ? []
-          : [
-              { id: 'AwsSolutions-RDS3', reason: 'A single AZ keeps non-production stages cheap.' },
-            ]),
       ]);
     }
+    if (!props.multiAz) {
+      NagSuppressions.addResourceSuppressions(this.instance, [
+        {
+          id: 'AwsSolutions-RDS3',
+          reason:
+            "A single AZ is the lean profile's choice (or a non-production stage's): half " +
+            'the instance cost, for a failover that is a reboot or a restore instead of a ' +
+            'standby taking over (docs/deploy.md, "Profiles").',
+        },
+      ]);
+    }
+    if (props.rotation) this.rotate();
+    else {
+      NagSuppressions.addResourceSuppressions(
+        this.instance,
+        [
+          {
+            id: 'AwsSolutions-SMG4',
+            reason:
+              'The lean profile has no NAT, and the rotation function (from the Serverless ' +
+              'Application Repository) reaches Secrets Manager over IPv4 only. Rotate by ' +
+              'changing the password and the secret together (docs/deploy.md), or deploy with ' +
+              'NAT and parley:databaseSecretRotation=true.',
+          },
+        ],
+        true,
+      );
+    }
+
+    this.proxy = proxySg
+      ? this.instance.addProxy('Proxy', {
+          // Proxy names are unique per account and region: one per stage.
+          dbProxyName: `parley-${props.stageName}`,
+          // Leave room for rotation and administrators beside the functions' pools.
+          maxConnectionsPercent: 90,
+          secrets: [this.instance.secret!],
+          vpc: props.vpc,
+          vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+          securityGroups: [proxySg],
+          requireTLS: true,
+          iamAuth: false,
+          debugLogging: false,
+        })
+      : undefined;
+    this.endpoint = this.proxy
+      ? { host: this.proxy.endpoint, port: PROXY_PORT, direct: false }
+      : { host: this.instance.dbInstanceEndpointAddress, port: DATABASE_PORT, direct: true };
+  }
+
+  private rotate(): void {
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
@@ -123,20 +194,6 @@ export class Database extends Construct {
       // on a first deploy, while the migration and the functions first connect. The first
       // rotation comes with the schedule instead.
       rotateImmediatelyOnUpdate: false,
-    });
-
-    this.proxy = this.instance.addProxy('Proxy', {
-      // Proxy names are unique per account and region: one per stage.
-      dbProxyName: `parley-${props.stageName}`,
-      // Leave room for rotation and administrators beside the functions' pools.
-      maxConnectionsPercent: 90,
-      secrets: [this.instance.secret!],
-      vpc: props.vpc,
-      vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [proxySg],
-      requireTLS: true,
-      iamAuth: false,
-      debugLogging: false,
     });
   }
 }

@@ -23,6 +23,8 @@ import { ParleyFunction, type ParleyFunctionProps } from './parley-function.js';
 export interface StoreAccess {
   vpc: IVpc;
   securityGroups: ISecurityGroup[];
+  /** The VPC's way out is IPv6 only (lib/network.ts). */
+  ipv6Egress: boolean;
   /** The whole environment of a function that uses the stores. */
   environment: Record<string, string>;
   table: ITableV2;
@@ -94,13 +96,14 @@ export class FunctionFactory {
 
   private placement(
     needs: FunctionNeeds,
-  ): Pick<ParleyFunctionProps, 'vpc' | 'securityGroups' | 'environment'> {
+  ): Pick<ParleyFunctionProps, 'vpc' | 'securityGroups' | 'ipv6Egress' | 'environment'> {
     const { access } = this;
     switch (needs.stores) {
       case 'stores':
         return {
           vpc: access.vpc,
           securityGroups: access.securityGroups,
+          ipv6Egress: access.ipv6Egress,
           environment: access.environment,
         };
       case 'connections-table':

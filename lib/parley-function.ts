@@ -87,6 +87,11 @@ export interface ParleyFunctionProps {
   entry: string;
   vpc?: IVpc;
   securityGroups?: ISecurityGroup[];
+  /**
+   * The VPC's way out is IPv6 only (no NAT, lib/network.ts): the function may send IPv6,
+   * prefers AAAA records, and asks SQS for its dual-stack endpoint.
+   */
+  ipv6Egress?: boolean;
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
@@ -103,6 +108,7 @@ export class ParleyFunction extends NodejsFunction {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const ipv6 = props.vpc !== undefined && props.ipv6Egress === true;
     super(scope, id, {
       entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
       handler: 'handler',
@@ -117,11 +123,17 @@ export class ParleyFunction extends NodejsFunction {
             vpc: props.vpc,
             vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
             securityGroups: props.securityGroups,
+            ...(ipv6 ? { ipv6AllowedForDualStack: true } : {}),
           }
         : {}),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        // Without a route for IPv4 to the internet, an A record first would cost each new
+        // connection Node's happy-eyeballs wait before it tries the AAAA one.
+        NODE_OPTIONS: ipv6
+          ? '--enable-source-maps --dns-result-order=ipv6first'
+          : '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'parley',
+        ...(ipv6 ? { PARLEY_IPV6_EGRESS: 'true' } : {}),
         ...props.environment,
       },
       bundling: props.bundling ?? BUNDLING,

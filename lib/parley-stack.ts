@@ -3,9 +3,10 @@
  * Serverless, the connections table, one function per route, the WebSocket API with the
  * JWT authorizer, schema migrations on deploy, alarms and a dashboard.
  *
- * Fan-out choice: the route functions run in the VPC's private subnets with NAT egress,
- * because the Management API (PostToConnection) is public-only; see docs/deploy.md for the
- * trade-off against a fan-out function outside the VPC.
+ * Fan-out choice: the route functions run in the VPC's private subnets with egress (NAT,
+ * or IPv6 through an egress-only gateway in the lean profile), because the Management API
+ * (PostToConnection) is public-only; see docs/deploy.md for the trade-off against a
+ * fan-out function outside the VPC, and lib/profiles.ts for what each profile deploys.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -31,7 +32,7 @@ import { Operations } from './alarms.js';
 import { Cache } from './cache.js';
 import { isProduction, type ParleyConfig, validateConfig } from './config.js';
 import { ConnectionsTable } from './connections-table.js';
-import { DATABASE_NAME, Database, PROXY_PORT } from './database.js';
+import { DATABASE_NAME, Database, RDS_CA_BUNDLE } from './database.js';
 import { DeletionProtectionOnceDeployed } from './deletion-protection.js';
 import { Fanout } from './fanout.js';
 import { FilesBucket } from './files-bucket.js';
@@ -64,6 +65,8 @@ function sameNeeds(needs: readonly FunctionNeeds[]): boolean {
 }
 
 export class ParleyStack extends Stack {
+  /** The settings it was built from (the profile's, with any overrides). */
+  readonly config: ParleyConfig;
   readonly functions: Record<RouteKey, ParleyFunction>;
   readonly authorizer: ParleyFunction;
   /** Posts big rooms' deliveries and retried posts from the fan-out queue. */
@@ -76,10 +79,11 @@ export class ParleyStack extends Stack {
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
     const config = validateConfig(props.config);
+    this.config = config;
     const production = isProduction(config);
     const logRetention = retention(config.logRetentionDays);
 
-    const { vpc } = new Network(this, 'Network', {
+    const { vpc, ipv6Egress } = new Network(this, 'Network', {
       natGateways: config.natGateways,
       logRetention,
     });
@@ -92,8 +96,17 @@ export class ParleyStack extends Stack {
     functionsSg.addEgressRule(
       Peer.anyIpv4(),
       Port.tcp(443),
-      'HTTPS through NAT: Management API, Secrets Manager, X-Ray; DynamoDB endpoint',
+      ipv6Egress
+        ? 'HTTPS to the DynamoDB and S3 gateway endpoints'
+        : 'HTTPS through NAT: Management API, Secrets Manager, SQS; DynamoDB and S3 endpoints',
     );
+    if (ipv6Egress) {
+      functionsSg.addEgressRule(
+        Peer.anyIpv6(),
+        Port.tcp(443),
+        'HTTPS over IPv6 (egress-only gateway): Management API, Secrets Manager, SQS',
+      );
+    }
     const database = new Database(this, 'Database', {
       vpc,
       stageName: config.stageName,
@@ -104,6 +117,9 @@ export class ParleyStack extends Stack {
       multiAz: config.databaseMultiAz,
       backupRetentionDays: config.backupRetentionDays,
       production,
+      proxy: config.databaseProxy,
+      rotation: config.databaseSecretRotation,
+      performanceInsights: config.databasePerformanceInsights,
     });
     const cache = new Cache(this, 'Cache', {
       vpc,
@@ -115,11 +131,14 @@ export class ParleyStack extends Stack {
     const { table } = new ConnectionsTable(this, 'Connections', { production });
     const databaseSecret = database.instance.secret!;
 
-    const databaseEnvironment = {
+    const databaseEnvironment: Record<string, string> = {
       DB_SECRET_ARN: databaseSecret.secretArn,
-      DB_HOST: database.proxy.endpoint,
-      DB_PORT: String(PROXY_PORT),
+      DB_HOST: database.endpoint.host,
+      DB_PORT: String(database.endpoint.port),
       DB_NAME: DATABASE_NAME,
+      // The instance's certificate is signed by RDS's CA, which the Lambda runtime ships
+      // but Node does not load unless told (docs/deploy.md); the proxy's is a public one.
+      ...(database.endpoint.direct ? { NODE_EXTRA_CA_CERTS: RDS_CA_BUNDLE } : {}),
     };
     const fanout = new Fanout(this, 'Fanout');
     const routeEnvironment = {
@@ -129,7 +148,8 @@ export class ParleyStack extends Stack {
       REDIS_CLUSTER: 'true',
       REDIS_SECRET_ARN: cache.credentials.secretArn,
       CONNECTIONS_TABLE: table.tableName,
-      // One invocation at a time per container: one connection, pooled by RDS Proxy.
+      // One invocation at a time per container: one connection (pooled by RDS Proxy where
+      // the profile has one).
       PG_POOL_MAX: '1',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
@@ -170,6 +190,7 @@ export class ParleyStack extends Stack {
     const migration = new SchemaMigration(this, 'SchemaMigration', {
       vpc,
       securityGroups,
+      ipv6Egress,
       environment: databaseEnvironment,
       logRetention,
       deployId: config.deployId,
@@ -182,6 +203,7 @@ export class ParleyStack extends Stack {
     const functions = new FunctionFactory(this, {
       vpc,
       securityGroups,
+      ipv6Egress,
       environment: routeEnvironment,
       table,
       secrets: [databaseSecret, cache.credentials],

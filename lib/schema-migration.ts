@@ -19,6 +19,8 @@ import { providerResource } from './provider-resource.js';
 export interface SchemaMigrationProps {
   vpc: IVpc;
   securityGroups: ISecurityGroup[];
+  /** The VPC's way out is IPv6 only (lib/network.ts). */
+  ipv6Egress: boolean;
   environment: Record<string, string>;
   logRetention: RetentionDays;
   /** Set to migrate again although no migration changed (see ParleyConfig.deployId). */
@@ -40,6 +42,7 @@ export class SchemaMigration extends Construct {
       entry: 'migrate-on-deploy',
       vpc: props.vpc,
       securityGroups: props.securityGroups,
+      ipv6Egress: props.ipv6Egress,
       environment: props.environment,
       // Room to wait for RDS Proxy on a first deploy; the handler fits every wait in it
       // (MIGRATION_TIMING in functions/migrate-on-deploy.ts).

@@ -7,6 +7,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
+  IpAddressType,
   LogGroupLogDestination,
   WebSocketApi,
   WebSocketRoute,
@@ -56,6 +57,9 @@ export class ParleyWebSocketApi extends Construct {
       new WebSocketLambdaIntegration(`${routeKey}Integration`, props.routes[routeKey]);
     this.api = new WebSocketApi(this, 'Api', {
       apiName: `parley-${props.stageName}`,
+      // Dual-stack: IPv6 clients connect, and functions whose only way out is IPv6 (the
+      // lean profile) reach its @connections endpoint.
+      ipAddressType: IpAddressType.DUAL_STACK,
       routeSelectionExpression: '$request.body.action',
       connectRouteOptions: {
         integration: integration('$connect'),

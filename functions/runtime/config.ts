@@ -119,6 +119,11 @@ const envSchema = z.object({
   /** The SQS endpoint; the local gateway's emulated queue in dev and tests. */
   SQS_ENDPOINT: optionalString,
   /**
+   * The function's only way out is IPv6 (the lean profile: no NAT, lib/network.ts), so AWS
+   * services without a gateway endpoint are reached at their dual-stack endpoints.
+   */
+  PARLEY_IPV6_EGRESS: flag,
+  /**
    * The fan-out worker: posts one invocation may start per second, its share of the
    * account's 10,000 requests/s (docs/capacity.md).
    */

@@ -5,7 +5,7 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { FanoutQueue } from '../core/ports.js';
 import { keyedMemo } from '../shared/memo.js';
 import { SqsFanoutQueue } from '../stores/sqs/fanout-queue.js';
@@ -34,6 +34,20 @@ function missingQueue(): Error {
   );
 }
 
+/**
+ * Where the client sends: the configured endpoint (local), else SQS's regional one. With IPv6
+ * the only way out (the lean profile), its dual-stack endpoint, and not the queue URL's
+ * host (which the SDK would otherwise use), whose addresses are IPv4 only.
+ */
+export function sqsEndpointOptions(
+  config: Pick<HandlerConfig, 'SQS_ENDPOINT' | 'PARLEY_IPV6_EGRESS'>,
+): Pick<SQSClientConfig, 'endpoint' | 'useDualstackEndpoint' | 'useQueueUrlAsEndpoint'> {
+  if (config.SQS_ENDPOINT) return { endpoint: config.SQS_ENDPOINT };
+  return config.PARLEY_IPV6_EGRESS
+    ? { useDualstackEndpoint: true, useQueueUrlAsEndpoint: false }
+    : {};
+}
+
 export function createQueues(config: HandlerConfig): Queues {
   const queueUrl = config.FANOUT_QUEUE_URL;
   const deadLetterQueueUrl = config.FANOUT_DEAD_LETTER_QUEUE_URL;
@@ -41,7 +55,7 @@ export function createQueues(config: HandlerConfig): Queues {
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   const client = new SQSClient({
     region: config.AWS_REGION,
-    ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
+    ...sqsEndpointOptions(config),
     ...localCredentials(config.SQS_ENDPOINT),
     maxAttempts: 3,
     requestHandler: {

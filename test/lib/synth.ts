@@ -5,7 +5,7 @@
 import { App, Aspects, type Environment } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_CONFIG, type ParleyConfig } from '../../lib/config.js';
+import { configFromContext, DEFAULT_CONFIG, type ParleyConfig } from '../../lib/config.js';
 import { ParleyStack } from '../../lib/parley-stack.js';
 
 export interface Synthesized {
@@ -25,11 +25,25 @@ export function synthesize(
   change: (stack: ParleyStack) => void = () => {},
   env: Environment = { account: '123456789012', region: 'eu-west-1' },
 ): Synthesized {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new ParleyStack(app, 'Test', {
-    config: { ...DEFAULT_CONFIG, ...overrides },
-    env,
-  });
+  return synthesizeApp(() => ({ ...DEFAULT_CONFIG, ...overrides }), {}, change, env);
+}
+
+/**
+ * As `cdk synth -c profile=NAME -c KEY=VALUE ...` reads it: the settings come from the
+ * context, through the same `configFromContext` as bin/parley.ts.
+ */
+export function synthesizeWithContext(context: Record<string, unknown>): Synthesized {
+  return synthesizeApp((app) => configFromContext(app.node), context);
+}
+
+function synthesizeApp(
+  config: (app: App) => ParleyConfig,
+  context: Record<string, unknown>,
+  change: (stack: ParleyStack) => void = () => {},
+  env: Environment = { account: '123456789012', region: 'eu-west-1' },
+): Synthesized {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new ParleyStack(app, 'Test', { config: config(app), env });
   change(stack);
   Aspects.of(app).add(new AwsSolutionsChecks());
   const template = Template.fromStack(stack);
