@@ -5,9 +5,9 @@
  * The functions' way out (the Management API is public-only, see docs/deploy.md) depends on
  * the profile:
  * - NAT gateways (`natGateways` 1 or 2), in public subnets: IPv4, ~$33 a month each;
- * - none (`natGateways` 0, the lean profile): the VPC is dual-stack and the private subnets
- *   route `::/0` to an egress-only internet gateway, which has no hourly charge; the
- *   functions there reach the Management API (a dual-stack WebSocket API), Secrets Manager
+ * - none (`natGateways` 0, the lean profile): the private subnets route `::/0` to an
+ *   egress-only internet gateway (as in every profile: the VPC is dual-stack), which has no
+ *   hourly charge, and the functions there reach the Management API (a dual-stack WebSocket API), Secrets Manager
  *   and SQS over IPv6 (docs/decisions/2026-12-07-profiles.md).
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -17,7 +17,6 @@ import {
   GatewayVpcEndpointAwsService,
   IpAddresses,
   IpProtocol,
-  type SubnetConfiguration,
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
@@ -37,23 +36,28 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     this.ipv6Egress = props.natGateways === 0;
-    const subnets: SubnetConfiguration[] = [
-      { name: 'app', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
-      { name: 'data', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-    ];
-    // Public subnets hold the NAT gateways; without NAT nothing would use them.
-    if (!this.ipv6Egress) {
-      subnets.unshift({ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 });
-    }
     this.vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
-      // An internet gateway would take traffic in as well; the egress-only one only out.
-      ...(this.ipv6Egress
-        ? { ipProtocol: IpProtocol.DUAL_STACK, createInternetGateway: false }
-        : {}),
+      // Dual-stack in every profile, so that changing profile adds or removes NAT gateways
+      // and nothing else: the subnets keep their ranges, and the egress-only gateway is
+      // there (free) for a profile that goes without NAT.
+      ipProtocol: IpProtocol.DUAL_STACK,
       maxAzs: 2,
       natGateways: props.natGateways,
-      subnetConfiguration: subnets,
+      // The public subnets hold the NAT gateways. Without NAT they are only reserved, which
+      // keeps every other subnet's range the same whichever the profile.
+      subnetConfiguration: [
+        {
+          name: 'public',
+          subnetType: SubnetType.PUBLIC,
+          cidrMask: 24,
+          reserved: this.ipv6Egress,
+        },
+        { name: 'app', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: 'data', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      // An internet gateway would let traffic in as well; only NAT's public subnets need one.
+      createInternetGateway: !this.ipv6Egress,
       gatewayEndpoints: {
         DynamoDb: { service: GatewayVpcEndpointAwsService.DYNAMODB },
         S3: { service: GatewayVpcEndpointAwsService.S3 },

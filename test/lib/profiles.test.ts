@@ -182,7 +182,6 @@ describe('the lean profile', () => {
 describe.each(['standard', 'ha'] as const)('the %s profile', (name) => {
   it('reaches the internet through NAT, with no IPv6 settings on the functions', () => {
     const { template } = synthesized[name];
-    template.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 0);
     for (const fn of functions(template).filter(inVpc)) {
       expect(fn.Properties.VpcConfig).not.toHaveProperty('Ipv6AllowedForDualStack');
       expect(environmentOf(fn)).not.toHaveProperty('PARLEY_IPV6_EGRESS');
@@ -200,6 +199,38 @@ describe.each(['standard', 'ha'] as const)('the %s profile', (name) => {
       expect(environment).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
     }
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+  });
+});
+
+describe('changing profile', () => {
+  /** Each subnet's logical id with its IPv4 and IPv6 ranges. */
+  const subnets = (name: BuiltInProfileName) =>
+    Object.entries(synthesized[name].template.findResources('AWS::EC2::Subnet')).map(
+      ([id, subnet]) =>
+        JSON.stringify([id, subnet.Properties.CidrBlock, subnet.Properties.Ipv6CidrBlock]),
+    );
+
+  it('keeps every subnet and its ranges, adding only the public ones that hold NAT', () => {
+    const lean = subnets('lean');
+    expect(lean).toHaveLength(4);
+    for (const name of ['standard', 'ha'] as const) {
+      const withNat = subnets(name);
+      expect(withNat).toHaveLength(6);
+      expect(withNat).toEqual(expect.arrayContaining(lean));
+      expect(withNat.filter((s) => !lean.includes(s)).every((s) => s.includes('public'))).toBe(
+        true,
+      );
+    }
+  });
+
+  it('keeps the VPC dual-stack with its egress-only gateway in every profile', () => {
+    for (const name of Object.keys(BUILT_IN_PROFILES) as BuiltInProfileName[]) {
+      const { template } = synthesized[name];
+      template.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 1);
+      template.hasResourceProperties('AWS::EC2::VPCCidrBlock', {
+        AmazonProvidedIpv6CidrBlock: true,
+      });
+    }
   });
 });
 
