@@ -30,6 +30,8 @@ export interface OperationsProps {
   api: WebSocketApi;
   stage: WebSocketStage;
   database: DatabaseInstance;
+  /** Whether RDS Proxy pools the functions' connections (else each container holds one). */
+  databaseProxy: boolean;
   cache: CfnServerlessCache;
   /** The cache's usage ceilings: alarms fire at 80% of them. */
   cacheMaxEcpuPerSecond: number;
@@ -138,11 +140,15 @@ export class Operations extends Construct {
       'RDS free storage under 2 GiB (storage autoscaling may be at its ceiling)',
       ComparisonOperator.LESS_THAN_THRESHOLD,
     );
+    // Behind the proxy the instance sees its pool; without it (lean) every warm function
+    // container holds one of a micro instance's ~80, so warn well before they run out.
     alarm(
       'DatabaseConnections',
       props.database.metricDatabaseConnections({ period: FIVE_MINUTES }),
-      80,
-      'RDS connections high: check RDS Proxy pinning',
+      props.databaseProxy ? 80 : 60,
+      props.databaseProxy
+        ? 'RDS connections high: check RDS Proxy pinning'
+        : 'RDS connections near the instance limit: each warm function container holds one (no proxy)',
     );
     const cacheMetric = (metricName: string, statistic = 'Sum') =>
       new Metric({

@@ -299,6 +299,7 @@ export class ParleyStack extends Stack {
       api: websocket.api,
       stage: websocket.stage,
       database: database.instance,
+      databaseProxy: database.proxy !== undefined,
       cache: cache.cache,
       cacheMaxEcpuPerSecond: config.cacheMaxEcpuPerSecond,
       cacheMaxDataGiB: config.cacheMaxDataGiB,

@@ -172,6 +172,13 @@ describe('the lean profile', () => {
     });
   });
 
+  it('warns of connections at 60, well before a micro instance without a proxy runs out', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DatabaseConnections',
+      Threshold: 60,
+    });
+  });
+
   it('does not rotate the database password, and says why to cdk-nag', () => {
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
     template.resourceCountIs('AWS::Serverless::Application', 0);
