@@ -12,6 +12,9 @@ export const CASES: readonly NamedCase[] = [
   { name: 'large', load: loadOf(20_000, 2_000_000, 50) },
 ];
 
+/** No traffic: one user online, nothing said. What a profile costs standing still. */
+export const IDLE: NamedCase['load'] = loadOf(1, 0, 2, { filesPerDay: 0 });
+
 /**
  * Loads where Parley's limits act, for the multiplier table: rooms past the typing,
  * receipt and presence cut-offs, and a client that sends typing on every keystroke.

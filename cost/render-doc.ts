@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILT_IN_PROFILES, type BuiltInProfileName } from '../lib/profiles.js';
 import { type Bill, billOf } from './bill.js';
-import { CASES, LIMIT_CASES, type NamedCase } from './cases.js';
+import { CASES, IDLE, LIMIT_CASES, type NamedCase } from './cases.js';
 import { comparisonsOf } from './compare.js';
 import {
   assumptionsList,
@@ -63,7 +63,8 @@ function caseTable(namedCase: NamedCase): string {
 }
 
 function totalsTable(): string {
-  const rows = CASES.map((c) => {
+  const idle: NamedCase = { name: 'small', load: IDLE };
+  const rows = [...CASES, idle].map((c) => {
     const bills = billsOf(c);
     const comparisons = comparisonsOf(c.load, bills[PROFILES[0]!]);
     const other = (prefix: string) => {
@@ -71,7 +72,7 @@ function totalsTable(): string {
       return found?.usd === undefined ? 'custom' : usd(found.usd);
     };
     return [
-      c.name,
+      c === idle ? 'no traffic (1 user, no messages)' : c.name,
       ...PROFILES.map((p) => usd(bills[p].totalUsd)),
       other('Ably'),
       other('Pusher'),
@@ -85,6 +86,25 @@ function totalsTable(): string {
     'right',
     'right',
   ]);
+}
+
+/** The small case against the seed plan's promise, in words the figures decide. */
+function promiseParagraph(): string {
+  const [small, medium] = CASES;
+  const smallBills = billsOf(small!);
+  const lean = smallBills.lean;
+  const idle = billOf(IDLE, BUILT_IN_PROFILES.lean).totalUsd;
+  const sumOf = (service: string) =>
+    lean.lines.filter((l) => l.service === service).reduce((s, l) => s + l.usd, 0);
+  const verdict = lean.totalUsd < 50 ? 'under' : 'over';
+  return [
+    `The seed plan promised a small deployment under $50 a month and production at $30-150. On`,
+    `these assumptions the small case costs ${usd(lean.totalUsd)} on lean, ${verdict} $50: lean standing`,
+    `still costs ${usd(idle)}, and the small case's traffic adds the rest, most of it API Gateway`,
+    `messages (${usd(sumOf('API Gateway'))}) and X-Ray traces (${usd(sumOf('X-Ray'))}). Standard, the`,
+    `production profile, costs ${usd(smallBills.standard.totalUsd)} for the small case and`,
+    `${usd(billOf(medium!.load, BUILT_IN_PROFILES.standard).totalUsd)} for the medium one.`,
+  ].join('\n');
 }
 
 export function smallLeanTotal(): number {
@@ -127,6 +147,8 @@ export function renderCostDoc(): string {
     '## Totals',
     '',
     totalsTable(),
+    '',
+    promiseParagraph(),
     '',
     "The other services replace the WebSocket layer only (API Gateway's two lines): Parley's",
     'stores and functions would still be needed for the record, history and read state.',
