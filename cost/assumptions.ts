@@ -144,7 +144,7 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'reconnects',
-      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum); each rejoins its rooms`,
+      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum); each lists its rooms and rejoins them`,
       source: 'API Gateway quota; functions/core/limits.ts CONNECTION_TTL_MS',
     },
     {

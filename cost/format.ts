@@ -14,6 +14,7 @@ import {
   PRICES_REGION,
   PUSHER_PLANS,
 } from './prices.js';
+import { FEATURES, FUNCTION_KINDS } from './traffic.js';
 
 export type Align = 'left' | 'right';
 
@@ -146,3 +147,40 @@ export function pricesTable(): string {
 }
 
 export const PRICES_HEADER = `Prices: ${PRICES_REGION}, on demand, read ${PRICES_READ_ON} (cost/prices.ts).`;
+
+/** API Gateway messages a month by feature, in and out, in 32 KB units. */
+export function apiMessagesTable(bill: Bill): string {
+  const t = bill.traffic;
+  const total = bill.usage.apiMessages;
+  const rows = FEATURES.map((f) => {
+    const both = t.inbound[f].units + t.outbound[f].units;
+    return [
+      f,
+      quantity(t.inbound[f].units),
+      quantity(t.outbound[f].units),
+      `${total > 0 ? ((both / total) * 100).toFixed(1) : '0.0'}%`,
+    ];
+  });
+  return table(['feature', 'in', 'out', 'share'], rows, ['left', 'right', 'right', 'right']);
+}
+
+/** Lambda a month by function: invocations, memory and GB-seconds. */
+export function lambdaTable(bill: Bill): string {
+  const rows = FUNCTION_KINDS.map((k) => {
+    const fn = bill.traffic.invocations[k];
+    return [
+      k,
+      String(fn.memoryMb),
+      quantity(fn.count),
+      quantity((fn.seconds * fn.memoryMb) / 1024),
+      fn.count > 0 ? ((fn.seconds / fn.count) * 1000).toFixed(1) : '0',
+    ];
+  });
+  return table(['function', 'MB', 'invocations', 'GB-s', 'ms each'], rows, [
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+  ]);
+}

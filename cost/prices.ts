@@ -44,8 +44,8 @@ export const AWS_PRICES = {
     usd: 1.0,
     unit: 'million WebSocket messages (32 KB units, first billion a month)',
     source: APIGW,
-    verified: true,
-    note: 'page: messages metered in 32 KB increments (a 33 KB message bills as 2)',
+    verified: false,
+    note: 'the 32 KB metering (a 33 KB message bills as 2) was seen on the page; the $1.00 was not, offline',
   },
   apiGatewayMessagesOverBillion: {
     usd: 0.8,
@@ -66,18 +66,21 @@ export const AWS_PRICES = {
     unit: 'million requests',
     source: LAMBDA,
     verified: true,
+    note: 'confirmed in cloudchipr.com, AWS Lambda pricing (us-east-1 tiers)',
   },
   lambdaArmGbSecond: {
     usd: 0.0000133334,
     unit: 'GB-second (arm64, first 7.5 billion a month)',
     source: LAMBDA,
     verified: true,
+    note: 'as requests',
   },
   lambdaX86GbSecond: {
     usd: 0.0000166667,
     unit: 'GB-second (x86_64, first 6 billion a month: the thumbnail worker)',
     source: LAMBDA,
     verified: true,
+    note: 'as requests',
   },
   rdsT4gMicroHour: {
     usd: 0.016,

@@ -10,9 +10,11 @@ import { billOf, CostModelError } from './bill.js';
 import { CASES } from './cases.js';
 import { comparisonsOf } from './compare.js';
 import {
+  apiMessagesTable,
   assumptionsList,
   comparisonTable,
   describeLoad,
+  lambdaTable,
   lineItemsTable,
   multipliersTable,
   PRICES_HEADER,
@@ -169,6 +171,16 @@ export function renderRequest(request: CostRequest): string {
         totalUsd: bill.totalUsd,
         resources: bill.resources,
         usage: bill.usage,
+        apiMessagesByFeature: Object.fromEntries(
+          Object.entries(bill.traffic.inbound).map(([feature, inbound]) => [
+            feature,
+            {
+              in: inbound.units,
+              out: bill.traffic.outbound[feature as keyof typeof bill.traffic.outbound].units,
+            },
+          ]),
+        ),
+        lambdaByFunction: bill.traffic.invocations,
         multipliers,
         comparisons,
         assumptions: describeAssumptions(),
@@ -183,6 +195,14 @@ export function renderRequest(request: CostRequest): string {
     `${PRICES_HEADER} AWS free tier ${freeTier ? 'applied (always-free allowances)' : 'not applied (--free-tier applies it)'}.`,
     '',
     lineItemsTable(bill),
+    '',
+    'API Gateway messages a month by feature (32 KB units):',
+    '',
+    apiMessagesTable(bill),
+    '',
+    'Lambda a month by function:',
+    '',
+    lambdaTable(bill),
     '',
     'API Gateway messages per message sent, by feature (in and out):',
     '',
