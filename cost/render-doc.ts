@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILT_IN_PROFILES, type BuiltInProfileName } from '../lib/profiles.js';
+import { MODEL } from './assumptions.js';
 import { type Bill, billOf } from './bill.js';
 import { CASES, IDLE, LIMIT_CASES, type NamedCase } from './cases.js';
 import { comparisonsOf } from './compare.js';
@@ -107,6 +108,29 @@ function promiseParagraph(): string {
   ].join('\n');
 }
 
+/** What the limits cut in the three cases, said from the figures. */
+function casesCutParagraph(): string {
+  const cut = (c: NamedCase) => {
+    const m = multipliersOf(c.load);
+    const withLimits = m.reduce((s, x) => s + x.withLimits, 0);
+    const without = m.reduce((s, x) => s + x.withoutLimits, 0);
+    return without > 0 ? 1 - withLimits / without : 0;
+  };
+  const most = Math.max(...CASES.map(cut));
+  const sizes = CASES.map((c) => c.load.roomSize).join(', ');
+  const first =
+    most < 0.0005
+      ? `In the three cases (rooms of ${sizes}, SDK clients) the limits cut nothing: the SDK`
+      : `In the three cases (rooms of ${sizes}, SDK clients) the limits cut at most ${(most * 100).toFixed(1)}%: the SDK`;
+  return [
+    first,
+    `already paces typing (${MODEL.sdkTypingIntervalMs / 1000} s) and marks (${MODEL.sdkReadMarkIntervalMs / 1000} s) within the server's limits, and`,
+    `the cut-offs are at ${MODEL.limits.typingMaxMembers} connections (typing), ${MODEL.limits.receiptsMaxMembers} (receipts) and`,
+    `${MODEL.limits.presenceFullMax} (presence). The limits act where a room is past them, or a`,
+    'client is not the SDK:',
+  ].join('\n');
+}
+
 export function smallLeanTotal(): number {
   const small = CASES.find((c) => c.name === 'small')!;
   return billOf(small.load, BUILT_IN_PROFILES.lean).totalUsd;
@@ -174,13 +198,7 @@ export function renderCostDoc(): string {
       '',
     );
   }
-  parts.push(
-    'In rooms of 10 to 50 whose members use the SDK nothing is cut: the SDK already paces',
-    "typing (3 s) and marks (1.2 s) within the server's limits, and every cut-off is at",
-    '100 connections or more. The limits act where a room is past them, or a client is not',
-    'the SDK:',
-    '',
-  );
+  parts.push(casesCutParagraph(), '');
   for (const c of LIMIT_CASES) {
     parts.push(
       `### ${c.name}`,
