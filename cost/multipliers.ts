@@ -19,9 +19,11 @@ export function multipliersOf(load: Load): Multiplier[] {
   const messages = load.messagesPerDay * DAYS_PER_MONTH;
   const limited = trafficOf(load, { limits: true });
   const unlimited = trafficOf(load, { limits: false });
+  // With nothing sent there is nothing to divide by: every multiplier is 0.
+  const per = (n: number) => (messages > 0 ? n / messages : 0);
   return FEATURES.map((feature) => ({
     feature,
-    withLimits: featureMessages(limited, feature) / messages,
-    withoutLimits: featureMessages(unlimited, feature) / messages,
+    withLimits: per(featureMessages(limited, feature)),
+    withoutLimits: per(featureMessages(unlimited, feature)),
   }));
 }

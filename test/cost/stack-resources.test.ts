@@ -1,6 +1,6 @@
 /** The resources the bill counts follow the route table and the profile's settings. */
 import { describe, expect, it } from 'vitest';
-import { routeFunctionCount, stackResources } from '../../cost/stack-resources.js';
+import { proxyVcpusOf, routeFunctionCount, stackResources } from '../../cost/stack-resources.js';
 import { ROUTE_ENTRIES } from '../../functions/route-table.js';
 import { BUILT_IN_PROFILES } from '../../lib/profiles.js';
 
@@ -38,5 +38,16 @@ describe('stackResources', () => {
     const settings = BUILT_IN_PROFILES.lean;
     expect(stackResources(settings, { jwtMode: 'hs256' }).secrets).toBe(4);
     expect(stackResources(settings, { jwtMode: 'jwks' }).secrets).toBe(3);
+  });
+});
+
+describe('proxyVcpusOf', () => {
+  it('bills a proxy for 2 vCPUs at least, whatever the class', () => {
+    const lean = BUILT_IN_PROFILES.lean;
+    expect(proxyVcpusOf({ ...lean, databaseProxy: true })).toBe(2);
+    expect(proxyVcpusOf({ ...lean, databaseProxy: true, databaseInstanceType: 'x.unknown' })).toBe(
+      2,
+    );
+    expect(proxyVcpusOf({ ...lean, databaseProxy: false })).toBe(0);
   });
 });

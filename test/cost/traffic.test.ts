@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOURS_PER_MONTH } from '../../cost/assumptions.js';
 import { loadOf } from '../../cost/load.js';
+import { multipliersOf } from '../../cost/multipliers.js';
 import { billedMessages, featureMessages, postSeconds, trafficOf } from '../../cost/traffic.js';
 import { DEFAULT_LIMITS } from '../../functions/core/limits.js';
 
@@ -92,5 +93,21 @@ describe('postSeconds', () => {
     expect(100 / postSeconds(100, 512)).toBeGreaterThan(350);
     expect(100 / postSeconds(100, 512)).toBeLessThan(370);
     expect(postSeconds(0, 512)).toBe(0);
+  });
+});
+
+describe('multipliersOf', () => {
+  it('gives 0, not a division by zero, when nothing is sent', () => {
+    for (const m of multipliersOf(loadOf(200, 0, 10))) {
+      expect(m.withLimits).toBe(0);
+      expect(m.withoutLimits).toBe(0);
+    }
+  });
+
+  it('counts typing as the frames in and every relay out, per message sent', () => {
+    const load = loadOf(200, 20_000, 10, { typingSeconds: 6, typingIntervalMs: 3000 });
+    const typing = multipliersOf(load).find((m) => m.feature === 'typing')!;
+    // 2 starts and a stop in, each relayed to the 9 others.
+    expect(typing.withLimits).toBeCloseTo(3 + 3 * 9, 9);
   });
 });
