@@ -92,8 +92,12 @@ export const MODEL = {
   },
   /** Bytes a post adds on the wire through NAT: SigV4 headers, HTTP and the answer. */
   postOverheadBytes: 1500,
-  /** Log bytes per Lambda invocation: JSON platform lines (start, report) and one app line. */
-  lambdaLogBytes: 1200,
+  /**
+   * Log bytes per Lambda invocation: Lambda's JSON platform lines (start, report), which a
+   * profile without platform logs does not write, and the app's own (warnings, on average).
+   */
+  lambdaPlatformLogBytes: 1000,
+  lambdaAppLogBytes: 200,
   /** One API Gateway access-log line (lib/websocket-api.ts, 12 fields). */
   accessLogBytes: 450,
   /** CloudWatch bills stored logs compressed; JSON logs compress about this much. */
@@ -197,12 +201,12 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'logs',
-      value: `${MODEL.lambdaLogBytes} B per invocation, ${MODEL.accessLogBytes} B per API access-log line, ${MODEL.otherLogsGb} GB/month of flow and PostgreSQL logs; stored at ${MODEL.logCompression * 100}% of raw`,
+      value: `${MODEL.lambdaPlatformLogBytes} B per invocation of Lambda's start and report lines (none where the profile turns them off) and ${MODEL.lambdaAppLogBytes} B of the app's, ${MODEL.accessLogBytes} B per API access-log line, ${MODEL.otherLogsGb} GB/month of flow and PostgreSQL logs; stored at ${MODEL.logCompression * 100}% of raw`,
       source: 'estimates from the log formats (lib/websocket-api.ts, JSON Lambda logs)',
     },
     {
       name: 'X-Ray',
-      value: `every function traced (lib/parley-function.ts); Lambda records the first request each second and ${MODEL.xrayFixedRate * 100}% of the rest, counted per function`,
+      value: `every function traced where the profile traces (lib/profiles.ts functionTracing; lean does not); Lambda records the first request each second and ${MODEL.xrayFixedRate * 100}% of the rest, counted per function`,
       source: 'AWS Lambda X-Ray default sampling; per function is an upper bound',
     },
     {

@@ -98,7 +98,7 @@ export function usageOf(load: Load, settings: ProfileSettings): MonthlyUsage {
     const gbSeconds = (fn.seconds * fn.memoryMb) / 1024;
     if (kind === 'thumbnailWorker') x86GbSeconds += gbSeconds;
     else armGbSeconds += gbSeconds;
-    traces += sampledTraces(fn.count);
+    if (settings.functionTracing) traces += sampledTraces(fn.count);
     if (!OUTSIDE_VPC.has(kind)) {
       vpcPosts += fn.posts;
       vpcPostBytes += fn.postBytes;
@@ -109,8 +109,10 @@ export function usageOf(load: Load, settings: ProfileSettings): MonthlyUsage {
   const outboundBytes = FEATURES.reduce((n, f) => n + traffic.outbound[f].bytes, 0);
   // Every route request (frames, connects, disconnects) writes an access-log line.
   const accessLines = inboundFrames + 2 * traffic.sessions;
+  const lambdaLogBytes =
+    MODEL.lambdaAppLogBytes + (settings.functionPlatformLogs ? MODEL.lambdaPlatformLogBytes : 0);
   const logsIngestGb =
-    (requests * MODEL.lambdaLogBytes + accessLines * MODEL.accessLogBytes) / GB + MODEL.otherLogsGb;
+    (requests * lambdaLogBytes + accessLines * MODEL.accessLogBytes) / GB + MODEL.otherLogsGb;
   const logsStoredGb =
     (logsIngestGb / DAYS_PER_MONTH) * settings.logRetentionDays * MODEL.logCompression;
 

@@ -14,13 +14,17 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ACCOUNT_ROLE_ENTRY } from './bundle-budgets.js';
-import { ParleyFunction } from './parley-function.js';
+import { type FunctionObservability, ParleyFunction } from './parley-function.js';
 import { providerResource } from './provider-resource.js';
 
 export class ApiGatewayCloudWatchRole extends Construct {
   readonly role: Role;
 
-  constructor(scope: Construct, id: string, props: { logRetention: RetentionDays }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { logRetention: RetentionDays; observability: FunctionObservability },
+  ) {
     super(scope, id);
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
@@ -44,6 +48,7 @@ export class ApiGatewayCloudWatchRole extends Construct {
       // Room for IAM to make a new role assumable; the handler fits its waits in it.
       timeout: Duration.minutes(2),
       logRetention: props.logRetention,
+      observability: props.observability,
     });
     const account = Stack.of(this).formatArn({
       service: 'apigateway',

@@ -150,6 +150,8 @@ export function configFromContext(node: Node): ParleyConfig {
     jwtIssuer: text('jwtIssuer'),
     jwtAudience: text('jwtAudience'),
     logRetentionDays: number('logRetentionDays', settings.logRetentionDays),
+    functionTracing: boolean('functionTracing', settings.functionTracing),
+    functionPlatformLogs: boolean('functionPlatformLogs', settings.functionPlatformLogs),
     cacheMaxDataGiB: number('cacheMaxDataGiB', settings.cacheMaxDataGiB),
     cacheMaxEcpuPerSecond: number('cacheMaxEcpuPerSecond', settings.cacheMaxEcpuPerSecond),
     throttleRateLimit: number('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),

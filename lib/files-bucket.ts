@@ -23,7 +23,12 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { FILES_BUCKET } from '../functions/route-table.js';
-import { BUNDLING, ParleyFunction, UNBUNDLED_MODULES } from './parley-function.js';
+import {
+  BUNDLING,
+  type FunctionObservability,
+  ParleyFunction,
+  UNBUNDLED_MODULES,
+} from './parley-function.js';
 
 const {
   uploadPrefix: UPLOAD_PREFIX,
@@ -48,6 +53,7 @@ export interface FilesBucketProps {
   retentionDays: number;
   production: boolean;
   logRetention: RetentionDays;
+  observability: FunctionObservability;
 }
 
 /** What a function does with the bucket (functions/route-table.ts, `files`). */
@@ -109,6 +115,7 @@ export class FilesBucket extends Construct {
       timeout: Duration.seconds(thumbnailWorker.timeoutSeconds),
       environment: { S3_BUCKET: this.bucket.bucketName, POWERTOOLS_LOG_LEVEL: 'INFO' },
       logRetention: props.logRetention,
+      observability: props.observability,
       bundling: {
         ...BUNDLING,
         externalModules: [

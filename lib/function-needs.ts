@@ -17,7 +17,11 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { FunctionNeeds } from '../functions/route-table.js';
-import { ParleyFunction, type ParleyFunctionProps } from './parley-function.js';
+import {
+  type FunctionObservability,
+  ParleyFunction,
+  type ParleyFunctionProps,
+} from './parley-function.js';
 
 /** The stores, and how a function that uses them reaches them. */
 export interface StoreAccess {
@@ -35,6 +39,8 @@ export interface StoreAccess {
   /** Queues such a function may send to (the fan-out queue: it hands big rooms over). */
   queues: IQueue[];
   logRetention: RetentionDays;
+  /** The profile's tracing and Lambda log lines. */
+  observability: FunctionObservability;
 }
 
 const LOG_LEVEL = { POWERTOOLS_LOG_LEVEL: 'INFO' };
@@ -65,6 +71,7 @@ export class FunctionFactory {
     const fn = new ParleyFunction(this.scope, id, {
       entry,
       logRetention: access.logRetention,
+      observability: access.observability,
       ...options,
       ...this.placement(needs),
     });

@@ -14,6 +14,7 @@ import {
   type CfnFunction,
   LoggingFormat,
   Runtime,
+  SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -82,6 +83,16 @@ export function esbuildOptionsFor(entry: string): BuildOptions {
   };
 }
 
+/** What a function records beyond its own log lines (the profile's choice). */
+export interface FunctionObservability {
+  /** Active X-Ray tracing. */
+  tracing: boolean;
+  /** Lambda's start and report lines for every invocation (else warnings and errors only). */
+  platformLogs: boolean;
+}
+
+export const FULL_OBSERVABILITY: FunctionObservability = { tracing: true, platformLogs: true };
+
 export interface ParleyFunctionProps {
   /** The file in functions/, without extension. */
   entry: string;
@@ -100,6 +111,8 @@ export interface ParleyFunctionProps {
   architecture?: Architecture;
   /** The shared BUNDLING unless a function needs more (sharp copied beside the bundle). */
   bundling?: BundlingOptions;
+  /** Tracing and Lambda's own log lines; both on unless the profile says otherwise. */
+  observability?: FunctionObservability;
 }
 
 export class ParleyFunction extends NodejsFunction {
@@ -109,6 +122,7 @@ export class ParleyFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const ipv6 = props.vpc !== undefined && props.ipv6Egress === true;
+    const observability = props.observability ?? FULL_OBSERVABILITY;
     super(scope, id, {
       entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
       handler: 'handler',
@@ -117,6 +131,7 @@ export class ParleyFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS.route),
       loggingFormat: LoggingFormat.JSON,
+      ...(observability.platformLogs ? {} : { systemLogLevelV2: SystemLogLevel.WARN }),
       logGroup,
       ...(props.vpc
         ? {
@@ -138,7 +153,7 @@ export class ParleyFunction extends NodejsFunction {
       },
       bundling: props.bundling ?? BUNDLING,
     });
-    this.traceActively();
+    if (observability.tracing) this.traceActively();
     NagSuppressions.addResourceSuppressions(this, [
       {
         id: 'AwsSolutions-L1',

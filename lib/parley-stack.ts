@@ -39,7 +39,7 @@ import { FilesBucket } from './files-bucket.js';
 import { FunctionFactory } from './function-needs.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
 import { Network } from './network.js';
-import { ParleyFunction } from './parley-function.js';
+import { type FunctionObservability, ParleyFunction } from './parley-function.js';
 import { SchemaMigration } from './schema-migration.js';
 import { ParleyWebSocketApi } from './websocket-api.js';
 
@@ -82,6 +82,10 @@ export class ParleyStack extends Stack {
     this.config = config;
     const production = isProduction(config);
     const logRetention = retention(config.logRetentionDays);
+    const observability: FunctionObservability = {
+      tracing: config.functionTracing,
+      platformLogs: config.functionPlatformLogs,
+    };
 
     const { vpc, ipv6Egress } = new Network(this, 'Network', {
       natGateways: config.natGateways,
@@ -184,6 +188,7 @@ export class ParleyStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.authorizer),
       logRetention,
+      observability,
     });
     jwtSecret?.grantRead(this.authorizer);
 
@@ -193,6 +198,7 @@ export class ParleyStack extends Stack {
       ipv6Egress,
       environment: databaseEnvironment,
       logRetention,
+      observability,
       deployId: config.deployId,
     });
     databaseSecret.grantRead(migration.function);
@@ -211,6 +217,7 @@ export class ParleyStack extends Stack {
       deployedBefore: [migration],
       queues: [fanout.queue],
       logRetention,
+      observability,
     });
     // One function per entry: routes that name the same entry (edit_message and
     // delete_message) share it, as its handler serves all of them.
@@ -235,6 +242,7 @@ export class ParleyStack extends Stack {
       retentionDays: config.filesRetentionDays,
       production,
       logRetention,
+      observability,
     });
     for (const [entry, fn] of byEntry) {
       const access = ROUTE_NEEDS[routeKeysOf(entry)[0] as RouteKey];
@@ -248,6 +256,7 @@ export class ParleyStack extends Stack {
       throttleRateLimit: config.throttleRateLimit,
       throttleBurstLimit: config.throttleBurstLimit,
       logRetention,
+      observability,
     });
     functions.postTo({ api: websocket.api, stage: websocket.stage });
 

@@ -33,6 +33,13 @@ export interface ProfileSettings {
   backupRetentionDays: number;
   /** Days to keep Lambda and API access logs. */
   logRetentionDays: number;
+  /** Active X-Ray tracing of every function (Lambda samples 1 a second, then 5%). */
+  functionTracing: boolean;
+  /**
+   * Lambda's own log lines for every invocation (start, the report with duration and
+   * memory). Off, only warnings and errors are logged; the metrics stay.
+   */
+  functionPlatformLogs: boolean;
   /** ElastiCache Serverless ceilings that cap the cost (not what is billed). */
   cacheMaxDataGiB: number;
   cacheMaxEcpuPerSecond: number;
@@ -41,7 +48,7 @@ export interface ProfileSettings {
 export type BuiltInProfileName = 'lean' | 'standard' | 'ha';
 
 export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSettings>> = {
-  /** A small app inside the seed's $50: one database, no NAT, no proxy. */
+  /** A small app's floor: one database, no NAT, no proxy, no traces. */
   lean: {
     natGateways: 0,
     databaseInstanceType: 't4g.micro',
@@ -52,6 +59,8 @@ export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSetti
     databasePerformanceInsights: false,
     backupRetentionDays: 1,
     logRetentionDays: 7,
+    functionTracing: false,
+    functionPlatformLogs: false,
     cacheMaxDataGiB: 1,
     cacheMaxEcpuPerSecond: 1000,
   },
@@ -66,6 +75,8 @@ export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSetti
     databasePerformanceInsights: true,
     backupRetentionDays: 7,
     logRetentionDays: 30,
+    functionTracing: true,
+    functionPlatformLogs: true,
     cacheMaxDataGiB: 1,
     cacheMaxEcpuPerSecond: 5000,
   },
@@ -80,6 +91,8 @@ export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSetti
     databasePerformanceInsights: true,
     backupRetentionDays: 14,
     logRetentionDays: 90,
+    functionTracing: true,
+    functionPlatformLogs: true,
     cacheMaxDataGiB: 5,
     cacheMaxEcpuPerSecond: 20000,
   },

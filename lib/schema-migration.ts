@@ -13,7 +13,7 @@ import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { MIGRATIONS } from '../functions/stores/postgres/migrations.js';
-import { ParleyFunction } from './parley-function.js';
+import { type FunctionObservability, ParleyFunction } from './parley-function.js';
 import { providerResource } from './provider-resource.js';
 
 export interface SchemaMigrationProps {
@@ -23,6 +23,7 @@ export interface SchemaMigrationProps {
   ipv6Egress: boolean;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  observability: FunctionObservability;
   /** Set to migrate again although no migration changed (see ParleyConfig.deployId). */
   deployId?: string;
 }
@@ -48,6 +49,7 @@ export class SchemaMigration extends Construct {
       // (MIGRATION_TIMING in functions/migrate-on-deploy.ts).
       timeout: MIGRATION_TIMEOUT,
       logRetention: props.logRetention,
+      observability: props.observability,
     });
     providerResource(this, 'Schema', {
       onEvent: this.function,

@@ -21,6 +21,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ROUTE_ENTRIES, type RouteKey } from '../functions/route-table.js';
 import { ApiGatewayCloudWatchRole } from './api-gateway-logging.js';
+import type { FunctionObservability } from './parley-function.js';
 
 export interface ParleyWebSocketApiProps {
   stageName: string;
@@ -29,6 +30,8 @@ export interface ParleyWebSocketApiProps {
   throttleRateLimit: number;
   throttleBurstLimit: number;
   logRetention: RetentionDays;
+  /** The profile's tracing and Lambda log lines, for the function this construct makes. */
+  observability: FunctionObservability;
 }
 
 /** What each access-log line records (API Gateway `$context` variables for WebSocket). */
@@ -92,6 +95,7 @@ export class ParleyWebSocketApi extends Construct {
     // missing, never replaced (api-gateway-logging.ts).
     const logging = new ApiGatewayCloudWatchRole(this, 'Logging', {
       logRetention: props.logRetention,
+      observability: props.observability,
     });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {

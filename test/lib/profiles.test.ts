@@ -4,9 +4,11 @@
  * retentions) and held to zero unsuppressed cdk-nag findings. parley-stack.test.ts pins
  * everything they share, on the default profile.
  */
+import type { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_PORT, PROXY_PORT, RDS_CA_BUNDLE } from '../../lib/database.js';
+import { ParleyFunction } from '../../lib/parley-function.js';
 import { BUILT_IN_PROFILES, type BuiltInProfileName, DEFAULT_PROFILE } from '../../lib/profiles.js';
 import { type Synthesized, synthesizeWithContext } from './synth.js';
 
@@ -27,6 +29,16 @@ const functions = (template: Template) => resources(template, 'AWS::Lambda::Func
 const inVpc = (fn: Resource) => fn.Properties.VpcConfig !== undefined;
 const environmentOf = (fn: Resource): Environment =>
   (fn.Properties.Environment as { Variables?: Environment } | undefined)?.Variables ?? {};
+
+/** Parley's own functions (not CDK's custom-resource providers), by logical id. */
+function parleyFunctions({ stack, template }: Synthesized): [string, Resource][] {
+  const byId = template.findResources('AWS::Lambda::Function');
+  return stack.node
+    .findAll()
+    .filter((c): c is ParleyFunction => c instanceof ParleyFunction)
+    .map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnElement))
+    .map((id) => [id, byId[id] as Resource]);
+}
 
 /** The logical id of the only resource of a type. */
 function onlyId(template: Template, type: string): string {
@@ -172,6 +184,22 @@ describe('the lean profile', () => {
     });
   });
 
+  it('records no traces and no per-invocation Lambda lines, and grants no X-Ray', () => {
+    const fns = parleyFunctions(synthesized.lean);
+    expect(fns.length).toBeGreaterThan(15);
+    for (const [id, fn] of fns) {
+      expect(fn.Properties, id).not.toHaveProperty('TracingConfig');
+      expect(fn.Properties.LoggingConfig, id).toMatchObject({
+        LogFormat: 'JSON',
+        SystemLogLevel: 'WARN',
+      });
+    }
+    const xray = resources(template, 'AWS::IAM::Policy').filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('xray:'),
+    );
+    expect(xray).toEqual([]);
+  });
+
   it('warns of connections at 60, well before a micro instance without a proxy runs out', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'DatabaseConnections',
@@ -192,6 +220,15 @@ describe.each(['standard', 'ha'] as const)('the %s profile', (name) => {
     for (const fn of functions(template).filter(inVpc)) {
       expect(fn.Properties.VpcConfig).not.toHaveProperty('Ipv6AllowedForDualStack');
       expect(environmentOf(fn)).not.toHaveProperty('PARLEY_IPV6_EGRESS');
+    }
+  });
+
+  it("traces every Parley function and keeps Lambda's own log lines", () => {
+    const fns = parleyFunctions(synthesized[name]);
+    expect(fns.length).toBeGreaterThan(15);
+    for (const [id, fn] of fns) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.LoggingConfig, id).not.toHaveProperty('SystemLogLevel');
     }
   });
 
