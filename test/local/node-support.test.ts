@@ -39,4 +39,9 @@ describe('the Node.js the repository asks for', () => {
     expect(readFileSync('.nvmrc', 'utf8').trim()).toBe(String(LAMBDA_NODE_MAJOR));
     expect(END_OF_LIFE[LAMBDA_NODE_MAJOR]).toBeDefined();
   });
+
+  it('CI runs the unit tests again on a release of that major', () => {
+    const pinned = /^lambda_node_version=(\d+)\.\d+\.\d+$/m.exec(readFileSync('.ci/run', 'utf8'));
+    expect(pinned?.[1]).toBe(String(LAMBDA_NODE_MAJOR));
+  });
 });
