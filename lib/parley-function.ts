@@ -1,5 +1,5 @@
 /**
- * Every Parley Lambda is built the same way: Node.js 22 on arm64, bundled by the local
+ * Every Parley Lambda is built the same way: Node.js 24 on arm64, bundled by the local
  * esbuild (no Docker) into minified ESM with source maps, X-Ray tracing, a log group with
  * a retention, JSON logs; each function's cdk-nag exceptions on that function alone; inside the VPC's private subnets when it is given one (the
  * functions that use a store).
@@ -26,6 +26,14 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../functions/route-table.js';
 
 const FUNCTIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'functions');
 
+/**
+ * The newest Node.js LTS that Lambda runs in production. aws-cdk-lib also knows
+ * `nodejs26.x`, which Lambda offers as a public preview only ("not for production use"), so
+ * cdk-nag's AwsSolutions-L1 (latest runtime) is answered with that reason below. Why, and
+ * what moving took: docs/decisions/2026-12-07-node-runtime.md.
+ */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
 /** The esbuild options every bundle shares; the bundle-size test uses them too. */
 export const BUNDLING = {
   format: OutputFormat.ESM,
@@ -34,7 +42,8 @@ export const BUNDLING = {
   // Maps of file positions only: the sources themselves would quadruple what a cold start
   // loads, for stack traces that only need the positions.
   sourcesContent: false,
-  target: 'node22',
+  // The Lambda runtime's Node.js (LAMBDA_RUNTIME): esbuild lowers nothing that it runs.
+  target: 'node24',
   mainFields: ['module', 'main'],
   // ESM bundles still meet CommonJS dependencies that call require().
   banner:
@@ -126,7 +135,7 @@ export class ParleyFunction extends NodejsFunction {
     super(scope, id, {
       entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS.route),
@@ -158,8 +167,9 @@ export class ParleyFunction extends NodejsFunction {
       {
         id: 'AwsSolutions-L1',
         reason:
-          'Node.js 22 is the runtime Parley targets and tests (esbuild target node22); a ' +
-          'runtime upgrade is a deliberate change, not drift.',
+          `${LAMBDA_RUNTIME.name} is the newest Node.js runtime Lambda supports for production; ` +
+          'nodejs26.x is a public preview, "not for production use" ' +
+          '(docs/decisions/2026-12-07-node-runtime.md).',
       },
     ]);
   }

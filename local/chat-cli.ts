@@ -214,6 +214,16 @@ async function interactive(
   hint: string | undefined,
 ): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+  // Once the input is closed (/quit, Ctrl-D, the end of piped lines) what still arrives
+  // prints without a prompt: Node.js 26 throws on prompt() after close() (ERR_USE_AFTER_CLOSE,
+  // which Node.js 20 ignored). Registered first, so it is set before any other close handler.
+  let inputClosed = false;
+  rl.on('close', () => {
+    inputClosed = true;
+  });
+  const prompt = (preserveCursor?: boolean) => {
+    if (!inputClosed) rl.prompt(preserveCursor);
+  };
   // Who is typing in the current room stands in the prompt: it changes often, and lines
   // about it would bury the messages.
   const refreshPrompt = () => rl.setPrompt(promptText(client.typingUsers(session.room)));
@@ -222,7 +232,7 @@ async function interactive(
     if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
     process.stdout.write(`${line}\n`);
     refreshPrompt();
-    rl.prompt(true);
+    prompt(true);
   };
   const session: ChatSession = {
     client,
@@ -235,7 +245,7 @@ async function interactive(
     if (roomId !== session.room) return;
     if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
     refreshPrompt();
-    rl.prompt(true);
+    prompt(true);
   });
   // A terminal reports each key: the room hears that you are typing (readline has
   // already applied the key to `rl.line` when this listener runs).
@@ -272,7 +282,7 @@ async function interactive(
     if (text.startsWith('/')) {
       if (await runCommand(session, text)) {
         refreshPrompt();
-        rl.prompt();
+        prompt();
       } else await quit();
       return;
     }
@@ -284,7 +294,7 @@ async function interactive(
       sends.add(sent);
       void sent.finally(() => sends.delete(sent));
     }
-    rl.prompt();
+    prompt();
   };
   rl.on('line', (line) => {
     lines = lines.then(() => onLine(line));

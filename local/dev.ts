@@ -19,6 +19,7 @@ import { cliCommandPrefix } from './dev-commands.js';
 import { dataDirFromEnv, devJwtSecret } from './dev-secret.js';
 import { startDynamoProcess } from './embedded/dynamodb-process.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
+import { nodeVersionNotice } from './node-support.js';
 import { startParleyServer } from './parley-server.js';
 import { startLocalFiles } from './s3/local-files.js';
 import { describeStartupFailure, explainSystemError } from './startup-error.js';
@@ -32,6 +33,8 @@ const port = Number(process.env.PORT ?? 3001);
 async function main() {
   // First, so a bad value is one line before anything starts.
   const limits = awsLimitsFromEnv(process.env);
+  const nodeNotice = nodeVersionNotice(process.version, new Date());
+  if (nodeNotice) say(`notice: ${nodeNotice}`);
   await mkdir(dataDir, { recursive: true });
   say(`data directory ${dataDir}`);
   // Before anything in DATA_DIR is touched: a second server must leave the first alone.

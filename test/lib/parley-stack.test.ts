@@ -17,7 +17,9 @@ import {
   type RouteKey,
 } from '../../functions/route-table.js';
 import { POSTGRES_VERSION } from '../../lib/database.js';
+import { BUNDLING, LAMBDA_RUNTIME } from '../../lib/parley-function.js';
 import type { ParleyStack } from '../../lib/parley-stack.js';
+import { LAMBDA_NODE_MAJOR } from '../../local/node-support.js';
 import { type Synthesized, synthesize } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
@@ -437,13 +439,13 @@ describe('connections table', () => {
 });
 
 describe('functions', () => {
-  it('run Node.js 22 on arm64 with tracing, JSON logs and a log retention', () => {
+  it('run Node.js 24 on arm64 with tracing, JSON logs and a log retention', () => {
     const ours = [...functionIds('Route'), ...functionIds('Authorizer')];
     expect(ours).toHaveLength(entries.length + 1);
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
       if (!ours.includes(id)) continue;
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
@@ -452,6 +454,11 @@ describe('functions', () => {
     for (const [, group] of resources('AWS::Logs::LogGroup')) {
       expect(group.Properties.RetentionInDays).toBe(30);
     }
+  });
+
+  it('are bundled for the Node.js of their runtime, the one .nvmrc and the dev server name', () => {
+    expect(LAMBDA_RUNTIME.name).toBe(`nodejs${LAMBDA_NODE_MAJOR}.x`);
+    expect(BUNDLING.target).toBe(`node${LAMBDA_NODE_MAJOR}`);
   });
 
   it('may manage connections only on this API stage', () => {
@@ -953,7 +960,7 @@ describe('files', () => {
     const [workerId] = functionIds('FilesBucketThumbnailWorker');
     expect(workerId).toBeDefined();
     const worker = resources('AWS::Lambda::Function').find(([id]) => id === workerId)![1];
-    expect(worker.Properties).toMatchObject({ Architectures: ['x86_64'], Runtime: 'nodejs22.x' });
+    expect(worker.Properties).toMatchObject({ Architectures: ['x86_64'], Runtime: 'nodejs24.x' });
     expect(worker.Properties.VpcConfig).toBeUndefined();
     expect(s3Grants(workerId!).sort()).toEqual(['s3:GetObject /rooms/*', 's3:PutObject /thumbs/*']);
     template.hasResourceProperties('Custom::S3BucketNotifications', {
