@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { BUILT_IN_PROFILES, type BuiltInProfileName } from '../lib/profiles.js';
 import { MODEL } from './assumptions.js';
 import { type Bill, billOf } from './bill.js';
+import { largestUnder } from './budget.js';
 import { CASES, IDLE, LIMIT_CASES, type NamedCase } from './cases.js';
 import { comparisonsOf } from './compare.js';
 import {
@@ -19,6 +20,7 @@ import {
   table,
   usd,
 } from './format.js';
+import type { Load } from './load.js';
 import { multipliersOf } from './multipliers.js';
 
 export const COST_DOC_PATH = path.join(
@@ -102,9 +104,46 @@ function promiseParagraph(): string {
     `The seed plan promised a small deployment under $50 a month and production at $30-150. On`,
     `these assumptions the small case costs ${usd(lean.totalUsd)} on lean, ${verdict} $50: lean standing`,
     `still costs ${usd(idle)}, and the small case's traffic adds the rest, most of it API Gateway`,
-    `messages (${usd(sumOf('API Gateway'))}) and X-Ray traces (${usd(sumOf('X-Ray'))}). Standard, the`,
-    `production profile, costs ${usd(smallBills.standard.totalUsd)} for the small case and`,
+    `messages (${usd(sumOf('API Gateway'))}): every frame in either direction is billed, and in rooms of`,
+    `${small!.load.roomSize} each typing start, receipt and message goes to every member. Standard, the production`,
+    `profile, costs ${usd(smallBills.standard.totalUsd)} for the small case and`,
     `${usd(billOf(medium!.load, BUILT_IN_PROFILES.standard).totalUsd)} for the medium one.`,
+  ].join('\n');
+}
+
+/** The small case on lean with the levers a small app has, and the loads $50 buys. */
+function budgetSection(): string {
+  const small = CASES[0]!.load;
+  const lean = BUILT_IN_PROFILES.lean;
+  const perUser = small.messagesPerDay / small.users;
+  const variants: [string, Partial<Load>, boolean][] = [
+    ['as modelled above', {}, false],
+    ["AWS's always-free allowances (`--free-tier`)", {}, true],
+    ['typing indicators off (`--typing 0`)', { typingSeconds: 0 }, false],
+    ['typing off, free allowances', { typingSeconds: 0 }, true],
+  ];
+  const rows = variants.map(([name, behaviour, freeTier]) => {
+    const load = { ...small, ...behaviour };
+    const total = billOf(load, lean, { freeTier }).totalUsd;
+    const users = largestUnder({
+      budgetUsd: 50,
+      settings: lean,
+      messagesPerUserDay: perUser,
+      roomSize: small.roomSize,
+      behaviour,
+      freeTier,
+    });
+    return [name, usd(total), users.toLocaleString('en-US')];
+  });
+  return [
+    `The small case on lean, and the most users online that $50 a month serves on lean at the`,
+    `small case's rate (${perUser} messages a day each, rooms of ${small.roomSize}, the same behaviour):`,
+    '',
+    table(['lean, small case', 'month', 'users online under $50'], rows, [
+      'left',
+      'right',
+      'right',
+    ]),
   ].join('\n');
 }
 
@@ -136,21 +175,63 @@ export function smallLeanTotal(): number {
   return billOf(small.load, BUILT_IN_PROFILES.lean).totalUsd;
 }
 
-/** The README's paragraph, figures from the model. */
+/** The README's section on deploying and its bill, figures from the model. */
 export function readmeSnippet(): string {
+  const [small, medium] = CASES;
+  const rows = PROFILES.map((p) => [
+    `\`${p}\``,
+    PROFILE_SUMMARY[p],
+    usd(billOf(IDLE, BUILT_IN_PROFILES[p]).totalUsd),
+    usd(billOf(small!.load, BUILT_IN_PROFILES[p]).totalUsd),
+    usd(billOf(medium!.load, BUILT_IN_PROFILES[p]).totalUsd),
+  ]);
   return [
-    '## Cost',
+    README_HEADING,
     '',
-    '`npm run cost` prints the monthly AWS bill of a load on a deployment profile (lean,',
-    'standard, ha), line by line, with its assumptions, and the same load on Ably, Pusher',
-    'Channels and AppSync Events; [docs/cost.md](docs/cost.md) has three loads on every',
-    'profile. The small case (200 users online, 20,000 messages a day, rooms of 10) on lean:',
+    '`npx cdk deploy -c profile=lean|standard|ha` (default `standard`) deploys the same code with',
+    'a different bill ([docs/deploy.md](docs/deploy.md#profiles-lean-standard-ha) says what each',
+    'gives up). `npm run cost` prints a month of any load on any profile, line by line, with',
+    'its assumptions and the same load on Ably, Pusher and AppSync Events',
+    '([docs/cost.md](docs/cost.md)). A month, us-east-1 list prices, free tier not applied; small:',
+    `${small!.load.users} users online, ${small!.load.messagesPerDay.toLocaleString('en-US')} messages a day, rooms of ${small!.load.roomSize}; medium: ${medium!.load.users.toLocaleString('en-US')}, ${medium!.load.messagesPerDay.toLocaleString('en-US')}, ${medium!.load.roomSize}:`,
+    '',
+    table(['profile', 'what it is', 'no traffic', 'small', 'medium'], rows, [
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+    ]),
     '',
     '```sh',
     `${SMALL_CASE_COMMAND}   # ${usd(smallLeanTotal())} a month`,
     '```',
   ].join('\n');
 }
+
+/** The README section readmeSnippet() writes starts with this heading. */
+export const README_HEADING = '## Deploy, and what it costs';
+
+export const README_PATH = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'README.md',
+);
+
+/** `readme` with its deploy-and-cost section replaced by what the model prints now. */
+export function withReadmeSnippet(readme: string): string {
+  const start = readme.indexOf(README_HEADING);
+  if (start < 0) throw new Error(`README.md has no "${README_HEADING}" section`);
+  const next = readme.indexOf('\n## ', start + README_HEADING.length);
+  const end = next < 0 ? readme.length : next + 1;
+  return `${readme.slice(0, start)}${readmeSnippet()}\n\n${readme.slice(end)}`;
+}
+
+const PROFILE_SUMMARY: Record<BuiltInProfileName, string> = {
+  lean: 'no NAT (IPv6 out), one `t4g.micro`, no proxy, no traces',
+  standard: 'one NAT, Multi-AZ `t4g.small`, RDS Proxy',
+  ha: 'a NAT per AZ, Multi-AZ `t4g.medium`, RDS Proxy',
+};
 
 export function renderCostDoc(): string {
   const parts: string[] = [
@@ -173,6 +254,8 @@ export function renderCostDoc(): string {
     totalsTable(),
     '',
     promiseParagraph(),
+    '',
+    budgetSection(),
     '',
     "The other services replace the WebSocket layer only (API Gateway's two lines): Parley's",
     'stores and functions would still be needed for the record, history and read state.',

@@ -2,7 +2,7 @@
  * What `npm run cost` does with its command line: reads it into a request (refusing
  * anything wrong with one line), and renders the bill as text or JSON, or the doc.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readCli, UsageError } from '../faults/cli-args.js';
 import { BUILT_IN_PROFILES, DEFAULT_PROFILE, isBuiltInProfile } from '../lib/profiles.js';
 import { describeAssumptions } from './assumptions.js';
@@ -22,7 +22,13 @@ import {
 } from './format.js';
 import { DEFAULT_BEHAVIOUR, type Load, loadOf } from './load.js';
 import { multipliersOf } from './multipliers.js';
-import { COST_DOC_PATH, renderCostDoc } from './render-doc.js';
+import {
+  COST_DOC_PATH,
+  README_HEADING,
+  README_PATH,
+  renderCostDoc,
+  withReadmeSnippet,
+} from './render-doc.js';
 
 const OPTIONS = {
   users: 'string',
@@ -60,7 +66,7 @@ The monthly AWS bill of a load on a deployment profile (prices: cost/prices.ts).
   --files-per-day N         attachments a day (default: 1% of the messages)
   --free-tier               apply AWS's always-free allowances (not applied by default)
   --json                    print the bill as JSON
-  --write-doc               regenerate ${'docs/cost.md'} from the model and exit
+  --write-doc               regenerate docs/cost.md and the README's cost section from the model, and exit
   -h, --help                this text`;
 
 type Values = Readonly<Record<string, string | boolean | undefined>>;
@@ -232,7 +238,8 @@ export function runCost(
     }
     if (request.writeDoc) {
       writeFileSync(COST_DOC_PATH, renderCostDoc());
-      out(`cost: wrote ${COST_DOC_PATH}`);
+      writeFileSync(README_PATH, withReadmeSnippet(readFileSync(README_PATH, 'utf8')));
+      out(`cost: wrote ${COST_DOC_PATH} and the README's "${README_HEADING}"`);
       return 0;
     }
     out(renderRequest(request));
