@@ -15,7 +15,7 @@ export interface StackOptions {
 export interface StackResources {
   /** ParleyFunction instances: every function of Parley's own code. */
   parleyFunctions: number;
-  /** Functions with an errors and a throttles alarm (lib/alarms.ts). */
+  /** Functions with an errors and a throttles alarm of their own, where the profile has them. */
   alarmedFunctions: number;
   /** AWS::CloudWatch::Alarm: the functions', API, database, cache and fan-out queue alarms. */
   alarms: number;
@@ -69,7 +69,8 @@ export function stackResources(
   return {
     parleyFunctions: alarmedFunctions + UNALARMED_PARLEY_FUNCTIONS,
     alarmedFunctions,
-    alarms: 2 * alarmedFunctions + SERVICE_ALARMS + QUEUE_ALARMS,
+    // Per function, or one errors and one throttles alarm for them all (lib/alarms.ts).
+    alarms: 2 * (settings.alarmsPerFunction ? alarmedFunctions : 1) + SERVICE_ALARMS + QUEUE_ALARMS,
     dashboards: 1,
     secrets: STORE_SECRETS + (options.jwtMode === 'hs256' ? 1 : 0),
     kmsKeys: CUSTOMER_KEYS,

@@ -32,6 +32,8 @@ export interface OperationsProps {
   database: DatabaseInstance;
   /** Whether RDS Proxy pools the functions' connections (else each container holds one). */
   databaseProxy: boolean;
+  /** Alarms per function, or one for the account's functions together (lib/profiles.ts). */
+  alarmsPerFunction: boolean;
   cache: CfnServerlessCache;
   /** The cache's usage ceilings: alarms fire at 80% of them. */
   cacheMaxEcpuPerSecond: number;
@@ -97,13 +99,34 @@ export class Operations extends Construct {
       return created;
     };
 
-    for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(`${name}Errors`, fn.metricErrors({ period: FIVE_MINUTES }), 5, `${name}: errors`);
+    if (props.alarmsPerFunction) {
+      for (const [name, fn] of Object.entries(props.functions)) {
+        alarm(`${name}Errors`, fn.metricErrors({ period: FIVE_MINUTES }), 5, `${name}: errors`);
+        alarm(
+          `${name}Throttles`,
+          fn.metricThrottles({ period: FIVE_MINUTES }),
+          1,
+          `${name}: throttled`,
+        );
+      }
+    } else {
+      // CloudWatch bills an alarm per metric it watches (a math expression over 20 functions
+      // costs as much as 20 alarms), so the lean profile watches Lambda's metrics for the
+      // whole account and region: 2 alarms instead of about 40. The dashboard names the
+      // function.
+      const allFunctions = (metricName: string) =>
+        new Metric({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum', period: FIVE_MINUTES });
       alarm(
-        `${name}Throttles`,
-        fn.metricThrottles({ period: FIVE_MINUTES }),
+        'FunctionErrors',
+        allFunctions('Errors'),
+        5,
+        'Lambda errors (every function of the account and region)',
+      );
+      alarm(
+        'FunctionThrottles',
+        allFunctions('Throttles'),
         1,
-        `${name}: throttled`,
+        'Lambda throttles (every function of the account and region)',
       );
     }
     const apiMetric = (metricName: string) =>

@@ -152,6 +152,7 @@ export function configFromContext(node: Node): ParleyConfig {
     logRetentionDays: number('logRetentionDays', settings.logRetentionDays),
     functionTracing: boolean('functionTracing', settings.functionTracing),
     functionPlatformLogs: boolean('functionPlatformLogs', settings.functionPlatformLogs),
+    alarmsPerFunction: boolean('alarmsPerFunction', settings.alarmsPerFunction),
     cacheMaxDataGiB: number('cacheMaxDataGiB', settings.cacheMaxDataGiB),
     cacheMaxEcpuPerSecond: number('cacheMaxEcpuPerSecond', settings.cacheMaxEcpuPerSecond),
     throttleRateLimit: number('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),

@@ -309,6 +309,7 @@ export class ParleyStack extends Stack {
       stage: websocket.stage,
       database: database.instance,
       databaseProxy: database.proxy !== undefined,
+      alarmsPerFunction: config.alarmsPerFunction,
       cache: cache.cache,
       cacheMaxEcpuPerSecond: config.cacheMaxEcpuPerSecond,
       cacheMaxDataGiB: config.cacheMaxDataGiB,

@@ -40,6 +40,12 @@ export interface ProfileSettings {
    * memory). Off, only warnings and errors are logged; the metrics stay.
    */
   functionPlatformLogs: boolean;
+  /**
+   * An errors and a throttles alarm for each function (about 40 alarms, $0.10 each a month).
+   * Off, one of each watches every Lambda function of the account and region together:
+   * meant for an account that runs Parley alone; the dashboard still shows each function.
+   */
+  alarmsPerFunction: boolean;
   /** ElastiCache Serverless ceilings that cap the cost (not what is billed). */
   cacheMaxDataGiB: number;
   cacheMaxEcpuPerSecond: number;
@@ -61,6 +67,7 @@ export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSetti
     logRetentionDays: 7,
     functionTracing: false,
     functionPlatformLogs: false,
+    alarmsPerFunction: false,
     cacheMaxDataGiB: 1,
     cacheMaxEcpuPerSecond: 1000,
   },
@@ -77,6 +84,7 @@ export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSetti
     logRetentionDays: 30,
     functionTracing: true,
     functionPlatformLogs: true,
+    alarmsPerFunction: true,
     cacheMaxDataGiB: 1,
     cacheMaxEcpuPerSecond: 5000,
   },
@@ -93,6 +101,7 @@ export const BUILT_IN_PROFILES: Readonly<Record<BuiltInProfileName, ProfileSetti
     logRetentionDays: 90,
     functionTracing: true,
     functionPlatformLogs: true,
+    alarmsPerFunction: true,
     cacheMaxDataGiB: 5,
     cacheMaxEcpuPerSecond: 20000,
   },

@@ -13,6 +13,10 @@ describe('stackResources', () => {
     expect(r.alarms).toBe(2 * r.alarmedFunctions + 9 + 2);
   });
 
+  it('has two function alarms for all of them where the profile has none per function', () => {
+    expect(stackResources(BUILT_IN_PROFILES.lean).alarms).toBe(2 + 9 + 2);
+  });
+
   it('takes NAT gateways, IPv4 addresses, instances and proxy vCPUs from the profile', () => {
     expect(stackResources(BUILT_IN_PROFILES.lean)).toMatchObject({
       natGateways: 0,

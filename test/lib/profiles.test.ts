@@ -7,6 +7,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stackResources } from '../../cost/stack-resources.js';
 import { DATABASE_PORT, PROXY_PORT, RDS_CA_BUNDLE } from '../../lib/database.js';
 import { ParleyFunction } from '../../lib/parley-function.js';
 import { BUILT_IN_PROFILES, type BuiltInProfileName, DEFAULT_PROFILE } from '../../lib/profiles.js';
@@ -85,6 +86,26 @@ describe.each(Object.keys(BUILT_IN_PROFILES) as BuiltInProfileName[])('the %s pr
   it('never sets the SDK-wide dual-stack switch, which breaks the Management API client', () => {
     for (const fn of functions(synthesized[name].template)) {
       expect(environmentOf(fn)).not.toHaveProperty('AWS_USE_DUALSTACK_ENDPOINT');
+    }
+  });
+
+  it('has the resources the cost model bills for it (cost/stack-resources.ts)', () => {
+    const { stack, template } = synthesized[name];
+    const billed = stackResources(stack.config, stack.config);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', billed.alarms);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', billed.dashboards);
+    template.resourceCountIs('AWS::SecretsManager::Secret', billed.secrets);
+    template.resourceCountIs('AWS::KMS::Key', billed.kmsKeys);
+    template.resourceCountIs('AWS::EC2::NatGateway', billed.natGateways);
+    template.resourceCountIs('AWS::EC2::EIP', billed.publicIpv4Addresses);
+    template.resourceCountIs('AWS::RDS::DBProxy', billed.proxyVcpus > 0 ? 1 : 0);
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      MultiAZ: billed.databaseInstances === 2,
+    });
+    expect(parleyFunctions(synthesized[name])).toHaveLength(billed.parleyFunctions);
+    for (const alarm of resources(template, 'AWS::CloudWatch::Alarm')) {
+      const namespaces = JSON.stringify(alarm.Properties).match(/"Namespace":"[^"]+"/g) ?? [];
+      for (const namespace of namespaces) expect(namespace).toMatch(/"Namespace":"AWS\//);
     }
   });
 
@@ -198,6 +219,16 @@ describe('the lean profile', () => {
       JSON.stringify(p.Properties.PolicyDocument).includes('xray:'),
     );
     expect(xray).toEqual([]);
+  });
+
+  it("watches the account's Lambda errors and throttles together, not each function", () => {
+    const lambda = resources(template, 'AWS::CloudWatch::Alarm').filter(
+      (a) => a.Properties.Namespace === 'AWS/Lambda',
+    );
+    expect(lambda.map((a) => [a.Properties.MetricName, a.Properties.Dimensions])).toEqual([
+      ['Errors', undefined],
+      ['Throttles', undefined],
+    ]);
   });
 
   it('warns of connections at 60, well before a micro instance without a proxy runs out', () => {
