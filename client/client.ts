@@ -371,7 +371,8 @@ class Client extends PresenceCalls implements ParleyClient {
 
   async send(roomId: string, content: string, options: SendOptions = {}): Promise<Message> {
     if (this.state === 'closed') throw closedError();
-    this.ownTyping.stop(roomId);
+    // No `stop`: the message ends your typing at every receiver (OthersTyping).
+    this.ownTyping.forget(roomId);
     // Sealed once: a retry sends the same ciphertext, so the server still sees a retry.
     const wire = this.keys.seals(roomId)
       ? await this.keys.seal(roomId, content, { uploadIds: options.attachments ?? [] })

@@ -4,6 +4,7 @@
  * measured records, or an estimate said to be one. The CLI prints them all.
  */
 
+import { TYPING_RENEW_MS } from '../client/typing.js';
 import { DEFAULT_LIMITS } from '../functions/core/limits.js';
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
 import { FILES_BUCKET } from '../functions/route-table.js';
@@ -58,8 +59,8 @@ export const MODEL = {
   sessionHours: 2,
   /** The SDK pings after this much silence (client/client.ts `idlePingMs`). */
   idlePingSeconds: 120,
-  /** The SDK repeats `typing start` at most this often (client/typing.ts `throttleMs`). */
-  sdkTypingIntervalMs: 3000,
+  /** The SDK renews `typing start` at most this often (client/typing.ts `renewMs`). */
+  sdkTypingIntervalMs: TYPING_RENEW_MS,
   /** The SDK sends at most one `mark_read` per room this often (`readMarkIntervalMs`). */
   sdkReadMarkIntervalMs: 1200,
   /** One PostToConnection's latency from a Lambda (docs/capacity.md, L: 10-50 ms). */
@@ -154,7 +155,7 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'typing',
-      value: `a start every ${MODEL.sdkTypingIntervalMs / 1000} s while composing, a stop on send; the server relays a start at most every ${l.typingThrottleMs / 1000} s per user and room, none in rooms over ${l.typingMaxMembers}`,
+      value: `a start when composing begins and every ${MODEL.sdkTypingIntervalMs / 1000} s while it goes on, no stop on send (the message ends it); the server relays a start at most every ${l.typingThrottleMs / 1000} s per user and room, none in rooms over ${l.typingMaxMembers}`,
       source: 'client/typing.ts; functions/core/limits.ts typingThrottleMs, typingMaxMembers',
     },
     {

@@ -2,6 +2,7 @@
  * The load a bill is for: how many people, how much they say, in rooms how big, and how
  * they behave. Everything the CLI's options set; the defaults are printed with the bill.
  */
+import { TYPING_RENEW_MS } from '../client/typing.js';
 
 export interface Load {
   /** Users online, averaged over the month (each with `connectionsPerUser` open). */
@@ -14,7 +15,7 @@ export interface Load {
   connectionsPerUser: number;
   /** Seconds a user spends composing a message (0: nobody sends typing). */
   typingSeconds: number;
-  /** How often a client repeats `typing start` while composing (the SDK: 3,000 ms). */
+  /** How often a client repeats `typing start` while composing (the SDK's `renewMs`). */
   typingIntervalMs: number;
   /** Share of a room's other members who see each message as it arrives, and mark it read. */
   liveReadShare: number;
@@ -29,7 +30,7 @@ export const DEFAULT_BEHAVIOUR = {
   roomsPerUser: 3,
   connectionsPerUser: 1,
   typingSeconds: 6,
-  typingIntervalMs: 3000,
+  typingIntervalMs: TYPING_RENEW_MS,
   liveReadShare: 0.1,
   activeHoursPerDay: 12,
   /** Per message: one in a hundred carries a file. */

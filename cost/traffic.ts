@@ -268,12 +268,13 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   t.deliver('messages', 'sendMessage', messages, audience, FRAME_BYTES.newMessage);
   storeFrame(messages);
 
-  // Typing: starts while composing at the client's pace, a stop on send.
+  // Typing: starts while composing at the client's pace; no stop, as the message that
+  // follows ends the typing at every receiver (client/typing.ts).
   if (load.typingSeconds > 0) {
     const composeMs = load.typingSeconds * 1000;
     const starts = Math.ceil(composeMs / load.typingIntervalMs);
-    t.receive('typing', 'presence', messages * (starts + 1), FRAME_BYTES.smallInbound, h.presence);
-    storeFrame(messages * (starts + 1));
+    t.receive('typing', 'presence', messages * starts, FRAME_BYTES.smallInbound, h.presence);
+    storeFrame(messages * starts);
     const relayedStarts = limits
       ? Math.min(starts, Math.ceil(composeMs / Math.max(load.typingIntervalMs, l.typingThrottleMs)))
       : starts;
@@ -282,7 +283,7 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
       t.deliver(
         'typing',
         'presence',
-        messages * (relayedStarts + 1),
+        messages * relayedStarts,
         othersConnections,
         FRAME_BYTES.typing,
       );

@@ -54,8 +54,8 @@ describe('trafficOf', () => {
     const keystrokes = loadOf(100, 1000, 10, { typingSeconds: 6, typingIntervalMs: 300 });
     const limited = trafficOf(keystrokes).outbound.typing.count;
     const unlimited = trafficOf(keystrokes, { limits: false }).outbound.typing.count;
-    // 6 s at 300 ms: 20 starts and a stop; at most one start per 2 s relayed: 3 and a stop.
-    expect(unlimited / limited).toBeCloseTo(21 / 4, 6);
+    // 6 s at 300 ms: 20 starts; at most one start per 2 s relayed: 3.
+    expect(unlimited / limited).toBeCloseTo(20 / 3, 6);
   });
 
   it('sends no receipts in rooms past RECEIPTS_MAX_MEMBERS', () => {
@@ -107,7 +107,12 @@ describe('multipliersOf', () => {
   it('counts typing as the frames in and every relay out, per message sent', () => {
     const load = loadOf(200, 20_000, 10, { typingSeconds: 6, typingIntervalMs: 3000 });
     const typing = multipliersOf(load).find((m) => m.feature === 'typing')!;
-    // 2 starts and a stop in, each relayed to the 9 others.
-    expect(typing.withLimits).toBeCloseTo(3 + 3 * 9, 9);
+    // 2 starts in (no stop: the message ends it), each relayed to the 9 others.
+    expect(typing.withLimits).toBeCloseTo(2 + 2 * 9, 9);
+  });
+
+  it("renews typing at the SDK's pace by default: one start for a 6 s composition", () => {
+    const typing = multipliersOf(loadOf(200, 20_000, 10)).find((m) => m.feature === 'typing')!;
+    expect(typing.withLimits).toBeCloseTo(1 + 9, 9);
   });
 });
