@@ -4,6 +4,7 @@
  * measured records, or an estimate said to be one. The CLI prints them all.
  */
 
+import { DEFAULT_ROLLOVER_AFTER_MS } from '../client/rollover.js';
 import { TYPING_RENEW_MS } from '../client/typing.js';
 import { DEFAULT_LIMITS } from '../functions/core/limits.js';
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
@@ -55,8 +56,10 @@ export interface Assumption {
 
 /** Named model constants; the CLI and the doc print `describeAssumptions()` of them. */
 export const MODEL = {
-  /** API Gateway ends every connection at 2 hours: each connection reconnects 12 times a day. */
+  /** API Gateway ends every connection at 2 hours: a client that waits for it reconnects then. */
   sessionHours: 2,
+  /** The SDK replaces its connection this often, before that limit (client/rollover.ts). */
+  sdkRolloverHours: DEFAULT_ROLLOVER_AFTER_MS / 3_600_000,
   /** The SDK pings after this much silence (client/client.ts `idlePingMs`). */
   idlePingSeconds: 120,
   /** The SDK renews `typing start` at most this often (client/typing.ts `renewMs`). */
@@ -145,8 +148,8 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'reconnects',
-      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum); each lists its rooms and rejoins them`,
-      source: 'API Gateway quota; functions/core/limits.ts CONNECTION_TTL_MS',
+      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum), or every ${Math.round(MODEL.sdkRolloverHours * 60)} min where the SDK rolls over before it (the default: a new connection opened first, then the old one closed); each lists its rooms and rejoins them`,
+      source: 'API Gateway quota; functions/core/limits.ts CONNECTION_TTL_MS; client/rollover.ts',
     },
     {
       name: 'heartbeat',
@@ -166,8 +169,9 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'presence',
-      value: `a presence frame to the room per join and leave up to ${l.presenceFullMax} connections; above, a presence_count at most every max(${l.presenceCountMinSeconds} s, N / ${l.presenceCountPostsPerSecond}) s`,
-      source: 'functions/core/limits.ts presenceFullMax, presenceCountMinSeconds; docs/capacity.md',
+      value: `none from a rollover (the user keeps a connection in the room throughout); a client that reconnects after the 2 h close: a presence frame to the room per join and leave up to ${l.presenceFullMax} connections; above, a presence_count at most every max(${l.presenceCountMinSeconds} s, N / ${l.presenceCountPostsPerSecond}) s`,
+      source:
+        'functions/core/presence.ts userHasOthers; functions/core/limits.ts presenceFullMax, presenceCountMinSeconds; docs/capacity.md',
     },
     {
       name: 'fan-out',

@@ -2,6 +2,7 @@
  * The load a bill is for: how many people, how much they say, in rooms how big, and how
  * they behave. Everything the CLI's options set; the defaults are printed with the bill.
  */
+import { DEFAULT_ROLLOVER_AFTER_MS } from '../client/rollover.js';
 import { TYPING_RENEW_MS } from '../client/typing.js';
 
 export interface Load {
@@ -17,6 +18,12 @@ export interface Load {
   typingSeconds: number;
   /** How often a client repeats `typing start` while composing (the SDK's `renewMs`). */
   typingIntervalMs: number;
+  /**
+   * Clients replace each connection before API Gateway's 2-hour limit, opening the new one
+   * first (the SDK's `rolloverAfterMs`), so the rooms hear no presence from it; false: they
+   * reconnect after the close, an offline and an online to every room each time.
+   */
+  rollover: boolean;
   /** Share of a room's other members who see each message as it arrives, and mark it read. */
   liveReadShare: number;
   /** Hours of the day the messages fall in (how busy a room is, for coalesced marks). */
@@ -31,6 +38,7 @@ export const DEFAULT_BEHAVIOUR = {
   connectionsPerUser: 1,
   typingSeconds: 6,
   typingIntervalMs: TYPING_RENEW_MS,
+  rollover: DEFAULT_ROLLOVER_AFTER_MS > 0,
   liveReadShare: 0.1,
   activeHoursPerDay: 12,
   /** Per message: one in a hundred carries a file. */

@@ -218,8 +218,10 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
     t.traffic.cacheEcpus += n * (MODEL.ecpuPerFrame + roomReadEcpus);
   };
 
-  // Connections: open all month, closed by API Gateway every 2 hours and reopened.
-  const sessions = (connections * HOURS_PER_MONTH) / MODEL.sessionHours;
+  // Connections: open all month, replaced by the SDK before API Gateway's 2-hour limit, or
+  // closed at it and reopened.
+  const sessionHours = load.rollover ? MODEL.sdkRolloverHours : MODEL.sessionHours;
+  const sessions = (connections * HOURS_PER_MONTH) / sessionHours;
   t.traffic.sessions = sessions;
   t.traffic.connectionMinutes = connections * HOURS_PER_MONTH * 60;
   t.invoke('authorizer', sessions, h.authorizer / 1000);
@@ -242,8 +244,9 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   t.traffic.cacheEcpus += sessions * load.roomsPerUser * (MODEL.ecpuPerFrame + roomReadEcpus);
 
   // Presence: a user's one connection coming and going is an online and an offline to
-  // every room they are in; another open connection of theirs keeps them online.
-  const presenceChanges = perUser === 1 ? joins : 0;
+  // every room they are in; another open connection of theirs keeps them online, which is
+  // what a rollover relies on (the new connection joins before the old one leaves).
+  const presenceChanges = perUser === 1 && !load.rollover ? joins : 0;
   if (!limits || inRoom <= l.presenceFullMax) {
     t.deliver('presence', 'joinRoom', presenceChanges, othersConnections, FRAME_BYTES.presence);
     t.deliver('presence', 'disconnect', presenceChanges, othersConnections, FRAME_BYTES.presence);
