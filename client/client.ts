@@ -744,7 +744,22 @@ class Client extends PresenceCalls implements ParleyClient {
       return; // the room is gone: nothing to rejoin
     }
     if (this.rooms.get(room.id) !== room) return;
-    const result = await this.fetchRoom(room, next.connection);
+    let result: JoinResult | undefined;
+    try {
+      result = await this.fetchRoom(room, next.connection);
+    } catch (error) {
+      // Refused for good (a ban meanwhile): the room is lost on any connection, as a
+      // rejoin after a reconnect would find. Anything else fails this rollover attempt.
+      const lost = isParleyError(error, 'forbidden') || isParleyError(error, 'not_found');
+      if (!lost || this.rooms.get(room.id) !== room) throw error;
+      this.rooms.delete(room.id);
+      this.ownTyping.forget(room.id);
+      this.othersTyping.forget(room.id);
+      clearTimeout(room.gapTimer);
+      clearTimeout(room.retryTimer);
+      this.events.emit('resync_failed', { roomId: room.id, error });
+      return;
+    }
     // Left while the rejoin went out: the next connection leaves it too.
     if (result === undefined || this.next !== next) {
       if (this.next === next) this.leaveOn(next.connection, room.id);
@@ -786,6 +801,8 @@ class Client extends PresenceCalls implements ParleyClient {
       this.retiring = undefined;
       clearTimeout(this.retireTimer);
       this.pending.rejectOwned(connection, gone);
+      // A gap fill cut off with it is not retried by a rejoin (there is none): ask again.
+      for (const room of this.rooms.values()) if (room.stream.hasGap) this.fillGapSoon(room);
       return;
     }
     const next = this.next;

@@ -134,6 +134,21 @@ describe('rollover', () => {
     expect(client.online('s')).toEqual([]);
   });
 
+  it('gives up a room the next connection may no longer join, and rolls over the rest', async () => {
+    const { server, client } = setup({ rolloverAfterMs: ROLLOVER_MS });
+    await client.join('r');
+    await client.join('s');
+    const failed: { roomId: string; code: string }[] = [];
+    client.on('resync_failed', (f) => failed.push({ roomId: f.roomId, code: f.error.code }));
+    server.forbidden.add('s');
+    await vi.advanceTimersByTimeAsync(ROLLOVER_MS);
+    await until(() => server.sockets[0]?.readyState === 3, 'the old connection closed');
+    expect(failed).toEqual([{ roomId: 's', code: 'forbidden' }]);
+    expect(server.last.joined.has('r')).toBe(true);
+    expect(client.online('s')).toEqual([]);
+    expect(client.state).toBe('open');
+  });
+
   it('never rolls over with rolloverAfterMs 0', async () => {
     const { server, client } = setup({ rolloverAfterMs: 0 });
     await client.join('r');
