@@ -148,7 +148,7 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'reconnects',
-      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum), or every ${Math.round(MODEL.sdkRolloverHours * 60)} min where the SDK rolls over before it (the default: a new connection opened first, then the old one closed); each lists its rooms and rejoins them`,
+      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum), or every ${Math.round(MODEL.sdkRolloverHours * 60)} min where the SDK rolls over before it (the default: a new connection opened first, then the old one closed); each rejoins its rooms, and every 2 h the app lists them (a rollover is invisible to it)`,
       source: 'API Gateway quota; functions/core/limits.ts CONNECTION_TTL_MS; client/rollover.ts',
     },
     {
@@ -163,7 +163,7 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'read receipts',
-      value: `live readers mark each message as it arrives (SDK: one mark per room per ${MODEL.sdkReadMarkIntervalMs / 1000} s); every member marks each room once per session; receipts go to the room in rooms up to ${l.receiptsMaxMembers}, one per user and room per ${l.receiptThrottleMs / 1000} s`,
+      value: `live readers mark each message as it arrives (SDK: one mark per room per ${MODEL.sdkReadMarkIntervalMs / 1000} s); every member marks each room once per ${MODEL.sessionHours} h (a reconnect, or coming back: not a rollover); receipts go to the room in rooms up to ${l.receiptsMaxMembers}, one per user and room per ${l.receiptThrottleMs / 1000} s`,
       source:
         'client/read-marks.ts; functions/core/limits.ts receiptsMaxMembers, receiptThrottleMs',
     },

@@ -222,6 +222,12 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   // closed at it and reopened.
   const sessionHours = load.rollover ? MODEL.sdkRolloverHours : MODEL.sessionHours;
   const sessions = (connections * HOURS_PER_MONTH) / sessionHours;
+  /**
+   * What the app sees as coming back, once per 2 hours: it lists its rooms and marks each
+   * read. A rollover is not one (the SDK rejoins the rooms by itself and the app sees
+   * nothing), so with it the rollovers' extra connects only rejoin.
+   */
+  const visits = (connections * HOURS_PER_MONTH) / MODEL.sessionHours;
   t.traffic.sessions = sessions;
   t.traffic.connectionMinutes = connections * HOURS_PER_MONTH * 60;
   t.invoke('authorizer', sessions, h.authorizer / 1000);
@@ -229,9 +235,9 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   // $connect: a Query of the user's partition (the cap) and a PutItem.
   t.traffic.dynamoReads += sessions;
   t.traffic.dynamoWrites += sessions;
-  t.receive('sessions', 'listRooms', sessions, FRAME_BYTES.smallInbound, h.listRooms);
-  t.reply('sessions', 'listRooms', sessions, FRAME_BYTES.listRooms);
-  storeFrame(sessions);
+  t.receive('sessions', 'listRooms', visits, FRAME_BYTES.smallInbound, h.listRooms);
+  t.reply('sessions', 'listRooms', visits, FRAME_BYTES.listRooms);
+  storeFrame(visits);
   const joins = sessions * load.roomsPerUser;
   t.receive('sessions', 'joinRoom', joins, FRAME_BYTES.smallInbound, h.joinRoom);
   t.reply('sessions', 'joinRoom', joins, FRAME_BYTES.roomHistory);
@@ -294,14 +300,14 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   }
 
   // Read marks: live readers mark each message as it comes (the SDK coalesces a busy
-  // room's marks to one per 1.2 s); every member marks each room once a session.
+  // room's marks to one per 1.2 s); every member marks each room once per 2 h visit.
   const busySeconds = load.activeHoursPerDay * 3600;
   const messagesPerRoomSecond = load.messagesPerDay / rooms / busySeconds;
   const marksPerMessage = limits
     ? Math.min(1, 1 / (messagesPerRoomSecond * (MODEL.sdkReadMarkIntervalMs / 1000)))
     : 1;
   const liveMarks = messages * (load.roomSize - 1) * load.liveReadShare * marksPerMessage;
-  const catchUpMarks = joins;
+  const catchUpMarks = visits * load.roomsPerUser;
   const marks = liveMarks + catchUpMarks;
   t.receive('reads', 'readState', marks, FRAME_BYTES.smallInbound, h.markRead);
   t.reply('reads', 'readState', marks, FRAME_BYTES.readState);
