@@ -1,6 +1,7 @@
 /**
- * The Parley client: one WebSocket at a time, reopened with backoff when it drops; every
- * joined room rejoined with `since` so the app sees each message once, in seq order;
+ * The Parley client: one WebSocket at a time, reopened with backoff when it drops, and
+ * replaced before API Gateway's 2-hour limit by a second one opened first (rollover.ts);
+ * every joined room rejoined with `since` so the app sees each message once, in seq order;
  * requests correlated by `requestId`; sends retried with their `clientMsgId` until acked.
  * The contract is /client/README.md; the wire is docs/protocol.md.
  */
@@ -33,6 +34,7 @@ import { IdlePing, type PresenceApi, PresenceCalls } from './presence.js';
 import type { ReactionApi } from './reactions.js';
 import { ReadMarks } from './read-marks.js';
 import { type ReadStateApi, ReadStates } from './read-state.js';
+import { DEFAULT_ROLLOVER_AFTER_MS, RolloverClock } from './rollover.js';
 import type { Repeat, RoomApi } from './room-calls.js';
 import { RoomKeys } from './room-keys.js';
 import { RoomStream } from './room-stream.js';
@@ -93,6 +95,13 @@ export interface ConnectOptions {
    */
   gapGraceMs?: number;
   reconnect?: ReconnectOptions;
+  /**
+   * A connection this old is replaced by a new one opened first, its rooms rejoined with
+   * `since`, before the old one is closed: API Gateway ends every connection at 2 hours,
+   * and a reconnect after that would show you leaving and coming back to every room
+   * (README, "Connection rollover"). Default 6 900 000 (115 minutes); 0 turns it off.
+   */
+  rolloverAfterMs?: number;
   /** Sends that may wait for a connection; beyond it `send` rejects with `queue_full`. Default 100. */
   maxQueuedSends?: number;
   /** Default: the `ws` package under Node.js, the global WebSocket in browsers. */
@@ -274,6 +283,12 @@ class Client extends PresenceCalls implements ParleyClient {
   private readonly rooms = new Map<string, Room>();
   private readonly timeoutMs: number;
   private connection: SocketConnection | undefined;
+  /** The connection a rollover is preparing: opened, its rooms being rejoined. */
+  private next: NextConnection | undefined;
+  /** The connection a rollover replaced: open until the replies it owes have come. */
+  private retiring: SocketConnection | undefined;
+  private retireTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly rollover: RolloverClock;
   /** Settles when a connection is open; replaced when it drops. */
   private opened = new Deferred<void>();
   private everOpened = false;
@@ -296,6 +311,11 @@ class Client extends PresenceCalls implements ParleyClient {
     this.sends = new SendQueue(options.maxQueuedSends ?? 100);
     this.backoff = new Backoff(options.reconnect);
     this.me = options.userId;
+    this.rollover = new RolloverClock(
+      options.rolloverAfterMs ?? DEFAULT_ROLLOVER_AFTER_MS,
+      options.reconnect,
+      () => void this.rollOver(),
+    );
     this.ownTyping = new OwnTyping(
       (roomId, state) => this.notify({ action: 'typing', roomId, state }),
       options.typing,
@@ -362,6 +382,9 @@ class Client extends PresenceCalls implements ParleyClient {
     this.dropRoom(roomId, new ParleyError('closed', `Left ${roomId} before it was joined`));
     // A new connection has joined nothing, so only an open one needs telling.
     if (this.state !== 'open') return;
+    // A rollover's connection may have rejoined it already: it leaves too.
+    const next = this.next;
+    if (next?.rooms.delete(roomId)) this.leaveOn(next.connection, roomId);
     try {
       await this.request({ action: 'leave_room', roomId });
     } catch (error) {
@@ -371,7 +394,8 @@ class Client extends PresenceCalls implements ParleyClient {
 
   async send(roomId: string, content: string, options: SendOptions = {}): Promise<Message> {
     if (this.state === 'closed') throw closedError();
-    this.ownTyping.stop(roomId);
+    // No `stop`: the message ends your typing at every receiver (OthersTyping).
+    this.ownTyping.forget(roomId);
     // Sealed once: a retry sends the same ciphertext, so the server still sees a retry.
     const wire = this.keys.seals(roomId)
       ? await this.keys.seal(roomId, content, { uploadIds: options.attachments ?? [] })
@@ -529,6 +553,8 @@ class Client extends PresenceCalls implements ParleyClient {
     if (this.state === 'closed') return this.closed.promise;
     this.shutDown(closedError());
     const connection = this.connection;
+    this.next?.connection.close(1000, 'client closed');
+    this.retiring?.close(1000, 'client closed');
     if (connection) {
       connection.close(1000, 'client closed');
       await this.closed.promise;
@@ -563,14 +589,20 @@ class Client extends PresenceCalls implements ParleyClient {
 
   // ---- the connection ------------------------------------------------------------------
 
+  /** What a new connection needs: the WebSocket constructor and a URL with a fresh token. */
+  private async dial(): Promise<{ Ctor: WebSocketConstructor; url: string }> {
+    const Ctor = this.options.WebSocket ?? (await defaultWebSocket());
+    const source = this.options.token;
+    const token = typeof source === 'function' ? await source() : source;
+    this.me = this.options.userId ?? userIdOfToken(token) ?? this.me;
+    const url = handshakeUrl(this.options.url, token, this.options.format ?? DEFAULT_FRAME_FORMAT);
+    return { Ctor, url };
+  }
+
   private async openSocket(): Promise<void> {
-    let Ctor: WebSocketConstructor;
-    let token: string;
+    let dialed: { Ctor: WebSocketConstructor; url: string };
     try {
-      Ctor = this.options.WebSocket ?? (await defaultWebSocket());
-      const source = this.options.token;
-      token = typeof source === 'function' ? await source() : source;
-      this.me = this.options.userId ?? userIdOfToken(token) ?? this.me;
+      dialed = await this.dial();
     } catch (cause) {
       if (this.state === 'closed') return;
       this.events.emit(
@@ -583,17 +615,11 @@ class Client extends PresenceCalls implements ParleyClient {
       return;
     }
     if (this.state === 'closed') return;
-    const connection: SocketConnection = new SocketConnection(
-      Ctor,
-      handshakeUrl(this.options.url, token, this.options.format ?? DEFAULT_FRAME_FORMAT),
-      {
-        open: () => this.onOpen(connection),
-        message: (text) => {
-          if (connection === this.connection) this.onText(connection, text);
-        },
-        close: (info) => this.onClose(connection, info),
-      },
-    );
+    const connection: SocketConnection = new SocketConnection(dialed.Ctor, dialed.url, {
+      open: () => this.onOpen(connection),
+      message: (text) => this.onText(connection, text),
+      close: (info) => this.onClose(connection, info),
+    });
     this.connection = connection;
   }
 
@@ -604,13 +630,22 @@ class Client extends PresenceCalls implements ParleyClient {
     this.backoff.reset();
     this.setState('open');
     this.opened.resolve();
+    this.rollover.start();
     for (const room of this.rooms.values()) void this.syncRoom(room);
   }
 
   private onClose(connection: SocketConnection, info: SocketCloseInfo): void {
+    if (connection === this.next?.connection || connection === this.retiring) {
+      this.onSpareClosed(connection);
+      return;
+    }
     if (connection !== this.connection) return;
     this.connection = undefined;
     this.idlePing?.stop();
+    // A rollover under way is moot: the next connection rejoins everything anyway.
+    this.rollover.stop();
+    this.abandonNext();
+    this.retiring?.close(1000, 'connection replaced');
     if (this.state === 'closed') {
       this.closed.resolve();
       return;
@@ -656,6 +691,139 @@ class Client extends PresenceCalls implements ParleyClient {
     this.scheduleReconnect();
   }
 
+  // ---- rollover: a new connection before API Gateway's 2-hour limit (rollover.ts) ------
+
+  /**
+   * Opens the next connection, rejoins every room on it with `since`, then moves requests
+   * to it and retires the old one. Until the move the old connection serves everything;
+   * if the new one fails, the old one goes on and the rollover is tried again later.
+   */
+  private async rollOver(): Promise<void> {
+    const old = this.connection;
+    if (this.state !== 'open' || !old?.isOpen || this.next) return;
+    let next: NextConnection | undefined;
+    try {
+      const dialed = await this.dial();
+      if (this.connection !== old || this.state !== 'open') return;
+      const opened = new Deferred<void>();
+      const connection: SocketConnection = new SocketConnection(dialed.Ctor, dialed.url, {
+        open: () => opened.resolve(),
+        message: (text) => this.onText(connection, text),
+        close: (info) => this.onClose(connection, info),
+      });
+      const pending: NextConnection = { connection, opened, rooms: new Set() };
+      next = pending;
+      this.next = pending;
+      const timer = setTimeout(
+        () => opened.reject(new ParleyError('timeout', 'The next connection did not open')),
+        this.timeoutMs,
+      );
+      await opened.promise.finally(() => clearTimeout(timer));
+      await this.rejoinAll(pending);
+    } catch {
+      if (next !== undefined && this.next === next) this.abandonNext();
+      if (this.connection === old && this.state === 'open') this.rollover.retryLater();
+      return;
+    }
+    if (this.next === next && this.connection === old) this.switchTo(next);
+  }
+
+  /** Rejoins on `next` every room held, also those joined while the rollover went on. */
+  private async rejoinAll(next: NextConnection): Promise<void> {
+    for (;;) {
+      const rooms = [...this.rooms.values()].filter((room) => !next.rooms.has(room.id));
+      if (rooms.length === 0) return;
+      await Promise.all(rooms.map((room) => this.rejoinOn(next, room)));
+    }
+  }
+
+  private async rejoinOn(next: NextConnection, room: Room): Promise<void> {
+    try {
+      await room.ready.promise; // a first join still under way on the old connection
+    } catch {
+      return; // the room is gone: nothing to rejoin
+    }
+    if (this.rooms.get(room.id) !== room) return;
+    let result: JoinResult | undefined;
+    try {
+      result = await this.fetchRoom(room, next.connection);
+    } catch (error) {
+      // Refused for good (a ban meanwhile): the room is lost on any connection, as a
+      // rejoin after a reconnect would find. Anything else fails this rollover attempt.
+      const lost = isParleyError(error, 'forbidden') || isParleyError(error, 'not_found');
+      if (!lost || this.rooms.get(room.id) !== room) throw error;
+      this.rooms.delete(room.id);
+      this.ownTyping.forget(room.id);
+      this.othersTyping.forget(room.id);
+      clearTimeout(room.gapTimer);
+      clearTimeout(room.retryTimer);
+      this.events.emit('resync_failed', { roomId: room.id, error });
+      return;
+    }
+    // Left while the rejoin went out: the next connection leaves it too.
+    if (result === undefined || this.next !== next) {
+      if (this.next === next) this.leaveOn(next.connection, room.id);
+      return;
+    }
+    next.rooms.add(room.id);
+  }
+
+  /** Requests and typing go to `next` from now on; the old connection retires. */
+  private switchTo(next: NextConnection): void {
+    const old = this.connection;
+    this.next = undefined;
+    this.connection = next.connection;
+    this.idlePing?.sent();
+    this.rollover.start();
+    // A gap's retry was tied to the old connection: the new one takes it up.
+    for (const room of this.rooms.values()) if (room.stream.hasGap) this.fillGapSoon(room);
+    if (!old) return;
+    this.retiring?.close(1000, 'connection replaced');
+    this.retiring = old;
+    // Replies it still owes are awaited (they resolve their calls) at most a request's
+    // timeout; whatever is left then fails with `disconnected`, and sends and repeatable
+    // calls go again on the new connection.
+    clearTimeout(this.retireTimer);
+    this.retireTimer = setTimeout(() => old.close(1000, 'connection replaced'), this.timeoutMs);
+    this.closeRetiredWhenDone();
+  }
+
+  private closeRetiredWhenDone(): void {
+    const old = this.retiring;
+    if (old && this.pending.owned(old) === 0) old.close(1000, 'connection replaced');
+  }
+
+  /** The rollover's connection or the retired one closed (by us or not). */
+  private onSpareClosed(connection: SocketConnection): void {
+    const gone = (requestId: string) =>
+      new ParleyError('disconnected', 'The connection closed', requestId);
+    if (connection === this.retiring) {
+      this.retiring = undefined;
+      clearTimeout(this.retireTimer);
+      this.pending.rejectOwned(connection, gone);
+      // A gap fill cut off with it is not retried by a rejoin (there is none): ask again.
+      for (const room of this.rooms.values()) if (room.stream.hasGap) this.fillGapSoon(room);
+      return;
+    }
+    const next = this.next;
+    if (next?.connection !== connection) return;
+    this.next = undefined;
+    next.opened.reject(new ParleyError('disconnected', 'The next connection closed'));
+    this.pending.rejectOwned(connection, gone);
+  }
+
+  /** Drops the connection a rollover was preparing (its rejoins fail with it). */
+  private abandonNext(): void {
+    const next = this.next;
+    if (!next) return;
+    next.connection.close(1000, 'rollover abandoned');
+    this.onSpareClosed(next.connection);
+  }
+
+  private leaveOn(connection: SocketConnection, roomId: string): void {
+    this.request({ action: 'leave_room', roomId }, connection).catch(() => {});
+  }
+
   private scheduleReconnect(): void {
     this.setState(this.everOpened ? 'reconnecting' : 'connecting');
     this.reconnectTimer = setTimeout(() => {
@@ -668,6 +836,8 @@ class Client extends PresenceCalls implements ParleyClient {
   private shutDown(error: ParleyError): void {
     this.setState('closed');
     this.idlePing?.stop();
+    this.rollover.stop();
+    clearTimeout(this.retireTimer);
     this.marks.clear(error);
     this.ownTyping.forgetAll();
     this.othersTyping.forgetAll();
@@ -691,8 +861,9 @@ class Client extends PresenceCalls implements ParleyClient {
 
   // ---- frames --------------------------------------------------------------------------
 
-  private request(frame: ClientFrame): Promise<ServerFrame> {
-    const connection = this.connection;
+  /** Sends a request on the current connection, or on `via` (a rollover's next one). */
+  private request(frame: ClientFrame, via?: SocketConnection): Promise<ServerFrame> {
+    const connection = via ?? this.connection;
     if (this.state !== 'open' || !connection?.isOpen) {
       return Promise.reject(
         this.state === 'closed' ? closedError() : new ParleyError('disconnected', 'Not connected'),
@@ -711,7 +882,7 @@ class Client extends PresenceCalls implements ParleyClient {
         ),
       );
     }
-    const reply = this.pending.wait(requestId, this.timeoutMs, bytes);
+    const reply = this.pending.wait(requestId, this.timeoutMs, bytes, connection);
     connection.send(text);
     this.idlePing?.sent();
     return reply;
@@ -748,21 +919,38 @@ class Client extends PresenceCalls implements ParleyClient {
       return; // not ours to interpret: the protocol only sends JSON
     }
     if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
+    if (!this.hears(connection, frame)) return;
     const sealed = this.keys.inspect(frame);
     if (!sealed && this.inbound === undefined) {
       this.onFrame(frame);
+      if (connection === this.retiring) this.closeRetiredWhenDone();
       return;
     }
     const opened = sealed ? this.keys.open(frame) : undefined;
     const handled: Promise<void> = (this.inbound ?? Promise.resolve())
       .then(() => opened)
       .then(() => {
-        if (connection === this.connection) this.onFrame(frame);
+        if (!this.hears(connection, frame)) return;
+        this.onFrame(frame);
+        if (connection === this.retiring) this.closeRetiredWhenDone();
       })
       .finally(() => {
         if (this.inbound === handled) this.inbound = undefined;
       });
     this.inbound = handled;
+  }
+
+  /**
+   * Whether a frame from `connection` is handled: all of the current connection's; of a
+   * rollover's next or retiring one only replies (their requests went out on it) and
+   * messages, which the room's stream takes once by seq. Events without a seq (presence,
+   * typing, reactions...) reach both connections during the overlap: only one may tell.
+   */
+  private hears(connection: SocketConnection, frame: ServerFrame): boolean {
+    if (connection === this.connection) return true;
+    if (connection !== this.next?.connection && connection !== this.retiring) return false;
+    if (frame.type === 'new_message' || frame.type === 'ack') return true;
+    return 'requestId' in frame && frame.requestId !== undefined;
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -972,59 +1160,73 @@ class Client extends PresenceCalls implements ParleyClient {
    * `get_history after` while the server says `hasMore`.
    */
   private async syncRoom(room: Room): Promise<void> {
-    const resume = room.stream.started;
     try {
-      const frame: ClientFrame = resume
-        ? { action: 'join_room', roomId: room.id, since: room.stream.lastSeq, limit: PAGE_LIMIT }
-        : { action: 'join_room', roomId: room.id, ...(room.limit ? { limit: room.limit } : {}) };
-      const reply = await this.request(frame);
-      if (reply.type !== 'room_history') throw unexpected(reply);
-      if (this.rooms.get(room.id) !== room) return;
-      room.online = new Set(reply.online ?? []);
-      room.onlineCount = reply.onlineCount;
-      this.emitOnline(room);
-      const lastSeq = reply.lastSeq ?? 0;
-      const messages = [...reply.messages];
-      // Before the messages, which then only raise what the reply says.
-      const read = this.reads.update(room.id, (state) =>
-        state.fromServer(reply.readSeq, reply.unread, lastSeq),
-      );
-      if (!resume) {
-        room.stream.start(reply.messages, lastSeq);
-      } else {
-        room.stream.pushAll(reply.messages);
-        let more = reply.hasMore;
-        while (more) {
-          const page = await this.request({
-            action: 'get_history',
-            roomId: room.id,
-            after: room.stream.lastSeq,
-            limit: PAGE_LIMIT,
-          });
-          if (page.type !== 'room_history') throw unexpected(page);
-          if (this.rooms.get(room.id) !== room) return;
-          room.stream.pushAll(page.messages);
-          messages.push(...page.messages);
-          more = page.hasMore && page.messages.length > 0;
-        }
-        room.stream.noteKnown(lastSeq);
-      }
+      const result = await this.fetchRoom(room);
+      if (result === undefined) return;
       room.joinedOnce = true;
       room.retry.reset();
-      room.ready.resolve({
-        roomId: room.id,
-        messages,
-        hasMore: resume ? false : reply.hasMore,
-        online: [...room.online],
-        onlineCount: this.onlineCount(room.id),
-        lastSeq,
-        readSeq: read.readSeq,
-        unread: read.unread,
-      });
+      room.ready.resolve(result);
       if (room.stream.hasGap) void this.fillGap(room);
     } catch (error) {
       this.onRoomError(room, error, () => this.syncRoom(room));
     }
+  }
+
+  /**
+   * The join itself, on the current connection or `via` (a rollover's next one): the
+   * reply and every page after it applied to the room; undefined if the room was dropped
+   * meanwhile.
+   */
+  private async fetchRoom(room: Room, via?: SocketConnection): Promise<JoinResult | undefined> {
+    const resume = room.stream.started;
+    const frame: ClientFrame = resume
+      ? { action: 'join_room', roomId: room.id, since: room.stream.lastSeq, limit: PAGE_LIMIT }
+      : { action: 'join_room', roomId: room.id, ...(room.limit ? { limit: room.limit } : {}) };
+    const reply = await this.request(frame, via);
+    if (reply.type !== 'room_history') throw unexpected(reply);
+    if (this.rooms.get(room.id) !== room) return undefined;
+    room.online = new Set(reply.online ?? []);
+    room.onlineCount = reply.onlineCount;
+    this.emitOnline(room);
+    const lastSeq = reply.lastSeq ?? 0;
+    const messages = [...reply.messages];
+    // Before the messages, which then only raise what the reply says.
+    const read = this.reads.update(room.id, (state) =>
+      state.fromServer(reply.readSeq, reply.unread, lastSeq),
+    );
+    if (!resume) {
+      room.stream.start(reply.messages, lastSeq);
+    } else {
+      room.stream.pushAll(reply.messages);
+      let more = reply.hasMore;
+      while (more) {
+        const page = await this.request(
+          {
+            action: 'get_history',
+            roomId: room.id,
+            after: room.stream.lastSeq,
+            limit: PAGE_LIMIT,
+          },
+          via,
+        );
+        if (page.type !== 'room_history') throw unexpected(page);
+        if (this.rooms.get(room.id) !== room) return undefined;
+        room.stream.pushAll(page.messages);
+        messages.push(...page.messages);
+        more = page.hasMore && page.messages.length > 0;
+      }
+      room.stream.noteKnown(lastSeq);
+    }
+    return {
+      roomId: room.id,
+      messages,
+      hasMore: resume ? false : reply.hasMore,
+      online: [...room.online],
+      onlineCount: this.onlineCount(room.id),
+      lastSeq,
+      readSeq: read.readSeq,
+      unread: read.unread,
+    };
   }
 
   /** Fetches what is missing between the last delivered seq and a later one already seen. */
@@ -1085,6 +1287,13 @@ class Client extends PresenceCalls implements ParleyClient {
     room.ready.reject(failure);
     if (room.joinedOnce) this.events.emit('resync_failed', { roomId: room.id, error: failure });
   }
+}
+
+/** A rollover's connection while it opens and rejoins the rooms (`rooms`: those done). */
+interface NextConnection {
+  readonly connection: SocketConnection;
+  readonly opened: Deferred<void>;
+  readonly rooms: Set<string>;
 }
 
 function closedError(): ParleyError {

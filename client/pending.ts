@@ -8,6 +8,8 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
   /** The request frame's size in bytes, to tell which one a 1009 close was about. */
   bytes: number;
+  /** The connection it went out on: during a rollover two are open (client.ts). */
+  owner: object | undefined;
 }
 
 export class PendingRequests {
@@ -22,13 +24,13 @@ export class PendingRequests {
   }
 
   /** Resolves with the reply, rejects with its `error` frame or `timeout` after `timeoutMs`. */
-  wait(requestId: string, timeoutMs: number, bytes: number): Promise<ServerFrame> {
+  wait(requestId: string, timeoutMs: number, bytes: number, owner?: object): Promise<ServerFrame> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(new ParleyError('timeout', `No reply within ${timeoutMs} ms`, requestId));
       }, timeoutMs);
-      this.pending.set(requestId, { resolve, reject, timer, bytes });
+      this.pending.set(requestId, { resolve, reject, timer, bytes, owner });
     });
   }
 
@@ -66,6 +68,23 @@ export class PendingRequests {
     const entries = [...this.pending];
     this.pending.clear();
     for (const [requestId, entry] of entries) {
+      clearTimeout(entry.timer);
+      entry.reject(error(requestId));
+    }
+  }
+
+  /** Requests that went out on `owner` and still wait for their reply. */
+  owned(owner: object): number {
+    let count = 0;
+    for (const entry of this.pending.values()) if (entry.owner === owner) count += 1;
+    return count;
+  }
+
+  /** The requests that went out on `owner` fail with `error` (that connection is gone). */
+  rejectOwned(owner: object, error: (requestId: string) => ParleyError): void {
+    for (const [requestId, entry] of [...this.pending]) {
+      if (entry.owner !== owner) continue;
+      this.pending.delete(requestId);
       clearTimeout(entry.timer);
       entry.reject(error(requestId));
     }

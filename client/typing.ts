@@ -2,16 +2,28 @@
  * Typing indicators (protocol v2): what this client tells the room while you type, and
  * who else is typing. Nothing of it is stored anywhere; every state ends by itself.
  *
- * Out: the first input sends `start`, and another one at most every `throttleMs` while
- * input goes on (the server expires a `start` after 10 s, so a long burst of typing must
- * renew it); `stopAfterMs` after the last input, on a send, or on `stopTyping`, `stop`.
+ * Out: one `start` per composition. Every frame is billed to the sender and to each
+ * receiver, so the SDK says only what receivers cannot work out themselves: they keep a
+ * typer for `expireMs` (10 s) after the last `start`, so a long composition renews it
+ * every `renewMs` (7 s: the rest is margin for latency), and they drop a typer when the
+ * typer's message arrives, so a send says no `stop`. `stop` goes out only when nothing
+ * else would end it: `stopAfterMs` after the last input, or on `stopTyping`. Input after
+ * a `stop` or a send starts a new composition: its `start` goes out at once.
  * In: a user is typing from their `start` until their `stop`, their next message, or
  * `expireMs` after their last `start` (a `stop` lost with a dropped connection).
  */
 import type { TypingEvent } from './types.js';
 
+/**
+ * How often a composition renews its `start`: well inside receivers' 10 s expiry, and
+ * above the server's 2 s relay throttle. The cost model reads it (cost/assumptions.ts).
+ */
+export const TYPING_RENEW_MS = 7_000;
+
 export interface TypingOptions {
-  /** At most one `start` per room this often while input goes on. Default 3 000. */
+  /** A composition repeats its `start` at most this often while input goes on. Default 7 000. */
+  renewMs?: number;
+  /** @deprecated The old name of `renewMs` (once 3 000 by default); `renewMs` wins. */
   throttleMs?: number;
   /** `stop` this long after the last input. Default 5 000. */
   stopAfterMs?: number;
@@ -21,9 +33,9 @@ export interface TypingOptions {
 
 export interface TypingApi {
   /**
-   * Call on every input event of a room's text field: the room hears `typing start`, at
-   * most once per 3 s while input goes on, and `typing stop` 5 s after the last input or
-   * as soon as you send.
+   * Call on every input event of a room's text field: the room hears `typing start` at
+   * once, again every 7 s while input goes on, and `typing stop` 5 s after the last
+   * input. A send ends it without a `stop` (your message tells the room you are done).
    *
    * @example
    * ```ts
@@ -49,14 +61,14 @@ type Timer = ReturnType<typeof setTimeout>;
 /** Your typing, per room: when to say `start` and `stop`. */
 export class OwnTyping {
   private readonly rooms = new Map<string, { cooling: Timer | undefined; stop: Timer }>();
-  private readonly throttleMs: number;
+  private readonly renewMs: number;
   private readonly stopAfterMs: number;
 
   constructor(
     private readonly send: (roomId: string, state: TypingEvent['state']) => void,
     options: TypingOptions = {},
   ) {
-    this.throttleMs = options.throttleMs ?? 3_000;
+    this.renewMs = options.renewMs ?? options.throttleMs ?? TYPING_RENEW_MS;
     this.stopAfterMs = options.stopAfterMs ?? 5_000;
   }
 
@@ -71,7 +83,7 @@ export class OwnTyping {
     const cooling = setTimeout(() => {
       const current = this.rooms.get(roomId);
       if (current) current.cooling = undefined;
-    }, this.throttleMs);
+    }, this.renewMs);
     this.rooms.set(roomId, { cooling, stop });
     this.send(roomId, 'start');
   }
@@ -84,7 +96,10 @@ export class OwnTyping {
     this.send(roomId, 'stop');
   }
 
-  /** Ends a room's typing without a word (the room was left, the client closed). */
+  /**
+   * Ends a room's typing without a word: a send (receivers drop a typer when the message
+   * arrives), a room left, the client closed. The next input is a new `start`.
+   */
   forget(roomId: string): void {
     const room = this.rooms.get(roomId);
     if (!room) return;

@@ -4,6 +4,8 @@
  * measured records, or an estimate said to be one. The CLI prints them all.
  */
 
+import { DEFAULT_ROLLOVER_AFTER_MS } from '../client/rollover.js';
+import { TYPING_RENEW_MS } from '../client/typing.js';
 import { DEFAULT_LIMITS } from '../functions/core/limits.js';
 import { FANOUT_WORKER } from '../functions/fanout-settings.js';
 import { FILES_BUCKET } from '../functions/route-table.js';
@@ -54,12 +56,14 @@ export interface Assumption {
 
 /** Named model constants; the CLI and the doc print `describeAssumptions()` of them. */
 export const MODEL = {
-  /** API Gateway ends every connection at 2 hours: each connection reconnects 12 times a day. */
+  /** API Gateway ends every connection at 2 hours: a client that waits for it reconnects then. */
   sessionHours: 2,
+  /** The SDK replaces its connection this often, before that limit (client/rollover.ts). */
+  sdkRolloverHours: DEFAULT_ROLLOVER_AFTER_MS / 3_600_000,
   /** The SDK pings after this much silence (client/client.ts `idlePingMs`). */
   idlePingSeconds: 120,
-  /** The SDK repeats `typing start` at most this often (client/typing.ts `throttleMs`). */
-  sdkTypingIntervalMs: 3000,
+  /** The SDK renews `typing start` at most this often (client/typing.ts `renewMs`). */
+  sdkTypingIntervalMs: TYPING_RENEW_MS,
   /** The SDK sends at most one `mark_read` per room this often (`readMarkIntervalMs`). */
   sdkReadMarkIntervalMs: 1200,
   /** One PostToConnection's latency from a Lambda (docs/capacity.md, L: 10-50 ms). */
@@ -148,8 +152,8 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'reconnects',
-      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum); each lists its rooms and rejoins them`,
-      source: 'API Gateway quota; functions/core/limits.ts CONNECTION_TTL_MS',
+      value: `every ${MODEL.sessionHours} h per connection (API Gateway's maximum), or every ${Math.round(MODEL.sdkRolloverHours * 60)} min where the SDK rolls over before it (the default: a new connection opened first, then the old one closed); each rejoins its rooms, and every 2 h the app lists them (a rollover is invisible to it)`,
+      source: 'API Gateway quota; functions/core/limits.ts CONNECTION_TTL_MS; client/rollover.ts',
     },
     {
       name: 'heartbeat',
@@ -158,19 +162,20 @@ export function describeAssumptions(): Assumption[] {
     },
     {
       name: 'typing',
-      value: `a start every ${MODEL.sdkTypingIntervalMs / 1000} s while composing, a stop on send; the server relays a start at most every ${l.typingThrottleMs / 1000} s per user and room, none in rooms over ${l.typingMaxMembers}`,
+      value: `a start when composing begins and every ${MODEL.sdkTypingIntervalMs / 1000} s while it goes on, no stop on send (the message ends it); the server relays a start at most every ${l.typingThrottleMs / 1000} s per user and room, none in rooms over ${l.typingMaxMembers}`,
       source: 'client/typing.ts; functions/core/limits.ts typingThrottleMs, typingMaxMembers',
     },
     {
       name: 'read receipts',
-      value: `live readers mark each message as it arrives (SDK: one mark per room per ${MODEL.sdkReadMarkIntervalMs / 1000} s); every member marks each room once per session; receipts go to the room in rooms up to ${l.receiptsMaxMembers}, one per user and room per ${l.receiptThrottleMs / 1000} s`,
+      value: `live readers mark each message as it arrives (SDK: one mark per room per ${MODEL.sdkReadMarkIntervalMs / 1000} s); every member marks each room once per ${MODEL.sessionHours} h (a reconnect, or coming back: not a rollover); receipts go to the room in rooms up to ${l.receiptsMaxMembers}, one per user and room per ${l.receiptThrottleMs / 1000} s`,
       source:
         'client/read-marks.ts; functions/core/limits.ts receiptsMaxMembers, receiptThrottleMs',
     },
     {
       name: 'presence',
-      value: `a presence frame to the room per join and leave up to ${l.presenceFullMax} connections; above, a presence_count at most every max(${l.presenceCountMinSeconds} s, N / ${l.presenceCountPostsPerSecond}) s`,
-      source: 'functions/core/limits.ts presenceFullMax, presenceCountMinSeconds; docs/capacity.md',
+      value: `none from a rollover (the user keeps a connection in the room throughout); a client that reconnects after the 2 h close: a presence frame to the room per join and leave up to ${l.presenceFullMax} connections; above, a presence_count at most every max(${l.presenceCountMinSeconds} s, N / ${l.presenceCountPostsPerSecond}) s`,
+      source:
+        'functions/core/presence.ts userHasOthers; functions/core/limits.ts presenceFullMax, presenceCountMinSeconds; docs/capacity.md',
     },
     {
       name: 'fan-out',

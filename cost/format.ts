@@ -55,6 +55,7 @@ export function describeLoad(load: Load): string {
     `rooms of ${load.roomSize}`,
     `${load.roomsPerUser} rooms per user`,
     `${load.connectionsPerUser} connection(s) per user`,
+    load.rollover ? 'connections rolled over before 2 h' : 'reconnects after the 2 h close',
     `typing ${load.typingSeconds} s per message (a start every ${load.typingIntervalMs} ms)`,
     `${load.liveReadShare * 100}% live readers`,
     `messages over ${load.activeHoursPerDay} h a day`,

@@ -2,6 +2,8 @@
  * The load a bill is for: how many people, how much they say, in rooms how big, and how
  * they behave. Everything the CLI's options set; the defaults are printed with the bill.
  */
+import { DEFAULT_ROLLOVER_AFTER_MS } from '../client/rollover.js';
+import { TYPING_RENEW_MS } from '../client/typing.js';
 
 export interface Load {
   /** Users online, averaged over the month (each with `connectionsPerUser` open). */
@@ -14,8 +16,14 @@ export interface Load {
   connectionsPerUser: number;
   /** Seconds a user spends composing a message (0: nobody sends typing). */
   typingSeconds: number;
-  /** How often a client repeats `typing start` while composing (the SDK: 3,000 ms). */
+  /** How often a client repeats `typing start` while composing (the SDK's `renewMs`). */
   typingIntervalMs: number;
+  /**
+   * Clients replace each connection before API Gateway's 2-hour limit, opening the new one
+   * first (the SDK's `rolloverAfterMs`), so the rooms hear no presence from it; false: they
+   * reconnect after the close, an offline and an online to every room each time.
+   */
+  rollover: boolean;
   /** Share of a room's other members who see each message as it arrives, and mark it read. */
   liveReadShare: number;
   /** Hours of the day the messages fall in (how busy a room is, for coalesced marks). */
@@ -29,7 +37,8 @@ export const DEFAULT_BEHAVIOUR = {
   roomsPerUser: 3,
   connectionsPerUser: 1,
   typingSeconds: 6,
-  typingIntervalMs: 3000,
+  typingIntervalMs: TYPING_RENEW_MS,
+  rollover: DEFAULT_ROLLOVER_AFTER_MS > 0,
   liveReadShare: 0.1,
   activeHoursPerDay: 12,
   /** Per message: one in a hundred carries a file. */

@@ -42,6 +42,7 @@ const OPTIONS = {
   'live-readers': 'string',
   'active-hours': 'string',
   'files-per-day': 'string',
+  'no-rollover': 'boolean',
   'free-tier': 'boolean',
   json: 'boolean',
   'write-doc': 'boolean',
@@ -64,6 +65,8 @@ The monthly AWS bill of a load on a deployment profile (prices: cost/prices.ts).
   --live-readers SHARE      share of a room's members who read each message as it comes, 0-1 (default ${DEFAULT_BEHAVIOUR.liveReadShare})
   --active-hours H          hours of the day the messages fall in, 1-24 (default ${DEFAULT_BEHAVIOUR.activeHoursPerDay})
   --files-per-day N         attachments a day (default: 1% of the messages)
+  --no-rollover             clients reconnect after API Gateway's 2-hour close instead of
+                            rolling over before it (the SDK's default): presence each time
   --free-tier               apply AWS's always-free allowances (not applied by default)
   --json                    print the bill as JSON
   --write-doc               regenerate docs/cost.md and the README's cost section from the model, and exit
@@ -148,6 +151,7 @@ export function readRequest(argv: readonly string[]): CostRequest | 'help' {
       max: messagesPerDay,
       whole: true,
     }),
+    rollover: values['no-rollover'] === true ? false : base.rollover,
   };
   return {
     load,

@@ -218,8 +218,16 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
     t.traffic.cacheEcpus += n * (MODEL.ecpuPerFrame + roomReadEcpus);
   };
 
-  // Connections: open all month, closed by API Gateway every 2 hours and reopened.
-  const sessions = (connections * HOURS_PER_MONTH) / MODEL.sessionHours;
+  // Connections: open all month, replaced by the SDK before API Gateway's 2-hour limit, or
+  // closed at it and reopened.
+  const sessionHours = load.rollover ? MODEL.sdkRolloverHours : MODEL.sessionHours;
+  const sessions = (connections * HOURS_PER_MONTH) / sessionHours;
+  /**
+   * What the app sees as coming back, once per 2 hours: it lists its rooms and marks each
+   * read. A rollover is not one (the SDK rejoins the rooms by itself and the app sees
+   * nothing), so with it the rollovers' extra connects only rejoin.
+   */
+  const visits = (connections * HOURS_PER_MONTH) / MODEL.sessionHours;
   t.traffic.sessions = sessions;
   t.traffic.connectionMinutes = connections * HOURS_PER_MONTH * 60;
   t.invoke('authorizer', sessions, h.authorizer / 1000);
@@ -227,9 +235,9 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   // $connect: a Query of the user's partition (the cap) and a PutItem.
   t.traffic.dynamoReads += sessions;
   t.traffic.dynamoWrites += sessions;
-  t.receive('sessions', 'listRooms', sessions, FRAME_BYTES.smallInbound, h.listRooms);
-  t.reply('sessions', 'listRooms', sessions, FRAME_BYTES.listRooms);
-  storeFrame(sessions);
+  t.receive('sessions', 'listRooms', visits, FRAME_BYTES.smallInbound, h.listRooms);
+  t.reply('sessions', 'listRooms', visits, FRAME_BYTES.listRooms);
+  storeFrame(visits);
   const joins = sessions * load.roomsPerUser;
   t.receive('sessions', 'joinRoom', joins, FRAME_BYTES.smallInbound, h.joinRoom);
   t.reply('sessions', 'joinRoom', joins, FRAME_BYTES.roomHistory);
@@ -242,8 +250,9 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   t.traffic.cacheEcpus += sessions * load.roomsPerUser * (MODEL.ecpuPerFrame + roomReadEcpus);
 
   // Presence: a user's one connection coming and going is an online and an offline to
-  // every room they are in; another open connection of theirs keeps them online.
-  const presenceChanges = perUser === 1 ? joins : 0;
+  // every room they are in; another open connection of theirs keeps them online, which is
+  // what a rollover relies on (the new connection joins before the old one leaves).
+  const presenceChanges = perUser === 1 && !load.rollover ? joins : 0;
   if (!limits || inRoom <= l.presenceFullMax) {
     t.deliver('presence', 'joinRoom', presenceChanges, othersConnections, FRAME_BYTES.presence);
     t.deliver('presence', 'disconnect', presenceChanges, othersConnections, FRAME_BYTES.presence);
@@ -268,12 +277,13 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   t.deliver('messages', 'sendMessage', messages, audience, FRAME_BYTES.newMessage);
   storeFrame(messages);
 
-  // Typing: starts while composing at the client's pace, a stop on send.
+  // Typing: starts while composing at the client's pace; no stop, as the message that
+  // follows ends the typing at every receiver (client/typing.ts).
   if (load.typingSeconds > 0) {
     const composeMs = load.typingSeconds * 1000;
     const starts = Math.ceil(composeMs / load.typingIntervalMs);
-    t.receive('typing', 'presence', messages * (starts + 1), FRAME_BYTES.smallInbound, h.presence);
-    storeFrame(messages * (starts + 1));
+    t.receive('typing', 'presence', messages * starts, FRAME_BYTES.smallInbound, h.presence);
+    storeFrame(messages * starts);
     const relayedStarts = limits
       ? Math.min(starts, Math.ceil(composeMs / Math.max(load.typingIntervalMs, l.typingThrottleMs)))
       : starts;
@@ -282,7 +292,7 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
       t.deliver(
         'typing',
         'presence',
-        messages * (relayedStarts + 1),
+        messages * relayedStarts,
         othersConnections,
         FRAME_BYTES.typing,
       );
@@ -290,14 +300,14 @@ export function trafficOf(load: Load, { limits = true } = {}): Traffic {
   }
 
   // Read marks: live readers mark each message as it comes (the SDK coalesces a busy
-  // room's marks to one per 1.2 s); every member marks each room once a session.
+  // room's marks to one per 1.2 s); every member marks each room once per 2 h visit.
   const busySeconds = load.activeHoursPerDay * 3600;
   const messagesPerRoomSecond = load.messagesPerDay / rooms / busySeconds;
   const marksPerMessage = limits
     ? Math.min(1, 1 / (messagesPerRoomSecond * (MODEL.sdkReadMarkIntervalMs / 1000)))
     : 1;
   const liveMarks = messages * (load.roomSize - 1) * load.liveReadShare * marksPerMessage;
-  const catchUpMarks = joins;
+  const catchUpMarks = visits * load.roomsPerUser;
   const marks = liveMarks + catchUpMarks;
   t.receive('reads', 'readState', marks, FRAME_BYTES.smallInbound, h.markRead);
   t.reply('reads', 'readState', marks, FRAME_BYTES.readState);

@@ -189,8 +189,8 @@ describe('resume after a drop', () => {
     // Full jitter can draw a 0 ms delay (1 run in 250 did), and a 0 ms retry runs inside the
     // reconnect's timer step, before this test can see it waiting: fix the draw at half.
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    // No idle ping: the test counts the retry timer.
-    const { server, client, received } = setup({ idlePingMs: 0 });
+    // No idle ping, no rollover: the test counts the retry timer.
+    const { server, client, received } = setup({ idlePingMs: 0, rolloverAfterMs: 0 });
     await client.join('r');
     const failed: unknown[] = [];
     client.on('resync_failed', (f) => failed.push(f));
@@ -302,8 +302,8 @@ describe('ordering while connected', () => {
 
 describe('requests', () => {
   it('rejects with timeout when no reply comes within requestTimeoutMs', async () => {
-    // No idle ping: the test counts the request's timer.
-    const { server, client } = setup({ requestTimeoutMs: 1000, idlePingMs: 0 });
+    // No idle ping, no rollover: the test counts the request's timer.
+    const { server, client } = setup({ requestTimeoutMs: 1000, idlePingMs: 0, rolloverAfterMs: 0 });
     await client.join('r');
     server.silent.add('get_history');
     const reading = client.history('r', { before: 10 });
@@ -362,7 +362,8 @@ describe('frames too big for the gateway', () => {
   it('fails the request a 1009 close was about instead of resending it; others go on', async () => {
     const server = new FakeParley();
     server.frameLimit = 2_000; // a gateway with a smaller limit than the SDK's check
-    const { client } = setup({}, server);
+    // No rollover: the test runs every pending timer and counts the connections.
+    const { client } = setup({ rolloverAfterMs: 0 }, server);
     await client.join('r');
     let outcome: unknown;
     client.send('r', 'x'.repeat(3_000)).then(

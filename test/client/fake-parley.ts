@@ -143,6 +143,9 @@ export class FakeParley {
   readonly files: FakeFiles = new FakeFiles(this);
   /** Actions the server leaves unanswered (timeouts). */
   readonly silent = new Set<string>();
+  /** Actions the server holds until `release` (a slow request, answered later). */
+  readonly held = new Set<string>();
+  private readonly holding: { socket: FakeSocket; frame: Frame }[] = [];
   /** How the next handshakes end: open (default), refused with an HTTP status, or unreachable. */
   handshake: 'open' | 'manual' | 'unreachable' | number = 'open';
   /** With a 401 handshake: the local gateway's `X-Parley-Refusal` saying why. */
@@ -254,8 +257,20 @@ export class FakeParley {
     socket.joined.clear();
   }
 
+  /** Handles the held frames of `action` now, in the order they came. */
+  release(action: string): void {
+    this.held.delete(action);
+    const due = this.holding.filter((h) => h.frame.action === action);
+    for (const h of due) this.holding.splice(this.holding.indexOf(h), 1);
+    for (const { socket, frame } of due) this.handle(socket, frame);
+  }
+
   handle(socket: FakeSocket, frame: Frame) {
     if (socket.readyState !== 1 || !frame.action || this.silent.has(frame.action)) return;
+    if (this.held.has(frame.action)) {
+      this.holding.push({ socket, frame });
+      return;
+    }
     const reply = (body: Record<string, unknown>) =>
       socket.receive({ ...body, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
     const roomId = String(frame.roomId);

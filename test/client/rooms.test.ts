@@ -296,7 +296,8 @@ describe('rate_limited', () => {
 
   it('waits retryAfterMs before retrying a rejoin, when that is longer than the backoff', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5); // the backoff's draw: 125 ms
-    const { server, client, received } = setup({ idlePingMs: 0 }); // counts the retry timer
+    // No idle ping, no rollover: the test counts the retry timer.
+    const { server, client, received } = setup({ idlePingMs: 0, rolloverAfterMs: 0 });
     await client.join('r');
     server.last.drop();
     server.post('r', 'missed');

@@ -1,6 +1,7 @@
 /**
  * Typing in the SDK against the fake server, under fake timers: when `typing()` says
- * `start` and `stop`, and how long someone else counts as typing.
+ * `start` and `stop` (one `start` per composition, renewed inside receivers' expiry, no
+ * `stop` on a send), and how long someone else counts as typing.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { TypingEvent } from '../../client/index.js';
@@ -26,13 +27,13 @@ async function pair(options = {}) {
 }
 
 describe('typing(): what the room hears', () => {
-  it('start at once, again at most every 3 s while input goes on, stop 5 s after the last', async () => {
+  it('start at once, again at most every 7 s while input goes on, stop 5 s after the last', async () => {
     const { alice, said, events } = await pair();
     alice.typing('r');
     alice.typing('r');
     expect(said()).toEqual(['start']);
-    // Input every second for 7 s: a start at 0, 3 and 6 s.
-    for (let second = 1; second <= 7; second++) {
+    // Input every second for 15 s: a start at 0, 7 and 14 s, each inside receivers' 10 s.
+    for (let second = 1; second <= 15; second++) {
       await vi.advanceTimersByTimeAsync(1000);
       alice.typing('r');
     }
@@ -45,19 +46,35 @@ describe('typing(): what the room hears', () => {
     expect(events.at(-1)).toEqual({ roomId: 'r', userId: 'alice', state: 'stop' });
   });
 
-  it('a send says stop at once, before the message; so does stopTyping', async () => {
-    const { server, alice, said } = await pair();
+  it('after a stop, the next input says start at once', async () => {
+    const { alice, said } = await pair();
     alice.typing('r');
+    await vi.advanceTimersByTimeAsync(5000); // the pause's stop, 2 s before a renewal was due
+    alice.typing('r');
+    expect(said()).toEqual(['start', 'stop', 'start']);
+    alice.stopTyping('r');
+    alice.typing('r');
+    expect(said()).toEqual(['start', 'stop', 'start', 'stop', 'start']);
+  });
+
+  it('a send says no stop (the message ends it at the receivers); stopTyping does', async () => {
+    const { server, alice, bob, said } = await pair();
+    alice.typing('r');
+    await until(() => bob.typingUsers('r').length === 1);
     await alice.send('r', 'done');
     const sent = server.sockets[0]?.sent.map((f) => f.action ?? '') ?? [];
-    expect(sent.slice(-3)).toEqual(['typing', 'typing', 'send_message']);
-    expect(said()).toEqual(['start', 'stop']);
+    expect(sent.slice(-2)).toEqual(['typing', 'send_message']);
+    expect(said()).toEqual(['start']);
+    await until(() => bob.typingUsers('r').length === 0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(said()).toEqual(['start']); // no late stop from the forgotten timers
+    // The next composition starts at once, though the last start is under 7 s old.
     alice.typing('r');
     alice.stopTyping('r');
     alice.stopTyping('r');
-    expect(said()).toEqual(['start', 'stop', 'start', 'stop']);
+    expect(said()).toEqual(['start', 'start', 'stop']);
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(said()).toEqual(['start', 'stop', 'start', 'stop']); // no late stop
+    expect(said()).toEqual(['start', 'start', 'stop']);
   });
 
   it('says nothing for a room not joined, or while disconnected', async () => {
@@ -69,12 +86,25 @@ describe('typing(): what the room hears', () => {
   });
 
   it('takes its timings from the typing option', async () => {
-    const { alice, said } = await pair({ typing: { throttleMs: 1000, stopAfterMs: 2000 } });
+    const { alice, said } = await pair({ typing: { renewMs: 1000, stopAfterMs: 2000 } });
     alice.typing('r');
     await vi.advanceTimersByTimeAsync(1000);
     alice.typing('r');
     await vi.advanceTimersByTimeAsync(2000);
     expect(said()).toEqual(['start', 'start', 'stop']);
+  });
+
+  it('still takes the deprecated throttleMs, which renewMs overrides', async () => {
+    const old = await pair({ typing: { throttleMs: 1000 } });
+    old.alice.typing('r');
+    await vi.advanceTimersByTimeAsync(1000);
+    old.alice.typing('r');
+    expect(old.said()).toEqual(['start', 'start']);
+    const both = await pair({ typing: { throttleMs: 1000, renewMs: 3000 } });
+    both.alice.typing('r');
+    await vi.advanceTimersByTimeAsync(1000);
+    both.alice.typing('r');
+    expect(both.said()).toEqual(['start']);
   });
 });
 

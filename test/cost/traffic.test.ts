@@ -28,10 +28,15 @@ describe('trafficOf', () => {
   });
 
   it('reconnects every connection every 2 hours, each connect through the authorizer', () => {
-    const traffic = trafficOf(loadOf(100, 0, 10));
+    const traffic = trafficOf(loadOf(100, 0, 10, { rollover: false }));
     expect(traffic.sessions).toBe((100 * HOURS_PER_MONTH) / 2);
     expect(traffic.invocations.authorizer.count).toBe(traffic.sessions);
     expect(traffic.invocations.joinRoom.count).toBe(traffic.sessions * 3);
+  });
+
+  it("replaces every connection at the SDK's rollover, a little before 2 hours", () => {
+    const traffic = trafficOf(loadOf(100, 0, 10));
+    expect(traffic.sessions).toBeCloseTo((100 * HOURS_PER_MONTH * 60) / 115, 6);
   });
 
   it('delivers a message to everyone in the room but its sender, and acks the sender', () => {
@@ -54,8 +59,8 @@ describe('trafficOf', () => {
     const keystrokes = loadOf(100, 1000, 10, { typingSeconds: 6, typingIntervalMs: 300 });
     const limited = trafficOf(keystrokes).outbound.typing.count;
     const unlimited = trafficOf(keystrokes, { limits: false }).outbound.typing.count;
-    // 6 s at 300 ms: 20 starts and a stop; at most one start per 2 s relayed: 3 and a stop.
-    expect(unlimited / limited).toBeCloseTo(21 / 4, 6);
+    // 6 s at 300 ms: 20 starts; at most one start per 2 s relayed: 3.
+    expect(unlimited / limited).toBeCloseTo(20 / 3, 6);
   });
 
   it('sends no receipts in rooms past RECEIPTS_MAX_MEMBERS', () => {
@@ -70,7 +75,7 @@ describe('trafficOf', () => {
   });
 
   it('counts presence in big rooms no more often than the presence_count period', () => {
-    const load = loadOf(20_000, 0, 2_000);
+    const load = loadOf(20_000, 0, 2_000, { rollover: false });
     const limited = trafficOf(load).outbound.presence.count;
     const unlimited = trafficOf(load, { limits: false }).outbound.presence.count;
     expect(limited).toBeLessThan(unlimited);
@@ -107,7 +112,21 @@ describe('multipliersOf', () => {
   it('counts typing as the frames in and every relay out, per message sent', () => {
     const load = loadOf(200, 20_000, 10, { typingSeconds: 6, typingIntervalMs: 3000 });
     const typing = multipliersOf(load).find((m) => m.feature === 'typing')!;
-    // 2 starts and a stop in, each relayed to the 9 others.
-    expect(typing.withLimits).toBeCloseTo(3 + 3 * 9, 9);
+    // 2 starts in (no stop: the message ends it), each relayed to the 9 others.
+    expect(typing.withLimits).toBeCloseTo(2 + 2 * 9, 9);
+  });
+
+  it('counts no presence for clients that roll over, an offline and online per reconnect otherwise', () => {
+    const load = loadOf(200, 20_000, 10);
+    const presence = (rollover: boolean) =>
+      multipliersOf({ ...load, rollover }).find((m) => m.feature === 'presence')!.withLimits;
+    expect(presence(true)).toBe(0);
+    // 200 users' connections, 12 reconnects a day, 3 rooms each, told to 9 others twice.
+    expect(presence(false)).toBeCloseTo((200 * 12 * 3 * 9 * 2) / 20_000, 9);
+  });
+
+  it("renews typing at the SDK's pace by default: one start for a 6 s composition", () => {
+    const typing = multipliersOf(loadOf(200, 20_000, 10)).find((m) => m.feature === 'typing')!;
+    expect(typing.withLimits).toBeCloseTo(1 + 9, 9);
   });
 });

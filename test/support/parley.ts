@@ -46,7 +46,13 @@ export async function startTestParley(
   env: Record<string, string> = {},
   options: Pick<
     ParleyServerOptions,
-    'idleTimeoutMs' | 'sender' | 'web' | 'limits' | 'platformLog' | 'virtualConnections'
+    | 'idleTimeoutMs'
+    | 'maxConnectionMs'
+    | 'sender'
+    | 'web'
+    | 'limits'
+    | 'platformLog'
+    | 'virtualConnections'
   > = {},
 ): Promise<TestParley> {
   const redisPrefix = `${uid('e2e')}:`;
