@@ -8,7 +8,8 @@
  * every `renewMs` (7 s: the rest is margin for latency), and they drop a typer when the
  * typer's message arrives, so a send says no `stop`. `stop` goes out only when nothing
  * else would end it: `stopAfterMs` after the last input, or on `stopTyping`. Input after
- * a `stop` or a send starts a new composition: its `start` goes out at once.
+ * a `stop` or a send starts a new composition: its `start` goes out at once, or, within
+ * 2.5 s of the last `start`, as soon as the server's 2 s relay throttle lets it through.
  * In: a user is typing from their `start` until their `stop`, their next message, or
  * `expireMs` after their last `start` (a `stop` lost with a dropped connection).
  */
@@ -58,9 +59,29 @@ export interface TypingApi {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/**
+ * The server relays one `start` per user and room every 2 s (`typingThrottleMs`) and drops
+ * the rest without a word, so a `start` sooner after the previous one would be lost, and
+ * with it the composition's indicator until the renewal 7 s later. The SDK waits this long
+ * after a `start` before the next one: the 2 s and a margin for the two frames' latency.
+ */
+export const TYPING_START_GAP_MS = 2_500;
+
+interface Composition {
+  /** While set, input renews nothing (the last `start` is recent enough). */
+  cooling: Timer | undefined;
+  stop: Timer;
+  /** A `start` held back by TYPING_START_GAP_MS, due on this timer. */
+  held: Timer | undefined;
+  /** Whether this composition's `start` went out (so a `stop` means something). */
+  started: boolean;
+}
+
 /** Your typing, per room: when to say `start` and `stop`. */
 export class OwnTyping {
-  private readonly rooms = new Map<string, { cooling: Timer | undefined; stop: Timer }>();
+  private readonly rooms = new Map<string, Composition>();
+  /** When each room's last `start` went out (kept across compositions). */
+  private readonly lastStart = new Map<string, number>();
   private readonly renewMs: number;
   private readonly stopAfterMs: number;
 
@@ -74,17 +95,39 @@ export class OwnTyping {
 
   input(roomId: string): void {
     const room = this.rooms.get(roomId);
-    if (room) clearTimeout(room.stop);
     const stop = setTimeout(() => this.stop(roomId), this.stopAfterMs);
-    if (room?.cooling !== undefined) {
+    if (room) {
+      clearTimeout(room.stop);
       room.stop = stop;
+      // A renewal is due once the last start has cooled, unless one is already held.
+      if (room.cooling === undefined && room.held === undefined) this.startOrHold(roomId, room);
       return;
     }
-    const cooling = setTimeout(() => {
-      const current = this.rooms.get(roomId);
-      if (current) current.cooling = undefined;
+    const composition: Composition = { cooling: undefined, stop, held: undefined, started: false };
+    this.rooms.set(roomId, composition);
+    this.startOrHold(roomId, composition);
+  }
+
+  /** Says `start` now, or once TYPING_START_GAP_MS has passed since the last one. */
+  private startOrHold(roomId: string, composition: Composition): void {
+    const last = this.lastStart.get(roomId) ?? Number.NEGATIVE_INFINITY;
+    const wait = last + TYPING_START_GAP_MS - Date.now();
+    if (wait <= 0) {
+      this.start(roomId, composition);
+      return;
+    }
+    composition.held = setTimeout(() => {
+      composition.held = undefined;
+      if (this.rooms.get(roomId) === composition) this.start(roomId, composition);
+    }, wait);
+  }
+
+  private start(roomId: string, composition: Composition): void {
+    composition.started = true;
+    composition.cooling = setTimeout(() => {
+      composition.cooling = undefined;
     }, this.renewMs);
-    this.rooms.set(roomId, { cooling, stop });
+    this.lastStart.set(roomId, Date.now());
     this.send(roomId, 'start');
   }
 
@@ -93,7 +136,7 @@ export class OwnTyping {
     const room = this.rooms.get(roomId);
     if (!room) return;
     this.forget(roomId);
-    this.send(roomId, 'stop');
+    if (room.started) this.send(roomId, 'stop');
   }
 
   /**
@@ -105,6 +148,7 @@ export class OwnTyping {
     if (!room) return;
     clearTimeout(room.cooling);
     clearTimeout(room.stop);
+    clearTimeout(room.held);
     this.rooms.delete(roomId);
   }
 

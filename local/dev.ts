@@ -52,6 +52,8 @@ async function main() {
     const postgres = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, 'postgres'),
       log: say,
+      // The gateway's port and the two after it (the local S3 is PORT+2).
+      avoidPorts: [port, port + 1, port + 2],
     });
     stops.push(() => postgres.stop());
     databaseUrl = postgres.url;

@@ -70,6 +70,11 @@ export async function startEmbeddedPostgres(opts: {
    * clients hold (the fault suite restarts it under load). Default: a free port.
    */
   port?: number;
+  /**
+   * Ports a free one must not be: the dev server's own, which it opens only after
+   * PostgreSQL is up (a port picked free for them a moment earlier is free for us too).
+   */
+  avoidPorts?: readonly number[];
 }): Promise<EmbeddedPostgresHandle> {
   const started = Date.now();
   const log = (msg: string) => opts.log(`[postgres] ${msg}`);
@@ -94,7 +99,7 @@ export async function startEmbeddedPostgres(opts: {
 
   let instance: Started | undefined;
   for (let attempt = 1; !instance; attempt++) {
-    const port = opts.port ?? (await freePort());
+    const port = opts.port ?? (await freePort(opts.avoidPorts ?? []));
     log(`starting on 127.0.0.1:${port} (data in ${dataDir})`);
     try {
       instance = await startServer(dataDir, port, isRoot, log);
@@ -466,8 +471,8 @@ async function ensureDatabase(port: number): Promise<void> {
   }
 }
 
-/** A free TCP port on loopback: listen on port 0, read the port, close. */
-function freePort(): Promise<number> {
+/** A free TCP port on loopback (listen on port 0, read the port, close), not one of `avoid`. */
+function freePort(avoid: readonly number[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -478,7 +483,8 @@ function freePort(): Promise<number> {
         if (!address || typeof address !== 'object')
           reject(new Error('could not pick a free port'));
         // Never 5432, where a system PostgreSQL may run (listen(0) should not pick it anyway).
-        else if (address.port === 5432) freePort().then(resolve, reject);
+        else if (address.port === 5432 || avoid.includes(address.port))
+          freePort(avoid).then(resolve, reject);
         else resolve(address.port);
       });
     });

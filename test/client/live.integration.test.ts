@@ -28,7 +28,9 @@ async function room() {
   const ann1 = await clients.open(annId);
   const ann2 = await clients.open(annId);
   // Bob's typing stops by itself quickly, so the automatic `stop` is seen without waiting long.
-  const bob = await clients.open(bobId, { typing: { stopAfterMs: 50 } });
+  // Past the SDK's 2.5 s gap between starts (TYPING_START_GAP_MS): a composition that
+  // paused sooner would end before its held start went out, and say nothing at all.
+  const bob = await clients.open(bobId, { typing: { stopAfterMs: 3_000 } });
   await ann1.createRoom(roomId, { name: 'Live' });
   await Promise.all([ann1.join(roomId), ann2.join(roomId), bob.join(roomId)]);
   return { annId, bobId, roomId, ann1, ann2, bob };

@@ -4,7 +4,9 @@
  * closes normally; messages arrive once, calls on the old connection still resolve, and
  * the client never leaves `open`.
  */
+
 import { describe, expect, it, vi } from 'vitest';
+import { TYPING_START_GAP_MS } from '../../client/typing.js';
 import type { FakeSocket } from './fake-parley.js';
 import { contents, sdkHarness, until } from './harness.js';
 
@@ -64,11 +66,20 @@ describe('rollover', () => {
     server.release('join_room'); // its reply holds 'a' too
     await until(() => old?.joined.has('r') === true && server.last.joined.has('r'));
     // Switched once the rejoin is answered: typing goes out on the new connection...
+    // (A start within 2.5 s of the last is held for the server's throttle, so each probe
+    // after the first lets that much fake time pass.)
     await until(() => {
       client.stopTyping('r');
       client.typing('r');
-      return server.last.frames('typing').length > 0;
-    }, 'the switch');
+      return old?.frames('typing').length !== 0 || server.last.frames('typing').length > 0;
+    }, 'a typing frame');
+    for (let i = 0; i < 3 && server.last.frames('typing').length === 0; i++) {
+      await vi.advanceTimersByTimeAsync(TYPING_START_GAP_MS);
+      client.stopTyping('r');
+      client.typing('r');
+      await vi.advanceTimersByTimeAsync(TYPING_START_GAP_MS);
+    }
+    expect(server.last.frames('typing').map((f) => f.state)).toContain('start');
     // ...while the old one stays open for the ack it owes.
     expect(closed).toEqual([]);
     server.post('r', 'b'); // both connections hear it

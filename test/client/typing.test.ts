@@ -54,7 +54,41 @@ describe('typing(): what the room hears', () => {
     expect(said()).toEqual(['start', 'stop', 'start']);
     alice.stopTyping('r');
     alice.typing('r');
+    // Within the server's 2 s throttle of the last start: held, then said once it passes.
+    expect(said()).toEqual(['start', 'stop', 'start', 'stop']);
+    await vi.advanceTimersByTimeAsync(2500);
     expect(said()).toEqual(['start', 'stop', 'start', 'stop', 'start']);
+  });
+
+  it('says nothing for a composition that pauses before its held start could go out', async () => {
+    const { alice, said } = await pair({ typing: { stopAfterMs: 1000 } });
+    alice.typing('r');
+    alice.stopTyping('r');
+    alice.typing('r'); // held: the last start is 0 s old
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(said()).toEqual(['start', 'stop']);
+  });
+
+  it('holds a start the server would drop (within 2 s of the last) until it would relay it', async () => {
+    const { server, alice, bob, said } = await pair();
+    alice.typing('r');
+    await alice.send('r', 'first');
+    await vi.advanceTimersByTimeAsync(1000);
+    alice.typing('r'); // a new composition 1 s after the last start
+    expect(said()).toEqual(['start']);
+    await vi.advanceTimersByTimeAsync(1400);
+    expect(said()).toEqual(['start']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(said()).toEqual(['start', 'start']);
+    await until(() => bob.typingUsers('r').length === 1);
+    // A send before a held start goes out cancels it: no start, and no stop either.
+    await vi.advanceTimersByTimeAsync(1000);
+    await alice.send('r', 'second');
+    alice.typing('r');
+    await alice.send('r', 'third');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(said()).toEqual(['start', 'start']);
+    expect(server.sockets[0]?.frames('typing')).toHaveLength(2);
   });
 
   it('a send says no stop (the message ends it at the receivers); stopTyping does', async () => {
@@ -95,14 +129,14 @@ describe('typing(): what the room hears', () => {
   });
 
   it('still takes the deprecated throttleMs, which renewMs overrides', async () => {
-    const old = await pair({ typing: { throttleMs: 1000 } });
+    const old = await pair({ typing: { throttleMs: 3000 } });
     old.alice.typing('r');
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(3000);
     old.alice.typing('r');
     expect(old.said()).toEqual(['start', 'start']);
-    const both = await pair({ typing: { throttleMs: 1000, renewMs: 3000 } });
+    const both = await pair({ typing: { throttleMs: 3000, renewMs: 5000 } });
     both.alice.typing('r');
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(3000);
     both.alice.typing('r');
     expect(both.said()).toEqual(['start']);
   });
