@@ -752,11 +752,7 @@ class Client extends PresenceCalls implements ParleyClient {
       // rejoin after a reconnect would find. Anything else fails this rollover attempt.
       const lost = isParleyError(error, 'forbidden') || isParleyError(error, 'not_found');
       if (!lost || this.rooms.get(room.id) !== room) throw error;
-      this.rooms.delete(room.id);
-      this.ownTyping.forget(room.id);
-      this.othersTyping.forget(room.id);
-      clearTimeout(room.gapTimer);
-      clearTimeout(room.retryTimer);
+      this.dropRoom(room.id, error);
       this.events.emit('resync_failed', { roomId: room.id, error });
       return;
     }

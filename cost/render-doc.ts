@@ -23,12 +23,10 @@ import {
 import type { Load } from './load.js';
 import { multipliersOf } from './multipliers.js';
 
-export const COST_DOC_PATH = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'docs',
-  'cost.md',
-);
+/** The repository's root: the files the model writes are under it. */
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const COST_DOC_PATH = path.join(ROOT, 'docs', 'cost.md');
 
 const PROFILES = Object.keys(BUILT_IN_PROFILES) as BuiltInProfileName[];
 
@@ -212,11 +210,7 @@ export function readmeSnippet(): string {
 /** The README section readmeSnippet() writes starts with this heading. */
 export const README_HEADING = '## Deploy, and what it costs';
 
-export const README_PATH = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'README.md',
-);
+export const README_PATH = path.join(ROOT, 'README.md');
 
 /** `readme` with its deploy-and-cost section replaced by what the model prints now. */
 export function withReadmeSnippet(readme: string): string {

@@ -128,33 +128,23 @@ export function configFromContext(node: Node): ParleyConfig {
   if (jwtMode !== 'hs256' && jwtMode !== 'jwks') {
     throw new Error(`parley:jwtMode must be hs256 or jwks, got ${jwtMode}`);
   }
+  // Each of the profile's settings, over-ridden by `parley:KEY` read as its own type.
+  const overridden = Object.fromEntries(
+    Object.entries(settings).map(([key, fallback]) => {
+      const setting = key as keyof ProfileSettings;
+      if (typeof fallback === 'number') return [key, number(setting, fallback)];
+      if (typeof fallback === 'boolean') return [key, boolean(setting, fallback)];
+      return [key, text(setting) ?? fallback];
+    }),
+  ) as ProfileSettings;
   const config: ParleyConfig = {
     profile: name,
+    ...overridden,
     stageName: text('stageName') ?? DEFAULT_CONFIG.stageName,
-    natGateways: number('natGateways', settings.natGateways),
-    databaseInstanceType: text('databaseInstanceType') ?? settings.databaseInstanceType,
-    databaseAllocatedStorageGiB: number(
-      'databaseAllocatedStorageGiB',
-      settings.databaseAllocatedStorageGiB,
-    ),
-    databaseMultiAz: boolean('databaseMultiAz', settings.databaseMultiAz),
-    databaseProxy: boolean('databaseProxy', settings.databaseProxy),
-    databaseSecretRotation: boolean('databaseSecretRotation', settings.databaseSecretRotation),
-    databasePerformanceInsights: boolean(
-      'databasePerformanceInsights',
-      settings.databasePerformanceInsights,
-    ),
-    backupRetentionDays: number('backupRetentionDays', settings.backupRetentionDays),
     jwtMode,
     jwksUrl: text('jwksUrl'),
     jwtIssuer: text('jwtIssuer'),
     jwtAudience: text('jwtAudience'),
-    logRetentionDays: number('logRetentionDays', settings.logRetentionDays),
-    functionTracing: boolean('functionTracing', settings.functionTracing),
-    functionPlatformLogs: boolean('functionPlatformLogs', settings.functionPlatformLogs),
-    alarmsPerFunction: boolean('alarmsPerFunction', settings.alarmsPerFunction),
-    cacheMaxDataGiB: number('cacheMaxDataGiB', settings.cacheMaxDataGiB),
-    cacheMaxEcpuPerSecond: number('cacheMaxEcpuPerSecond', settings.cacheMaxEcpuPerSecond),
     throttleRateLimit: number('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: number('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     alarmEmail: text('alarmEmail'),

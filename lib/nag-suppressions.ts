@@ -6,46 +6,34 @@
  * unrotated secret...), so the same finding anywhere else is still reported.
  */
 import type { Stack } from 'aws-cdk-lib';
-import { NagSuppressions } from 'cdk-nag';
+import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
 
-/** The id CDK gives its singleton log-retention function (set by RDS log exports). */
-const LOG_RETENTION_SINGLETON = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
-
-/** The id CDK gives the singleton function behind AwsCustomResource (deletion-protection.ts). */
-const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
+/**
+ * CDK's own singleton functions, by the id CDK gives them, with what each is accepted for:
+ * the log-retention function (set by RDS log exports) and the one behind AwsCustomResource
+ * (deletion-protection.ts).
+ */
+const CDK_SINGLETONS: Record<string, NagPackSuppression> = {
+  LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a: {
+    id: 'AwsSolutions-IAM5',
+    reason:
+      "CDK's log-retention function sets the retention of RDS's log groups, whose " +
+      'names are only known once RDS creates them.',
+    appliesTo: ['Resource::*'],
+  },
+  AWS679f53fac002430cb0da5b7982bd2287: {
+    id: 'AwsSolutions-L1',
+    reason:
+      "CDK's AwsCustomResource function, whose runtime aws-cdk-lib picks " +
+      '(Runtime.NODEJS_LATEST: the newest in every region, a step behind the newest ' +
+      "Lambda offers); Parley's own functions run LAMBDA_RUNTIME (parley-function.ts).",
+  },
+};
 
 export function applyNagSuppressions(stack: Stack): void {
-  const logRetention = stack.node.tryFindChild(LOG_RETENTION_SINGLETON);
-  if (logRetention) {
-    NagSuppressions.addResourceSuppressions(
-      logRetention,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            "CDK's log-retention function sets the retention of RDS's log groups, whose " +
-            'names are only known once RDS creates them.',
-          appliesTo: ['Resource::*'],
-        },
-      ],
-      true,
-    );
-  }
-  const awsCustomResource = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
-  if (awsCustomResource) {
-    NagSuppressions.addResourceSuppressions(
-      awsCustomResource,
-      [
-        {
-          id: 'AwsSolutions-L1',
-          reason:
-            "CDK's AwsCustomResource function, whose runtime aws-cdk-lib picks " +
-            '(Runtime.NODEJS_LATEST: the newest in every region, a step behind the newest ' +
-            "Lambda offers); Parley's own functions run LAMBDA_RUNTIME (parley-function.ts).",
-        },
-      ],
-      true,
-    );
+  for (const [id, suppression] of Object.entries(CDK_SINGLETONS)) {
+    const singleton = stack.node.tryFindChild(id);
+    if (singleton) NagSuppressions.addResourceSuppressions(singleton, [suppression], true);
   }
   NagSuppressions.addStackSuppressions(stack, [
     {
